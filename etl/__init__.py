@@ -1,0 +1,1 @@
+"""Validate and load integrity submissions (norm scores, survey aggregates) into DuckDB."""

@@ -1,0 +1,133 @@
+"""Load the catalogues in `schemas/` (organisations, norms, survey) into typed records.
+
+Catalogues are data, not code: adding an organisation, a norm or a survey item is
+an edit to a CSV file. `$INTEGRITEIT_ORGANISATIES` swaps in another organisation
+catalogue (all municipalities, say) without a code change.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+SCHEMAS_DIR = Path(__file__).resolve().parent.parent / "schemas"
+RESERVED_CODE = "RIJK"
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """One organisation; `geldig_van`/`geldig_tot` of None mean unbounded."""
+
+    code: str
+    naam: str
+    soort: str
+    geldig_van: date | None
+    geldig_tot: date | None
+    voorganger: str | None
+
+    def valid_during(self, start: date, end: date) -> bool:
+        """True when the organisation existed on at least one day of [start, end]."""
+        if self.geldig_van is not None and self.geldig_van > end:
+            return False
+        return not (self.geldig_tot is not None and self.geldig_tot < start)
+
+
+@dataclass(frozen=True)
+class Norm:
+    nummer: int
+    pijler: str
+    label: str
+    vraag: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    code: str
+    volgorde: int
+    label: str
+    kopcijfer: bool
+
+
+@dataclass(frozen=True)
+class SurveyItem:
+    item: str
+    blok: str
+    schaal: str
+    doelgroep: str
+    stelling: str
+
+
+def _read_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [
+            {key.strip(): (value or "").strip() for key, value in row.items()}
+            for row in csv.DictReader(handle)
+        ]
+
+
+def _optional_date(text: str) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def organisations_path() -> Path:
+    """The organisation catalogue in use: `$INTEGRITEIT_ORGANISATIES` or the shipped one."""
+    override = os.environ.get("INTEGRITEIT_ORGANISATIES")
+    return Path(override) if override else SCHEMAS_DIR / "organisaties.csv"
+
+
+@cache
+def _organisations_from(path: Path) -> tuple[Organisation, ...]:
+    return tuple(
+        Organisation(
+            code=row["code"],
+            naam=row["naam"],
+            soort=row.get("soort", ""),
+            geldig_van=_optional_date(row.get("geldig_van", "")),
+            geldig_tot=_optional_date(row.get("geldig_tot", "")),
+            voorganger=row.get("voorganger") or None,
+        )
+        for row in _read_rows(path)
+    )
+
+
+def organisations() -> tuple[Organisation, ...]:
+    """All organisations of the catalogue in use, `RIJK` included."""
+    return _organisations_from(organisations_path())
+
+
+def organisations_by_code() -> dict[str, Organisation]:
+    """Lookup keyed on the upper-cased code, since codes match case-insensitively."""
+    return {org.code.upper(): org for org in organisations()}
+
+
+@cache
+def norms() -> tuple[Norm, ...]:
+    """The fifteen norms of the Court of Audit, in catalogue order."""
+    return tuple(
+        Norm(int(row["nummer"]), row["pijler"], row["label"], row["vraag"])
+        for row in _read_rows(SCHEMAS_DIR / "normen.csv")
+    )
+
+
+@cache
+def survey_scales() -> dict[str, tuple[Answer, ...]]:
+    """Answer categories per scale, in display order."""
+    scales: dict[str, list[Answer]] = {}
+    for row in _read_rows(SCHEMAS_DIR / "enquete_schalen.csv"):
+        scales.setdefault(row["schaal"], []).append(
+            Answer(row["antwoord"], int(row["volgorde"]), row["label"], row["kopcijfer"] == "ja")
+        )
+    return {name: tuple(sorted(answers, key=lambda a: a.volgorde)) for name, answers in scales.items()}
+
+
+@cache
+def survey_items() -> tuple[SurveyItem, ...]:
+    """Survey items with their block and scale."""
+    return tuple(
+        SurveyItem(row["item"], row["blok"], row["schaal"], row["doelgroep"], row["stelling"])
+        for row in _read_rows(SCHEMAS_DIR / "enquete_items.csv")
+    )

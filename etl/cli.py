@@ -1,0 +1,129 @@
+"""The stable command line: `python -m etl validate|load|export|history`.
+
+Only parses arguments, calls the library and turns findings into
+`FILE:LINE:COLUMN: message` lines on stderr. Exit 0 success, 1 input refused,
+2 usage error (click's own convention for usage errors).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from etl import catalog
+from etl.database import database_path
+from etl.export import history_frame, normscores_frame, to_csv
+from etl.findings import Finding
+from etl.load import expand_paths, load_sources, read_source
+from etl.periods import parse_quarter
+from etl.validate import validate_bytes
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def db_option(function: F) -> F:
+    """`--db PATH` on every command that touches the database."""
+    return click.option(
+        "--db",
+        "db",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Databasebestand (anders $INTEGRITEIT_DB, anders data/integriteit.duckdb).",
+    )(function)
+
+
+def _print_findings(findings: list[Finding]) -> None:
+    for finding in findings:
+        click.echo(finding.format(), err=True)
+
+
+def _normalise_period(value: str | None) -> str | None:
+    if value is None:
+        return None
+    quarter = parse_quarter(value)
+    if quarter is None:
+        raise click.BadParameter(f"'{value}' is geen kwartaal; schrijf bijvoorbeeld 2025-Q3.")
+    return quarter
+
+
+def _normalise_code(value: str | None) -> str | None:
+    if value is None:
+        return None
+    organisation = catalog.organisations_by_code().get(value.strip().upper())
+    if organisation is None:
+        raise click.BadParameter(f"onbekende organisatiecode '{value}'.")
+    return organisation.code
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Integriteitsmonitor Rijk: aanleveringen controleren, laden en exporteren."""
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+def validate(files: tuple[Path, ...]) -> None:
+    """Controleer bestanden zonder iets op te slaan."""
+    refused = False
+    for path in expand_paths(list(files)):
+        source = read_source(path)
+        if source.data is None:
+            findings = list(source.findings)
+        else:
+            validation = validate_bytes(source.data, source.name)
+            findings = validation.findings
+        if findings:
+            refused = True
+            _print_findings(findings)
+            click.echo(f"{path}: geweigerd ({len(findings)} fouten).")
+        else:
+            click.echo(f"{path}: in orde ({validation.kind}).")
+    sys.exit(1 if refused else 0)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--door", default=None, help="Naam van wie laadt (anders de gebruiker van het systeem).")
+@db_option
+def load(paths: tuple[Path, ...], door: str | None, db: Path | None) -> None:
+    """Controleer en sla bestanden op; een map betekent elk .csv-bestand erin."""
+    files = expand_paths(list(paths))
+    if not files:
+        raise click.UsageError("Geen .csv-bestanden gevonden.")
+    sources = [read_source(path) for path in files]
+    results = load_sources(sources, database_path(db), loaded_by=door)
+    for result in results:
+        _print_findings(result.findings)
+        click.echo(result.summary())
+    sys.exit(1 if any(r.status == "geweigerd" for r in results) else 0)
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(["normscores", "enquete", "respons"]))
+@click.option("--periode", default=None, help="Alleen dit kwartaal, bijvoorbeeld 2025-Q3.")
+@click.option("--departement", default=None, help="Alleen deze organisatiecode.")
+@db_option
+def export(kind: str, periode: str | None, departement: str | None, db: Path | None) -> None:
+    """Schrijf de nieuwste versie van de gegevens als CSV naar stdout."""
+    quarter = _normalise_period(periode)
+    code = _normalise_code(departement)
+    if kind != "normscores":
+        click.echo(f"Export van '{kind}' wordt nog niet ondersteund.", err=True)
+        sys.exit(2)
+    path = database_path(db)
+    if not path.exists():
+        click.echo(f"Database {path} bestaat nog niet; laad eerst bestanden.", err=True)
+    sys.stdout.write(to_csv(normscores_frame(path, quarter, code)))
+
+
+@main.command()
+@click.option("--departement", default=None, help="Alleen laadacties voor deze organisatiecode.")
+@db_option
+def history(departement: str | None, db: Path | None) -> None:
+    """Toon elke laadactie: wanneer, door wie, bestand, SHA-256, soort, perioden, status."""
+    frame = history_frame(database_path(db), _normalise_code(departement))
+    sys.stdout.write(to_csv(frame))

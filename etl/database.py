@@ -1,0 +1,150 @@
+"""The database file: its schema, the single writer, and short-lived readers.
+
+DuckDB allows one read-write process per file and refuses read-only opens while
+it is held, so the writer never writes the live file in place. It takes an
+exclusive lock beside the database (other writers wait), copies the file, writes
+the copy in transactions, checkpoints, closes, and renames the copy over the
+original. Readers therefore never meet a lock; they see the old file until the
+rename and the new one at their next connection. A crash before the rename
+leaves the original untouched.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+DEFAULT_DB = Path("data/integriteit.duckdb")
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS loads (
+    load_id     INTEGER PRIMARY KEY,
+    loaded_at   TIMESTAMP NOT NULL,   -- UTC
+    loaded_by   VARCHAR NOT NULL,
+    file_name   VARCHAR NOT NULL,
+    sha256      VARCHAR NOT NULL,
+    kind        VARCHAR,
+    periods     VARCHAR NOT NULL,
+    departments VARCHAR NOT NULL,
+    status      VARCHAR NOT NULL,     -- opgeslagen | ongewijzigd | geweigerd
+    findings    INTEGER NOT NULL,
+    row_count   INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS files (
+    sha256      VARCHAR PRIMARY KEY,
+    file_name   VARCHAR NOT NULL,
+    size_bytes  BIGINT NOT NULL,
+    content     BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS submissions (
+    submission_id INTEGER PRIMARY KEY,
+    kind        VARCHAR NOT NULL,
+    departement VARCHAR NOT NULL,
+    periode     VARCHAR NOT NULL,
+    version     INTEGER NOT NULL,
+    load_id     INTEGER NOT NULL,
+    sha256      VARCHAR NOT NULL,
+    UNIQUE (kind, departement, periode, version)
+);
+CREATE TABLE IF NOT EXISTS normscores (
+    submission_id INTEGER NOT NULL,
+    departement VARCHAR NOT NULL,
+    periode     VARCHAR NOT NULL,
+    norm        INTEGER NOT NULL,
+    score       TINYINT,              -- 2 voldoet, 1 deels, 0 niet, NULL niet beoordeeld
+    oordeel     VARCHAR NOT NULL,
+    toelichting VARCHAR NOT NULL,
+    line        INTEGER NOT NULL,
+    PRIMARY KEY (submission_id, norm)
+);
+CREATE OR REPLACE VIEW current_submissions AS
+    SELECT s.* FROM submissions s
+    WHERE s.version = (
+        SELECT max(version) FROM submissions x
+        WHERE x.kind = s.kind AND x.departement = s.departement AND x.periode = s.periode
+    );
+CREATE OR REPLACE VIEW current_normscores AS
+    SELECT n.*, s.version, s.load_id FROM normscores n
+    JOIN current_submissions s USING (submission_id);
+"""
+
+DATA_TABLES = ("loads", "files", "submissions", "normscores")
+
+
+def database_path(option: str | os.PathLike[str] | None = None) -> Path:
+    """`--db`, else `$INTEGRITEIT_DB`, else `data/integriteit.duckdb`."""
+    if option:
+        return Path(option)
+    return Path(os.environ.get("INTEGRITEIT_DB") or DEFAULT_DB)
+
+
+def crash_hook(point: str) -> None:
+    """Kill this process at a named point when `$INTEGRITEIT_CRASH_AT` says so.
+
+    Lets tests prove that a load killed half-way leaves the database as it was,
+    with a real SIGKILL rather than a polite exception.
+    """
+    if os.environ.get("INTEGRITEIT_CRASH_AT") == point:
+        os.kill(os.getpid(), 9)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def writer(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The only way to write: lock, copy, write the copy, rename it over the original."""
+    db_path = db_path.resolve()
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = db_path.with_name(db_path.name + ".lock")
+    with lock_path.open("a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        work = db_path.with_name(f".{db_path.name}.{os.getpid()}.tmp")
+        for stale in (work, Path(str(work) + ".wal")):
+            stale.unlink(missing_ok=True)
+        if db_path.exists():
+            shutil.copy2(db_path, work)
+        connection = duckdb.connect(str(work))
+        try:
+            connection.execute(SCHEMA)
+            yield connection
+            connection.execute("CHECKPOINT")
+            connection.close()
+            crash_hook("before_replace")
+            with work.open("rb+") as handle:
+                os.fsync(handle.fileno())
+            os.replace(work, db_path)
+            _fsync_dir(db_path.parent)
+        except BaseException:
+            connection.close()
+            work.unlink(missing_ok=True)
+            Path(str(work) + ".wal").unlink(missing_ok=True)
+            raise
+
+
+@contextmanager
+def reader(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection | None]:
+    """A short-lived read-only connection, or None when no database exists yet.
+
+    Closing it promptly matters: DuckDB shares one instance per path within a
+    process, and only a fresh instance sees the file a writer renamed into place.
+    """
+    if not db_path.exists():
+        yield None
+        return
+    connection = duckdb.connect(str(db_path), read_only=True)
+    try:
+        yield connection
+    finally:
+        connection.close()

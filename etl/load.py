@@ -1,0 +1,195 @@
+"""The only writer: store validated submissions as new versions, archive the bytes, keep a ledger.
+
+Each file stands or falls on its own, in its own transaction. Every attempt,
+refused ones included, is written to the ledger (`loads`), so the history answers
+"who tried what, when"; a refused file stores nothing else.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Literal
+
+import duckdb
+
+from etl.database import crash_hook, writer
+from etl.findings import Finding
+from etl.read import MAX_BYTES
+from etl.validate import Submission, Validation, validate_bytes
+
+Status = Literal["opgeslagen", "ongewijzigd", "geweigerd"]
+
+
+@dataclass(frozen=True)
+class Source:
+    """A file to load: the name to report and record, and its bytes (None if unreadable)."""
+
+    name: str
+    data: bytes | None
+    findings: tuple[Finding, ...] = ()
+
+
+@dataclass
+class LoadResult:
+    """What happened to one file."""
+
+    file: str
+    status: Status
+    sha256: str
+    findings: list[Finding] = field(default_factory=list)
+    versions: list[tuple[str, str, int]] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One Dutch line for the terminal."""
+        if self.status == "geweigerd":
+            return f"{self.file}: geweigerd ({len(self.findings)} fouten); er is niets opgeslagen."
+        if self.status == "ongewijzigd":
+            return f"{self.file}: ongewijzigd; dit bestand is al geladen, er is niets veranderd."
+        parts = ", ".join(f"{d} {p} versie {v}" for d, p, v in self.versions)
+        return f"{self.file}: opgeslagen ({parts})."
+
+
+def read_source(path: Path, max_bytes: int = MAX_BYTES) -> Source:
+    """Read a file's bytes, refusing before reading when it is over the size limit."""
+    size = path.stat().st_size
+    if size > max_bytes:
+        size_mb = f"{size / 1024 / 1024:.1f}".replace(".", ",")
+        message = f"Het bestand is te groot ({size_mb} MB); de grens is {max_bytes // 1024 // 1024} MB."
+        return Source(str(path), None, (Finding(str(path), None, None, "te_groot", message),))
+    return Source(str(path), path.read_bytes())
+
+
+def expand_paths(paths: list[Path]) -> list[Path]:
+    """Files as given; a folder means every `.csv` in it, in name order."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv"))
+        else:
+            files.append(path)
+    return files
+
+
+def load_sources(
+    sources: list[Source], db_path: Path, loaded_by: str | None = None, today: date | None = None
+) -> list[LoadResult]:
+    """Validate and store each source; one database swap for the whole batch."""
+    who = loaded_by or getpass.getuser()
+    validations = [_validate(source, today) for source in sources]
+    with writer(db_path) as connection:
+        return [
+            _store(connection, source, validation, who)
+            for source, validation in zip(sources, validations, strict=True)
+        ]
+
+
+def _validate(source: Source, today: date | None) -> Validation:
+    if source.data is None:
+        return Validation(source.name, findings=list(source.findings))
+    return validate_bytes(source.data, source.name, today)
+
+
+def _store(
+    connection: duckdb.DuckDBPyConnection, source: Source, validation: Validation, who: str
+) -> LoadResult:
+    data = source.data or b""
+    sha = hashlib.sha256(data).hexdigest()
+    connection.execute("BEGIN TRANSACTION")
+    try:
+        load_id = _next_id(connection, "loads", "load_id")
+        if validation.submission is None or validation.findings:
+            result = LoadResult(source.name, "geweigerd", sha, validation.findings)
+            _ledger(connection, load_id, result, validation, who, 0)
+        else:
+            submission = validation.submission
+            result = _store_submission(connection, load_id, source.name, data, sha, submission)
+            _ledger(connection, load_id, result, validation, who, submission.row_count)
+        crash_hook("before_commit")
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    return result
+
+
+def _store_submission(
+    connection: duckdb.DuckDBPyConnection,
+    load_id: int,
+    name: str,
+    data: bytes,
+    sha: str,
+    submission: Submission,
+) -> LoadResult:
+    """New version for each (departement, periode) whose current version is another file."""
+    result = LoadResult(name, "ongewijzigd", sha)
+    for departement, periode in submission.groups:
+        current = connection.execute(
+            "SELECT version, sha256 FROM current_submissions "
+            "WHERE kind = ? AND departement = ? AND periode = ?",
+            [submission.kind, departement, periode],
+        ).fetchone()
+        if current is not None and current[1] == sha:
+            continue
+        version = 1 if current is None else int(current[0]) + 1
+        result.versions.append((departement, periode, version))
+    if not result.versions:
+        return result
+    result.status = "opgeslagen"
+    connection.execute(
+        "INSERT INTO files SELECT ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM files WHERE sha256 = ?)",
+        [sha, Path(name).name, len(data), data, sha],
+    )
+    for departement, periode, version in result.versions:
+        submission_id = _next_id(connection, "submissions", "submission_id")
+        connection.execute(
+            "INSERT INTO submissions VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [submission_id, submission.kind, departement, periode, version, load_id, sha],
+        )
+        rows = [
+            (submission_id, s.departement, s.periode, s.norm, s.score, s.oordeel, s.toelichting, s.line)
+            for s in submission.normscores
+            if (s.departement, s.periode) == (departement, periode)
+        ]
+        connection.executemany("INSERT INTO normscores VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    crash_hook("after_insert")
+    return result
+
+
+def _next_id(connection: duckdb.DuckDBPyConnection, table: str, column: str) -> int:
+    # Table and column names come from this module, never from input.
+    row = connection.execute(f"SELECT coalesce(max({column}), 0) + 1 FROM {table}").fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def _ledger(
+    connection: duckdb.DuckDBPyConnection,
+    load_id: int,
+    result: LoadResult,
+    validation: Validation,
+    who: str,
+    row_count: int,
+) -> None:
+    groups = validation.submission.groups if validation.submission else []
+    periods = ",".join(sorted({p for _, p in groups}))
+    departments = ",".join(sorted({d for d, _ in groups}))
+    connection.execute(
+        "INSERT INTO loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            load_id,
+            datetime.now(UTC).replace(tzinfo=None),
+            who,
+            result.file,
+            result.sha256,
+            validation.kind,
+            periods,
+            departments,
+            result.status,
+            len(result.findings),
+            row_count,
+        ],
+    )

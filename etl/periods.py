@@ -1,0 +1,54 @@
+"""Quarters (`YYYY-Qn`): parsing the spellings departments use, and their date ranges."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+_QUARTER = re.compile(r"^\s*(\d{4})\s*-?\s*[Qq]([1-4])\s*$")
+
+
+def parse_quarter(text: str) -> str | None:
+    """Normalise `2025-Q3`, `2025-q3` or `2025Q3` to `2025-Q3`; None when it is no quarter."""
+    match = _QUARTER.match(text)
+    if match is None:
+        return None
+    return f"{match.group(1)}-Q{match.group(2)}"
+
+
+def quarter_start(quarter: str) -> date:
+    """First day of a normalised quarter."""
+    year, q = int(quarter[:4]), int(quarter[-1])
+    return date(year, 3 * (q - 1) + 1, 1)
+
+
+def quarter_end(quarter: str) -> date:
+    """Last day of a normalised quarter."""
+    return quarter_start(next_quarter(quarter)) - timedelta(days=1)
+
+
+def quarter_of(day: date) -> str:
+    """The quarter a day falls in."""
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+def previous_quarter(quarter: str) -> str:
+    """The quarter before the given one."""
+    year, q = int(quarter[:4]), int(quarter[-1])
+    return f"{year - 1}-Q4" if q == 1 else f"{year}-Q{q - 1}"
+
+
+def next_quarter(quarter: str) -> str:
+    """The quarter after the given one."""
+    year, q = int(quarter[:4]), int(quarter[-1])
+    return f"{year + 1}-Q1" if q == 4 else f"{year}-Q{q + 1}"
+
+
+def quarters_between(first: str, last: str) -> list[str]:
+    """Every quarter from `first` to `last`, both included."""
+    result: list[str] = []
+    current = first
+    while current <= last:
+        result.append(current)
+        current = next_quarter(current)
+    return result

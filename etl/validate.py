@@ -1,0 +1,351 @@
+"""Rows → findings and typed records: every rule of the contract, every finding, not the first.
+
+A file is all-or-nothing, so validation returns either a complete `Submission`
+or the findings that refuse it. Nothing here touches the database.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from etl import catalog
+from etl.findings import Finding, sort_findings
+from etl.kinds import KindSpec, detect_kind, expected_columns_message
+from etl.periods import parse_quarter, quarter_end, quarter_start
+from etl.read import MAX_BYTES, Record, Table, read_table
+
+MAX_TOELICHTING = 2000
+OORDEEL_LABELS = {2: "voldoet", 1: "voldoet deels", 0: "voldoet niet"}
+NIET_BEOORDEELD = "niet beoordeeld"
+_OORDEEL_CODES = {
+    "voldoet": 2, "2": 2,
+    "voldoet deels": 1, "1": 1,
+    "voldoet niet": 0, "0": 0,
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class NormScore:
+    """One norm's judgement; `score` None means niet beoordeeld."""
+
+    departement: str
+    periode: str
+    norm: int
+    score: int | None
+    toelichting: str
+    line: int
+
+    @property
+    def oordeel(self) -> str:
+        return NIET_BEOORDEELD if self.score is None else OORDEEL_LABELS[self.score]
+
+
+@dataclass(frozen=True)
+class Submission:
+    """The validated content of one file, ready to store."""
+
+    file: str
+    kind: str
+    encoding: str
+    delimiter: str
+    normscores: tuple[NormScore, ...] = ()
+
+    @property
+    def groups(self) -> list[tuple[str, str]]:
+        """The (departement, periode) pairs this file submits, sorted."""
+        return sorted({(row.departement, row.periode) for row in self.normscores})
+
+    @property
+    def row_count(self) -> int:
+        return len(self.normscores)
+
+
+@dataclass
+class Validation:
+    """Outcome of validating one file: a submission or findings (never both)."""
+
+    file: str
+    kind: str | None = None
+    submission: Submission | None = None
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.submission is not None and not self.findings
+
+
+@dataclass(frozen=True)
+class Row:
+    """A record with its cells keyed on the contract's column names."""
+
+    line: int
+    values: dict[str, str]
+
+
+def validate_bytes(
+    data: bytes, file: str, today: date | None = None, max_bytes: int = MAX_BYTES
+) -> Validation:
+    """Validate one file's bytes against the contract."""
+    today = today or date.today()
+    table, findings = read_table(data, file, max_bytes)
+    if table is None:
+        return Validation(file, findings=findings)
+    spec, columns, header_findings = check_header(table, file)
+    findings.extend(header_findings)
+    if spec is None or columns is None:
+        return Validation(file, findings=sort_findings(findings))
+    rows, shape_findings = shape_rows(table, columns, file)
+    findings.extend(shape_findings)
+    if not table.records:
+        message = "Het bestand bevat alleen een kopregel en geen gegevens."
+        findings.append(Finding(file, None, None, "geen_regels", message))
+    validation = Validation(file, kind=spec.name)
+    if spec.name == "normscores":
+        scores, row_findings = validate_normscores(rows, file, today)
+        findings.extend(row_findings)
+        submission = Submission(file, spec.name, table.encoding, table.delimiter, tuple(scores))
+    else:
+        message = (
+            f"Bestanden van de soort '{spec.name}' kunnen nog niet worden ingelezen; "
+            "alleen normscores worden nu ondersteund."
+        )
+        findings.append(Finding(file, None, None, "soort_niet_ondersteund", message))
+        submission = None
+    validation.findings = sort_findings(findings)
+    validation.submission = None if findings else submission
+    return validation
+
+
+def _closest(word: str, options: Iterable[str]) -> str | None:
+    matches = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def check_header(
+    table: Table, file: str
+) -> tuple[KindSpec | None, dict[str, int] | None, list[Finding]]:
+    """Map contract column names to positions, recognising the kind of file."""
+    line = table.header_line
+    findings: list[Finding] = []
+    positions: dict[str, int] = {}
+    for index, raw in enumerate(table.header):
+        name = raw.strip().lower()
+        if not name:
+            if any(index < len(r.cells) and r.cells[index].strip() for r in table.records):
+                message = f"Kolom {index + 1} heeft geen naam in de kopregel maar bevat wel waarden."
+                findings.append(Finding(file, line, str(index + 1), "kolom_zonder_naam", message))
+            continue
+        if name in positions:
+            message = f"Kolom '{name}' staat meer dan één keer in de kopregel."
+            findings.append(Finding(file, line, name, "dubbele_kolom", message))
+            continue
+        positions[name] = index
+    spec = detect_kind(set(positions))
+    if spec is None:
+        names = ", ".join(raw.strip() for raw in table.header if raw.strip()) or "(geen)"
+        message = (
+            f"De kolommen passen bij geen enkele soort aanlevering (gevonden: {names}). "
+            + expected_columns_message()
+        )
+        findings.append(Finding(file, line, None, "onbekende_soort", message))
+        return None, None, findings
+    for name in positions:
+        if name not in spec.columns:
+            suggestion = _closest(name, spec.columns)
+            hint = f" Bedoelt u '{suggestion}'?" if suggestion else ""
+            message = (
+                f"Onbekende kolom '{name}'.{hint} Een {spec.name}-bestand heeft de kolommen "
+                f"{spec.describe()}."
+            )
+            findings.append(Finding(file, line, name, "onbekende_kolom", message))
+    missing = [name for name in spec.required if name not in positions]
+    for name in missing:
+        message = (
+            f"Verplichte kolom '{name}' ontbreekt. Een {spec.name}-bestand heeft de kolommen "
+            f"{spec.describe()}."
+        )
+        findings.append(Finding(file, line, name, "kolom_ontbreekt", message))
+    if missing:
+        return None, None, findings
+    return spec, {name: positions[name] for name in spec.columns if name in positions}, findings
+
+
+def shape_rows(
+    table: Table, columns: dict[str, int], file: str
+) -> tuple[list[Row], list[Finding]]:
+    """Key each record's cells by column name; a record of the wrong width is a finding."""
+    width = len(table.header)
+    rows: list[Row] = []
+    findings: list[Finding] = []
+    for record in table.records:
+        if len(record.cells) != width and not _only_empty_tail(record, width):
+            findings.append(_width_finding(record, width, table, file))
+            continue
+        values = {
+            name: (record.cells[i] if i < len(record.cells) else "") for name, i in columns.items()
+        }
+        rows.append(Row(record.line, values))
+    return rows, findings
+
+
+def _only_empty_tail(record: Record, width: int) -> bool:
+    """Excel pads rows with empty cells beyond the last named column; those are harmless."""
+    return len(record.cells) > width and not any(c.strip() for c in record.cells[width:])
+
+
+def _width_finding(record: Record, width: int, table: Table, file: str) -> Finding:
+    count = len(record.cells)
+    if count > width:
+        message = (
+            f"Deze regel heeft {count} velden, de kopregel {width}. Staat er een "
+            f"{table.delimiter_name} in een tekst zonder aanhalingstekens eromheen?"
+        )
+    else:
+        message = f"Deze regel heeft {count} velden, de kopregel {width}. Er ontbreken velden."
+    return Finding(file, record.line, None, "aantal_velden", message)
+
+
+def check_organisation(
+    text: str, periode: str | None, file: str, line: int
+) -> tuple[str | None, list[Finding]]:
+    """Canonical organisation code, or a finding: unknown, reserved, or not valid in the period."""
+    value = text.strip()
+    if not value:
+        return None, [Finding(file, line, "departement", "leeg", "Departement ontbreekt.")]
+    by_code = catalog.organisations_by_code()
+    organisation = by_code.get(value.upper())
+    if organisation is None:
+        return None, [Finding(file, line, "departement", "onbekende_code", _unknown_code(value))]
+    if organisation.code == catalog.RESERVED_CODE:
+        message = (
+            f"'{catalog.RESERVED_CODE}' is gereserveerd voor rijksbrede cijfers en kan niet "
+            "worden aangeleverd."
+        )
+        return None, [Finding(file, line, "departement", "gereserveerde_code", message)]
+    if periode is not None and not organisation.valid_during(
+        quarter_start(periode), quarter_end(periode)
+    ):
+        message = _outside_validity(organisation, periode)
+        return None, [Finding(file, line, "departement", "code_niet_geldig", message)]
+    return organisation.code, []
+
+
+def _unknown_code(value: str) -> str:
+    codes = [o.code for o in catalog.organisations() if o.code != catalog.RESERVED_CODE]
+    upper = {code.upper(): code for code in codes}
+    close = difflib.get_close_matches(value.upper(), list(upper), n=3, cutoff=0.5)
+    message = f"Onbekende organisatiecode '{value}'."
+    if close:
+        message += " Bedoelt u " + " of ".join(f"'{upper[c]}'" for c in close) + "?"
+    if len(codes) <= 30:
+        message += " Geldige codes: " + ", ".join(codes) + "."
+    return message
+
+
+def _outside_validity(organisation: catalog.Organisation, periode: str) -> str:
+    parts = []
+    if organisation.geldig_van:
+        parts.append(f"vanaf {organisation.geldig_van:%d-%m-%Y}")
+    if organisation.geldig_tot:
+        parts.append(f"tot en met {organisation.geldig_tot:%d-%m-%Y}")
+    message = f"'{organisation.code}' bestond niet in {periode} (geldig {' '.join(parts)})."
+    successors = [o.code for o in catalog.organisations() if o.voorganger == organisation.code]
+    if successors:
+        message += " Opgevolgd door " + ", ".join(successors) + "."
+    return message
+
+
+def check_period(text: str, file: str, line: int, today: date) -> tuple[str | None, list[Finding]]:
+    """Normalised quarter, or a finding when it is no quarter or has not started yet."""
+    value = text.strip()
+    if not value:
+        return None, [Finding(file, line, "periode", "leeg", "Periode ontbreekt.")]
+    quarter = parse_quarter(value)
+    if quarter is None:
+        message = f"Periode '{value}' is geen kwartaal; schrijf bijvoorbeeld 2025-Q3."
+        return None, [Finding(file, line, "periode", "ongeldige_periode", message)]
+    if quarter_start(quarter) > today:
+        message = f"Periode {quarter} is nog niet begonnen."
+        return None, [Finding(file, line, "periode", "toekomstige_periode", message)]
+    return quarter, []
+
+
+def _check_norm(text: str, file: str, line: int) -> tuple[int | None, list[Finding]]:
+    value = text.strip()
+    numbers = [norm.nummer for norm in catalog.norms()]
+    if not value:
+        return None, [Finding(file, line, "norm", "leeg", "Norm ontbreekt.")]
+    if re.fullmatch(r"\d+", value) and int(value) in numbers:
+        return int(value), []
+    message = f"Norm '{value}' is geen normnummer van {min(numbers)} tot en met {max(numbers)}."
+    return None, [Finding(file, line, "norm", "ongeldige_norm", message)]
+
+
+def _check_oordeel(text: str, file: str, line: int) -> tuple[int | None, list[Finding]]:
+    value = " ".join(text.split()).lower()
+    if value in ("", NIET_BEOORDEELD):
+        return None, []
+    if value in _OORDEEL_CODES:
+        return _OORDEEL_CODES[value], []
+    message = (
+        f"Oordeel '{text.strip()}' is ongeldig; gebruik voldoet, voldoet deels of voldoet niet "
+        "(of 2, 1, 0), of laat het leeg voor niet beoordeeld."
+    )
+    return None, [Finding(file, line, "oordeel", "ongeldig_oordeel", message)]
+
+
+def validate_normscores(
+    rows: list[Row], file: str, today: date
+) -> tuple[list[NormScore], list[Finding]]:
+    """Check every cell of every row, then each (departement, periode) holds all norms once."""
+    scores: list[NormScore] = []
+    findings: list[Finding] = []
+    for row in rows:
+        periode, found = check_period(row.values["periode"], file, row.line, today)
+        findings.extend(found)
+        code, found = check_organisation(row.values["departement"], periode, file, row.line)
+        findings.extend(found)
+        norm, found = _check_norm(row.values["norm"], file, row.line)
+        findings.extend(found)
+        score, found = _check_oordeel(row.values["oordeel"], file, row.line)
+        findings.extend(found)
+        toelichting = row.values.get("toelichting", "")
+        if len(toelichting) > MAX_TOELICHTING:
+            message = (
+                f"Toelichting is {len(toelichting)} tekens lang; het maximum is {MAX_TOELICHTING}."
+            )
+            findings.append(Finding(file, row.line, "toelichting", "te_lang", message))
+        if code and periode and norm is not None:
+            scores.append(NormScore(code, periode, norm, score, toelichting, row.line))
+    findings.extend(_check_completeness(scores, file))
+    return scores, findings
+
+
+def _check_completeness(scores: list[NormScore], file: str) -> list[Finding]:
+    """Each (departement, periode) holds every norm exactly once."""
+    findings: list[Finding] = []
+    lines: dict[tuple[str, str], dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for score in scores:
+        lines[(score.departement, score.periode)][score.norm].append(score.line)
+    expected = [norm.nummer for norm in catalog.norms()]
+    for (code, periode), by_norm in lines.items():
+        for norm, found in sorted(by_norm.items()):
+            for later in found[1:]:
+                message = (
+                    f"Norm {norm} staat meer dan één keer in het bestand voor {code} {periode}: "
+                    f"regels {found[0]} en {later}."
+                )
+                findings.append(Finding(file, later, "norm", "dubbele_norm", message))
+        missing = [n for n in expected if n not in by_norm]
+        if missing:
+            first = min(line for found in by_norm.values() for line in found)
+            word = "ontbreekt norm" if len(missing) == 1 else "ontbreken de normen"
+            listed = ", ".join(str(n) for n in missing)
+            message = f"Voor {code} {periode} {word} {listed}; elke norm moet precies één keer voorkomen."
+            findings.append(Finding(file, first, "norm", "ontbrekende_normen", message))
+    return findings
