@@ -121,7 +121,9 @@ def survey_scales() -> dict[str, tuple[Answer, ...]]:
         scales.setdefault(row["schaal"], []).append(
             Answer(row["antwoord"], int(row["volgorde"]), row["label"], row["kopcijfer"] == "ja")
         )
-    return {name: tuple(sorted(answers, key=lambda a: a.volgorde)) for name, answers in scales.items()}
+    return {
+        name: tuple(sorted(answers, key=lambda a: a.volgorde)) for name, answers in scales.items()
+    }
 
 
 @cache

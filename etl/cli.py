@@ -87,7 +87,9 @@ def validate(files: tuple[Path, ...]) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--door", default=None, help="Naam van wie laadt (anders de gebruiker van het systeem).")
+@click.option(
+    "--door", default=None, help="Naam van wie laadt (anders de gebruiker van het systeem)."
+)
 @db_option
 def load(paths: tuple[Path, ...], door: str | None, db: Path | None) -> None:
     """Controleer en sla bestanden op; een map betekent elk .csv-bestand erin."""

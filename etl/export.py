@@ -19,9 +19,16 @@ LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 
 NORMSCORES_COLUMNS = ["departement", "periode", "norm", "oordeel", "toelichting"]
 HISTORY_COLUMNS = [
-    "geladen_op", "door", "bestand", "sha256", "soort", "perioden", "departementen", "status",
+    "geladen_op",
+    "door",
+    "bestand",
+    "sha256",
+    "soort",
+    "perioden",
+    "departementen",
+    "status",
     "fouten",
-]  # fmt: skip
+]
 
 
 def neutralise(value: object) -> object:

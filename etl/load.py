@@ -58,7 +58,9 @@ def read_source(path: Path, max_bytes: int = MAX_BYTES) -> Source:
     size = path.stat().st_size
     if size > max_bytes:
         size_mb = f"{size / 1024 / 1024:.1f}".replace(".", ",")
-        message = f"Het bestand is te groot ({size_mb} MB); de grens is {max_bytes // 1024 // 1024} MB."
+        message = (
+            f"Het bestand is te groot ({size_mb} MB); de grens is {max_bytes // 1024 // 1024} MB."
+        )
         return Source(str(path), None, (Finding(str(path), None, None, "te_groot", message),))
     return Source(str(path), path.read_bytes())
 
@@ -140,8 +142,8 @@ def _store_submission(
         return result
     result.status = "opgeslagen"
     connection.execute(
-        "INSERT INTO files SELECT ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM files WHERE sha256 = ?)",
-        [sha, Path(name).name, len(data), data, sha],
+        "INSERT INTO files VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
+        [sha, Path(name).name, len(data), data],
     )
     for departement, periode, version in result.versions:
         submission_id = _next_id(connection, "submissions", "submission_id")
@@ -150,7 +152,16 @@ def _store_submission(
             [submission_id, submission.kind, departement, periode, version, load_id, sha],
         )
         rows = [
-            (submission_id, s.departement, s.periode, s.norm, s.score, s.oordeel, s.toelichting, s.line)
+            (
+                submission_id,
+                s.departement,
+                s.periode,
+                s.norm,
+                s.score,
+                s.oordeel,
+                s.toelichting,
+                s.line,
+            )
             for s in submission.normscores
             if (s.departement, s.periode) == (departement, periode)
         ]

@@ -139,7 +139,9 @@ def _is_blank(cells: list[str]) -> bool:
     return all(not cell.strip() for cell in cells)
 
 
-def read_table(data: bytes, file: str, max_bytes: int = MAX_BYTES) -> tuple[Table | None, list[Finding]]:
+def read_table(
+    data: bytes, file: str, max_bytes: int = MAX_BYTES
+) -> tuple[Table | None, list[Finding]]:
     """Turn a file's bytes into a Table, or findings that say why it is no usable CSV."""
     if len(data) > max_bytes:
         size = f"{len(data) / 1024 / 1024:.1f}".replace(".", ",")
@@ -187,7 +189,7 @@ def _parse(
     except csv.Error:
         line = consumed + 1 + offset
         message = (
-            "Een aanhalingsteken (\") opent een veld dat niet goed wordt afgesloten; "
+            'Een aanhalingsteken (") opent een veld dat niet goed wordt afgesloten; '
             "controleer de aanhalingstekens vanaf deze regel."
         )
         findings.append(Finding(file, line, None, "aanhalingstekens", message))

@@ -23,10 +23,13 @@ MAX_TOELICHTING = 2000
 OORDEEL_LABELS = {2: "voldoet", 1: "voldoet deels", 0: "voldoet niet"}
 NIET_BEOORDEELD = "niet beoordeeld"
 _OORDEEL_CODES = {
-    "voldoet": 2, "2": 2,
-    "voldoet deels": 1, "1": 1,
-    "voldoet niet": 0, "0": 0,
-}  # fmt: skip
+    "voldoet": 2,
+    "2": 2,
+    "voldoet deels": 1,
+    "1": 1,
+    "voldoet niet": 0,
+    "0": 0,
+}
 
 
 @dataclass(frozen=True)
@@ -137,7 +140,9 @@ def check_header(
         name = raw.strip().lower()
         if not name:
             if any(index < len(r.cells) and r.cells[index].strip() for r in table.records):
-                message = f"Kolom {index + 1} heeft geen naam in de kopregel maar bevat wel waarden."
+                message = (
+                    f"Kolom {index + 1} heeft geen naam in de kopregel maar bevat wel waarden."
+                )
                 findings.append(Finding(file, line, str(index + 1), "kolom_zonder_naam", message))
             continue
         if name in positions:
@@ -175,9 +180,7 @@ def check_header(
     return spec, {name: positions[name] for name in spec.columns if name in positions}, findings
 
 
-def shape_rows(
-    table: Table, columns: dict[str, int], file: str
-) -> tuple[list[Row], list[Finding]]:
+def shape_rows(table: Table, columns: dict[str, int], file: str) -> tuple[list[Row], list[Finding]]:
     """Key each record's cells by column name; a record of the wrong width is a finding."""
     width = len(table.header)
     rows: list[Row] = []
@@ -346,6 +349,8 @@ def _check_completeness(scores: list[NormScore], file: str) -> list[Finding]:
             first = min(line for found in by_norm.values() for line in found)
             word = "ontbreekt norm" if len(missing) == 1 else "ontbreken de normen"
             listed = ", ".join(str(n) for n in missing)
-            message = f"Voor {code} {periode} {word} {listed}; elke norm moet precies één keer voorkomen."
+            message = (
+                f"Voor {code} {periode} {word} {listed}; elke norm moet precies één keer voorkomen."
+            )
             findings.append(Finding(file, first, "norm", "ontbrekende_normen", message))
     return findings

@@ -1,0 +1,48 @@
+# Integriteitsmonitor Rijk — `make run` serves the dashboard, `make test` runs every check.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DB := data/integriteit.duckdb
+SAMPLES := $(wildcard sample_submissions/*.csv)
+
+.PHONY: install install-test run load test lint typecheck samples clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+install-test: $(VENV)/.installed-test
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+# Load only when a sample is newer than the database, so restarts add no no-op loads to the ledger.
+$(DB): $(SAMPLES) | $(VENV)/.installed
+	$(BIN)/python -m etl load sample_submissions/ --door "make run" --db $(DB)
+	touch $@
+
+load: $(DB)
+
+run: install $(DB)
+	$(BIN)/streamlit run dashboard/app.py --server.port 8501 --server.headless true
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install-test
+	$(BIN)/mypy
+
+test: lint typecheck
+	$(BIN)/pytest
+
+samples: install
+	$(BIN)/python scripts/generate_samples.py
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache .hypothesis
