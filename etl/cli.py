@@ -17,7 +17,7 @@ import click
 from etl import catalog
 from etl.database import database_path
 from etl.export import history_frame, normscores_frame, to_csv
-from etl.findings import Finding
+from etl.findings import Finding, count_errors
 from etl.load import expand_paths, load_sources, read_source
 from etl.periods import parse_quarter
 from etl.validate import validate_bytes
@@ -79,7 +79,7 @@ def validate(files: tuple[Path, ...]) -> None:
         if findings:
             refused = True
             _print_findings(findings)
-            click.echo(f"{path}: geweigerd ({len(findings)} fouten).")
+            click.echo(f"{path}: geweigerd ({count_errors(len(findings))}).")
         else:
             click.echo(f"{path}: in orde ({validation.kind}).")
     sys.exit(1 if refused else 0)

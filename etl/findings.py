@@ -32,3 +32,8 @@ class Finding:
 def sort_findings(findings: list[Finding]) -> list[Finding]:
     """File order first, then by line (whole-file findings first), so reports read top-down."""
     return sorted(findings, key=lambda f: (f.file, -1 if f.line is None else f.line))
+
+
+def count_errors(count: int) -> str:
+    """'1 fout', '3 fouten'."""
+    return f"{count} fout" if count == 1 else f"{count} fouten"

@@ -17,7 +17,7 @@ from typing import Literal
 import duckdb
 
 from etl.database import crash_hook, writer
-from etl.findings import Finding
+from etl.findings import Finding, count_errors
 from etl.read import MAX_BYTES
 from etl.validate import Submission, Validation, validate_bytes
 
@@ -46,7 +46,7 @@ class LoadResult:
     def summary(self) -> str:
         """One Dutch line for the terminal."""
         if self.status == "geweigerd":
-            return f"{self.file}: geweigerd ({len(self.findings)} fouten); er is niets opgeslagen."
+            return f"{self.file}: geweigerd ({count_errors(len(self.findings))}); er is niets opgeslagen."
         if self.status == "ongewijzigd":
             return f"{self.file}: ongewijzigd; dit bestand is al geladen, er is niets veranderd."
         parts = ", ".join(f"{d} {p} versie {v}" for d, p, v in self.versions)

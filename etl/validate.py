@@ -109,7 +109,8 @@ def validate_bytes(
         findings.append(Finding(file, None, None, "geen_regels", message))
     validation = Validation(file, kind=spec.name)
     if spec.name == "normscores":
-        scores, row_findings = validate_normscores(rows, file, today)
+        complete = len(rows) == len(table.records)
+        scores, row_findings = validate_normscores(rows, file, today, complete)
         findings.extend(row_findings)
         submission = Submission(file, spec.name, table.encoding, table.delimiter, tuple(scores))
     else:
@@ -241,7 +242,7 @@ def check_organisation(
 def _unknown_code(value: str) -> str:
     codes = [o.code for o in catalog.organisations() if o.code != catalog.RESERVED_CODE]
     upper = {code.upper(): code for code in codes}
-    close = difflib.get_close_matches(value.upper(), list(upper), n=3, cutoff=0.5)
+    close = difflib.get_close_matches(value.upper(), list(upper), n=3, cutoff=0.6)
     message = f"Onbekende organisatiecode '{value}'."
     if close:
         message += " Bedoelt u " + " of ".join(f"'{upper[c]}'" for c in close) + "?"
@@ -303,9 +304,14 @@ def _check_oordeel(text: str, file: str, line: int) -> tuple[int | None, list[Fi
 
 
 def validate_normscores(
-    rows: list[Row], file: str, today: date
+    rows: list[Row], file: str, today: date, complete: bool = True
 ) -> tuple[list[NormScore], list[Finding]]:
-    """Check every cell of every row, then each (departement, periode) holds all norms once."""
+    """Check every cell of every row, then each (departement, periode) holds all norms once.
+
+    Missing norms are only reported when every row could be read: a row refused
+    for its shape or its departement, periode or norm may well hold the "missing"
+    norm, and a second finding about it would send the reader on a false trail.
+    """
     scores: list[NormScore] = []
     findings: list[Finding] = []
     for row in rows:
@@ -325,11 +331,15 @@ def validate_normscores(
             findings.append(Finding(file, row.line, "toelichting", "te_lang", message))
         if code and periode and norm is not None:
             scores.append(NormScore(code, periode, norm, score, toelichting, row.line))
-    findings.extend(_check_completeness(scores, file))
+        else:
+            complete = False
+    findings.extend(_check_completeness(scores, file, report_missing=complete))
     return scores, findings
 
 
-def _check_completeness(scores: list[NormScore], file: str) -> list[Finding]:
+def _check_completeness(
+    scores: list[NormScore], file: str, report_missing: bool
+) -> list[Finding]:
     """Each (departement, periode) holds every norm exactly once."""
     findings: list[Finding] = []
     lines: dict[tuple[str, str], dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
@@ -345,7 +355,7 @@ def _check_completeness(scores: list[NormScore], file: str) -> list[Finding]:
                 )
                 findings.append(Finding(file, later, "norm", "dubbele_norm", message))
         missing = [n for n in expected if n not in by_norm]
-        if missing:
+        if missing and report_missing:
             first = min(line for found in by_norm.values() for line in found)
             word = "ontbreekt norm" if len(missing) == 1 else "ontbreken de normen"
             listed = ", ".join(str(n) for n in missing)
