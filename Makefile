@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DB := data/integriteit.duckdb
 SAMPLES := $(wildcard sample_submissions/*.csv)
 
-.PHONY: install install-test run load test lint typecheck samples clean
+.PHONY: install install-test browser run load test lint typecheck samples clean
 
 install: $(VENV)/.installed
 
@@ -31,6 +31,13 @@ load: $(DB)
 run: install $(DB)
 	$(BIN)/streamlit run dashboard/app.py --server.port 8501 --server.headless true
 
+# The browser test drives Debian's Chromium (Playwright's own download is not reachable here).
+browser:
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
+	  apt="$$sudo env DEBIAN_FRONTEND=noninteractive apt-get -y -q"; \
+	  $$apt install chromium || { $$apt update && $$apt install chromium; }; }
+
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -38,7 +45,7 @@ lint: install-test
 typecheck: install-test
 	$(BIN)/mypy
 
-test: lint typecheck
+test: lint typecheck browser
 	$(BIN)/pytest
 
 samples: install

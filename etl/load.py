@@ -46,7 +46,8 @@ class LoadResult:
     def summary(self) -> str:
         """One Dutch line for the terminal."""
         if self.status == "geweigerd":
-            return f"{self.file}: geweigerd ({count_errors(len(self.findings))}); er is niets opgeslagen."
+            errors = count_errors(len(self.findings))
+            return f"{self.file}: geweigerd ({errors}); er is niets opgeslagen."
         if self.status == "ongewijzigd":
             return f"{self.file}: ongewijzigd; dit bestand is al geladen, er is niets veranderd."
         parts = ", ".join(f"{d} {p} versie {v}" for d, p, v in self.versions)

@@ -337,9 +337,7 @@ def validate_normscores(
     return scores, findings
 
 
-def _check_completeness(
-    scores: list[NormScore], file: str, report_missing: bool
-) -> list[Finding]:
+def _check_completeness(scores: list[NormScore], file: str, report_missing: bool) -> list[Finding]:
     """Each (departement, periode) holds every norm exactly once."""
     findings: list[Finding] = []
     lines: dict[tuple[str, str], dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))

@@ -23,7 +23,9 @@ def load(db: Path, *names: str, who: str = "tester") -> list[str]:
     return [r.status for r in load_sources(sources, db, loaded_by=who, today=TODAY)]
 
 
-def snapshot(db: Path, tables: tuple[str, ...] = DATA_TABLES) -> dict[str, list[tuple[object, ...]]]:
+def snapshot(
+    db: Path, tables: tuple[str, ...] = DATA_TABLES
+) -> dict[str, list[tuple[object, ...]]]:
     connection = duckdb.connect(str(db), read_only=True)
     try:
         return {t: connection.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in tables}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 
@@ -72,12 +73,16 @@ def test_cr_only_line_endings_are_read() -> None:
 
 # Column names are words (as in the contract); cells may hold anything a user types,
 # including delimiters, quotes and line breaks.
-NAMES = st.text(
-    alphabet=st.sampled_from("abcdefghijklmnopqrstuvwxyzëé_0123456789 "), min_size=1, max_size=12
-).map(str.strip).filter(bool)
-CELL_CHARS = st.characters(
-    codec="cp1252", exclude_characters="\x00", exclude_categories=("Cs",)
+NAMES = (
+    st.text(
+        alphabet=st.sampled_from("abcdefghijklmnopqrstuvwxyzëé_0123456789 "),
+        min_size=1,
+        max_size=12,
+    )
+    .map(str.strip)
+    .filter(bool)
 )
+CELL_CHARS = st.characters(codec="cp1252", exclude_characters="\x00", exclude_categories=("Cs",))
 CELLS = st.text(alphabet=CELL_CHARS, max_size=20)
 
 
@@ -112,10 +117,8 @@ def test_any_table_written_as_csv_reads_back_identical(
     if encoding == "windows-1252":
         # Bytes that are also valid UTF-8 ("Ã©") are genuinely ambiguous; real Dutch
         # text never forms them, and the reader rightly prefers UTF-8.
-        try:
+        with contextlib.suppress(UnicodeDecodeError):
             assume(data.decode("utf-8") == buffer.getvalue())
-        except UnicodeDecodeError:
-            pass
     result, findings = read_table(data, "f.csv")
     assert findings == []
     assert result is not None

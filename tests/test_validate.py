@@ -156,7 +156,11 @@ def test_rejects_period_that_is_no_quarter_on_every_line() -> None:
 def test_rejects_quarter_that_has_not_started() -> None:
     findings = validate("future_period.csv").findings
     assert findings[0] == Finding(
-        "future_period.csv", 2, "periode", "toekomstige_periode", "Periode 2999-Q1 is nog niet begonnen."
+        "future_period.csv",
+        2,
+        "periode",
+        "toekomstige_periode",
+        "Periode 2999-Q1 is nog niet begonnen.",
     )
 
 
@@ -242,7 +246,7 @@ def test_reports_every_error_not_just_the_first() -> None:
 
 
 def test_header_names_match_case_insensitively_with_spaces_and_any_order() -> None:
-    data = "  OORDEEL ;Norm;periode ; Departement\n".encode() + b"".join(
+    data = b"  OORDEEL ;Norm;periode ; Departement\n" + b"".join(
         f"voldoet;{n};2025-Q3;Fin\n".encode() for n in range(1, 16)
     )
     result = validate_bytes(data, "f.csv", TODAY)
