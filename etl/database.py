@@ -110,9 +110,10 @@ def writer(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     lock_path = db_path.with_name(db_path.name + ".lock")
     with lock_path.open("a+") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        work = db_path.with_name(f".{db_path.name}.{os.getpid()}.tmp")
-        for stale in (work, Path(str(work) + ".wal")):
+        # Holding the lock, no other writer is at work: any copy left is a killed writer's.
+        for stale in db_path.parent.glob(f".{db_path.name}.*.tmp*"):
             stale.unlink(missing_ok=True)
+        work = db_path.with_name(f".{db_path.name}.{os.getpid()}.tmp")
         if db_path.exists():
             shutil.copy2(db_path, work)
         connection = duckdb.connect(str(work))

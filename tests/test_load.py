@@ -167,9 +167,11 @@ def test_process_killed_mid_load_leaves_database_as_it_was(db: Path) -> None:
     for point in ("after_insert", "before_commit", "before_replace"):
         assert _load_in_subprocess(db, "normscores_valid_v2.csv", crash_at=point) == -9
         assert snapshot(db) == before, point
+    assert list(db.parent.glob(".*.tmp*")), "a killed writer leaves its copy behind"
     # The next load still works and cleans up after the killed one.
     assert _load_in_subprocess(db, "normscores_valid_v2.csv") == 0
     assert set(normscores_frame(db)["oordeel"]) == {"voldoet"}
+    assert list(db.parent.glob(".*.tmp*")) == []
 
 
 def test_concurrent_loads_from_two_processes_both_land(db: Path) -> None:

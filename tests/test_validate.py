@@ -253,3 +253,30 @@ def test_header_names_match_case_insensitively_with_spaces_and_any_order() -> No
     assert result.findings == []
     assert result.submission is not None
     assert result.submission.groups == [("FIN", "2025-Q3")]
+
+
+def test_rejects_column_named_twice() -> None:
+    data = b"departement,periode,norm,norm,oordeel\nFIN,2025-Q3,1,1,voldoet\n"
+    findings = validate_bytes(data, "f.csv", TODAY).findings
+    assert findings[0] == Finding(
+        "f.csv", 1, "norm", "dubbele_kolom", "Kolom 'norm' staat meer dan één keer in de kopregel."
+    )
+
+
+def test_unnamed_empty_column_from_excel_is_ignored_but_unnamed_values_are_not() -> None:
+    rows = "".join(f"FIN;2025-Q3;{n};voldoet;\r\n" for n in range(1, 16))
+    header = "departement;periode;norm;oordeel;\r\n"
+    assert validate_bytes((header + rows).encode(), "f.csv", TODAY).findings == []
+    with_value = header + rows.replace("FIN;2025-Q3;3;voldoet;", "FIN;2025-Q3;3;voldoet;x")
+    findings = validate_bytes(with_value.encode(), "f.csv", TODAY).findings
+    assert [(f.line, f.column, f.message) for f in findings] == [
+        (1, "5", "Kolom 5 heeft geen naam in de kopregel maar bevat wel waarden.")
+    ]
+
+
+def test_rejects_row_with_too_few_fields() -> None:
+    data = b"departement,periode,norm,oordeel\nFIN,2025-Q3,1\n"
+    findings = validate_bytes(data, "f.csv", TODAY).findings
+    assert [(f.line, f.message) for f in findings] == [
+        (2, "Deze regel heeft 3 velden, de kopregel 4. Er ontbreken velden.")
+    ]
