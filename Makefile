@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 DB := data/integriteit.duckdb
-SAMPLES := $(wildcard sample_submissions/*.csv)
+SAMPLES := $(wildcard sample_submissions/*.csv) sample_submissions/ontvangen.tsv
 
 .PHONY: install install-test browser run load test lint typecheck samples clean
 
@@ -23,7 +23,8 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 
 # Load only when a sample is newer than the database, so restarts add no no-op loads to the ledger.
 $(DB): $(SAMPLES) | $(VENV)/.installed
-	$(BIN)/python -m etl load sample_submissions/ --door "make run" --db $(DB)
+	$(BIN)/python -m etl load sample_submissions/ --ontvangstlijst sample_submissions/ontvangen.tsv \
+	  --door "make run" --db $(DB)
 	touch $@
 
 load: $(DB)

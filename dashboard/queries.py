@@ -14,8 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from etl import catalog
-from etl.database import database_path, reader
-from etl.export import LOCAL_TIME
+from etl.database import LOCAL_TIME, database_path, reader
 from etl.periods import quarter_end, quarter_start
 
 NIET_AANGELEVERD = "niet aangeleverd"

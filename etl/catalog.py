@@ -133,3 +133,16 @@ def survey_items() -> tuple[SurveyItem, ...]:
         SurveyItem(row["item"], row["blok"], row["schaal"], row["doelgroep"], row["stelling"])
         for row in _read_rows(SCHEMAS_DIR / "enquete_items.csv")
     )
+
+
+def lineage(code: str) -> list[str]:
+    """The code and its predecessors, newest first (EZ → EZK), for trend lines across re-orgs."""
+    by_code = {org.code: org for org in organisations()}
+    chain = [code]
+    while (
+        (current := by_code.get(chain[-1]))
+        and current.voorganger
+        and current.voorganger not in chain
+    ):
+        chain.append(current.voorganger)
+    return chain

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from dataclasses import replace
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -18,7 +20,7 @@ from etl import catalog
 from etl.database import database_path
 from etl.export import history_frame, normscores_frame, to_csv
 from etl.findings import Finding, count_errors
-from etl.load import expand_paths, load_sources, read_source
+from etl.load import expand_paths, load_sources, read_receipts, read_source
 from etl.periods import parse_quarter
 from etl.validate import validate_bytes
 
@@ -59,6 +61,18 @@ def _normalise_code(value: str | None) -> str | None:
     return organisation.code
 
 
+def _parse_date(value: str) -> date:
+    for pattern in ("%Y-%m-%d", "%d-%m-%Y"):
+        try:
+            day = datetime.strptime(value.strip(), pattern).date()
+        except ValueError:
+            continue
+        if day > date.today():
+            raise click.BadParameter(f"{value} ligt in de toekomst.")
+        return day
+    raise click.BadParameter(f"'{value}' is geen datum; schrijf bijvoorbeeld 2025-10-15.")
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Integriteitsmonitor Rijk: aanleveringen controleren, laden en exporteren."""
@@ -90,13 +104,33 @@ def validate(files: tuple[Path, ...]) -> None:
 @click.option(
     "--door", default=None, help="Naam van wie laadt (anders de gebruiker van het systeem)."
 )
+@click.option(
+    "--ontvangen", default=None, help="Datum waarop de bestanden binnenkwamen (anders vandaag)."
+)
+@click.option(
+    "--ontvangstlijst",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Tabgescheiden lijst met kolommen bestand en ontvangen, per bestandsnaam.",
+)
 @db_option
-def load(paths: tuple[Path, ...], door: str | None, db: Path | None) -> None:
+def load(
+    paths: tuple[Path, ...],
+    door: str | None,
+    ontvangen: str | None,
+    ontvangstlijst: Path | None,
+    db: Path | None,
+) -> None:
     """Controleer en sla bestanden op; een map betekent elk .csv-bestand erin."""
     files = expand_paths(list(paths))
     if not files:
         raise click.UsageError("Geen .csv-bestanden gevonden.")
-    sources = [read_source(path) for path in files]
+    default_day = _parse_date(ontvangen) if ontvangen else None
+    received = read_receipts(ontvangstlijst) if ontvangstlijst else {}
+    sources = [
+        replace(read_source(path), received_on=received.get(path.name, default_day))
+        for path in files
+    ]
     results = load_sources(sources, database_path(db), loaded_by=door)
     for result in results:
         _print_findings(result.findings)

@@ -14,13 +14,16 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 
 DEFAULT_DB = Path("data/integriteit.duckdb")
+LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS loads (
@@ -36,6 +39,8 @@ CREATE TABLE IF NOT EXISTS loads (
     findings    INTEGER NOT NULL,
     row_count   INTEGER NOT NULL
 );
+-- When the department's file arrived, if earlier than the load (a batch loaded later).
+ALTER TABLE loads ADD COLUMN IF NOT EXISTS received_on DATE;
 CREATE TABLE IF NOT EXISTS files (
     sha256      VARCHAR PRIMARY KEY,
     file_name   VARCHAR NOT NULL,
@@ -85,13 +90,17 @@ def database_path(option: str | os.PathLike[str] | None = None) -> Path:
 
 
 def crash_hook(point: str) -> None:
-    """Kill this process at a named point when `$INTEGRITEIT_CRASH_AT` says so.
+    """Kill or pause this process at a named point of a load, when the environment says so.
 
-    Lets tests prove that a load killed half-way leaves the database as it was,
-    with a real SIGKILL rather than a polite exception.
+    `$INTEGRITEIT_CRASH_AT=point` sends a real SIGKILL, so tests prove that a load
+    killed half-way leaves the database as it was; `$INTEGRITEIT_PAUSE_AT=point:seconds`
+    holds the writer there, so tests prove readers keep working meanwhile.
     """
     if os.environ.get("INTEGRITEIT_CRASH_AT") == point:
         os.kill(os.getpid(), 9)
+    pause_point, _, seconds = os.environ.get("INTEGRITEIT_PAUSE_AT", "").partition(":")
+    if pause_point == point:
+        time.sleep(float(seconds or 5))
 
 
 def _fsync_dir(path: Path) -> None:

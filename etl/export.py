@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from etl.database import reader
+from etl.database import LOCAL_TIME, reader
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
-LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 
 NORMSCORES_COLUMNS = ["departement", "periode", "norm", "oordeel", "toelichting"]
 HISTORY_COLUMNS = [
@@ -28,6 +26,7 @@ HISTORY_COLUMNS = [
     "departementen",
     "status",
     "fouten",
+    "ontvangen",
 ]
 
 
@@ -76,7 +75,7 @@ def history_frame(db_path: Path, departement: str | None = None) -> pd.DataFrame
     """Every load attempt, oldest first, with local times."""
     sql = """
         SELECT loaded_at, loaded_by, file_name, sha256, coalesce(kind, ''), periods,
-               departments, status, findings
+               departments, status, findings, CAST(received_on AS VARCHAR)
         FROM loads
         WHERE CAST(? AS VARCHAR) IS NULL OR list_contains(string_split(departments, ','), ?)
         ORDER BY load_id

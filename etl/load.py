@@ -7,6 +7,7 @@ refused ones included, is written to the ledger (`loads`), so the history answer
 
 from __future__ import annotations
 
+import csv
 import getpass
 import hashlib
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from typing import Literal
 
 import duckdb
 
-from etl.database import crash_hook, writer
+from etl.database import LOCAL_TIME, crash_hook, writer
 from etl.findings import Finding, count_errors
 from etl.read import MAX_BYTES
 from etl.validate import Submission, Validation, validate_bytes
@@ -31,6 +32,7 @@ class Source:
     name: str
     data: bytes | None
     findings: tuple[Finding, ...] = ()
+    received_on: date | None = None
 
 
 @dataclass
@@ -64,6 +66,16 @@ def read_source(path: Path, max_bytes: int = MAX_BYTES) -> Source:
         )
         return Source(str(path), None, (Finding(str(path), None, None, "te_groot", message),))
     return Source(str(path), path.read_bytes())
+
+
+def read_receipts(path: Path) -> dict[str, date]:
+    """A receipt list: tab-separated `bestand` and `ontvangen` (ISO date), keyed on file name.
+
+    For batches loaded after they arrived: lateness counts from receipt, not from loading.
+    """
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = csv.DictReader(handle, delimiter="\t")
+        return {row["bestand"]: date.fromisoformat(row["ontvangen"].strip()) for row in rows}
 
 
 def expand_paths(paths: list[Path]) -> list[Path]:
@@ -106,11 +118,12 @@ def _store(
         load_id = _next_id(connection, "loads", "load_id")
         if validation.submission is None or validation.findings:
             result = LoadResult(source.name, "geweigerd", sha, validation.findings)
-            _ledger(connection, load_id, result, validation, who, 0)
+            _ledger(connection, load_id, result, validation, who, 0, source.received_on)
         else:
             submission = validation.submission
             result = _store_submission(connection, load_id, source.name, data, sha, submission)
-            _ledger(connection, load_id, result, validation, who, submission.row_count)
+            rows = submission.row_count
+            _ledger(connection, load_id, result, validation, who, rows, source.received_on)
         crash_hook("before_commit")
         connection.execute("COMMIT")
     except BaseException:
@@ -185,15 +198,17 @@ def _ledger(
     validation: Validation,
     who: str,
     row_count: int,
+    received_on: date | None,
 ) -> None:
     groups = validation.submission.groups if validation.submission else []
     periods = ",".join(sorted({p for _, p in groups}))
     departments = ",".join(sorted({d for d, _ in groups}))
+    now = datetime.now(UTC)
     connection.execute(
-        "INSERT INTO loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             load_id,
-            datetime.now(UTC).replace(tzinfo=None),
+            now.replace(tzinfo=None),
             who,
             result.file,
             result.sha256,
@@ -203,5 +218,6 @@ def _ledger(
             result.status,
             len(result.findings),
             row_count,
+            received_on or now.astimezone(LOCAL_TIME).date(),
         ],
     )

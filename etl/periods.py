@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+# Departments submit a quarter's files at the latest this many days after it ends.
+SUBMISSION_DAYS = 30
+
 _QUARTER = re.compile(r"^\s*(\d{4})\s*-?\s*[Qq]([1-4])\s*$")
 
 
@@ -52,3 +55,8 @@ def quarters_between(first: str, last: str) -> list[str]:
         result.append(current)
         current = next_quarter(current)
     return result
+
+
+def submission_deadline(quarter: str) -> date:
+    """The last day on which a quarter's submission counts as on time."""
+    return quarter_end(quarter) + timedelta(days=SUBMISSION_DAYS)

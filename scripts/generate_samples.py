@@ -14,7 +14,7 @@ import argparse
 import csv
 import io
 import random
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from etl import catalog
@@ -25,11 +25,14 @@ from etl.periods import (
     quarter_of,
     quarter_start,
     quarters_between,
+    submission_deadline,
 )
 
 SEED = 20241001
 REPORT = "Algemene Rekenkamer, Integriteit als basis (2024)"
 BASELINE_PERIOD = "2023-Q4"
+BASELINE_PUBLISHED = date(2024, 9, 26)
+RECEIPTS = "ontvangen.tsv"
 FIRST_QUARTER = "2024-Q1"
 NOT_BROKEN_DOWN = {4, 5, 6, 13, 14}
 
@@ -207,6 +210,20 @@ def last_completed_quarter(today: date) -> str:
     return previous_quarter(quarter_of(today))
 
 
+def received_on(rng: random.Random, quarter: str) -> date:
+    """Most files arrive in the weeks before the deadline; about one in eight is late."""
+    deadline = submission_deadline(quarter)
+    if rng.random() < 0.12:
+        return deadline + timedelta(days=rng.randint(3, 20))
+    return deadline - timedelta(days=rng.randint(0, 25))
+
+
+def write_receipts(out: Path, receipts: dict[str, date]) -> None:
+    """The receipt list `python -m etl load --ontvangstlijst` reads."""
+    lines = ["bestand\tontvangen"] + [f"{name}\t{day:%Y-%m-%d}" for name, day in receipts.items()]
+    (out / RECEIPTS).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def generate(out: Path, last: str) -> list[Path]:
     """Write every sample file into `out`; returns the paths written."""
     rng = random.Random(SEED)
@@ -214,10 +231,12 @@ def generate(out: Path, last: str) -> list[Path]:
     for stale in out.glob("*.csv"):
         stale.unlink()
     written: list[Path] = []
+    receipts: dict[str, date] = {}
     baseline = baseline_rows()
     path = out / f"{BASELINE_PERIOD}_nulmeting_algemene_rekenkamer.csv"
     write_file(path, baseline, "")
     written.append(path)
+    receipts[path.name] = BASELINE_PUBLISHED
     states: dict[str, dict[int, int | None]] = {}
     for row in baseline:
         states.setdefault(row["departement"], {})[int(row["norm"])] = _score(row["oordeel"])
@@ -250,6 +269,7 @@ def generate(out: Path, last: str) -> list[Path]:
             path = out / f"{quarter}_{org.code}.csv"
             write_file(path, rows, org.code)
             written.append(path)
+            receipts[path.name] = received_on(rng, quarter)
             if (org.code, quarter) == CORRECTED:
                 corrected = [dict(row) for row in rows]
                 fixed = next(
@@ -262,6 +282,8 @@ def generate(out: Path, last: str) -> list[Path]:
                 path = out / f"{quarter}_{org.code}_v2.csv"
                 write_file(path, corrected, org.code)
                 written.append(path)
+                receipts[path.name] = submission_deadline(quarter) + timedelta(days=21)
+    write_receipts(out, receipts)
     return written
 
 

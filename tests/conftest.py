@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from etl.load import expand_paths, load_sources, read_source
+from etl.load import expand_paths, load_sources, read_receipts, read_source
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -50,8 +51,10 @@ def db(tmp_path: Path) -> Path:
 def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A database with every sample submission loaded through the real load path."""
     path = tmp_path_factory.mktemp("samples") / "integriteit.duckdb"
-    results = load_sources(
-        [read_source(p) for p in expand_paths([SAMPLES])], path, loaded_by="pytest", today=TODAY
-    )
+    receipts = read_receipts(SAMPLES / "ontvangen.tsv")
+    sources = [
+        replace(read_source(p), received_on=receipts[p.name]) for p in expand_paths([SAMPLES])
+    ]
+    results = load_sources(sources, path, loaded_by="pytest", today=TODAY)
     assert all(r.status == "opgeslagen" for r in results), [r.summary() for r in results]
     return path

@@ -121,3 +121,18 @@ def test_usage_errors_exit_two() -> None:
     assert run_etl("export", "normscores", "--periode", "vorig jaar").returncode == 2
     assert run_etl("load", str(FIXTURES / "bestaat-niet.csv")).returncode == 2
     assert run_etl("verwijder").returncode == 2
+
+
+def test_load_records_the_date_a_batch_was_received(db: Path, tmp_path: Path) -> None:
+    receipts = tmp_path / "ontvangen.tsv"
+    receipts.write_text("bestand\tontvangen\nnormscores_valid.csv\t2025-10-20\n", encoding="utf-8")
+    run_etl("load", str(fixture("normscores_valid.csv")), "--ontvangstlijst", str(receipts), db=db)
+    run_etl("load", str(fixture("normscores_valid_v2.csv")), "--ontvangen", "03-11-2025", db=db)
+    rows = list(csv.DictReader(io.StringIO(run_etl("history", db=db).stdout)))
+    assert [row["ontvangen"] for row in rows] == ["2025-10-20", "2025-11-03"]
+
+
+def test_received_date_in_the_future_is_a_usage_error(db: Path) -> None:
+    result = run_etl("load", str(fixture("normscores_valid.csv")), "--ontvangen", "2999-01-01")
+    assert result.returncode == 2
+    assert "ligt in de toekomst" in result.stderr

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from etl.export import normscores_frame
+from etl.load import read_receipts
 from etl.validate import validate_bytes
 from tests.conftest import SAMPLES, TODAY
 
@@ -54,3 +55,8 @@ def test_some_ministry_misses_a_quarter(sample_db: Path) -> None:
     frame = normscores_frame(sample_db)
     latest = frame[frame["periode"] == frame["periode"].max()]
     assert "AenM" not in set(latest["departement"])
+
+
+def test_every_sample_has_a_receipt_date() -> None:
+    receipts = read_receipts(SAMPLES / "ontvangen.tsv")
+    assert sorted(receipts) == sorted(p.name for p in SAMPLE_FILES)
