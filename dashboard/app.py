@@ -6,6 +6,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from dashboard.queries import DatabaseBusy
+
 PAGES = Path(__file__).parent / "pages"
 
 st.set_page_config(page_title="Integriteitsmonitor Rijk", layout="wide")
@@ -13,7 +15,16 @@ st.set_page_config(page_title="Integriteitsmonitor Rijk", layout="wide")
 navigation = st.navigation(
     [
         st.Page(PAGES / "overzicht.py", title="Overzicht", default=True),
-        st.Page(PAGES / "aanleveringen.py", title="Aanleveringen", url_path="aanleveringen"),
+        st.Page(PAGES / "ministerie.py", title="Ministerie", url_path="ministerie"),
+        st.Page(PAGES / "norm.py", title="Norm", url_path="norm"),
+        st.Page(PAGES / "trends.py", title="Trends", url_path="trends"),
+        st.Page(PAGES / "aanleverstatus.py", title="Aanleverstatus", url_path="aanleverstatus"),
     ]
 )
-navigation.run()
+try:
+    navigation.run()
+except DatabaseBusy:
+    st.warning(
+        "De database is op dit moment bezet door een ander programma. "
+        "Probeer het over enkele seconden opnieuw (herlaad de pagina)."
+    )

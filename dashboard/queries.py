@@ -2,23 +2,43 @@
 
 Results are cached per data version (the database file's identity and mtime):
 the ETL writer renames a new file into place, so a new version means new data,
-and a page rerun without a load costs no query at all.
+and a rerun without a load costs no query. Reads open a short-lived read-only
+connection; if another program holds the file for writing, they retry briefly
+and then raise `DatabaseBusy`, which the app shows as a message, not a traceback.
 """
 
 from __future__ import annotations
 
 import os
+import time
+from datetime import date
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import streamlit as st
 
 from etl import catalog
 from etl.database import LOCAL_TIME, database_path, reader
-from etl.periods import quarter_end, quarter_start
+from etl.periods import (
+    FIRST_SUBMISSION_QUARTER,
+    previous_quarter,
+    quarter_end,
+    quarter_start,
+    submission_deadline,
+)
 
-NIET_AANGELEVERD = "niet aangeleverd"
+VOLDOET, DEELS, NIET = "voldoet", "voldoet deels", "voldoet niet"
 NIET_BEOORDEELD = "niet beoordeeld"
+NIET_AANGELEVERD = "niet aangeleverd"
+STATES = (VOLDOET, DEELS, NIET, NIET_BEOORDEELD, NIET_AANGELEVERD)
+PILLARS = ("preventie", "detectie", "respons")
+
+SCORE_COLUMNS = ["departement", "periode", "norm", "score", "oordeel", "toelichting", "versie"]
+
+
+class DatabaseBusy(RuntimeError):
+    """Another program holds the database for writing; try again shortly."""
 
 
 def db_path() -> Path:
@@ -36,25 +56,36 @@ def data_version(path: Path) -> str:
 
 
 def _query(path: Path, sql: str, params: list[object] | None = None) -> pd.DataFrame | None:
-    with reader(path) as connection:
-        if connection is None:
-            return None
-        return connection.execute(sql, params or []).df()
+    """Run one read; None when there is no database yet."""
+    for attempt in range(6):
+        try:
+            with reader(path) as connection:
+                if connection is None:
+                    return None
+                return connection.execute(sql, params or []).df()
+        except duckdb.IOException as error:
+            # Only a foreign read-write process (not our own writer) can cause this.
+            if attempt == 5:
+                raise DatabaseBusy(str(error)) from error
+            time.sleep(0.1 * (attempt + 1))
+    return None
 
 
-@st.cache_data(show_spinner=False)
-def periods(path: Path, version: str) -> list[str]:
-    """Quarters with at least one current norm-score submission, newest first."""
-    frame = _query(
-        path,
-        "SELECT DISTINCT periode FROM current_submissions "
-        "WHERE kind = 'normscores' ORDER BY periode DESC",
+# --- catalogue ---------------------------------------------------------------------------
+
+
+def norms_frame() -> pd.DataFrame:
+    """The norm catalogue: number, pillar, short label, the full question."""
+    return pd.DataFrame(
+        [
+            {"norm": n.nummer, "pijler": n.pijler, "label": n.label, "vraag": n.vraag}
+            for n in catalog.norms()
+        ]
     )
-    return [] if frame is None else frame["periode"].tolist()
 
 
 def organisations_in(periode: str) -> pd.DataFrame:
-    """Organisations (not RIJK) that existed during the quarter, from the catalogue."""
+    """Organisations (not RIJK) that existed during the quarter."""
     start, end = quarter_start(periode), quarter_end(periode)
     rows = [
         {"departement": o.code, "naam": o.naam, "soort": o.soort}
@@ -64,58 +95,256 @@ def organisations_in(periode: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["departement", "naam", "soort"])
 
 
-def norms_frame() -> pd.DataFrame:
-    """The norm catalogue as a DataFrame."""
-    return pd.DataFrame(
-        [{"norm": n.nummer, "pijler": n.pijler, "label": n.label} for n in catalog.norms()]
-    )
+def organisation_names() -> dict[str, str]:
+    """Code → full name, for labels."""
+    return {o.code: o.naam for o in catalog.organisations()}
+
+
+def state_of(score: float | None, submitted: bool) -> str:
+    """The five visible states; missing is never a score."""
+    if not submitted:
+        return NIET_AANGELEVERD
+    if score is None or pd.isna(score):
+        return NIET_BEOORDEELD
+    return {2: VOLDOET, 1: DEELS, 0: NIET}[int(score)]
+
+
+# --- scores ------------------------------------------------------------------------------
 
 
 @st.cache_data(show_spinner=False)
-def norm_scores(path: Path, version: str, periode: str) -> pd.DataFrame:
-    """Every organisation of the quarter × every norm, with oordeel or a missing state.
-
-    Missing is never zero: a ministry that did not submit gets "niet aangeleverd",
-    a norm submitted empty stays "niet beoordeeld"; both have score NaN.
-    """
+def all_scores(path: Path, version: str) -> pd.DataFrame:
+    """The newest version of every norm score, all quarters."""
     frame = _query(
         path,
-        "SELECT departement, norm, score, oordeel, toelichting, version "
-        "FROM current_normscores WHERE periode = ?",
-        [periode],
+        "SELECT departement, periode, norm, score, oordeel, toelichting, version AS versie "
+        "FROM current_normscores ORDER BY periode, departement, norm",
     )
-    scores = frame if frame is not None else pd.DataFrame(columns=["departement", "norm"])
+    if frame is None:
+        return pd.DataFrame(columns=SCORE_COLUMNS).astype({"norm": int, "score": float})
+    # Plain floats: NaN is "no score", and arithmetic (changes) needs no NA special cases.
+    return frame.astype({"score": float})
+
+
+def periods(path: Path, version: str) -> list[str]:
+    """Quarters with at least one submission, newest first."""
+    return sorted(set(all_scores(path, version)["periode"]), reverse=True)
+
+
+def _scores_of(scores: pd.DataFrame, periode: str) -> pd.DataFrame:
+    return scores[scores["periode"] == periode]
+
+
+@st.cache_data(show_spinner=False)
+def norm_grid(path: Path, version: str, periode: str) -> pd.DataFrame:
+    """Every organisation of the quarter × every norm: state, toelichting and change.
+
+    The change compares with the previous quarter, through the predecessor when the
+    organisation did not exist then (EZ in 2024-Q3 compares with EZK in 2024-Q2).
+    """
+    scores = all_scores(path, version)
+    current = _scores_of(scores, periode)
+    before = _scores_of(scores, previous_quarter(periode))
     grid = organisations_in(periode).merge(norms_frame(), how="cross")
-    merged = grid.merge(scores, on=["departement", "norm"], how="left")
-    submitted = set(scores["departement"])
-    merged["aangeleverd"] = merged["departement"].isin(submitted)
-    merged.loc[~merged["aangeleverd"], "oordeel"] = NIET_AANGELEVERD
-    merged["toelichting"] = merged["toelichting"].fillna("")
-    return merged
+    grid = grid.merge(
+        current[["departement", "norm", "score", "toelichting", "versie"]],
+        on=["departement", "norm"],
+        how="left",
+    )
+    submitted = set(current["departement"])
+    grid["aangeleverd"] = grid["departement"].isin(submitted)
+    grid["staat"] = [
+        state_of(s, a) for s, a in zip(grid["score"], grid["aangeleverd"], strict=True)
+    ]
+    grid["toelichting"] = grid["toelichting"].fillna("")
+    previous = {
+        (d, n): s for d, n, s in before[["departement", "norm", "score"]].itertuples(index=False)
+    }
+    grid["vorige_score"] = [
+        _previous_score(previous, code, norm)
+        for code, norm in zip(grid["departement"], grid["norm"], strict=True)
+    ]
+    grid["wijziging"] = grid["score"] - grid["vorige_score"]
+    return grid
 
 
-def oordeel_matrix(scores: pd.DataFrame) -> pd.DataFrame:
-    """Ministries as rows, norms as columns, the oordeel as text in each cell."""
-    table = scores.pivot(index="departement", columns="norm", values="oordeel")
-    labels = norms_frame().set_index("norm")["label"]
-    table.columns = [f"{n}. {labels[n]}" for n in table.columns]
-    table.index.name = "Ministerie"
-    return table
+def _previous_score(previous: dict[tuple[str, int], float], code: str, norm: int) -> float:
+    for ancestor in catalog.lineage(code):
+        if (ancestor, norm) in previous:
+            return float(previous[(ancestor, norm)])
+    return float("nan")
+
+
+def share_met(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Share of judged norms that are met; niet beoordeeld and niet aangeleverd are left out.
+
+    Missing is never zero: dividing by judged norms keeps a ministry that left a norm
+    empty from looking worse than one that judged it "voldoet niet".
+    """
+    judged = frame[frame["score"].notna()]
+    result = (
+        judged.assign(voldaan=judged["score"].eq(2))
+        .groupby(by, as_index=False)
+        .agg(voldaan=("voldaan", "sum"), beoordeeld=("score", "size"))
+    )
+    result["aandeel"] = result["voldaan"] / result["beoordeeld"]
+    return result
+
+
+# --- one ministry ------------------------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False)
+def ministry_history(path: Path, version: str, code: str) -> pd.DataFrame:
+    """All quarters of one ministry, continued through its predecessors before it existed."""
+    scores = all_scores(path, version)
+    chain = catalog.lineage(code)
+    own = scores[scores["departement"] == code]
+    parts = [own]
+    covered = set(own["periode"])
+    for ancestor in chain[1:]:
+        earlier = scores[(scores["departement"] == ancestor) & ~scores["periode"].isin(covered)]
+        parts.append(earlier)
+        covered |= set(earlier["periode"])
+    frame = pd.concat(parts, ignore_index=True) if parts else scores.iloc[0:0]
+    frame = frame.rename(columns={"departement": "bron"})
+    frame["ministerie"] = code
+    frame["via_voorganger"] = frame["bron"] != code
+    frame["staat"] = [state_of(s, True) for s in frame["score"]]
+    frame = frame.merge(norms_frame(), on="norm", how="left")
+    return frame.sort_values(["periode", "norm"]).reset_index(drop=True)
+
+
+# --- one norm ----------------------------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False)
+def norm_history(path: Path, version: str, norm: int) -> pd.DataFrame:
+    """Every ministry × quarter on one norm, with the missing states filled in."""
+    scores = all_scores(path, version)
+    rows = []
+    for periode in sorted(set(scores["periode"])):
+        grid = norm_grid(path, version, periode)
+        rows.append(grid[grid["norm"] == norm].assign(periode=periode))
+    if not rows:
+        return pd.DataFrame()
+    return pd.concat(rows, ignore_index=True)
+
+
+# --- trends ------------------------------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False)
+def pillar_shares(path: Path, version: str) -> pd.DataFrame:
+    """Government-wide share of judged norms met, per pillar and quarter."""
+    scores = all_scores(path, version).merge(norms_frame(), on="norm")
+    return share_met(scores, ["periode", "pijler"])
+
+
+@st.cache_data(show_spinner=False)
+def ministry_shares(path: Path, version: str) -> pd.DataFrame:
+    """Share met per ministry and quarter, continued through predecessors (marked)."""
+    latest = max(periods(path, version), default=None)
+    if latest is None:
+        return pd.DataFrame()
+    codes = organisations_in(latest)["departement"].tolist()
+    frames = [
+        share_met(
+            ministry_history(path, version, code),
+            ["ministerie", "periode", "bron", "via_voorganger"],
+        )
+        for code in codes
+    ]
+    return pd.concat(frames, ignore_index=True)
+
+
+# --- submissions -------------------------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False)
+def submissions(path: Path, version: str) -> pd.DataFrame:
+    """Every stored version with when it was received and loaded, by whom, from which file."""
+    frame = _query(
+        path,
+        "SELECT s.departement, s.periode, s.version AS versie, l.loaded_at, "
+        "coalesce(l.received_on, CAST(l.loaded_at AS DATE)) AS ontvangen, l.loaded_by AS door, "
+        "l.file_name AS bestand, s.sha256 FROM submissions s JOIN loads l USING (load_id) "
+        "WHERE s.kind = 'normscores' ORDER BY s.periode, s.departement, s.version",
+    )
+    if frame is None:
+        return pd.DataFrame(
+            columns=[
+                "departement",
+                "periode",
+                "versie",
+                "geladen_op",
+                "ontvangen",
+                "door",
+                "bestand",
+                "sha256",
+            ]
+        )
+    frame["geladen_op"] = _local(frame.pop("loaded_at"))
+    frame["ontvangen"] = pd.to_datetime(frame["ontvangen"]).dt.date
+    return frame
+
+
+def _local(moments: pd.Series) -> pd.Series:
+    return pd.to_datetime(moments).dt.tz_localize("UTC").dt.tz_convert(LOCAL_TIME)
+
+
+OP_TIJD, TE_LAAT, NIET_AANGELEVERD_STATUS, OPEN = (
+    "op tijd",
+    "te laat",
+    "niet aangeleverd",
+    "nog open",
+)
+
+
+@st.cache_data(show_spinner=False)
+def submission_status(path: Path, version: str, today: date) -> pd.DataFrame:
+    """Ministries × quarters: on time, late, not submitted, or still open before the deadline."""
+    stored = submissions(path, version)
+    quarters = sorted(p for p in set(stored["periode"]) if p >= FIRST_SUBMISSION_QUARTER)
+    first = stored.groupby(["departement", "periode"]).agg(
+        ontvangen=("ontvangen", "min"), versies=("versie", "max"), laatst=("geladen_op", "max")
+    )
+    rows = []
+    for periode in quarters:
+        deadline = submission_deadline(periode)
+        for code in organisations_in(periode)["departement"]:
+            key = (code, periode)
+            if key in first.index:
+                received, versions, last = first.loc[key]
+                status = OP_TIJD if received <= deadline else TE_LAAT
+            else:
+                received, versions, last = None, 0, None
+                status = OPEN if today <= deadline else NIET_AANGELEVERD_STATUS
+            rows.append(
+                {
+                    "departement": code,
+                    "periode": periode,
+                    "status": status,
+                    "ontvangen": received,
+                    "versies": int(versions),
+                    "laatst_geladen": last,
+                    "termijn": deadline,
+                }
+            )
+    return pd.DataFrame(rows)
 
 
 @st.cache_data(show_spinner=False)
 def loads(path: Path, version: str) -> pd.DataFrame:
-    """The ledger, newest first, with Amsterdam times."""
+    """The ledger of every load attempt, newest first, with Amsterdam times."""
     frame = _query(
         path,
         "SELECT loaded_at, loaded_by, file_name, sha256, kind, periods, departments, status, "
-        "findings FROM loads ORDER BY load_id DESC",
+        "findings, received_on FROM loads ORDER BY load_id DESC",
     )
     if frame is None:
         return pd.DataFrame()
-    frame["loaded_at"] = (
-        pd.to_datetime(frame["loaded_at"]).dt.tz_localize("UTC").dt.tz_convert(LOCAL_TIME)
-    )
+    frame["loaded_at"] = _local(frame["loaded_at"])
     return frame.rename(
         columns={
             "loaded_at": "Geladen op",
@@ -127,5 +356,6 @@ def loads(path: Path, version: str) -> pd.DataFrame:
             "departments": "Departementen",
             "status": "Status",
             "findings": "Fouten",
+            "received_on": "Ontvangen",
         }
     )

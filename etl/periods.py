@@ -7,6 +7,9 @@ from datetime import date, timedelta
 
 # Departments submit a quarter's files at the latest this many days after it ends.
 SUBMISSION_DAYS = 30
+# The first quarter of the quarterly cycle; earlier data (the Court of Audit's 2023
+# baseline) was not a department's submission and has no deadline.
+FIRST_SUBMISSION_QUARTER = "2024-Q1"
 
 _QUARTER = re.compile(r"^\s*(\d{4})\s*-?\s*[Qq]([1-4])\s*$")
 

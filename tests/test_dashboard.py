@@ -1,63 +1,255 @@
-"""The dashboard pages render with the sample data, through Streamlit's AppTest."""
+"""The dashboard pages with the sample data, through Streamlit's AppTest."""
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import pandas as pd
+import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import queries
-from tests.conftest import ROOT
+from tests.conftest import ROOT, fixture
 
 APP = str(ROOT / "dashboard" / "app.py")
+LATEST_MINISTRIES = {
+    "AZ", "BZ", "BZK", "DEF", "EZ", "FIN", "IenW", "JenV", "KGG", "LVVN", "OCW", "SZW", "VWS",
+    "VRO", "AenM",
+}  # fmt: skip
+
+
+def open_app(
+    db: Path, monkeypatch: pytest.MonkeyPatch, page: str | None = None, **params: str
+) -> AppTest:
+    monkeypatch.setenv("INTEGRITEIT_DB", str(db))
+    app = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        app.query_params[key] = value
+    app.run()
+    if page is not None:
+        app.switch_page(page).run()
+    assert not app.exception, app.exception
+    return app
+
+
+def chart_data(app: AppTest, index: int = 0) -> pd.DataFrame:
+    """The data set behind the index-th Altair chart, as Streamlit sends it to the browser."""
+    proto = app.get("vega_lite_chart")[index].proto
+    return pa.ipc.open_stream(proto.datasets[0].data.data).read_all().to_pandas()
+
+
+def chart_spec(app: AppTest, index: int = 0) -> dict[str, object]:
+    return json.loads(app.get("vega_lite_chart")[index].proto.spec)
 
 
 @pytest.fixture
-def app(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    monkeypatch.setenv("INTEGRITEIT_DB", str(sample_db))
-    return AppTest.from_file(APP, default_timeout=30)
+def sample_copy(sample_db: Path, tmp_path: Path) -> Path:
+    """A private copy, for tests that write or lock the database."""
+    copy = tmp_path / "integriteit.duckdb"
+    shutil.copy(sample_db, copy)
+    return copy
 
 
-def test_overview_shows_every_ministry_and_both_missing_states(app: AppTest) -> None:
-    app.run()
-    assert not app.exception
+def test_overview_heatmap_holds_every_ministry_and_fifteen_norms(
+    sample_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = open_app(sample_db, monkeypatch)
     assert app.selectbox[0].value == "2026-Q3"
-    table = app.dataframe[0].value
-    assert len(table.columns) == 15
-    assert "AenM" in table.index
-    cells = set(table.to_numpy().ravel())
-    assert "niet aangeleverd" in cells
-    assert "niet beoordeeld" in cells
-    assert not any(isinstance(cell, (int, float)) for cell in cells)
+    data = chart_data(app)
+    cells = data[data["staat"] != "marge"]
+    assert set(cells["departement"]) == LATEST_MINISTRIES
+    assert sorted(set(cells["norm"])) == list(range(1, 16))
+    assert len(cells) == 15 * 15
+    assert {"niet aangeleverd", "niet beoordeeld"} <= set(cells["staat"])
+    assert app.get("vega_lite_chart")[0].proto.alt.startswith("Heatmap van 15 ministeries")
 
 
-def test_overview_follows_the_chosen_period(app: AppTest) -> None:
-    app.run()
-    app.selectbox[0].select("2023-Q4").run()
-    table = app.dataframe[0].value
-    assert sorted(table.index) == sorted(
-        ["AZ", "BZ", "BZK", "DEF", "EZK", "FIN", "IenW", "JenV", "LNV", "OCW", "SZW", "VWS"]
+def test_overview_missing_states_are_labelled_never_scored(
+    sample_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = chart_data(open_app(sample_db, monkeypatch))
+    missing = data[data["staat"] == "niet aangeleverd"]
+    assert set(missing["departement"]) == {"AenM"}
+    assert set(missing["cel"]) == {"—"}
+    assert missing["score"].isna().all()
+    unjudged = data[data["staat"] == "niet beoordeeld"]
+    assert set(unjudged["cel"].str[:4]) == {"n.b."}
+    assert (
+        data.loc[(data["departement"] == "AenM") & (data["kolom"] == "Voldaan"), "cel"].item()
+        == "–"
     )
-    assert table.loc["AZ", "10. Vertrouwenspersonen"] == "voldoet niet"
 
 
-def test_overview_without_data_explains_how_to_load(
+def test_overview_period_comes_from_the_url(
+    sample_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = open_app(sample_db, monkeypatch, periode="2023-Q4")
+    assert app.selectbox[0].value == "2023-Q4"
+    cells = chart_data(app).query("staat != 'marge'")
+    assert len(set(cells["departement"])) == 12
+    assert app.query_params["periode"] == ["2023-Q4"] or app.query_params["periode"] == "2023-Q4"
+
+
+def test_overview_sorts_by_score_from_the_url(
+    sample_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = open_app(sample_db, monkeypatch, sorteer="score")
+    data = chart_data(app)
+    order = _y_sort(chart_spec(app))
+    totals = data[data["kolom"] == "Voldaan"].set_index("departement")["aandeel"]
+    shares = [totals[code] for code in order[:-1]]
+    assert shares == sorted(shares, reverse=True)
+    assert order[-1] == "Rijksbreed"
+
+
+def _y_sort(spec: object) -> list[str]:
+    """Find the y encoding's explicit sort list anywhere in a (faceted, layered) spec."""
+    if isinstance(spec, dict):
+        y = spec.get("encoding", {}).get("y") if isinstance(spec.get("encoding"), dict) else None
+        if isinstance(y, dict) and isinstance(y.get("sort"), list):
+            return list(y["sort"])
+        for value in spec.values():
+            found = _y_sort(value)
+            if found:
+                return found
+    if isinstance(spec, list):
+        for value in spec:
+            found = _y_sort(value)
+            if found:
+                return found
+    return []
+
+
+def test_ministry_page_from_a_deep_link_marks_the_norm_and_its_predecessor(
+    sample_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = open_app(
+        sample_db, monkeypatch, "pages/ministerie.py", ministerie="EZ", periode="2024-Q3", norm="3"
+    )
+    assert app.title[0].value == "Ministerie van Economische Zaken"
+    assert "Voortgezet uit EZK" in app.caption[0].value
+    assert app.info[0].value.startswith("**Norm 3. Positie coördinator**")
+    norms = app.dataframe[0].value
+    assert list(norms["norm"]) == list(range(1, 16))
+    history = chart_data(app, 0)
+    assert "2024-Q2 (EZK)" in set(history["kwartaal"])
+    assert "2024-Q3" in set(history["kwartaal"])
+
+
+def test_ministry_page_lists_every_version_it_submitted(
+    sample_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = open_app(
+        sample_db, monkeypatch, "pages/ministerie.py", ministerie="OCW", periode="2025-Q4"
+    )
+    submissions = app.dataframe[-1].value
+    versions = submissions[submissions["periode"] == "2025-Q4"]
+    assert sorted(versions["versie"]) == [1, 2]
+    assert all(len(sha) == 64 for sha in versions["sha256"])
+
+
+def test_norm_page_shows_every_ministry_over_time(
+    sample_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = open_app(sample_db, monkeypatch, "pages/norm.py", norm="9", periode="2026-Q3")
+    assert app.title[0].value == "Norm 9. Onderzoeksprotocol"
+    grid = chart_data(app, 0)
+    assert len(set(grid["periode"])) == 12
+    assert {"EZK", "EZ", "LNV", "LVVN"} <= set(grid["departement"])
+    shares = chart_data(app, 1)
+    assert shares["aandeel"].between(0, 1).all()
+
+
+def test_trends_continue_new_ministries_through_their_predecessor(
+    sample_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = open_app(sample_db, monkeypatch, "pages/trends.py")
+    pillars = chart_data(app, 0)
+    assert set(pillars["pijler"]) == {"preventie", "detectie", "respons"}
+    ministries = chart_data(app, 1)
+    ez = ministries[ministries["ministerie"] == "EZ"]
+    assert set(ez.loc[ez["via_voorganger"], "bron"]) == {"EZK"}
+    assert set(ez.loc[~ez["via_voorganger"], "periode"]) >= {"2024-Q3", "2026-Q3"}
+
+
+def test_status_page_shows_on_time_late_missing_and_versions(
+    sample_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = open_app(sample_db, monkeypatch, "pages/aanleverstatus.py")
+    status = chart_data(app).set_index(["departement", "periode"])
+    assert status.loc[("AenM", "2026-Q3"), "status"] == "niet aangeleverd"
+    assert status.loc[("BZ", "2025-Q2"), "status"] == "niet aangeleverd"
+    assert status.loc[("OCW", "2025-Q4"), "versies"] == 2
+    assert {"op tijd", "te laat"} <= set(status["status"])
+    assert "2023-Q4" not in set(status.index.get_level_values("periode"))
+    ledger = app.dataframe[-1].value
+    assert len(ledger) == len(list((ROOT / "sample_submissions").glob("*.csv")))
+
+
+def test_empty_database_explains_how_to_load(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("INTEGRITEIT_DB", str(tmp_path / "leeg.duckdb"))
-    app = AppTest.from_file(APP, default_timeout=30).run()
-    assert not app.exception
-    assert "python -m etl load" in app.info[0].value
+    for page in (
+        None,
+        "pages/ministerie.py",
+        "pages/norm.py",
+        "pages/trends.py",
+        "pages/aanleverstatus.py",
+    ):
+        app = open_app(tmp_path / "leeg.duckdb", monkeypatch, page)
+        assert "python -m etl load" in app.info[0].value
 
 
-def test_load_history_page_lists_the_ledger(app: AppTest) -> None:
+def test_dashboard_answers_while_a_load_runs_in_another_process(
+    sample_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env = {
+        **os.environ,
+        "INTEGRITEIT_DB": str(sample_copy),
+        "INTEGRITEIT_PAUSE_AT": "before_commit:6",
+    }
+    path = fixture("normscores_valid_v2.csv")
+    writer = subprocess.Popen([sys.executable, "-m", "etl", "load", str(path)], cwd=ROOT, env=env)
+    try:
+        deadline = time.monotonic() + 30
+        while not list(sample_copy.parent.glob(".*.tmp")) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert list(sample_copy.parent.glob(".*.tmp")), "the writer did not start"
+        before = queries.data_version(sample_copy)
+        app = open_app(sample_copy, monkeypatch, periode="2025-Q3")
+        assert writer.poll() is None, "the load finished before the dashboard was asked"
+        fin = chart_data(app).query("departement == 'FIN' and staat != 'marge'")
+        assert "voldoet deels" in set(fin["staat"])
+    finally:
+        assert writer.wait(timeout=60) == 0
+    assert queries.data_version(sample_copy) != before
     app.run()
-    app.switch_page("pages/aanleveringen.py").run()
-    assert not app.exception
-    history = app.dataframe[0].value
-    assert len(history) == len(list((ROOT / "sample_submissions").glob("*.csv")))
-    assert set(history["Status"]) == {"opgeslagen"}
+    fin = chart_data(app).query("departement == 'FIN' and staat != 'marge'")
+    assert set(fin["staat"]) == {"voldoet"}
+
+
+def test_foreign_process_holding_the_file_gets_a_message_not_a_traceback(
+    sample_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+         "print('ok', flush=True); time.sleep(30)", str(sample_copy)],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ok"
+        app = open_app(sample_copy, monkeypatch)
+        assert "bezet" in app.warning[0].value
+    finally:
+        holder.kill()
+        holder.wait()
 
 
 def test_data_version_changes_when_the_writer_swaps_the_file(tmp_path: Path) -> None:

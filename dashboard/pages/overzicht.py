@@ -1,39 +1,64 @@
-"""Overzicht: every ministry's oordeel on the fifteen norms for one quarter."""
+"""Overzicht: every ministry's oordeel on the fifteen norms for one quarter, as a heatmap."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import queries
+from dashboard import charts, drilldown, links, queries, view
 
 st.title("Integriteitsmonitor Rijk")
 st.caption(
     "Stand van het integriteitsbeleid per ministerie op de vijftien normen van de "
-    "Algemene Rekenkamer."
+    "Algemene Rekenkamer. Klik op een cel voor het ministerie, of op de rij Rijksbreed "
+    "voor de norm."
 )
 
-path = queries.db_path()
-version = queries.data_version(path)
-available = queries.periods(path, version)
-if not available:
-    st.info(
-        "Er zijn nog geen normscores geladen. Laad bestanden met "
-        "`python -m etl load sample_submissions/`."
-    )
-    st.stop()
+path, version = view.data_source()
+available = view.require_periods(path, version)
+left, right = st.columns([2, 1])
+with left:
+    periode = view.period_select(available)
+with right:
+    sort = links.url_select(
+        "Sorteer ministeries op", ["naam", "score"], "sorteer",
+        format_func=lambda v: "naam" if v == "naam" else "aandeel voldaan",
+    )  # fmt: skip
 
-periode = st.selectbox("Periode", available, index=0)
-scores = queries.norm_scores(path, version, periode)
-status = scores.drop_duplicates("departement")
-submitted = int(status["aangeleverd"].sum())
+grid = queries.norm_grid(path, version, periode)
+status = grid.drop_duplicates("departement")
+missing = status.loc[~status["aangeleverd"], "departement"].tolist()
+judged = int(grid["score"].notna().sum())
+met = int(grid["score"].eq(2).sum())
 
-left, middle, right = st.columns(3)
-left.metric("Aangeleverd", f"{submitted} van {len(status)}")
-met = scores["oordeel"].eq("voldoet").sum()
-judged = scores["score"].notna().sum()
-middle.metric("Normen voldaan", f"{met} van {judged} beoordeeld")
-missing = ", ".join(status.loc[~status["aangeleverd"], "departement"]) or "geen"
-right.metric("Niet aangeleverd", missing)
+first, second, third = st.columns(3)
+first.metric("Aangeleverd", f"{int(status['aangeleverd'].sum())} van {len(status)}")
+second.metric("Normen voldaan (rijksbreed)", charts.percent(met, judged))
+third.metric("Niet aangeleverd", ", ".join(missing) or "geen")
 
 st.subheader(f"Oordeel per ministerie en norm, {periode}")
-st.dataframe(queries.oordeel_matrix(scores), width="stretch")
+data = charts.heatmap_data(grid)
+event = st.altair_chart(
+    charts.heatmap(data, charts.row_order(data, sort)),
+    key="heatmap",
+    on_select="rerun",
+    selection_mode="cel",
+    alt=(
+        f"Heatmap van {len(status)} ministeries en 15 normen in {periode}; "
+        "dezelfde gegevens staan in de tabel onder de grafiek."
+    ),
+)
+st.caption(charts.LEGEND_TEXT)
+target = drilldown.target_for(event.get("selection") if event else None, periode)
+if target is not None:
+    st.switch_page(target.page, query_params=target.params)
+
+with st.expander("Gegevens van deze grafiek als tabel"):
+    columns = ["departement", "naam", "norm", "label", "pijler", "staat", "verandering"]
+    table = grid.assign(verandering=grid["wijziging"].map(charts.change_text))
+    st.dataframe(
+        table[[*columns, "toelichting"]].rename(
+            columns={"departement": "code", "label": "norm (kort)", "staat": "oordeel"}
+        ),
+        hide_index=True,
+        width="stretch",
+    )

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Page, sync_playwright
 
 from tests.conftest import ROOT
 
@@ -26,6 +26,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+# Streamlit renders Vega charts as SVG; a "voldoet" cell is a path with the lintblauw fill.
+VOLDOET_CELL = '.vega-embed svg path[fill="#01689B"]'
 
 
 def _free_port() -> int:
@@ -61,20 +63,51 @@ def server(sample_db: Path) -> Iterator[str]:
         process.wait(timeout=20)
 
 
-def test_overview_renders_in_chromium_with_sample_data(server: str) -> None:
-    assert CHROMIUM.exists(), "make test installs Debian's chromium; run `make browser`"
+@pytest.fixture(scope="module")
+def page(server: str) -> Iterator[Page]:
+    assert CHROMIUM.exists(), "make test installs Debian's chromium (make browser)"
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )
-        page = browser.new_page(viewport={"width": 1600, "height": 1000})
-        page.goto(server)
-        page.get_by_role("heading", name="Integriteitsmonitor Rijk").wait_for(timeout=30000)
-        page.get_by_text("Oordeel per ministerie en norm, 2026-Q3").wait_for(timeout=30000)
-        page.get_by_text("14 van 15", exact=True).wait_for(timeout=30000)
-        page.screenshot(path=str(ARTIFACTS / "overzicht.png"), full_page=True)
-        page.get_by_role("link", name="Aanleveringen").click()
-        page.get_by_role("heading", name="Aanleveringen").wait_for(timeout=30000)
-        page.screenshot(path=str(ARTIFACTS / "aanleveringen.png"), full_page=True)
+        yield browser.new_page(viewport={"width": 1600, "height": 1400})
         browser.close()
+
+
+def test_clicking_a_heatmap_cell_opens_the_ministry_page(server: str, page: Page) -> None:
+    page.goto(server)
+    page.get_by_role("heading", name="Integriteitsmonitor Rijk").wait_for(timeout=30000)
+    page.get_by_text("Oordeel per ministerie en norm, 2026-Q3").wait_for(timeout=30000)
+    page.get_by_text("14 van 15", exact=True).wait_for(timeout=30000)
+    cell = page.locator(VOLDOET_CELL).first
+    cell.wait_for(timeout=30000)
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(ARTIFACTS / "overzicht.png"), full_page=True)
+    # Click the centre, where the cell's text label sits, as a person would.
+    box = cell.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_url("**/ministerie?*", timeout=30000)
+    assert "ministerie=" in page.url and "periode=2026-Q3" in page.url
+    page.get_by_text("De vijftien normen in 2026-Q3").wait_for(timeout=30000)
+    assert page.get_by_role("heading", name="Ministerie van").first.is_visible()
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(ARTIFACTS / "ministerie.png"), full_page=True)
+
+
+@pytest.mark.parametrize(
+    ("path", "heading"),
+    [
+        ("norm?norm=9&periode=2026-Q3", "Norm 9. Onderzoeksprotocol"),
+        ("trends", "Trends"),
+        ("aanleverstatus", "Aanleverstatus"),
+    ],
+)
+def test_every_page_renders_in_chromium(server: str, page: Page, path: str, heading: str) -> None:
+    page.goto(f"{server}/{path}")
+    page.get_by_role("heading", name=heading).wait_for(timeout=30000)
+    page.locator(".vega-embed svg").first.wait_for(timeout=30000)
+    page.wait_for_timeout(1500)
+    assert not page.get_by_text("Traceback").is_visible()
+    page.screenshot(path=str(ARTIFACTS / f"{path.split('?')[0]}.png"), full_page=True)

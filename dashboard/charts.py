@@ -1,0 +1,376 @@
+"""Charts as pure functions: a DataFrame in, an Altair chart out; no Streamlit, no SQL.
+
+Colour never carries meaning alone: every cell has a text label and every line its
+own dash pattern and point shape. The palette (Rijkshuisstijl blue against orange)
+stays distinct for the common colour-vision deficiencies and in greyscale, where
+its lightness runs from dark (voldoet) to light (voldoet niet).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, cast
+
+import altair as alt
+import pandas as pd
+
+from dashboard.queries import (
+    DEELS,
+    NIET,
+    NIET_AANGELEVERD,
+    NIET_AANGELEVERD_STATUS,
+    NIET_BEOORDEELD,
+    OP_TIJD,
+    OPEN,
+    PILLARS,
+    TE_LAAT,
+    VOLDOET,
+)
+
+# state: (label in the cell, fill, text colour). Text contrast is at least 4.5:1.
+STYLE: dict[str, tuple[str, str, str]] = {
+    VOLDOET: ("ja", "#01689B", "#FFFFFF"),
+    DEELS: ("deels", "#7CB5DC", "#000000"),
+    NIET: ("nee", "#FDC086", "#000000"),
+    NIET_BEOORDEELD: ("n.b.", "#E6E6E6", "#000000"),
+    NIET_AANGELEVERD: ("—", "#FFFFFF", "#000000"),
+}
+STATUS_STYLE: dict[str, tuple[str, str, str]] = {
+    OP_TIJD: ("op tijd", "#01689B", "#FFFFFF"),
+    TE_LAAT: ("te laat", "#FDC086", "#000000"),
+    NIET_AANGELEVERD_STATUS: ("ontbreekt", "#FFFFFF", "#000000"),
+    OPEN: ("open", "#E6E6E6", "#000000"),
+}
+MARGIN = "marge"
+MARGIN_STYLE = ("", "#FFFFFF", "#000000")
+PILLAR_COLOURS = ["#01689B", "#E17000", "#42145F"]  # lintblauw, oranje, violet
+PILLAR_DASHES = [[1, 0], [6, 3], [2, 2]]
+PILLAR_SHAPES = ["circle", "square", "triangle-up"]
+OWN = "eigen aanlevering (dichte cirkel)"
+VIA_PREDECESSOR = "van de voorganger (open vierkant)"
+TOTAL_COLUMN = "Voldaan"
+GOVERNMENT_ROW = "Rijksbreed"
+PILLAR_HEADERS = {"preventie": "Preventie", "detectie": "Detectie", "respons": "Respons"}
+LEGEND_TEXT = (
+    "ja = voldoet · deels = voldoet deels · nee = voldoet niet · n.b. = niet beoordeeld · "
+    "— = niet aangeleverd · ▲/▼ = beter/slechter dan het vorige kwartaal"
+)
+FONT = "Source Sans Pro, Arial, sans-serif"
+TEXT_COLOUR = "#1A1A1A"  # Streamlit's grey axis labels fall below 4.5:1 contrast
+
+AltairChart = alt.Chart | alt.LayerChart | alt.FacetChart
+
+
+def finish(chart: AltairChart) -> AltairChart:
+    """The shared look: the font stack and dark text for AA contrast."""
+    styled = (
+        chart.configure(font=FONT)
+        .configure_view(stroke=None)
+        .configure_axis(labelColor=TEXT_COLOUR, titleColor=TEXT_COLOUR, labelFontSize=12)
+        .configure_header(labelColor=TEXT_COLOUR, titleColor=TEXT_COLOUR)
+        .configure_legend(labelColor=TEXT_COLOUR, titleColor=TEXT_COLOUR, labelFontSize=13)
+    )
+    return cast(AltairChart, styled)
+
+
+def change_mark(change: float) -> str:
+    """▲ for better, ▼ for worse than the previous quarter, nothing otherwise."""
+    if pd.isna(change) or change == 0:
+        return ""
+    return " ▲" if change > 0 else " ▼"
+
+
+def change_text(change: float) -> str:
+    """The change in words, for tooltips and tables."""
+    if pd.isna(change):
+        return "geen vergelijking"
+    if change == 0:
+        return "gelijk"
+    return "beter" if change > 0 else "slechter"
+
+
+def percent(part: int, whole: int) -> str:
+    """'9 van 14 (64%)', or '–' when nothing was judged."""
+    if whole == 0:
+        return "–"
+    return f"{part} van {whole} ({round(100 * part / whole)}%)"
+
+
+def _styled(
+    frame: pd.DataFrame, state: str, styles: dict[str, tuple[str, str, str]]
+) -> pd.DataFrame:
+    result = frame.copy()
+    result["vulling"] = result[state].map(lambda s: styles[s][1])
+    result["tekstkleur"] = result[state].map(lambda s: styles[s][2])
+    return result
+
+
+def _cell_labels(states: pd.Series, changes: pd.Series) -> list[str]:
+    return [STYLE[s][0] + change_mark(c) for s, c in zip(states, changes, strict=True)]
+
+
+def heatmap_data(grid: pd.DataFrame) -> pd.DataFrame:
+    """Cells of the overview: every ministry × norm, plus the two margins.
+
+    The margins are cells too, so they line up with what they summarise: a column
+    "Voldaan" with each ministry's share of judged norms met, and a row "Rijksbreed"
+    with, per norm, how many submitting ministries meet it.
+    """
+    cells = grid.copy()
+    cells["kolom"] = cells["norm"].astype(str) + ". " + cells["label"]
+    cells["cel"] = _cell_labels(cells["staat"], cells["wijziging"])
+    cells["verandering"] = cells["wijziging"].map(change_text).where(cells["aangeleverd"], "")
+    margins = pd.DataFrame(_ministry_margins(cells) + _norm_margins(cells))
+    data = pd.concat([cells, margins], ignore_index=True)
+    data["staat_label"] = data["staat"].where(data["staat"] != MARGIN, "")
+    data["toelichting"] = data["toelichting"].fillna("")
+    data["verandering"] = data["verandering"].fillna("")
+    return _styled(data, "staat", {**STYLE, MARGIN: MARGIN_STYLE})
+
+
+def _ministry_margins(cells: pd.DataFrame) -> list[dict[str, Any]]:
+    rows = []
+    for code, group in cells.groupby("departement", sort=False):
+        judged = int(group["score"].notna().sum())
+        met = int(group["score"].eq(2).sum())
+        rows.append(
+            {
+                "departement": code,
+                "naam": group["naam"].iloc[0],
+                "norm": 0,
+                "kolom": TOTAL_COLUMN,
+                "pijler": "totaal",
+                "staat": MARGIN,
+                "cel": f"{round(100 * met / judged)}%" if judged else "–",
+                "toelichting": percent(met, judged) + " beoordeelde normen voldaan",
+                "aandeel": met / judged if judged else -1.0,
+            }
+        )
+    return rows
+
+
+def _norm_margins(cells: pd.DataFrame) -> list[dict[str, Any]]:
+    rows = []
+    for (norm, kolom, pijler), group in cells.groupby(["norm", "kolom", "pijler"], sort=False):
+        submitted = group[group["aangeleverd"]]
+        met = int(submitted["score"].eq(2).sum())
+        rows.append(
+            {
+                "departement": GOVERNMENT_ROW,
+                "naam": "Alle aanleverende ministeries",
+                "norm": norm,
+                "kolom": kolom,
+                "pijler": pijler,
+                "staat": MARGIN,
+                "cel": f"{met}/{len(submitted)}",
+                "toelichting": f"{met} van {len(submitted)} aanleverende ministeries voldoen",
+            }
+        )
+    return rows
+
+
+def row_order(data: pd.DataFrame, by: str) -> list[str]:
+    """Ministries by name, or by share met (best first); the government-wide row last."""
+    totals = data[(data["kolom"] == TOTAL_COLUMN) & (data["departement"] != GOVERNMENT_ROW)]
+    if by == "score":
+        totals = totals.sort_values(["aandeel", "departement"], ascending=[False, True])
+    else:
+        totals = totals.sort_values("departement", key=lambda s: s.str.lower())
+    return [*totals["departement"].tolist(), GOVERNMENT_ROW]
+
+
+def _grid_layers(
+    data: pd.DataFrame,
+    x: alt.X,
+    y: alt.Y,
+    tooltip: Sequence[alt.Tooltip],
+    styles: dict[str, tuple[str, str, str]],
+    legend_title: str,
+    selection: alt.Parameter | None = None,
+) -> alt.LayerChart:
+    """Coloured cells, a dashed outline on white (missing) cells, and a text label in each."""
+    base = alt.Chart(data).encode(x=x, y=y)
+    legend = alt.Legend(
+        title=legend_title,
+        orient="bottom",
+        direction="horizontal",
+        symbolStrokeColor="#555555",
+        symbolType="square",
+    )
+    scale = alt.Scale(domain=list(styles), range=[fill for _, fill, _ in styles.values()])
+    rect = base.mark_rect(stroke="#FFFFFF", strokeWidth=1.5).encode(
+        color=alt.Color("staat_label:N", scale=scale, legend=legend), tooltip=list(tooltip)
+    )
+    outline = base.transform_filter(
+        (alt.datum.vulling == "#FFFFFF") & (alt.datum.staat_label != "")
+    ).mark_rect(fill=None, stroke="#555555", strokeDash=[3, 2], strokeWidth=1)
+    text = base.mark_text(fontSize=13, font=FONT).encode(
+        text="cel:N", color=alt.Color("tekstkleur:N", scale=None), tooltip=list(tooltip)
+    )
+    if selection is not None:
+        # The label covers the cell's centre, where people click: both layers select.
+        rect = rect.add_params(selection)
+        text = text.add_params(selection)
+    return cast(alt.LayerChart, alt.layer(rect, outline, text))
+
+
+def heatmap(data: pd.DataFrame, rows: list[str]) -> AltairChart:
+    """Ministries × the fifteen norms, grouped under their pillar, with margins."""
+    selection = alt.selection_point(name="cel", fields=["departement", "norm"], on="click")
+    tooltip = [
+        alt.Tooltip("naam:N", title="Ministerie"),
+        alt.Tooltip("kolom:N", title="Norm"),
+        alt.Tooltip("staat_label:N", title="Oordeel"),
+        alt.Tooltip("verandering:N", title="Sinds vorig kwartaal"),
+        alt.Tooltip("toelichting:N", title="Toelichting"),
+    ]
+    x_axis = alt.Axis(orient="top", labelAngle=-50, labelLimit=200, labelOverlap=False)
+    layers = _grid_layers(
+        data,
+        x=alt.X("kolom:N", sort=alt.EncodingSortField("norm"), title=None, axis=x_axis),
+        y=alt.Y("departement:N", sort=rows, title=None, axis=alt.Axis(labelFontSize=13)),
+        tooltip=tooltip,
+        styles={**STYLE},
+        legend_title="Oordeel",
+        selection=selection,
+    ).properties(width=alt.Step(48), height=alt.Step(28))
+    headers = {**PILLAR_HEADERS, "totaal": "Totaal"}
+    header = alt.Header(
+        labelExpr=" : ".join(f"datum.value == '{k}' ? '{v}'" for k, v in headers.items()) + " : ''",
+        labelFontSize=15,
+        labelFontWeight="bold",
+        labelOrient="top",
+    )
+    column = alt.Column("pijler:N", sort=[*PILLARS, "totaal"], title=None, header=header)
+    return finish(layers.facet(column=column, spacing=10).resolve_scale(x="independent"))
+
+
+def state_grid(
+    data: pd.DataFrame,
+    x: str,
+    y: str,
+    x_title: str,
+    y_title: str,
+) -> AltairChart:
+    """A ministry's or a norm's oordeel over time: the overview's cells in another arrangement."""
+    cells = data.copy()
+    changes = cells["wijziging"] if "wijziging" in cells else pd.Series(float("nan"), cells.index)
+    cells["cel"] = _cell_labels(cells["staat"], changes)
+    cells["staat_label"] = cells["staat"]
+    cells = _styled(cells, "staat", STYLE)
+    tooltip = [
+        alt.Tooltip(f"{y}:N", title=y_title),
+        alt.Tooltip(f"{x}:N", title=x_title),
+        alt.Tooltip("staat:N", title="Oordeel"),
+        alt.Tooltip("toelichting:N", title="Toelichting"),
+    ]
+    grid = _grid_layers(
+        cells,
+        x=alt.X(f"{x}:O", title=None, axis=alt.Axis(orient="top", labelAngle=-40)),
+        y=alt.Y(f"{y}:N", sort=None, title=None, axis=alt.Axis(labelFontSize=13, labelLimit=220)),
+        tooltip=tooltip,
+        styles=STYLE,
+        legend_title="Oordeel",
+    )
+    return finish(grid.properties(width=alt.Step(62), height=alt.Step(28)))
+
+
+def share_lines(data: pd.DataFrame, series: str, title: str) -> AltairChart:
+    """Share met over quarters, one line per series with its own colour, dash and shape."""
+    domain = sorted(set(data[series]), key=lambda v: (*PILLARS, v).index(v))
+    colours = alt.Scale(domain=domain, range=PILLAR_COLOURS[: len(domain)])
+    base = alt.Chart(data).encode(
+        x=alt.X("periode:O", title="Kwartaal", axis=alt.Axis(labelAngle=-40)),
+        y=alt.Y(
+            "aandeel:Q", title=title, scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")
+        ),
+        color=alt.Color(
+            f"{series}:N", scale=colours, legend=alt.Legend(title=None, orient="bottom")
+        ),
+        strokeDash=alt.StrokeDash(
+            f"{series}:N", scale=alt.Scale(domain=domain, range=PILLAR_DASHES), legend=None
+        ),
+        shape=alt.Shape(f"{series}:N", scale=alt.Scale(domain=domain, range=PILLAR_SHAPES)),
+    )
+    tooltip = [
+        alt.Tooltip("periode:N", title="Kwartaal"),
+        alt.Tooltip(f"{series}:N", title="Reeks"),
+        alt.Tooltip("aandeel:Q", title="Aandeel voldaan", format=".0%"),
+        alt.Tooltip("voldaan:Q", title="Voldaan"),
+        alt.Tooltip("beoordeeld:Q", title="Beoordeeld"),
+    ]
+    lines = base.mark_line(strokeWidth=2.5)
+    points = base.mark_point(size=80, filled=True).encode(tooltip=tooltip)
+    return finish(alt.layer(lines, points).properties(height=320))
+
+
+def ministry_multiples(data: pd.DataFrame, columns: int = 5) -> AltairChart:
+    """Small multiples of share met per ministry; quarters from a predecessor drawn hollow."""
+    cells = data.copy()
+    cells["herkomst"] = [
+        f"voorganger {bron}" if via else "eigen aanlevering"
+        for bron, via in zip(cells["bron"], cells["via_voorganger"], strict=True)
+    ]
+    cells["bron_soort"] = cells["via_voorganger"].map({True: VIA_PREDECESSOR, False: OWN})
+    kinds = [OWN, VIA_PREDECESSOR]
+    base = alt.Chart(cells).encode(
+        x=alt.X("periode:O", title=None, axis=alt.Axis(labels=False, ticks=False)),
+        y=alt.Y(
+            "aandeel:Q",
+            title=None,
+            scale=alt.Scale(domain=[0, 1]),
+            axis=alt.Axis(format="%", tickCount=3),
+        ),
+    )
+    line = base.mark_line(color="#01689B", strokeWidth=2)
+    points = base.mark_point(size=45, color="#01689B").encode(
+        shape=alt.Shape(
+            "bron_soort:N",
+            scale=alt.Scale(domain=kinds, range=["circle", "square"]),
+            legend=alt.Legend(title="Herkomst", orient="bottom", labelLimit=400),
+        ),
+        fill=alt.Fill(
+            "bron_soort:N", scale=alt.Scale(domain=kinds, range=["#01689B", "#FFFFFF"]), legend=None
+        ),
+        tooltip=[
+            alt.Tooltip("ministerie:N", title="Ministerie"),
+            alt.Tooltip("periode:N", title="Kwartaal"),
+            alt.Tooltip("herkomst:N", title="Herkomst"),
+            alt.Tooltip("aandeel:Q", title="Aandeel voldaan", format=".0%"),
+        ],
+    )
+    header = alt.Header(labelFontSize=14, labelFontWeight="bold")
+    facet = alt.Facet("ministerie:N", title=None, header=header)
+    chart = alt.layer(line, points).properties(width=170, height=110)
+    return finish(chart.facet(facet=facet, columns=columns))
+
+
+def status_grid(status: pd.DataFrame) -> AltairChart:
+    """Ministries × quarters: on time, late, missing or open, with the number of versions."""
+    cells = status.copy()
+    cells["cel"] = [
+        STATUS_STYLE[s][0] + (f" ({v}×)" if v > 1 else "")
+        for s, v in zip(cells["status"], cells["versies"], strict=True)
+    ]
+    cells["staat_label"] = cells["status"]
+    cells["datum"] = [
+        f"ontvangen {r:%d-%m-%Y}, termijn {t:%d-%m-%Y}" if pd.notna(r) else f"termijn {t:%d-%m-%Y}"
+        for r, t in zip(cells["ontvangen"], cells["termijn"], strict=True)
+    ]
+    cells = _styled(cells, "status", STATUS_STYLE)
+    tooltip = [
+        alt.Tooltip("departement:N", title="Ministerie"),
+        alt.Tooltip("periode:N", title="Kwartaal"),
+        alt.Tooltip("status:N", title="Status"),
+        alt.Tooltip("versies:Q", title="Versies"),
+        alt.Tooltip("datum:N", title="Datum"),
+    ]
+    grid = _grid_layers(
+        cells,
+        x=alt.X("periode:O", title=None, axis=alt.Axis(orient="top", labelAngle=-40)),
+        y=alt.Y("departement:N", title=None, axis=alt.Axis(labelFontSize=13)),
+        tooltip=tooltip,
+        styles=STATUS_STYLE,
+        legend_title="Aanlevering",
+    )
+    return finish(grid.properties(width=alt.Step(74), height=alt.Step(26)))

@@ -1,0 +1,46 @@
+"""Deep links: the view's period, ministry and norm live in the URL's query parameters.
+
+A link pasted into a meeting invitation opens the same view; a selector changed on
+the page updates the URL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+import streamlit as st
+
+T = TypeVar("T")
+
+
+def url_select(
+    label: str,
+    options: Sequence[T],
+    param: str,
+    format_func: Callable[[T], str] = str,
+    default: T | None = None,
+) -> T:
+    """A selectbox that starts from the URL's value and writes its own value back to the URL.
+
+    The URL wins when it differs from the widget's remembered value (a followed link
+    or a drill-down); a change in the widget reaches the URL through `on_change`,
+    which runs before the page, so the two never fight.
+    """
+    key = f"url_{param}"
+    keys = [str(option) for option in options]
+    wanted = st.query_params.get(param)
+    remembered = st.session_state.get(key)
+    if wanted in keys and str(remembered) != wanted:
+        st.session_state[key] = options[keys.index(wanted)]
+    elif str(st.session_state.get(key)) not in keys:
+        st.session_state[key] = (
+            default if default is not None and default in options else options[0]
+        )
+
+    def remember() -> None:
+        st.query_params[param] = str(st.session_state[key])
+
+    value: T = st.selectbox(label, options, format_func=format_func, key=key, on_change=remember)
+    st.query_params[param] = str(value)
+    return value

@@ -1,0 +1,42 @@
+"""Aanleverstatus: who submitted what, when, on time or late, and every load attempt."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from dashboard import charts, queries, view
+from etl.periods import SUBMISSION_DAYS
+
+path, version = view.data_source()
+view.require_periods(path, version)
+
+st.title("Aanleverstatus")
+st.caption(
+    f"Een kwartaal moet uiterlijk {SUBMISSION_DAYS} dagen na afloop binnen zijn. "
+    "Telt vanaf de ontvangstdatum van de eerste versie."
+)
+
+status = queries.submission_status(path, version, date.today())
+latest = status[status["periode"] == status["periode"].max()]
+a, b, c = st.columns(3)
+a.metric("Op tijd (laatste kwartaal)", int((latest["status"] == queries.OP_TIJD).sum()))
+b.metric("Te laat", int((latest["status"] == queries.TE_LAAT).sum()))
+c.metric(
+    "Ontbreekt",
+    ", ".join(latest.loc[latest["status"] == queries.NIET_AANGELEVERD_STATUS, "departement"])
+    or "geen",
+)
+
+st.subheader("Ministeries × kwartalen")
+view.chart_with_table(
+    charts.status_grid(status),
+    status,
+    "Raster van ministeries en kwartalen met per cel op tijd, te laat, ontbreekt of open.",
+    key="status_raster",
+)
+
+st.subheader("Alle laadacties")
+st.caption("Elke poging, ook geweigerde, met wie, wanneer, welk bestand en de SHA-256.")
+st.dataframe(queries.loads(path, version), hide_index=True, width="stretch")

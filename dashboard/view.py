@@ -1,0 +1,41 @@
+"""Pieces every page shares: the data version, the period selector, the chart-with-table pattern."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import links, queries
+from dashboard.charts import AltairChart
+
+
+def data_source() -> tuple[Path, str]:
+    """The database path and its current version (the cache key of every query)."""
+    path = queries.db_path()
+    return path, queries.data_version(path)
+
+
+def require_periods(path: Path, version: str) -> list[str]:
+    """Quarters with data; stops the page with an explanation when there are none."""
+    available = queries.periods(path, version)
+    if not available:
+        st.info(
+            "Er zijn nog geen normscores geladen. Laad bestanden met "
+            "`python -m etl load sample_submissions/`."
+        )
+        st.stop()
+    return available
+
+
+def period_select(available: list[str]) -> str:
+    """The quarter selector, newest first, bound to `?periode=`."""
+    return links.url_select("Periode", available, "periode")
+
+
+def chart_with_table(chart: AltairChart, table: pd.DataFrame, description: str, key: str) -> None:
+    """A chart, its text alternative, and the data behind it one click away."""
+    st.altair_chart(chart, key=key, alt=description)
+    with st.expander("Gegevens van deze grafiek als tabel"):
+        st.dataframe(table, hide_index=True, width="stretch")

@@ -1,0 +1,112 @@
+"""Pure chart and drill-down functions: what the overview computes and where a click leads."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from dashboard import charts, drilldown, queries
+
+PERIODE = "2025-Q3"
+
+
+@pytest.fixture
+def grid(sample_db: Path) -> pd.DataFrame:
+    return queries.norm_grid(sample_db, queries.data_version(sample_db), PERIODE)
+
+
+def test_clicking_a_ministry_cell_opens_that_ministry_with_the_norm_marked() -> None:
+    target = drilldown.target_for({"cel": [{"departement": "FIN", "norm": 3}]}, PERIODE)
+    assert target == drilldown.Target(
+        "pages/ministerie.py", {"periode": PERIODE, "ministerie": "FIN", "norm": "3"}
+    )
+
+
+def test_clicking_the_share_column_opens_the_ministry_without_a_norm() -> None:
+    target = drilldown.target_for({"cel": [{"departement": "BZK", "norm": 0}]}, PERIODE)
+    assert target == drilldown.Target(
+        "pages/ministerie.py", {"periode": PERIODE, "ministerie": "BZK"}
+    )
+
+
+def test_clicking_the_government_wide_row_opens_the_norm() -> None:
+    target = drilldown.target_for({"cel": [{"departement": "Rijksbreed", "norm": 12}]}, PERIODE)
+    assert target == drilldown.Target("pages/norm.py", {"periode": PERIODE, "norm": "12"})
+
+
+@pytest.mark.parametrize("selection", [None, {}, {"cel": []}, {"cel": [{"norm": 3}]}])
+def test_no_selection_means_no_drill_down(selection: dict[str, object] | None) -> None:
+    assert drilldown.target_for(selection, PERIODE) is None
+
+
+def test_heatmap_margins_count_only_judged_norms(grid: pd.DataFrame) -> None:
+    data = charts.heatmap_data(grid)
+    for code, rows in grid.groupby("departement"):
+        judged = rows["score"].notna().sum()
+        met = rows["score"].eq(2).sum()
+        total = data[(data["departement"] == code) & (data["kolom"] == "Voldaan")].iloc[0]
+        expected = f"{round(100 * met / judged)}%" if judged else "–"
+        assert total["cel"] == expected, code
+    per_norm = data[data["departement"] == "Rijksbreed"].set_index("norm")["cel"]
+    submitted = grid[grid["aangeleverd"]]
+    for norm, rows in submitted.groupby("norm"):
+        assert per_norm[norm] == f"{rows['score'].eq(2).sum()}/{len(rows)}"
+
+
+def test_every_cell_has_a_text_label_and_changes_are_marked(grid: pd.DataFrame) -> None:
+    data = charts.heatmap_data(grid)
+    cells = data[data["staat"] != charts.MARGIN]
+    assert cells["cel"].str.len().gt(0).all()
+    better = cells[cells["wijziging"] > 0]
+    worse = cells[cells["wijziging"] < 0]
+    assert not better.empty and not worse.empty
+    assert better["cel"].str.endswith("▲").all()
+    assert worse["cel"].str.endswith("▼").all()
+
+
+def test_change_follows_the_predecessor_across_the_line_up_change(sample_db: Path) -> None:
+    version = queries.data_version(sample_db)
+    grid = queries.norm_grid(sample_db, version, "2024-Q3")
+    before = queries.norm_grid(sample_db, version, "2024-Q2").set_index(["departement", "norm"])
+    ez = grid[grid["departement"] == "EZ"].set_index("norm")
+    for norm, row in ez.iterrows():
+        previous = before.loc[("EZK", norm), "score"]
+        assert row["vorige_score"] == previous or (
+            pd.isna(previous) and pd.isna(row["vorige_score"])
+        )
+
+
+def test_row_order_by_score_puts_the_best_first_and_the_government_row_last(
+    grid: pd.DataFrame,
+) -> None:
+    data = charts.heatmap_data(grid)
+    order = charts.row_order(data, "score")
+    shares = data[data["kolom"] == "Voldaan"].set_index("departement")["aandeel"]
+    assert [shares[c] for c in order[:-1]] == sorted(shares[order[:-1]], reverse=True)
+    assert order[-1] == "Rijksbreed"
+    assert charts.row_order(data, "naam")[:2] == ["AenM", "AZ"]
+
+
+def test_palette_text_contrast_meets_wcag_aa() -> None:
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    for _label, fill, text in [*charts.STYLE.values(), *charts.STATUS_STYLE.values()]:
+        light, dark = sorted([luminance(fill), luminance(text)], reverse=True)
+        assert (light + 0.05) / (dark + 0.05) >= 4.5, fill
+
+
+def test_palette_reads_in_greyscale_from_dark_to_light() -> None:
+    def grey(colour: str) -> float:
+        r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+        return 0.299 * r + 0.587 * g + 0.114 * b
+
+    fills = [charts.STYLE[s][1] for s in (queries.VOLDOET, queries.DEELS, queries.NIET)]
+    greys = [grey(fill) for fill in fills]
+    assert greys == sorted(greys)
+    assert min(b - a for a, b in itertools.pairwise(greys)) > 25
