@@ -186,7 +186,15 @@ def shape_rows(table: Table, columns: dict[str, int], file: str) -> tuple[list[R
     width = len(table.header)
     rows: list[Row] = []
     findings: list[Finding] = []
+    header = [cell.strip().lower() for cell in table.header]
     for record in table.records:
+        if [cell.strip().lower() for cell in record.cells] == header:
+            message = (
+                f"De kopregel staat hier nog een keer (eerst op regel {table.header_line}); "
+                "zijn twee bestanden aan elkaar geplakt?"
+            )
+            findings.append(Finding(file, record.line, None, "kopregel_herhaald", message))
+            continue
         if len(record.cells) != width and not _only_empty_tail(record, width):
             findings.append(_width_finding(record, width, table, file))
             continue
@@ -204,13 +212,14 @@ def _only_empty_tail(record: Record, width: int) -> bool:
 
 def _width_finding(record: Record, width: int, table: Table, file: str) -> Finding:
     count = len(record.cells)
+    fields = "1 veld" if count == 1 else f"{count} velden"
     if count > width:
         message = (
-            f"Deze regel heeft {count} velden, de kopregel {width}. Staat er een "
+            f"Deze regel heeft {fields}, de kopregel {width}. Staat er een "
             f"{table.delimiter_name} in een tekst zonder aanhalingstekens eromheen?"
         )
     else:
-        message = f"Deze regel heeft {count} velden, de kopregel {width}. Er ontbreken velden."
+        message = f"Deze regel heeft {fields}, de kopregel {width}. Er ontbreken velden."
     return Finding(file, record.line, None, "aantal_velden", message)
 
 
@@ -243,12 +252,21 @@ def _unknown_code(value: str) -> str:
     codes = [o.code for o in catalog.organisations() if o.code != catalog.RESERVED_CODE]
     upper = {code.upper(): code for code in codes}
     close = difflib.get_close_matches(value.upper(), list(upper), n=3, cutoff=0.6)
+    named = [o.code.upper() for o in catalog.organisations() if _names_match(value, o.naam)]
+    close = list(dict.fromkeys(named + close))[:3]
     message = f"Onbekende organisatiecode '{value}'."
     if close:
         message += " Bedoelt u " + " of ".join(f"'{upper[c]}'" for c in close) + "?"
     if len(codes) <= 30:
         message += " Geldige codes: " + ", ".join(codes) + "."
     return message
+
+
+def _names_match(value: str, name: str) -> bool:
+    """'Financiën' or 'Ministerie van Financiën' for FIN: a name where a code belongs."""
+    wanted = " ".join(value.lower().split())
+    full = name.lower()
+    return wanted in (full, full.removeprefix("ministerie van "))
 
 
 def _outside_validity(organisation: catalog.Organisation, periode: str) -> str:

@@ -280,3 +280,23 @@ def test_rejects_row_with_too_few_fields() -> None:
     assert [(f.line, f.message) for f in findings] == [
         (2, "Deze regel heeft 3 velden, de kopregel 4. Er ontbreken velden.")
     ]
+
+
+def test_ministry_name_instead_of_code_suggests_the_code() -> None:
+    rows = "".join(f"Financiën,2025-Q3,{n},voldoet\n" for n in range(1, 16))
+    data = ("departement,periode,norm,oordeel\n" + rows).encode("windows-1252")
+    finding = validate_bytes(data, "f.csv", TODAY).findings[0]
+    assert finding.message.startswith("Onbekende organisatiecode 'Financiën'. Bedoelt u 'FIN'?")
+
+
+def test_repeated_header_row_is_named_as_such() -> None:
+    rows = "".join(f"FIN;2025-Q3;{n};voldoet\r\n" for n in range(1, 16))
+    header = "Departement;Periode;Norm;Oordeel\r\n"
+    findings = validate_bytes((header + rows + header).encode(), "f.csv", TODAY).findings
+    assert [(f.line, f.message) for f in findings] == [
+        (
+            17,
+            "De kopregel staat hier nog een keer (eerst op regel 1); "
+            "zijn twee bestanden aan elkaar geplakt?",
+        )
+    ]

@@ -25,6 +25,7 @@ with right:
     )  # fmt: skip
 
 grid = queries.norm_grid(path, version, periode)
+names = queries.organisation_names()
 status = grid.drop_duplicates("departement")
 missing = status.loc[~status["aangeleverd"], "departement"].tolist()
 judged = int(grid["score"].notna().sum())
@@ -51,6 +52,31 @@ st.caption(charts.LEGEND_TEXT)
 target = drilldown.target_for(event.get("selection") if event else None, periode)
 if target is not None:
     st.switch_page(target.page, query_params=target.params)
+
+# The same drill-down without a mouse: choose, then follow a real link (Tab, Enter).
+by_keyboard, by_norm = st.columns(2)
+with by_keyboard:
+    code = st.selectbox(
+        "Ministerie openen",
+        status["departement"].tolist(),
+        format_func=lambda c: f"{c} — {names.get(c, c)}",
+    )
+    st.page_link(
+        drilldown.MINISTRY_PAGE,
+        label=f"Open {code}",
+        icon=":material/arrow_forward:",
+        query_params={"periode": periode, "ministerie": code},
+    )
+with by_norm:
+    norms = queries.norms_frame().set_index("norm")["label"]
+    norm = st.selectbox(
+        "Norm openen", norms.index.tolist(), format_func=lambda n: f"{n}. {norms[n]}"
+    )
+    st.page_link(
+        drilldown.NORM_PAGE,
+        label=f"Naar norm {norm}",
+        query_params={"periode": periode, "norm": str(norm)},
+    )
 
 with st.expander("Gegevens van deze grafiek als tabel"):
     columns = ["departement", "naam", "norm", "label", "pijler", "staat", "verandering"]
