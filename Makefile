@@ -50,7 +50,7 @@ test: lint typecheck browser
 	$(BIN)/pytest
 
 samples: install
-	$(BIN)/python scripts/generate_samples.py
+	$(BIN)/python -m scripts.generate_samples
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -146,3 +146,38 @@ def lineage(code: str) -> list[str]:
     ):
         chain.append(current.voorganger)
     return chain
+
+
+MIN_THRESHOLD = 10  # the contract: no figure for fewer than 10 respondents
+
+
+@dataclass(frozen=True)
+class Wave:
+    """A survey wave (the quarter it closed), its disclosure threshold and publication date."""
+
+    periode: str
+    drempel: int
+    gepubliceerd_op: date | None
+
+
+@cache
+def survey_waves() -> dict[str, Wave]:
+    """Waves with their own threshold; a wave not listed uses the contract's minimum of 10.
+
+    A threshold below 10 is refused here, so no configuration can loosen the rule.
+    """
+    waves = {}
+    for row in _read_rows(SCHEMAS_DIR / "enquete_golven.csv"):
+        drempel = int(row["drempel"])
+        if drempel < MIN_THRESHOLD:
+            raise ValueError(f"enquete_golven.csv: drempel {drempel} voor {row['periode']} < 10")
+        waves[row["periode"]] = Wave(
+            row["periode"], drempel, _optional_date(row["gepubliceerd_op"])
+        )
+    return waves
+
+
+def wave_threshold(periode: str) -> int:
+    """The catalogue's threshold for a wave (the database may hold a frozen one)."""
+    wave = survey_waves().get(periode)
+    return wave.drempel if wave else MIN_THRESHOLD

@@ -68,6 +68,34 @@ CREATE TABLE IF NOT EXISTS normscores (
     line        INTEGER NOT NULL,
     PRIMARY KEY (submission_id, norm)
 );
+CREATE TABLE IF NOT EXISTS survey_counts (
+    submission_id INTEGER NOT NULL,
+    departement VARCHAR NOT NULL,
+    periode     VARCHAR NOT NULL,
+    groep       VARCHAR NOT NULL,
+    item        VARCHAR NOT NULL,
+    antwoord    VARCHAR NOT NULL,
+    aantal      INTEGER NOT NULL,
+    line        INTEGER NOT NULL,
+    PRIMARY KEY (submission_id, groep, item, antwoord)
+);
+CREATE TABLE IF NOT EXISTS survey_response (
+    submission_id INTEGER NOT NULL,
+    departement VARCHAR NOT NULL,
+    periode     VARCHAR NOT NULL,
+    groep       VARCHAR NOT NULL,
+    uitgenodigd INTEGER NOT NULL,
+    deelgenomen INTEGER NOT NULL,
+    line        INTEGER NOT NULL,
+    PRIMARY KEY (submission_id, groep)
+);
+-- The disclosure threshold of a wave, frozen when its first survey data is loaded
+-- after publication, so a later edit of the catalogue cannot change published figures.
+CREATE TABLE IF NOT EXISTS wave_thresholds (
+    periode     VARCHAR PRIMARY KEY,
+    drempel     INTEGER NOT NULL,
+    vastgelegd_op TIMESTAMP NOT NULL
+);
 CREATE OR REPLACE VIEW current_submissions AS
     SELECT s.* FROM submissions s
     WHERE s.version = (
@@ -77,9 +105,21 @@ CREATE OR REPLACE VIEW current_submissions AS
 CREATE OR REPLACE VIEW current_normscores AS
     SELECT n.*, s.version, s.load_id FROM normscores n
     JOIN current_submissions s USING (submission_id);
+CREATE OR REPLACE VIEW current_survey_counts AS
+    SELECT c.*, s.version FROM survey_counts c JOIN current_submissions s USING (submission_id);
+CREATE OR REPLACE VIEW current_survey_response AS
+    SELECT r.*, s.version FROM survey_response r JOIN current_submissions s USING (submission_id);
 """
 
-DATA_TABLES = ("loads", "files", "submissions", "normscores")
+DATA_TABLES = (
+    "loads",
+    "files",
+    "submissions",
+    "normscores",
+    "survey_counts",
+    "survey_response",
+    "wave_thresholds",
+)
 
 
 def database_path(option: str | os.PathLike[str] | None = None) -> Path:

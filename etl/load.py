@@ -24,6 +24,22 @@ from etl.validate import Submission, Validation, validate_bytes
 
 Status = Literal["opgeslagen", "ongewijzigd", "geweigerd"]
 
+# Per kind: the table its records go to, and the record attributes stored there.
+STORED_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "normscores": (
+        "normscores",
+        ("departement", "periode", "norm", "score", "oordeel", "toelichting", "line"),
+    ),
+    "enquete": (
+        "survey_counts",
+        ("departement", "periode", "groep", "item", "antwoord", "aantal", "line"),
+    ),
+    "respons": (
+        "survey_response",
+        ("departement", "periode", "groep", "uitgenodigd", "deelgenomen", "line"),
+    ),
+}
+
 
 @dataclass(frozen=True)
 class Source:
@@ -165,21 +181,18 @@ def _store_submission(
             "INSERT INTO submissions VALUES (?, ?, ?, ?, ?, ?, ?)",
             [submission_id, submission.kind, departement, periode, version, load_id, sha],
         )
+        table, columns = STORED_COLUMNS[submission.kind]
         rows = [
-            (
-                submission_id,
-                s.departement,
-                s.periode,
-                s.norm,
-                s.score,
-                s.oordeel,
-                s.toelichting,
-                s.line,
-            )
-            for s in submission.normscores
-            if (s.departement, s.periode) == (departement, periode)
+            (submission_id, *(getattr(record, column) for column in columns))
+            for record in submission.records
+            if (record.departement, record.periode) == (departement, periode)
         ]
-        connection.executemany("INSERT INTO normscores VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        placeholders = ", ".join("?" * (len(columns) + 1))
+        # Table and column names come from STORED_COLUMNS, never from input.
+        connection.executemany(
+            f"INSERT INTO {table} (submission_id, {', '.join(columns)}) VALUES ({placeholders})",
+            rows,
+        )
     crash_hook("after_insert")
     return result
 

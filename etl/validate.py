@@ -9,15 +9,16 @@ from __future__ import annotations
 import difflib
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 from etl import catalog
+from etl.cells import Row, check_organisation, check_period
 from etl.findings import Finding, sort_findings
 from etl.kinds import KindSpec, detect_kind, expected_columns_message
-from etl.periods import parse_quarter, quarter_end, quarter_start
 from etl.read import MAX_BYTES, Record, Table, read_table
+from etl.validate_survey import SurveyCount, SurveyResponse, validate_enquete, validate_respons
 
 MAX_TOELICHTING = 2000
 OORDEEL_LABELS = {2: "voldoet", 1: "voldoet deels", 0: "voldoet niet"}
@@ -48,6 +49,9 @@ class NormScore:
         return NIET_BEOORDEELD if self.score is None else OORDEEL_LABELS[self.score]
 
 
+StoredRecord = NormScore | SurveyCount | SurveyResponse
+
+
 @dataclass(frozen=True)
 class Submission:
     """The validated content of one file, ready to store."""
@@ -56,16 +60,16 @@ class Submission:
     kind: str
     encoding: str
     delimiter: str
-    normscores: tuple[NormScore, ...] = ()
+    records: tuple[StoredRecord, ...] = ()
 
     @property
     def groups(self) -> list[tuple[str, str]]:
         """The (departement, periode) pairs this file submits, sorted."""
-        return sorted({(row.departement, row.periode) for row in self.normscores})
+        return sorted({(row.departement, row.periode) for row in self.records})
 
     @property
     def row_count(self) -> int:
-        return len(self.normscores)
+        return len(self.records)
 
 
 @dataclass
@@ -80,14 +84,6 @@ class Validation:
     @property
     def ok(self) -> bool:
         return self.submission is not None and not self.findings
-
-
-@dataclass(frozen=True)
-class Row:
-    """A record with its cells keyed on the contract's column names."""
-
-    line: int
-    values: dict[str, str]
 
 
 def validate_bytes(
@@ -108,21 +104,26 @@ def validate_bytes(
         message = "Het bestand bevat alleen een kopregel en geen gegevens."
         findings.append(Finding(file, None, None, "geen_regels", message))
     validation = Validation(file, kind=spec.name)
+    complete = len(rows) == len(table.records)
+    records: list[StoredRecord]
     if spec.name == "normscores":
-        complete = len(rows) == len(table.records)
-        scores, row_findings = validate_normscores(rows, file, today, complete)
-        findings.extend(row_findings)
-        submission = Submission(file, spec.name, table.encoding, table.delimiter, tuple(scores))
+        records, row_findings = list_of(validate_normscores(rows, file, today, complete))
+    elif spec.name == "enquete":
+        records, row_findings = list_of(validate_enquete(rows, file, today))
     else:
-        message = (
-            f"Bestanden van de soort '{spec.name}' kunnen nog niet worden ingelezen; "
-            "alleen normscores worden nu ondersteund."
-        )
-        findings.append(Finding(file, None, None, "soort_niet_ondersteund", message))
-        submission = None
+        records, row_findings = list_of(validate_respons(rows, file, today))
+    findings.extend(row_findings)
+    submission = Submission(file, spec.name, table.encoding, table.delimiter, tuple(records))
     validation.findings = sort_findings(findings)
     validation.submission = None if findings else submission
     return validation
+
+
+def list_of(
+    result: tuple[Sequence[StoredRecord], list[Finding]],
+) -> tuple[list[StoredRecord], list[Finding]]:
+    """Widen a kind's typed records to the stored-record union."""
+    return list(result[0]), result[1]
 
 
 def _closest(word: str, options: Iterable[str]) -> str | None:
@@ -221,80 +222,6 @@ def _width_finding(record: Record, width: int, table: Table, file: str) -> Findi
     else:
         message = f"Deze regel heeft {fields}, de kopregel {width}. Er ontbreken velden."
     return Finding(file, record.line, None, "aantal_velden", message)
-
-
-def check_organisation(
-    text: str, periode: str | None, file: str, line: int
-) -> tuple[str | None, list[Finding]]:
-    """Canonical organisation code, or a finding: unknown, reserved, or not valid in the period."""
-    value = text.strip()
-    if not value:
-        return None, [Finding(file, line, "departement", "leeg", "Departement ontbreekt.")]
-    by_code = catalog.organisations_by_code()
-    organisation = by_code.get(value.upper())
-    if organisation is None:
-        return None, [Finding(file, line, "departement", "onbekende_code", _unknown_code(value))]
-    if organisation.code == catalog.RESERVED_CODE:
-        message = (
-            f"'{catalog.RESERVED_CODE}' is gereserveerd voor rijksbrede cijfers en kan niet "
-            "worden aangeleverd."
-        )
-        return None, [Finding(file, line, "departement", "gereserveerde_code", message)]
-    if periode is not None and not organisation.valid_during(
-        quarter_start(periode), quarter_end(periode)
-    ):
-        message = _outside_validity(organisation, periode)
-        return None, [Finding(file, line, "departement", "code_niet_geldig", message)]
-    return organisation.code, []
-
-
-def _unknown_code(value: str) -> str:
-    codes = [o.code for o in catalog.organisations() if o.code != catalog.RESERVED_CODE]
-    upper = {code.upper(): code for code in codes}
-    close = difflib.get_close_matches(value.upper(), list(upper), n=3, cutoff=0.6)
-    named = [o.code.upper() for o in catalog.organisations() if _names_match(value, o.naam)]
-    close = list(dict.fromkeys(named + close))[:3]
-    message = f"Onbekende organisatiecode '{value}'."
-    if close:
-        message += " Bedoelt u " + " of ".join(f"'{upper[c]}'" for c in close) + "?"
-    if len(codes) <= 30:
-        message += " Geldige codes: " + ", ".join(codes) + "."
-    return message
-
-
-def _names_match(value: str, name: str) -> bool:
-    """'Financiën' or 'Ministerie van Financiën' for FIN: a name where a code belongs."""
-    wanted = " ".join(value.lower().split())
-    full = name.lower()
-    return wanted in (full, full.removeprefix("ministerie van "))
-
-
-def _outside_validity(organisation: catalog.Organisation, periode: str) -> str:
-    parts = []
-    if organisation.geldig_van:
-        parts.append(f"vanaf {organisation.geldig_van:%d-%m-%Y}")
-    if organisation.geldig_tot:
-        parts.append(f"tot en met {organisation.geldig_tot:%d-%m-%Y}")
-    message = f"'{organisation.code}' bestond niet in {periode} (geldig {' '.join(parts)})."
-    successors = [o.code for o in catalog.organisations() if o.voorganger == organisation.code]
-    if successors:
-        message += " Opgevolgd door " + ", ".join(successors) + "."
-    return message
-
-
-def check_period(text: str, file: str, line: int, today: date) -> tuple[str | None, list[Finding]]:
-    """Normalised quarter, or a finding when it is no quarter or has not started yet."""
-    value = text.strip()
-    if not value:
-        return None, [Finding(file, line, "periode", "leeg", "Periode ontbreekt.")]
-    quarter = parse_quarter(value)
-    if quarter is None:
-        message = f"Periode '{value}' is geen kwartaal; schrijf bijvoorbeeld 2025-Q3."
-        return None, [Finding(file, line, "periode", "ongeldige_periode", message)]
-    if quarter_start(quarter) > today:
-        message = f"Periode {quarter} is nog niet begonnen."
-        return None, [Finding(file, line, "periode", "toekomstige_periode", message)]
-    return quarter, []
 
 
 def _check_norm(text: str, file: str, line: int) -> tuple[int | None, list[Finding]]:

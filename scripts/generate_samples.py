@@ -5,7 +5,7 @@ From 2024-Q1 to the last completed quarter every ministry valid in that quarter
 submits, with gradual improvement, a few regressions and realistic toelichtingen;
 a few submissions are missing so "niet aangeleverd" shows, one is corrected by a
 second version, and some files come in Dutch-Excel form (semicolon,
-Windows-1252, CRLF, title-case headers). Run: `python scripts/generate_samples.py`.
+Windows-1252, CRLF, title-case headers). Run: `python -m scripts.generate_samples` (or `make samples`).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from etl import catalog
+from scripts.survey_samples import generate_survey
 from etl.periods import (
     next_quarter,
     previous_quarter,
@@ -283,6 +284,7 @@ def generate(out: Path, last: str) -> list[Path]:
                 write_file(path, corrected, org.code)
                 written.append(path)
                 receipts[path.name] = submission_deadline(quarter) + timedelta(days=21)
+    receipts.update(generate_survey(out))
     write_receipts(out, receipts)
     return written
 

@@ -28,7 +28,7 @@ def test_dutch_excel_file_loads_without_edits() -> None:
     result = validate("normscores_dutch_excel.csv")
     assert result.findings == []
     assert result.submission is not None
-    rows = result.submission.normscores
+    rows = result.submission.records
     assert [r.norm for r in rows] == list(range(1, 16))
     assert {r.departement for r in rows} == {"FIN"}
     assert {r.periode for r in rows} == {"2025-Q3"}
@@ -55,7 +55,7 @@ def test_numeric_oordeel_codes_are_accepted() -> None:
     )
     result = validate_bytes(data, "f.csv", TODAY)
     assert result.submission is not None
-    assert [r.score for r in result.submission.normscores[:3]] == [1, 2, 0]
+    assert [r.score for r in result.submission.records[:3]] == [1, 2, 0]
 
 
 @pytest.mark.parametrize(

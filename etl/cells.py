@@ -1,0 +1,110 @@
+"""Cell checks every kind of file shares: organisation codes, quarters, whole numbers.
+
+Each returns the normalised value or findings; none raises.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from etl import catalog
+from etl.findings import Finding
+from etl.periods import parse_quarter, quarter_end, quarter_start
+
+
+@dataclass(frozen=True)
+class Row:
+    """A record with its cells keyed on the contract's column names."""
+
+    line: int
+    values: dict[str, str]
+
+
+def check_organisation(
+    text: str, periode: str | None, file: str, line: int
+) -> tuple[str | None, list[Finding]]:
+    """Canonical organisation code, or a finding: unknown, reserved, or not valid in the period."""
+    value = text.strip()
+    if not value:
+        return None, [Finding(file, line, "departement", "leeg", "Departement ontbreekt.")]
+    by_code = catalog.organisations_by_code()
+    organisation = by_code.get(value.upper())
+    if organisation is None:
+        return None, [Finding(file, line, "departement", "onbekende_code", _unknown_code(value))]
+    if organisation.code == catalog.RESERVED_CODE:
+        message = (
+            f"'{catalog.RESERVED_CODE}' is gereserveerd voor rijksbrede cijfers en kan niet "
+            "worden aangeleverd."
+        )
+        return None, [Finding(file, line, "departement", "gereserveerde_code", message)]
+    if periode is not None and not organisation.valid_during(
+        quarter_start(periode), quarter_end(periode)
+    ):
+        message = _outside_validity(organisation, periode)
+        return None, [Finding(file, line, "departement", "code_niet_geldig", message)]
+    return organisation.code, []
+
+
+def _unknown_code(value: str) -> str:
+    codes = [o.code for o in catalog.organisations() if o.code != catalog.RESERVED_CODE]
+    upper = {code.upper(): code for code in codes}
+    close = difflib.get_close_matches(value.upper(), list(upper), n=3, cutoff=0.6)
+    named = [o.code.upper() for o in catalog.organisations() if _names_match(value, o.naam)]
+    close = list(dict.fromkeys(named + close))[:3]
+    message = f"Onbekende organisatiecode '{value}'."
+    if close:
+        message += " Bedoelt u " + " of ".join(f"'{upper[c]}'" for c in close) + "?"
+    if len(codes) <= 30:
+        message += " Geldige codes: " + ", ".join(codes) + "."
+    return message
+
+
+def _names_match(value: str, name: str) -> bool:
+    """'Financiën' or 'Ministerie van Financiën' for FIN: a name where a code belongs."""
+    wanted = " ".join(value.lower().split())
+    full = name.lower()
+    return wanted in (full, full.removeprefix("ministerie van "))
+
+
+def _outside_validity(organisation: catalog.Organisation, periode: str) -> str:
+    parts = []
+    if organisation.geldig_van:
+        parts.append(f"vanaf {organisation.geldig_van:%d-%m-%Y}")
+    if organisation.geldig_tot:
+        parts.append(f"tot en met {organisation.geldig_tot:%d-%m-%Y}")
+    message = f"'{organisation.code}' bestond niet in {periode} (geldig {' '.join(parts)})."
+    successors = [o.code for o in catalog.organisations() if o.voorganger == organisation.code]
+    if successors:
+        message += " Opgevolgd door " + ", ".join(successors) + "."
+    return message
+
+
+def check_period(text: str, file: str, line: int, today: date) -> tuple[str | None, list[Finding]]:
+    """Normalised quarter, or a finding when it is no quarter or has not started yet."""
+    value = text.strip()
+    if not value:
+        return None, [Finding(file, line, "periode", "leeg", "Periode ontbreekt.")]
+    quarter = parse_quarter(value)
+    if quarter is None:
+        message = f"Periode '{value}' is geen kwartaal; schrijf bijvoorbeeld 2025-Q3."
+        return None, [Finding(file, line, "periode", "ongeldige_periode", message)]
+    if quarter_start(quarter) > today:
+        message = f"Periode {quarter} is nog niet begonnen."
+        return None, [Finding(file, line, "periode", "toekomstige_periode", message)]
+    return quarter, []
+
+
+def check_whole_number(
+    text: str, column: str, file: str, line: int
+) -> tuple[int | None, list[Finding]]:
+    """A count: a whole number, 0 or more, without thousands separators (ambiguous in CSV)."""
+    value = text.strip()
+    if not value:
+        return None, [Finding(file, line, column, "leeg", f"{column.capitalize()} ontbreekt.")]
+    if re.fullmatch(r"\d+", value):
+        return int(value), []
+    message = f"{column.capitalize()} '{text.strip()}' is geen geheel getal van 0 of meer."
+    return None, [Finding(file, line, column, "geen_aantal", message)]

@@ -1,0 +1,243 @@
+"""Survey figures from counts: respondent-weighted shares, intervals, benchmarks, changes.
+
+Pure functions over DataFrames. Government-wide (RIJK) figures add up the counts of
+all ministries — a respondent-weighted figure, never a mean of ministry percentages;
+the median ministry is the second benchmark. Every figure passes the disclosure rule
+(`etl.disclosure`) before anyone sees it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from etl import catalog
+from etl.disclosure import TOTAL_COLUMN, TOTAL_ROW, suppress
+
+Z95 = 1.959963984540054
+CELL = ["departement", "periode", "groep", "item"]
+GROUP_ORDER = ("alle", "medewerkers", "leidinggevenden")
+
+
+def scale_frame() -> pd.DataFrame:
+    """Item × answer with order, label and whether the answer counts for the headline."""
+    scales = catalog.survey_scales()
+    return pd.DataFrame(
+        [
+            {
+                "item": item.item,
+                "blok": item.blok,
+                "schaal": item.schaal,
+                "antwoord": answer.code,
+                "volgorde": answer.volgorde,
+                "antwoord_label": answer.label,
+                "kopcijfer": answer.kopcijfer,
+            }
+            for item in catalog.survey_items()
+            for answer in scales[item.schaal]
+        ]
+    )
+
+
+def complete_counts(counts: pd.DataFrame) -> pd.DataFrame:
+    """Every answer of every submitted cell (absent answers count 0), plus `alle` and RIJK rows.
+
+    `alle` adds both groups of a ministry; RIJK adds all ministries, hidden ones included.
+    """
+    columns = [*CELL, "antwoord", "aantal"]
+    if counts.empty:
+        return pd.DataFrame(columns=columns)
+    cells = counts[CELL].drop_duplicates()
+    grid = cells.merge(scale_frame()[["item", "antwoord"]], on="item")
+    full = grid.merge(counts[columns], on=[*CELL, "antwoord"], how="left")
+    full["aantal"] = full["aantal"].fillna(0).astype(int)
+    both = full.groupby(["departement", "periode", "item", "antwoord"], as_index=False)[
+        "aantal"
+    ].sum()
+    full = pd.concat([full, both.assign(groep=TOTAL_COLUMN)], ignore_index=True)
+    rijk = full.groupby(["periode", "groep", "item", "antwoord"], as_index=False)["aantal"].sum()
+    result: pd.DataFrame = pd.concat([full, rijk.assign(departement=TOTAL_ROW)], ignore_index=True)
+    return result[columns]
+
+
+def populations(response: pd.DataFrame) -> pd.DataFrame:
+    """Invited and participants per cell row, with `alle` and RIJK sums (for the correction)."""
+    columns = ["departement", "periode", "groep", "uitgenodigd", "deelgenomen"]
+    if response.empty:
+        return pd.DataFrame(columns=columns)
+    base = response[columns]
+    both = base.groupby(["departement", "periode"], as_index=False)[
+        ["uitgenodigd", "deelgenomen"]
+    ].sum()
+    full = pd.concat([base, both.assign(groep=TOTAL_COLUMN)], ignore_index=True)
+    rijk = full.groupby(["periode", "groep"], as_index=False)[["uitgenodigd", "deelgenomen"]].sum()
+    return pd.concat([full, rijk.assign(departement=TOTAL_ROW)], ignore_index=True)[columns]
+
+
+def wilson(x: int, n: int, population: int | None = None, z: float = Z95) -> tuple[float, float]:
+    """Wilson score interval for x of n, with the finite-population correction when N is known.
+
+    The correction shrinks the variance by (N − n)/(N − 1); applying it through an
+    effective sample size n·(N − 1)/(N − n) keeps Wilson's good behaviour near 0 and 1.
+    A census (n = N) has no sampling error: the interval is the share itself.
+    """
+    if n <= 0:
+        return math.nan, math.nan
+    p = x / n
+    effective = float(n)
+    if population is not None and population > 1 and n <= population:
+        if n >= population:
+            return p, p
+        effective = n * (population - 1) / (population - n)
+    z2 = z * z
+    centre = (p + z2 / (2 * effective)) / (1 + z2 / effective)
+    half = z * math.sqrt(p * (1 - p) / effective + z2 / (4 * effective**2)) / (1 + z2 / effective)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+@dataclass(frozen=True)
+class Change:
+    """The difference between two shares with Newcombe's hybrid score interval."""
+
+    difference: float
+    low: float
+    high: float
+
+    @property
+    def significant(self) -> bool:
+        return self.low > 0 or self.high < 0
+
+
+def change(earlier: tuple[int, int, int | None], later: tuple[int, int, int | None]) -> Change:
+    """Change from (x, n, N) to (x, n, N), significant when the 95% interval excludes 0."""
+    x1, n1, big1 = earlier
+    x2, n2, big2 = later
+    p1, p2 = x1 / n1, x2 / n2
+    l1, u1 = wilson(x1, n1, big1)
+    l2, u2 = wilson(x2, n2, big2)
+    d = p2 - p1
+    return Change(
+        d,
+        d - math.sqrt((p2 - l2) ** 2 + (u1 - p1) ** 2),
+        d + math.sqrt((u2 - p2) ** 2 + (p1 - l1) ** 2),
+    )
+
+
+def hidden_cells(full: pd.DataFrame, thresholds: dict[str, int]) -> set[tuple[str, ...]]:
+    """(departement, periode, groep, item) cells that the disclosure rule hides."""
+    n = full.groupby(CELL, as_index=False)["aantal"].sum()
+    hidden: set[tuple[str, ...]] = set()
+    for (periode, item), table in n.groupby(["periode", "item"]):
+        cells = {
+            (str(d), str(g)): int(v)
+            for d, g, v in table[["departement", "groep", "aantal"]].itertuples(index=False)
+        }
+        wave = str(periode)
+        threshold = thresholds.get(wave, catalog.wave_threshold(wave))
+        hidden |= {(d, wave, g, str(item)) for d, g in suppress(cells, threshold)}
+    return hidden
+
+
+def headlines(
+    full: pd.DataFrame, population: pd.DataFrame, thresholds: dict[str, int]
+) -> pd.DataFrame:
+    """One row per cell: n, headline count and share with interval, neutral and weet-niet shares.
+
+    Hidden cells keep their row, with `verborgen` set and every figure empty.
+    """
+    scales = scale_frame()
+    data = full.merge(scales, on=["item", "antwoord"])
+    grouped = data.groupby(CELL)
+    table = (
+        pd.DataFrame(
+            {
+                "n": grouped["aantal"].sum(),
+                "kop": data[data["kopcijfer"]].groupby(CELL)["aantal"].sum(),
+                "neutraal": data[data["antwoord"] == "neutraal"].groupby(CELL)["aantal"].sum(),
+                "weet_niet": data[data["antwoord"] == "weet_niet"].groupby(CELL)["aantal"].sum(),
+            }
+        )
+        .fillna(0)
+        .reset_index()
+    )
+    table = table.merge(
+        population.rename(columns={"uitgenodigd": "N"})[["departement", "periode", "groep", "N"]],
+        on=["departement", "periode", "groep"],
+        how="left",
+    )
+    table = table.merge(scales[["item", "blok", "schaal"]].drop_duplicates(), on="item")
+    intervals = [
+        wilson(int(x), int(n), None if pd.isna(big) else int(big))
+        for x, n, big in zip(table["kop"], table["n"], table["N"], strict=True)
+    ]
+    table["aandeel"] = table["kop"] / table["n"].where(table["n"] > 0)
+    table["ondergrens"] = [low for low, _ in intervals]
+    table["bovengrens"] = [high for _, high in intervals]
+    table["aandeel_neutraal"] = table["neutraal"] / table["n"].where(table["n"] > 0)
+    table["aandeel_weet_niet"] = table["weet_niet"] / table["n"].where(table["n"] > 0)
+    hidden = hidden_cells(full, thresholds)
+    table["verborgen"] = [tuple(key) in hidden for key in table[CELL].itertuples(index=False)]
+    figures = ["n", "kop", "neutraal", "weet_niet", "aandeel", "ondergrens", "bovengrens",
+               "aandeel_neutraal", "aandeel_weet_niet"]  # fmt: skip
+    table[figures] = table[figures].astype(float)
+    table.loc[table["verborgen"], figures] = math.nan
+    return table
+
+
+def distributions(full: pd.DataFrame, headline: pd.DataFrame) -> pd.DataFrame:
+    """The full answer distribution per shown cell (hidden cells left out entirely)."""
+    shown = headline.loc[~headline["verborgen"], CELL]
+    data = full.merge(shown, on=CELL).merge(scale_frame(), on=["item", "antwoord"])
+    totals = data.groupby(CELL)["aantal"].transform("sum")
+    data["aandeel"] = data["aantal"] / totals.where(totals > 0)
+    return data.sort_values([*CELL, "volgorde"]).reset_index(drop=True)
+
+
+def medians(headline: pd.DataFrame) -> pd.DataFrame:
+    """The median ministry per wave, group and item, over ministries whose figure is shown."""
+    ministries = headline[(headline["departement"] != TOTAL_ROW) & ~headline["verborgen"]]
+    result = ministries.groupby(["periode", "groep", "item"], as_index=False).agg(
+        mediaan=("aandeel", "median")
+    )
+    return result
+
+
+def block_scores(headline: pd.DataFrame) -> pd.DataFrame:
+    """Share (helemaal) eens over a block's agree-scale items, pooled by respondents.
+
+    Only agree-scale items count (a frequency or yes/no headline means something
+    else), and a block is hidden when any of its items is: the block total minus the
+    shown items would otherwise give the hidden one away.
+    """
+    agree = headline[headline["schaal"] == "eens5"]
+    grouped = agree.groupby(["departement", "periode", "groep", "blok"])
+    blocks = grouped.agg(
+        kop=("kop", "sum"), n=("n", "sum"), verborgen=("verborgen", "any"), items=("item", "size")
+    )
+    blocks = blocks.reset_index()
+    blocks["score"] = (blocks["kop"] / blocks["n"]).where(~blocks["verborgen"])
+    blocks.loc[blocks["verborgen"], ["kop", "n"]] = math.nan
+    return blocks
+
+
+def response_table(response: pd.DataFrame, thresholds: dict[str, int]) -> pd.DataFrame:
+    """Invited, participants and response rate per cell row; small groups' participation hidden."""
+    table = populations(response)
+    hidden: set[tuple[str, str, str]] = set()
+    for periode, rows in table.groupby("periode"):
+        cells = {
+            (d, g): int(v)
+            for d, g, v in rows[["departement", "groep", "deelgenomen"]].itertuples(index=False)
+        }
+        threshold = thresholds.get(str(periode), catalog.wave_threshold(str(periode)))
+        hidden |= {(d, str(periode), g) for d, g in suppress(cells, threshold)}
+    table["verborgen"] = [
+        (d, p, g) in hidden
+        for d, p, g in table[["departement", "periode", "groep"]].itertuples(index=False)
+    ]
+    table["respons"] = (table["deelgenomen"] / table["uitgenodigd"]).astype(float)
+    table["deelgenomen"] = table["deelgenomen"].astype(float)
+    table.loc[table["verborgen"], ["deelgenomen", "respons"]] = math.nan
+    return table
