@@ -5,7 +5,8 @@ From 2024-Q1 to the last completed quarter every ministry valid in that quarter
 submits, with gradual improvement, a few regressions and realistic toelichtingen;
 a few submissions are missing so "niet aangeleverd" shows, one is corrected by a
 second version, and some files come in Dutch-Excel form (semicolon,
-Windows-1252, CRLF, title-case headers). Run: `python -m scripts.generate_samples` (or `make samples`).
+Windows-1252, CRLF, title-case headers). Survey files come from `survey_samples.py`.
+Run: `python -m scripts.generate_samples` (or `make samples`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from etl import catalog
-from scripts.survey_samples import generate_survey
 from etl.periods import (
     next_quarter,
     previous_quarter,
@@ -28,6 +28,7 @@ from etl.periods import (
     quarters_between,
     submission_deadline,
 )
+from scripts.survey_samples import generate_survey
 
 SEED = 20241001
 REPORT = "Algemene Rekenkamer, Integriteit als basis (2024)"
