@@ -18,7 +18,7 @@ import click
 
 from etl import catalog
 from etl.database import database_path
-from etl.export import history_frame, normscores_frame, to_csv
+from etl.export import enquete_frame, history_frame, normscores_frame, respons_frame, to_csv
 from etl.findings import Finding, count_errors
 from etl.load import expand_paths, load_sources, read_receipts, read_source
 from etl.periods import parse_quarter
@@ -147,13 +147,11 @@ def export(kind: str, periode: str | None, departement: str | None, db: Path | N
     """Schrijf de nieuwste versie van de gegevens als CSV naar stdout."""
     quarter = _normalise_period(periode)
     code = _normalise_code(departement)
-    if kind != "normscores":
-        click.echo(f"Export van '{kind}' wordt nog niet ondersteund.", err=True)
-        sys.exit(2)
     path = database_path(db)
     if not path.exists():
         click.echo(f"Database {path} bestaat nog niet; laad eerst bestanden.", err=True)
-    sys.stdout.write(to_csv(normscores_frame(path, quarter, code)))
+    frames = {"normscores": normscores_frame, "enquete": enquete_frame, "respons": respons_frame}
+    sys.stdout.write(to_csv(frames[kind](path, quarter, code)))
 
 
 @main.command()

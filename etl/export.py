@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from etl import catalog, survey
 from etl.database import LOCAL_TIME, reader
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -92,3 +93,78 @@ def history_frame(db_path: Path, departement: str | None = None) -> pd.DataFrame
         .map(lambda moment: moment.isoformat(timespec="seconds"))
     )
     return frame
+
+
+ENQUETE_COLUMNS = ["departement", "periode", "groep", "item", "antwoord", "aantal"]
+RESPONS_COLUMNS = ["departement", "periode", "groep", "uitgenodigd", "deelgenomen"]
+
+
+def survey_data(db_path: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, int]]:
+    """Newest survey counts and response, and each wave's threshold (frozen ones first)."""
+    with reader(db_path) as connection:
+        if connection is None:
+            return (
+                pd.DataFrame(columns=ENQUETE_COLUMNS),
+                pd.DataFrame(columns=RESPONS_COLUMNS),
+                {},
+            )
+        counts = connection.execute(
+            f"SELECT {', '.join(ENQUETE_COLUMNS)} FROM current_survey_counts"
+        ).df()
+        response = connection.execute(
+            f"SELECT {', '.join(RESPONS_COLUMNS)} FROM current_survey_response"
+        ).df()
+        frozen = connection.execute("SELECT periode, drempel FROM wave_thresholds").fetchall()
+    waves = set(counts["periode"]) | set(response["periode"])
+    thresholds = {periode: catalog.wave_threshold(periode) for periode in waves}
+    thresholds.update({str(periode): int(drempel) for periode, drempel in frozen})
+    return counts, response, thresholds
+
+
+def _filtered(frame: pd.DataFrame, periode: str | None, departement: str | None) -> pd.DataFrame:
+    if periode is not None:
+        frame = frame[frame["periode"] == periode]
+    if departement is not None:
+        frame = frame[frame["departement"] == departement]
+    return frame
+
+
+def enquete_frame(
+    db_path: Path, periode: str | None = None, departement: str | None = None
+) -> pd.DataFrame:
+    """Counts per ministry and RIJK, groups and `alle`, with every hidden cell left out.
+
+    Hidden cells are dropped whole (no row, so no count to subtract); RIJK still
+    includes them, which the complementary suppression has made safe.
+    """
+    counts, _, thresholds = survey_data(db_path)
+    full = survey.complete_counts(counts)
+    if full.empty:
+        return pd.DataFrame(columns=ENQUETE_COLUMNS)
+    hidden = survey.hidden_cells(full, thresholds)
+    keys = full[survey.CELL].itertuples(index=False)
+    shown = full[[tuple(key) not in hidden for key in keys]]
+    order = {g: i for i, g in enumerate(survey.GROUP_ORDER)}
+    answers = survey.scale_frame()[["item", "antwoord", "volgorde"]]
+    result = _filtered(shown, periode, departement).merge(answers, on=["item", "antwoord"])
+    result = result.assign(
+        rijk=result["departement"] == "RIJK", groep_volgorde=result["groep"].map(order)
+    ).sort_values(["periode", "rijk", "departement", "item", "groep_volgorde", "volgorde"])
+    return result[ENQUETE_COLUMNS].reset_index(drop=True)
+
+
+def respons_frame(
+    db_path: Path, periode: str | None = None, departement: str | None = None
+) -> pd.DataFrame:
+    """Invited and participants per group, `alle` and RIJK; small groups' participation left out."""
+    _, response, thresholds = survey_data(db_path)
+    table = survey.response_table(response, thresholds)
+    if table.empty:
+        return pd.DataFrame(columns=RESPONS_COLUMNS)
+    table = _filtered(table[~table["verborgen"]], periode, departement)
+    table = table.assign(
+        deelgenomen=table["deelgenomen"].astype(int), rijk=table["departement"] == "RIJK"
+    )
+    return table.sort_values(["periode", "rijk", "departement", "groep"])[
+        RESPONS_COLUMNS
+    ].reset_index(drop=True)

@@ -17,6 +17,7 @@ from typing import Literal
 
 import duckdb
 
+from etl import catalog
 from etl.database import LOCAL_TIME, crash_hook, writer
 from etl.findings import Finding, count_errors
 from etl.read import MAX_BYTES
@@ -193,8 +194,23 @@ def _store_submission(
             f"INSERT INTO {table} (submission_id, {', '.join(columns)}) VALUES ({placeholders})",
             rows,
         )
+    if submission.kind == "enquete":
+        _freeze_thresholds(connection, {periode for _, periode in submission.groups})
     crash_hook("after_insert")
     return result
+
+
+def _freeze_thresholds(connection: duckdb.DuckDBPyConnection, periods: set[str]) -> None:
+    """Record a published wave's threshold once; later catalogue edits cannot change it."""
+    waves = catalog.survey_waves()
+    for periode in sorted(periods):
+        wave = waves.get(periode)
+        if wave is None or wave.gepubliceerd_op is None or wave.gepubliceerd_op > date.today():
+            continue
+        connection.execute(
+            "INSERT INTO wave_thresholds VALUES (?, ?, ?) ON CONFLICT (periode) DO NOTHING",
+            [periode, wave.drempel, datetime.now(UTC).replace(tzinfo=None)],
+        )
 
 
 def _next_id(connection: duckdb.DuckDBPyConnection, table: str, column: str) -> int:
