@@ -1,4 +1,4 @@
-"""Entry point of the dashboard: page set-up and navigation; each page lives in `pages/`."""
+"""Entry point of the dashboard: page set-up and navigation; each page lives in `screens/`."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard.queries import DatabaseBusy
 
-PAGES = Path(__file__).parent / "pages"
+PAGES = Path(__file__).parent / "screens"
 
 st.set_page_config(page_title="Integriteitsmonitor Rijk", layout="wide")
 
@@ -18,6 +18,7 @@ navigation = st.navigation(
         st.Page(PAGES / "ministerie.py", title="Ministerie", url_path="ministerie"),
         st.Page(PAGES / "norm.py", title="Norm", url_path="norm"),
         st.Page(PAGES / "trends.py", title="Trends", url_path="trends"),
+        st.Page(PAGES / "enquete.py", title="Enquête", url_path="enquete"),
         st.Page(PAGES / "aanleverstatus.py", title="Aanleverstatus", url_path="aanleverstatus"),
     ]
 )

@@ -374,3 +374,140 @@ def status_grid(status: pd.DataFrame) -> AltairChart:
         legend_title="Aanlevering",
     )
     return finish(grid.properties(width=alt.Step(74), height=alt.Step(26)))
+
+
+# --- survey ------------------------------------------------------------------------------
+
+SERIES_STYLE = {  # series: (colour, shape)
+    "ministerie": ("#01689B", "circle"),
+    "rijksbreed": ("#000000", "diamond"),
+    "mediaan ministeries": ("#E17000", "triangle-up"),
+}
+# Answer colours: disagree orange, neutral grey, agree blue; "weet niet" light with a label.
+ANSWER_COLOURS = {
+    "Helemaal oneens": "#B35806",
+    "Oneens": "#F1A340",
+    "Neutraal": "#BDBDBD",
+    "Eens": "#7CB5DC",
+    "Helemaal eens": "#01689B",
+    "Weet niet": "#F0F0F0",
+    "(Bijna) geen": "#B35806",
+    "Enkele": "#F1A340",
+    "Regelmatig": "#7CB5DC",
+    "(Bijna) alle": "#01689B",
+    "Ja": "#01689B",
+    "Nee": "#F1A340",
+    "Formeel gemeld": "#01689B",
+    "Niet gemeld": "#F1A340",
+    "Structureel gesteund": "#01689B",
+    "Gesteund als ik erom vraag": "#7CB5DC",
+    "Onvoldoende gesteund": "#B35806",
+}
+
+
+def survey_intervals(data: pd.DataFrame) -> AltairChart:
+    """Headline shares with 95% intervals: the ministry, RIJK and the median ministry per item."""
+    order = list(dict.fromkeys(data["itemlabel"]))
+    series = list(SERIES_STYLE)
+    y = alt.Y(
+        "itemlabel:N", sort=order, title=None, axis=alt.Axis(labelLimit=420, labelFontSize=12)
+    )
+    x = alt.X(
+        "aandeel:Q",
+        title="Aandeel (95%-interval)",
+        scale=alt.Scale(domain=[0, 1]),
+        axis=alt.Axis(format="%"),
+    )
+    offset = alt.YOffset("reeks:N", sort=series, scale=alt.Scale(domain=series))
+    colour = alt.Color(
+        "reeks:N",
+        scale=alt.Scale(domain=series, range=[c for c, _ in SERIES_STYLE.values()]),
+        legend=alt.Legend(title=None, orient="bottom"),
+    )
+    shape = alt.Shape(
+        "reeks:N", scale=alt.Scale(domain=series, range=[s for _, s in SERIES_STYLE.values()])
+    )
+    tooltip = [
+        alt.Tooltip("stelling:N", title="Stelling"),
+        alt.Tooltip("reeks:N", title="Reeks"),
+        alt.Tooltip("tekst:N", title="Cijfer"),
+    ]
+    base = alt.Chart(data).encode(y=y, yOffset=offset, color=colour, tooltip=tooltip)
+    rules = base.mark_rule(strokeWidth=2).encode(x="ondergrens:Q", x2="bovengrens:Q")
+    points = base.mark_point(size=90, filled=True).encode(x=x, shape=shape)
+    return finish(alt.layer(rules, points).properties(height=alt.Step(12)))
+
+
+def survey_distribution(data: pd.DataFrame) -> AltairChart:
+    """Every answer per item as a stacked bar, neutral and "weet niet" visible, labelled."""
+    order = list(dict.fromkeys(data["itemlabel"]))
+    labels = list(dict.fromkeys(data.sort_values("volgorde")["antwoord_label"]))
+    colours = [ANSWER_COLOURS.get(label, "#999999") for label in labels]
+    cells = data.assign(
+        percentage=[f"{round(100 * p)}%" if p >= 0.06 else "" for p in data["aandeel"]],
+        tekstkleur=[
+            "#FFFFFF" if ANSWER_COLOURS.get(a) in ("#01689B", "#B35806") else "#000000"
+            for a in data["antwoord_label"]
+        ],
+    )
+    base = alt.Chart(cells).encode(
+        y=alt.Y(
+            "itemlabel:N", sort=order, title=None, axis=alt.Axis(labelLimit=420, labelFontSize=12)
+        ),
+        x=alt.X("aandeel:Q", stack="normalize", title=None, axis=alt.Axis(format="%")),
+        order=alt.Order("volgorde:Q"),
+        tooltip=[
+            alt.Tooltip("stelling:N", title="Stelling"),
+            alt.Tooltip("antwoord_label:N", title="Antwoord"),
+            alt.Tooltip("aandeel:Q", title="Aandeel", format=".0%"),
+            alt.Tooltip("aantal:Q", title="Aantal"),
+        ],
+    )
+    bars = base.mark_bar(stroke="#FFFFFF", strokeWidth=1).encode(
+        color=alt.Color(
+            "antwoord_label:N",
+            scale=alt.Scale(domain=labels, range=colours),
+            sort=labels,
+            legend=alt.Legend(title="Antwoord", orient="bottom", columns=4),
+        )
+    )
+    text = (
+        base.mark_text(fontSize=11, font=FONT)
+        .encode(
+            x=alt.X("midden:Q"), text="percentage:N", color=alt.Color("tekstkleur:N", scale=None)
+        )
+        .transform_stack(
+            stack="aandeel",
+            groupby=["itemlabel"],
+            sort=[alt.SortField("volgorde")],
+            as_=["start", "eind"],
+        )
+        .transform_calculate(midden="(datum.start + datum.eind) / 2")
+    )
+    return finish(alt.layer(bars, text).properties(height=alt.Step(26)))
+
+
+def block_scatter(data: pd.DataFrame) -> AltairChart:
+    """Voorbeeldgedrag against cultuur, one labelled point per ministry."""
+    base = alt.Chart(data).encode(
+        x=alt.X(
+            "cultuur:Q",
+            title="Cultuur: aandeel (helemaal) eens",
+            scale=alt.Scale(zero=False),
+            axis=alt.Axis(format="%"),
+        ),
+        y=alt.Y(
+            "voorbeeldgedrag:Q",
+            title="Voorbeeldgedrag: aandeel (helemaal) eens",
+            scale=alt.Scale(zero=False),
+            axis=alt.Axis(format="%"),
+        ),
+        tooltip=[
+            alt.Tooltip("departement:N", title="Ministerie"),
+            alt.Tooltip("cultuur:Q", format=".0%"),
+            alt.Tooltip("voorbeeldgedrag:Q", format=".0%"),
+        ],
+    )
+    points = base.mark_point(size=80, filled=True, color="#01689B")
+    labels = base.mark_text(dx=8, align="left", fontSize=12, font=FONT).encode(text="departement:N")
+    return finish(alt.layer(points, labels).properties(height=380))

@@ -12,8 +12,8 @@ from typing import Any
 
 from dashboard.charts import GOVERNMENT_ROW
 
-MINISTRY_PAGE = "pages/ministerie.py"
-NORM_PAGE = "pages/norm.py"
+MINISTRY_PAGE = "screens/ministerie.py"
+NORM_PAGE = "screens/norm.py"
 
 
 @dataclass(frozen=True)

@@ -9,17 +9,21 @@ and then raise `DatabaseBusy`, which the app shows as a message, not a traceback
 
 from __future__ import annotations
 
+import math
 import os
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import pandas as pd
 import streamlit as st
 
-from etl import catalog
+from etl import catalog, survey
 from etl.database import LOCAL_TIME, database_path, reader
+from etl.export import survey_data
 from etl.periods import (
     FIRST_SUBMISSION_QUARTER,
     previous_quarter,
@@ -55,20 +59,30 @@ def data_version(path: Path) -> str:
     return f"{stat.st_ino}:{stat.st_mtime_ns}:{stat.st_size}"
 
 
-def _query(path: Path, sql: str, params: list[object] | None = None) -> pd.DataFrame | None:
-    """Run one read; None when there is no database yet."""
+T = TypeVar("T")
+
+
+def _retrying(read: Callable[[], T]) -> T:
+    """Run a read, retrying briefly while a foreign process holds the file for writing."""
     for attempt in range(6):
         try:
-            with reader(path) as connection:
-                if connection is None:
-                    return None
-                return connection.execute(sql, params or []).df()
+            return read()
         except duckdb.IOException as error:
-            # Only a foreign read-write process (not our own writer) can cause this.
+            # Only a foreign read-write process (never our own writer) can cause this.
             if attempt == 5:
                 raise DatabaseBusy(str(error)) from error
             time.sleep(0.1 * (attempt + 1))
-    return None
+    raise AssertionError("unreachable")
+
+
+def _query(path: Path, sql: str, params: list[object] | None = None) -> pd.DataFrame | None:
+    """Run one read; None when there is no database yet."""
+
+    def read() -> pd.DataFrame | None:
+        with reader(path) as connection:
+            return None if connection is None else connection.execute(sql, params or []).df()
+
+    return _retrying(read)
 
 
 # --- catalogue ---------------------------------------------------------------------------
@@ -359,3 +373,171 @@ def loads(path: Path, version: str) -> pd.DataFrame:
             "received_on": "Ontvangen",
         }
     )
+
+
+# --- survey ------------------------------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False)
+def survey_tables(path: Path, version: str) -> dict[str, pd.DataFrame]:
+    """All survey figures, after the disclosure rule: headlines (with RIJK, median and change),
+    distributions, block scores and response. Hidden cells carry no figures at all."""
+    counts, response, thresholds = _retrying(lambda: survey_data(path))
+    full = survey.complete_counts(counts)
+    if full.empty:
+        empty = pd.DataFrame()
+        return {"kop": empty, "verdeling": empty, "blokken": empty, "respons": empty}
+    population = survey.populations(response)
+    headline = survey.headlines(full, population, thresholds)
+    items = pd.DataFrame([{"item": i.item, "stelling": i.stelling} for i in catalog.survey_items()])
+    headline = headline.merge(items, on="item", how="left")
+    headline = headline.merge(survey.medians(headline), on=["periode", "groep", "item"], how="left")
+    headline = _with_changes(headline)
+    return {
+        "kop": headline,
+        "verdeling": survey.distributions(full, headline),
+        "blokken": survey.block_scores(headline),
+        "respons": survey.response_table(response, thresholds),
+    }
+
+
+def _with_changes(headline: pd.DataFrame) -> pd.DataFrame:
+    """Change against the previous wave of the same cell (through predecessors), when both shown."""
+    waves = sorted(set(headline["periode"]))
+    shown = {
+        (r["departement"], r["periode"], r["groep"], r["item"]): r
+        for r in headline[~headline["verborgen"]].to_dict("records")
+    }
+    changes, significant, compared = [], [], []
+    for row in headline.to_dict("records"):
+        result: survey.Change | None = None
+        source = ""
+        index = waves.index(row["periode"])
+        if not row["verborgen"] and index > 0:
+            earlier = waves[index - 1]
+            for code in catalog.lineage(str(row["departement"])):
+                key = (code, earlier, row["groep"], row["item"])
+                if key in shown:
+                    before = shown[key]
+                    result = survey.change(
+                        (int(before["kop"]), int(before["n"]), _population(before["N"])),
+                        (int(row["kop"]), int(row["n"]), _population(row["N"])),
+                    )
+                    source = earlier + ("" if code == row["departement"] else f" ({code})")
+                    break
+        changes.append(result.difference if result else math.nan)
+        significant.append(bool(result and result.significant))
+        compared.append(source)
+    return headline.assign(verschil=changes, significant=significant, vergeleken_met=compared)
+
+
+def _population(value: float | None) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)
+
+
+def survey_waves(path: Path, version: str) -> list[str]:
+    """Waves with survey data, newest first."""
+    headline = survey_tables(path, version)["kop"]
+    return [] if headline.empty else sorted(set(headline["periode"]), reverse=True)
+
+
+def survey_item_order() -> list[str]:
+    """Items in catalogue order."""
+    return [item.item for item in catalog.survey_items()]
+
+
+def items_by_block(items: list[str]) -> dict[str, list[str]]:
+    """The given items grouped by block, blocks in catalogue order."""
+    blocks: dict[str, list[str]] = {}
+    by_code = {item.item: item for item in catalog.survey_items()}
+    for code in items:
+        blocks.setdefault(by_code[code].blok, []).append(code)
+    return blocks
+
+
+def _item_label(code: str, statement: str) -> str:
+    return f"{code} {statement}"
+
+
+def with_item_labels(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add 'VBG1 Mijn leidinggevende …' labels and the statement, for charts."""
+    statements = {item.item: item.stelling for item in catalog.survey_items()}
+    return frame.assign(
+        stelling=frame["item"].map(statements),
+        itemlabel=[_item_label(i, statements[i]) for i in frame["item"]],
+    )
+
+
+def interval_points(cells: pd.DataFrame, code: str, items: list[str]) -> pd.DataFrame:
+    """Points for the interval chart: the ministry, RIJK and the median, shown figures only."""
+    rows = []
+    for item in items:
+        for series, who in (("ministerie", code), ("rijksbreed", "RIJK")):
+            match = cells[(cells["departement"] == who) & (cells["item"] == item)]
+            if match.empty or bool(match["verborgen"].iloc[0]):
+                continue
+            row = match.iloc[0]
+            rows.append(
+                {
+                    "item": item,
+                    "reeks": series if who != code or code != "RIJK" else "rijksbreed",
+                    "aandeel": row["aandeel"],
+                    "ondergrens": row["ondergrens"],
+                    "bovengrens": row["bovengrens"],
+                    "n": row["n"],
+                    "tekst": f"{round(100 * row['aandeel'])}% (n = {int(row['n'])})",
+                }
+            )
+        median = cells.loc[cells["item"] == item, "mediaan"].dropna()
+        if not median.empty:
+            value = float(median.iloc[0])
+            rows.append(
+                {
+                    "item": item,
+                    "reeks": "mediaan ministeries",
+                    "aandeel": value,
+                    "ondergrens": value,
+                    "bovengrens": value,
+                    "n": math.nan,
+                    "tekst": f"{round(100 * value)}%",
+                }
+            )
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return frame
+    if code == "RIJK":
+        frame = frame.drop_duplicates(["item", "reeks"])
+    return with_item_labels(frame)
+
+
+def block_pairs(blocks: pd.DataFrame, wave: str, group: str) -> pd.DataFrame:
+    """Per ministry with both shown: the cultuur and voorbeeldgedrag block scores."""
+    chosen = blocks[
+        (blocks["periode"] == wave) & (blocks["groep"] == group) & (blocks["departement"] != "RIJK")
+    ]
+    wide = chosen.pivot(index="departement", columns="blok", values="score")
+    if not {"cultuur", "voorbeeldgedrag"} <= set(wide.columns):
+        return pd.DataFrame(columns=["departement", "cultuur", "voorbeeldgedrag"])
+    return wide[["cultuur", "voorbeeldgedrag"]].dropna().reset_index()
+
+
+KEY_ITEMS = ("VBG1", "CUL1", "CUL3", "CUL4", "MEL1", "LEI1")  # the Court of Audit's headlines
+
+
+def ministry_survey(path: Path, version: str, code: str) -> tuple[str, str, pd.DataFrame] | None:
+    """The newest wave with survey figures for this ministry (or its predecessor): the key items."""
+    headline = survey_tables(path, version)["kop"]
+    if headline.empty:
+        return None
+    for wave in survey_waves(path, version):
+        for source in catalog.lineage(code):
+            cells = headline[
+                (headline["periode"] == wave)
+                & (headline["groep"] == "alle")
+                & headline["item"].isin(KEY_ITEMS)
+            ]
+            own = cells[cells["departement"] == source]
+            if not own.empty:
+                rijk = cells[cells["departement"] == "RIJK"].set_index("item")
+                return wave, source, own.set_index("item").join(rijk.add_suffix("_rijk"))
+    return None

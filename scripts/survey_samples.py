@@ -101,9 +101,9 @@ def _groups(rng: random.Random, wave: str) -> list[Group]:
     return groups
 
 
-def _effects(rng: random.Random, groups: list[Group]) -> dict[str, float]:
+def _effects(rng: random.Random, groups: list[Group], spread: float) -> dict[str, float]:
     """Per-ministry deviations, centred on zero when weighted by respondents."""
-    raw = {code: rng.uniform(-0.07, 0.07) for code in {g.code for g in groups}}
+    raw = {code: rng.uniform(-spread, spread) for code in sorted({g.code for g in groups})}
     weights = {code: sum(g.respondents for g in groups if g.code == code) for code in raw}
     mean = sum(raw[c] * weights[c] for c in raw) / sum(weights.values())
     return {code: value - mean for code, value in raw.items()}
@@ -112,7 +112,10 @@ def _effects(rng: random.Random, groups: list[Group]) -> dict[str, float]:
 def survey_rows(rng: random.Random, wave: str) -> tuple[list[dict[str, object]], list[Group]]:
     """Counts per ministry, group, item and answer for one wave."""
     groups = _groups(rng, wave)
-    effects = _effects(rng, groups)
+    effects = _effects(rng, groups, 0.07)
+    # Each block also varies on its own, so blocks correlate across ministries, not perfectly.
+    blocks = sorted({item.blok for item in catalog.survey_items()})
+    block_effects = {block: _effects(rng, groups, 0.05) for block in blocks}
     managers = sum(g.respondents for g in groups if g.groep == "leidinggevenden")
     staff = sum(g.respondents for g in groups if g.groep == "medewerkers")
     group_effect = {"leidinggevenden": 0.04, "medewerkers": -0.04 * managers / staff}
@@ -127,7 +130,8 @@ def survey_rows(rng: random.Random, wave: str) -> tuple[list[dict[str, object]],
                 continue
             headline = [a.code for a in scales[item.schaal] if a.kopcijfer]
             # Managers rate a little higher than staff, except on their own item.
-            delta = effects[group.code] + (0 if code == "LEI1" else group_effect[group.groep])
+            delta = effects[group.code] + block_effects[item.blok][group.code]
+            delta += 0 if code == "LEI1" else group_effect[group.groep]
             if wave != "2023-Q4":
                 delta += -IMPROVEMENT_2025 if code in NEGATIVE_HEADLINES else IMPROVEMENT_2025
             n = answered["MEL1"]["ja"] if code == "MEL2" else group.respondents

@@ -21,20 +21,20 @@ def grid(sample_db: Path) -> pd.DataFrame:
 def test_clicking_a_ministry_cell_opens_that_ministry_with_the_norm_marked() -> None:
     target = drilldown.target_for({"cel": [{"departement": "FIN", "norm": 3}]}, PERIODE)
     assert target == drilldown.Target(
-        "pages/ministerie.py", {"periode": PERIODE, "ministerie": "FIN", "norm": "3"}
+        "screens/ministerie.py", {"periode": PERIODE, "ministerie": "FIN", "norm": "3"}
     )
 
 
 def test_clicking_the_share_column_opens_the_ministry_without_a_norm() -> None:
     target = drilldown.target_for({"cel": [{"departement": "BZK", "norm": 0}]}, PERIODE)
     assert target == drilldown.Target(
-        "pages/ministerie.py", {"periode": PERIODE, "ministerie": "BZK"}
+        "screens/ministerie.py", {"periode": PERIODE, "ministerie": "BZK"}
     )
 
 
 def test_clicking_the_government_wide_row_opens_the_norm() -> None:
     target = drilldown.target_for({"cel": [{"departement": "Rijksbreed", "norm": 12}]}, PERIODE)
-    assert target == drilldown.Target("pages/norm.py", {"periode": PERIODE, "norm": "12"})
+    assert target == drilldown.Target("screens/norm.py", {"periode": PERIODE, "norm": "12"})
 
 
 @pytest.mark.parametrize("selection", [None, {}, {"cel": []}, {"cel": [{"norm": 3}]}])

@@ -28,13 +28,14 @@ LATEST_MINISTRIES = {
 def open_app(
     db: Path, monkeypatch: pytest.MonkeyPatch, page: str | None = None, **params: str
 ) -> AppTest:
+    """Open a page as a link with these query parameters would."""
     monkeypatch.setenv("INTEGRITEIT_DB", str(db))
     app = AppTest.from_file(APP, default_timeout=60)
+    if page is not None:
+        app.switch_page(page)
     for key, value in params.items():
         app.query_params[key] = value
     app.run()
-    if page is not None:
-        app.switch_page(page).run()
     assert not app.exception, app.exception
     return app
 
@@ -131,7 +132,12 @@ def test_ministry_page_from_a_deep_link_marks_the_norm_and_its_predecessor(
     sample_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app = open_app(
-        sample_db, monkeypatch, "pages/ministerie.py", ministerie="EZ", periode="2024-Q3", norm="3"
+        sample_db,
+        monkeypatch,
+        "screens/ministerie.py",
+        ministerie="EZ",
+        periode="2024-Q3",
+        norm="3",
     )
     assert app.title[0].value == "Ministerie van Economische Zaken"
     assert "Voortgezet uit EZK" in app.caption[0].value
@@ -147,7 +153,7 @@ def test_ministry_page_lists_every_version_it_submitted(
     sample_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app = open_app(
-        sample_db, monkeypatch, "pages/ministerie.py", ministerie="OCW", periode="2025-Q4"
+        sample_db, monkeypatch, "screens/ministerie.py", ministerie="OCW", periode="2025-Q4"
     )
     submissions = app.dataframe[-1].value
     versions = submissions[submissions["periode"] == "2025-Q4"]
@@ -158,7 +164,7 @@ def test_ministry_page_lists_every_version_it_submitted(
 def test_norm_page_shows_every_ministry_over_time(
     sample_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app = open_app(sample_db, monkeypatch, "pages/norm.py", norm="9", periode="2026-Q3")
+    app = open_app(sample_db, monkeypatch, "screens/norm.py", norm="9", periode="2026-Q3")
     assert app.title[0].value == "Norm 9. Onderzoeksprotocol"
     grid = chart_data(app, 0)
     assert len(set(grid["periode"])) == 12
@@ -170,7 +176,7 @@ def test_norm_page_shows_every_ministry_over_time(
 def test_trends_continue_new_ministries_through_their_predecessor(
     sample_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app = open_app(sample_db, monkeypatch, "pages/trends.py")
+    app = open_app(sample_db, monkeypatch, "screens/trends.py")
     pillars = chart_data(app, 0)
     assert set(pillars["pijler"]) == {"preventie", "detectie", "respons"}
     ministries = chart_data(app, 1)
@@ -182,7 +188,7 @@ def test_trends_continue_new_ministries_through_their_predecessor(
 def test_status_page_shows_on_time_late_missing_and_versions(
     sample_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app = open_app(sample_db, monkeypatch, "pages/aanleverstatus.py")
+    app = open_app(sample_db, monkeypatch, "screens/aanleverstatus.py")
     status = chart_data(app).set_index(["departement", "periode"])
     assert status.loc[("AenM", "2026-Q3"), "status"] == "niet aangeleverd"
     assert status.loc[("BZ", "2025-Q2"), "status"] == "niet aangeleverd"
@@ -198,10 +204,10 @@ def test_empty_database_explains_how_to_load(
 ) -> None:
     for page in (
         None,
-        "pages/ministerie.py",
-        "pages/norm.py",
-        "pages/trends.py",
-        "pages/aanleverstatus.py",
+        "screens/ministerie.py",
+        "screens/norm.py",
+        "screens/trends.py",
+        "screens/aanleverstatus.py",
     ):
         app = open_app(tmp_path / "leeg.duckdb", monkeypatch, page)
         assert "python -m etl load" in app.info[0].value
@@ -261,3 +267,57 @@ def test_data_version_changes_when_the_writer_swaps_the_file(tmp_path: Path) -> 
     replacement.write_bytes(b"twee")
     replacement.replace(path)
     assert queries.data_version(path) not in ("", first)
+
+
+def test_survey_page_shows_every_figure_with_its_interval_and_n(
+    sample_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = open_app(sample_db, monkeypatch, "screens/enquete.py", golf="2023-Q4", ministerie="FIN")
+    tables = [frame.value for frame in app.dataframe if "ministerie" in frame.value.columns]
+    assert len(tables) == 6  # one per block
+    figures = pd.concat(tables)
+    for column in ("ministerie", "rijksbreed"):
+        for text in figures[column]:
+            assert text == "te weinig respondenten" or ("% (" in text and "n = " in text), text
+    vbg1 = figures.set_index("item").loc["VBG1"]
+    assert vbg1["rijksbreed"].startswith("76% (")
+
+
+def test_survey_page_hides_small_groups_and_never_charts_them(
+    sample_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = open_app(
+        sample_db, monkeypatch, "screens/enquete.py", golf="2023-Q4", ministerie="AZ",
+        groep="leidinggevenden",
+    )  # fmt: skip
+    figures = pd.concat(
+        frame.value for frame in app.dataframe if "ministerie" in frame.value.columns
+    )
+    assert set(figures["ministerie"]) == {"te weinig respondenten"}
+    assert app.metric[1].value == "te weinig respondenten"
+    for index in range(len(app.get("vega_lite_chart"))):
+        data = chart_data(app, index)
+        if "reeks" in data:
+            assert "ministerie" not in set(data["reeks"])
+        if "departement" in data and "antwoord_label" in data:
+            assert "AZ" not in set(data["departement"])
+
+
+def test_survey_scatter_states_the_correlation_and_its_caveat(
+    sample_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = open_app(sample_db, monkeypatch, "screens/enquete.py", golf="2025-Q4")
+    text = " ".join(m.value for m in app.markdown)
+    assert "Correlatie tussen ministeries: **r = " in text
+    assert "0,6 tussen personen" in text
+
+
+def test_ministry_page_shows_key_survey_figures_through_the_predecessor(
+    sample_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = open_app(
+        sample_db, monkeypatch, "screens/ministerie.py", ministerie="LNV", periode="2024-Q2"
+    )
+    survey = next(f.value for f in app.dataframe if "rijksbreed" in f.value.columns)
+    assert set(survey["item"]) == {"VBG1", "CUL1", "CUL3", "CUL4", "MEL1", "LEI1"}
+    assert all("n = " in text for text in survey["ministerie"])

@@ -75,6 +75,15 @@ def page(server: str) -> Iterator[Page]:
         browser.close()
 
 
+def test_a_deep_link_as_the_first_visit_opens_inside_the_app(server: str, page: Page) -> None:
+    """Before anyone opened the app, a link must still get the app's navigation."""
+    page.goto(f"{server}/ministerie?ministerie=FIN&periode=2026-Q3&norm=9")
+    page.get_by_role("heading", name="Ministerie van Financiën").wait_for(timeout=30000)
+    page.get_by_text("Norm 9. Onderzoeksprotocol").first.wait_for(timeout=30000)
+    nav = page.locator("[data-testid=stSidebarNav] a").all_inner_texts()
+    assert [label.strip() for label in nav][:2] == ["Overzicht", "Ministerie"]
+
+
 def test_clicking_a_heatmap_cell_opens_the_ministry_page(server: str, page: Page) -> None:
     page.goto(server)
     page.get_by_role("heading", name="Integriteitsmonitor Rijk").wait_for(timeout=30000)
@@ -101,6 +110,7 @@ def test_clicking_a_heatmap_cell_opens_the_ministry_page(server: str, page: Page
     [
         ("norm?norm=9&periode=2026-Q3", "Norm 9. Onderzoeksprotocol"),
         ("trends", "Trends"),
+        ("enquete?golf=2025-Q4&ministerie=FIN", "Enquête integriteit"),
         ("aanleverstatus", "Aanleverstatus"),
     ],
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, links, queries, view
+from dashboard import charts, links, queries, tables, view
 from etl import catalog
 
 path, version = view.data_source()
@@ -60,10 +60,14 @@ history = queries.ministry_history(path, version, code)
 if not history.empty:
     st.subheader("Elke norm door de tijd")
     cells = history.assign(
-        kwartaal=[f"{p} ({b})" if via else p for p, b, via in
-                  zip(history["periode"], history["bron"], history["via_voorganger"], strict=True)],
+        kwartaal=[
+            f"{p} ({b})" if via else p
+            for p, b, via in zip(
+                history["periode"], history["bron"], history["via_voorganger"], strict=True
+            )
+        ],
         normnaam=history["norm"].astype(str) + ". " + history["label"],
-    )  # fmt: skip
+    )
     view.chart_with_table(
         charts.state_grid(cells, "kwartaal", "normnaam", "Kwartaal", "Norm"),
         cells[["periode", "bron", "norm", "label", "staat", "toelichting"]],
@@ -79,6 +83,25 @@ if not history.empty:
         shares,
         f"Lijnen met het aandeel voldane normen van {code} per pijler en kwartaal.",
         key="ministerie_pijlers",
+    )
+
+st.subheader("Enquête")
+found = queries.ministry_survey(path, version, code)
+if found is None:
+    st.write("Geen enquêtegegevens voor dit ministerie.")
+else:
+    wave, source, key_items = found
+    st.caption(
+        f"Kerncijfers uit de enquête van {wave}"
+        + (f" (van voorganger {source})" if source != code else "")
+        + ": aandeel (95%-interval), n respondenten; rijksbreed gewogen naar respondenten."
+    )
+    st.dataframe(tables.key_item_table(key_items), hide_index=True, width="stretch")
+    st.page_link(
+        "screens/enquete.py",
+        label="Alle enquêtecijfers van dit ministerie",
+        icon=":material/arrow_forward:",
+        query_params={"golf": wave, "ministerie": source, "groep": "alle"},
     )
 
 st.subheader("Aanleveringen")

@@ -15,9 +15,11 @@ with right:
     periode = view.period_select(available)
 with left:
     norm = links.url_select(
-        "Norm", norms.index.tolist(), "norm",
+        "Norm",
+        norms.index.tolist(),
+        "norm",
         format_func=lambda n: f"{n}. {norms.loc[n, 'label']} ({norms.loc[n, 'pijler']})",
-    )  # fmt: skip
+    )
 
 st.title(f"Norm {norm}. {norms.loc[norm, 'label']}")
 st.caption(f"Pijler {norms.loc[norm, 'pijler']}. {norms.loc[norm, 'vraag']}")

@@ -20,9 +20,11 @@ with left:
     periode = view.period_select(available)
 with right:
     sort = links.url_select(
-        "Sorteer ministeries op", ["naam", "score"], "sorteer",
+        "Sorteer ministeries op",
+        ["naam", "score"],
+        "sorteer",
         format_func=lambda v: "naam" if v == "naam" else "aandeel voldaan",
-    )  # fmt: skip
+    )
 
 grid = queries.norm_grid(path, version, periode)
 names = queries.organisation_names()

@@ -1,0 +1,121 @@
+"""Enquête: survey results per block and item, against RIJK and the median ministry."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import charts, links, queries, tables, view
+
+path, version = view.data_source()
+survey = queries.survey_tables(path, version)
+headline = survey["kop"]
+
+st.title("Enquête integriteit")
+if headline.empty:
+    st.info(
+        "Er zijn nog geen enquêtegegevens geladen. Laad `enquete`- en `respons`-bestanden met "
+        "`python -m etl load`."
+    )
+    st.stop()
+
+names = queries.organisation_names()
+waves = queries.survey_waves(path, version)
+first, second, third = st.columns([1, 2, 1])
+with first:
+    wave = links.url_select("Golf (kwartaal van sluiting)", waves, "golf")
+codes = sorted(
+    set(headline.loc[headline["periode"] == wave, "departement"]) - {"RIJK"}, key=str.lower
+)
+with second:
+    code = links.url_select(
+        "Ministerie",
+        ["RIJK", *codes],
+        "ministerie",
+        format_func=lambda c: (
+            "Rijksbreed (alle ministeries)" if c == "RIJK" else f"{c} — {names.get(c, c)}"
+        ),
+    )
+with third:
+    group = links.url_select("Groep", ["alle", "medewerkers", "leidinggevenden"], "groep")
+
+st.caption(
+    "Cijfers per item: aandeel met het kopcijfer (bijvoorbeeld (helemaal) eens), het 95%-"
+    "betrouwbaarheidsinterval (Wilson, met eindigepopulatiecorrectie) en n, het aantal "
+    "respondenten op dat item. Rijksbreed telt alle respondenten samen (gewogen naar "
+    "respondenten); de mediaan is die van de ministeries waarvan het cijfer getoond mag worden. "
+    "Minder dan 10 respondenten: geen cijfer."
+)
+
+response = survey["respons"]
+mine = response[
+    (response["departement"] == code) & (response["periode"] == wave) & (response["groep"] == group)
+]
+if not mine.empty:
+    row = mine.iloc[0]
+    a, b, c = st.columns(3)
+    a.metric("Uitgenodigd", tables.thousands(row["uitgenodigd"]))
+    b.metric(
+        "Deelgenomen", tables.TOO_FEW if row["verborgen"] else tables.thousands(row["deelgenomen"])
+    )
+    c.metric("Respons", tables.TOO_FEW if row["verborgen"] else f"{round(100 * row['respons'])}%")
+
+cells = headline[(headline["periode"] == wave) & (headline["groep"] == group)]
+own = cells[cells["departement"] == code].set_index("item")
+rijk = cells[cells["departement"] == "RIJK"].set_index("item")
+items = [i for i in queries.survey_item_order() if i in own.index]
+
+
+for block, block_items in queries.items_by_block(items).items():
+    st.subheader(f"Blok {block}")
+    st.dataframe(tables.survey_item_table(own, rijk, block_items), hide_index=True, width="stretch")
+    points = queries.interval_points(cells, code, block_items)
+    if not points.empty:
+        view.chart_with_table(
+            charts.survey_intervals(points),
+            points[["item", "reeks", "aandeel", "ondergrens", "bovengrens", "n"]],
+            f"Aandeel per item van blok {block} voor {code}, rijksbreed en de mediaan, "
+            "met intervallen.",
+            key=f"enquete_{block}",
+        )
+
+st.subheader("Alle antwoorden")
+st.caption("De volledige verdeling, met neutraal en weet niet apart zichtbaar.")
+distribution = survey["verdeling"]
+shown = distribution[
+    (distribution["departement"] == code)
+    & (distribution["periode"] == wave)
+    & (distribution["groep"] == group)
+]
+if shown.empty:
+    st.write(tables.TOO_FEW)
+else:
+    labelled = queries.with_item_labels(shown)
+    view.chart_with_table(
+        charts.survey_distribution(labelled),
+        labelled[["item", "antwoord_label", "aantal", "aandeel"]],
+        f"Gestapelde balken met de verdeling van alle antwoorden per item voor {code}.",
+        key="enquete_verdeling",
+    )
+    hidden = sorted(set(own.index[own["verborgen"]]))
+    if hidden:
+        st.caption(f"Niet getoond ({tables.TOO_FEW}): {', '.join(hidden)}.")
+
+st.subheader("Voorbeeldgedrag en cultuur")
+scatter = queries.block_pairs(survey["blokken"], wave, group)
+if len(scatter) >= 3:
+    r = scatter["cultuur"].corr(scatter["voorbeeldgedrag"])
+    view.chart_with_table(
+        charts.block_scatter(scatter),
+        scatter,
+        "Spreidingsdiagram van de blokscores voorbeeldgedrag en cultuur per ministerie.",
+        key="enquete_spreiding",
+    )
+    st.markdown(
+        f"Correlatie tussen ministeries: **r = {r:.2f}** ({len(scatter)} ministeries). "
+        "Let op: dit is een verband tussen ministeriegemiddelden. De Algemene Rekenkamer vond "
+        "0,6 tussen personen (hoe iemand het voorbeeldgedrag van de leidinggevende ervaart en "
+        "hoe diegene de cultuur ervaart); een correlatie tussen gemiddelden zegt daar niets over "
+        "en is vaak veel hoger of lager."
+    )
+else:
+    st.write("Te weinig ministeries met getoonde blokscores voor een spreidingsdiagram.")
