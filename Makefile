@@ -29,8 +29,13 @@ $(DB): $(SAMPLES) | $(VENV)/.installed
 
 load: $(DB)
 
+# First start: an account `beheerder` with a random password (printed once) and a cookie
+# secret of this machine's own, kept in data/ (never in the repository).
 run: install $(DB)
-	$(BIN)/streamlit run dashboard/app.py --server.port 8501 --server.headless true
+	$(BIN)/python -m etl gebruikers init --db $(DB)
+	test -s data/cookie_secret || $(BIN)/python -c "import secrets; print(secrets.token_hex(32))" > data/cookie_secret
+	STREAMLIT_SERVER_COOKIE_SECRET=$$(cat data/cookie_secret) \
+	  $(BIN)/streamlit run dashboard/app.py --server.port 8501 --server.headless true
 
 # The browser test drives Debian's Chromium (Playwright's own download is not reachable here).
 browser:

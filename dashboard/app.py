@@ -1,4 +1,4 @@
-"""Entry point of the dashboard: page set-up and navigation; each page lives in `screens/`."""
+"""Entry point of the dashboard: sign-in, navigation by role; each screen lives in `screens/`."""
 
 from __future__ import annotations
 
@@ -6,26 +6,57 @@ from pathlib import Path
 
 import streamlit as st
 
+from dashboard import auth, queries
 from dashboard.queries import DatabaseBusy
+from dashboard.screens import inloggen
 
-PAGES = Path(__file__).parent / "screens"
+SCREENS = Path(__file__).parent / "screens"
+BUSY = (
+    "De database is op dit moment bezet door een ander programma. "
+    "Probeer het over enkele seconden opnieuw (herlaad de pagina)."
+)
+TITLES = {
+    "overzicht": "Overzicht",
+    "ministerie": "Ministerie",
+    "norm": "Norm",
+    "trends": "Trends",
+    "enquete": "Enquête",
+    "aanleverstatus": "Aanleverstatus",
+    "aanleveren": "Aanleveren",
+    "inloggen": "Inloggen",
+}
 
 st.set_page_config(page_title="Integriteitsmonitor Rijk", layout="wide")
 
-navigation = st.navigation(
-    [
-        st.Page(PAGES / "overzicht.py", title="Overzicht", default=True),
-        st.Page(PAGES / "ministerie.py", title="Ministerie", url_path="ministerie"),
-        st.Page(PAGES / "norm.py", title="Norm", url_path="norm"),
-        st.Page(PAGES / "trends.py", title="Trends", url_path="trends"),
-        st.Page(PAGES / "enquete.py", title="Enquête", url_path="enquete"),
-        st.Page(PAGES / "aanleverstatus.py", title="Aanleverstatus", url_path="aanleverstatus"),
+
+try:
+    queries.schema_checked(str(queries.db_path()))
+    user = auth.current_user()
+except DatabaseBusy:
+    st.warning(BUSY)
+    st.stop()
+if user is None:
+    # Every address shows the sign-in form, so a link keeps its page and parameters
+    # through signing in (instead of a "page not found").
+    pages = [
+        st.Page(lambda: inloggen.render(), title="Inloggen", url_path=key, default=index == 0)
+        for index, key in enumerate((*auth.READ_PAGES, "aanleveren"))
     ]
-)
+    navigation = st.navigation(pages, position="hidden")
+else:
+    pages = [
+        st.Page(SCREENS / f"{key}.py", title=TITLES[key], url_path=key, default=index == 0)
+        for index, key in enumerate(auth.pages_for(user))
+    ]
+    navigation = st.navigation(pages)
+auth.flush_cookie()
+if user is not None:
+    with st.sidebar:
+        st.caption(f"Ingelogd als **{user.username}** ({auth.role_label(user)})")
+        if st.button("Uitloggen"):
+            auth.sign_out()
+            st.rerun()
 try:
     navigation.run()
 except DatabaseBusy:
-    st.warning(
-        "De database is op dit moment bezet door een ander programma. "
-        "Probeer het over enkele seconden opnieuw (herlaad de pagina)."
-    )
+    st.warning(BUSY)

@@ -22,7 +22,7 @@ import pandas as pd
 import streamlit as st
 
 from etl import catalog, survey
-from etl.database import LOCAL_TIME, database_path, reader
+from etl.database import LOCAL_TIME, database_path, ensure_schema, reader
 from etl.export import survey_data
 from etl.periods import (
     FIRST_SUBMISSION_QUARTER,
@@ -83,6 +83,13 @@ def _query(path: Path, sql: str, params: list[object] | None = None) -> pd.DataF
             return None if connection is None else connection.execute(sql, params or []).df()
 
     return _retrying(read)
+
+
+@st.cache_resource(show_spinner=False)
+def schema_checked(path: str) -> bool:
+    """Once per process: upgrade a database file made by an older version of the tool."""
+    _retrying(lambda: ensure_schema(Path(path)))
+    return True
 
 
 # --- catalogue ---------------------------------------------------------------------------
@@ -541,3 +548,27 @@ def ministry_survey(path: Path, version: str, code: str) -> tuple[str, str, pd.D
                 rijk = cells[cells["departement"] == "RIJK"].set_index("item")
                 return wave, source, own.set_index("item").join(rijk.add_suffix("_rijk"))
     return None
+
+
+@st.cache_data(show_spinner=False)
+def current_records(
+    path: Path, version: str, kind: str, groups: list[tuple[str, str]]
+) -> pd.DataFrame:
+    """The current version's rows for these (departement, periode) pairs, to preview a change."""
+    table = {
+        "normscores": "current_normscores",
+        "enquete": "current_survey_counts",
+        "respons": "current_survey_response",
+    }[kind]
+    wanted = [f"{d}|{p}" for d, p in groups]
+    # The view name comes from the mapping above, never from input.
+    frame = _query(
+        path,
+        f"SELECT * FROM {table} WHERE list_contains(?, departement || '|' || periode)",
+        [wanted],
+    )
+    return (
+        pd.DataFrame(columns=["departement", "periode", "norm", "oordeel"])
+        if frame is None
+        else frame
+    )

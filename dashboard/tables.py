@@ -86,3 +86,54 @@ def key_item_table(key_items: pd.DataFrame) -> pd.DataFrame:
             ],
         }
     )
+
+
+def findings_table(findings: list[Any]) -> pd.DataFrame:
+    """The command line's findings as a table: bestand, regel, kolom, melding."""
+    return pd.DataFrame(
+        [
+            {
+                "bestand": f.file,
+                "regel": f.line or "",
+                "kolom": f.column or "",
+                "melding": f.message,
+            }
+            for f in findings
+        ],
+        columns=["bestand", "regel", "kolom", "melding"],
+    )
+
+
+def change_preview(submission: Any, current: pd.DataFrame) -> pd.DataFrame:
+    """What storing would change against the current version, row by row.
+
+    Norm scores: each norm's oordeel now and after; survey files: the counts per group
+    and item, and whether they replace an existing version.
+    """
+    if submission.kind == "normscores":
+        before = {
+            (r["departement"], r["periode"], r["norm"]): r["oordeel"]
+            for r in current.to_dict("records")
+        }
+        rows = []
+        for record in submission.records:
+            old = before.get((record.departement, record.periode, record.norm))
+            rows.append(
+                {
+                    "departement": record.departement,
+                    "periode": record.periode,
+                    "norm": record.norm,
+                    "huidig oordeel": old if old is not None else "(nog niets)",
+                    "nieuw oordeel": record.oordeel,
+                    "verandert": "ja" if old is not None and old != record.oordeel else
+                    ("nieuw" if old is None else ""),
+                }
+            )  # fmt: skip
+        return pd.DataFrame(rows)
+    frame = pd.DataFrame([vars(record) for record in submission.records]).drop(columns="line")
+    existing = {(r["departement"], r["periode"]) for r in current.to_dict("records")}
+    frame["vervangt bestaande versie"] = [
+        "ja" if (d, p) in existing else "nee"
+        for d, p in zip(frame["departement"], frame["periode"], strict=True)
+    ]
+    return frame

@@ -7,6 +7,7 @@ Only parses arguments, calls the library and turns findings into
 
 from __future__ import annotations
 
+import getpass
 import sys
 from collections.abc import Callable
 from dataclasses import replace
@@ -16,8 +17,8 @@ from typing import Any, TypeVar
 
 import click
 
-from etl import catalog
-from etl.database import database_path
+from etl import accounts, catalog
+from etl.database import database_path, ensure_schema
 from etl.export import enquete_frame, history_frame, normscores_frame, respons_frame, to_csv
 from etl.findings import Finding, count_errors
 from etl.load import expand_paths, load_sources, read_receipts, read_source
@@ -161,3 +162,85 @@ def history(departement: str | None, db: Path | None) -> None:
     """Toon elke laadactie: wanneer, door wie, bestand, SHA-256, soort, perioden, status."""
     frame = history_frame(database_path(db), _normalise_code(departement))
     sys.stdout.write(to_csv(frame))
+
+
+@main.group()
+def gebruikers() -> None:
+    """Beheer lokale accounts en rollen (coordinator, lezer, departement:CODE)."""
+
+
+def _read_password() -> str:
+    """Twice at a terminal; from stdin otherwise (a second line, if given, must match)."""
+    if sys.stdin.isatty():
+        first = getpass.getpass("Wachtwoord: ")
+        second = getpass.getpass("Nogmaals: ")
+    else:
+        lines = sys.stdin.read().splitlines()
+        first = lines[0] if lines else ""
+        second = lines[1] if len(lines) > 1 else first
+    if first != second:
+        click.echo("De wachtwoorden verschillen; er is niets veranderd.", err=True)
+        sys.exit(1)
+    return first
+
+
+@gebruikers.command("add")
+@click.argument("naam")
+@click.option("--rol", required=True, help="coordinator, lezer of departement:CODE.")
+@click.option("--email", default=None, help="E-mailadres voor inloggen via de organisatie (OIDC).")
+@click.option(
+    "--zonder-wachtwoord", is_flag=True, help="Alleen inloggen via de organisatie (OIDC)."
+)
+@db_option
+def gebruikers_add(
+    naam: str, rol: str, email: str | None, zonder_wachtwoord: bool, db: Path | None
+) -> None:
+    """Maak een account; het wachtwoord wordt gevraagd (nooit op de opdrachtregel)."""
+    try:
+        role = accounts.normalise_role(rol)
+    except accounts.AccountError as error:
+        raise click.BadParameter(str(error), param_hint="--rol") from error
+    password = None if zonder_wachtwoord else _read_password()
+    try:
+        user = accounts.add_user(database_path(db), naam, role, password, email)
+    except accounts.AccountError as error:
+        click.echo(str(error), err=True)
+        sys.exit(1)
+    click.echo(f"Gebruiker {user.username} aangemaakt met rol {user.role}.")
+
+
+@gebruikers.command("remove")
+@click.argument("naam")
+@db_option
+def gebruikers_remove(naam: str, db: Path | None) -> None:
+    """Verwijder een account."""
+    try:
+        accounts.remove_user(database_path(db), naam)
+    except accounts.AccountError as error:
+        click.echo(str(error), err=True)
+        sys.exit(1)
+    click.echo(f"Gebruiker {naam} verwijderd.")
+
+
+@gebruikers.command("list")
+@db_option
+def gebruikers_list(db: Path | None) -> None:
+    """Toon alle accounts met hun rol (nooit wachtwoorden)."""
+    for user in accounts.list_users(database_path(db)):
+        click.echo(f"{user.username}\t{user.role}\t{user.email or ''}")
+
+
+@gebruikers.command("init")
+@db_option
+def gebruikers_init(db: Path | None) -> None:
+    """Eerste start: maak 'beheerder' met een willekeurig wachtwoord als er nog niemand is."""
+    path = database_path(db)
+    ensure_schema(path)
+    password = accounts.ensure_first_admin(path)
+    if password is not None:
+        click.echo(
+            "\n  Eerste start: er is een beheerder aangemaakt.\n"
+            f"  Gebruikersnaam: {accounts.FIRST_ADMIN}\n"
+            f"  Wachtwoord:     {password}\n"
+            "  Dit wachtwoord wordt maar één keer getoond; bewaar het nu.\n"
+        )

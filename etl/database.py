@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import shutil
 import time
 from collections.abc import Iterator
@@ -96,6 +97,13 @@ CREATE TABLE IF NOT EXISTS wave_thresholds (
     drempel     INTEGER NOT NULL,
     vastgelegd_op TIMESTAMP NOT NULL
 );
+CREATE TABLE IF NOT EXISTS users (
+    username    VARCHAR PRIMARY KEY,
+    password_hash VARCHAR,            -- bcrypt; NULL for accounts that only sign in via OIDC
+    role        VARCHAR NOT NULL,     -- coordinator | lezer | departement:CODE
+    email       VARCHAR,              -- matches the OIDC identity
+    created_at  TIMESTAMP NOT NULL
+);
 CREATE OR REPLACE VIEW current_submissions AS
     SELECT s.* FROM submissions s
     WHERE s.version = (
@@ -111,6 +119,7 @@ CREATE OR REPLACE VIEW current_survey_response AS
     SELECT r.*, s.version FROM survey_response r JOIN current_submissions s USING (submission_id);
 """
 
+_CREATED = re.compile(r"^CREATE (?:OR REPLACE )?(?:TABLE|VIEW) (?:IF NOT EXISTS )?(\w+)", re.M)
 DATA_TABLES = (
     "loads",
     "files",
@@ -198,3 +207,25 @@ def reader(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection | None]:
         yield connection
     finally:
         connection.close()
+
+
+def ensure_schema(db_path: Path) -> None:
+    """Bring a database made by an older version up to the current schema.
+
+    Readers open read-only and cannot create what is missing, so a file from before a
+    table existed is upgraded once through the writer (a no-op write, atomic as always).
+    """
+    if not db_path.exists():
+        return
+    expected = set(_CREATED.findall(SCHEMA))
+    with reader(db_path) as connection:
+        assert connection is not None
+        present = {
+            name
+            for (name,) in connection.execute(
+                "SELECT table_name FROM duckdb_tables() UNION SELECT view_name FROM duckdb_views()"
+            ).fetchall()
+        }
+    if not expected <= present:
+        with writer(db_path):
+            pass

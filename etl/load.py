@@ -107,16 +107,59 @@ def expand_paths(paths: list[Path]) -> list[Path]:
 
 
 def load_sources(
-    sources: list[Source], db_path: Path, loaded_by: str | None = None, today: date | None = None
+    sources: list[Source],
+    db_path: Path,
+    loaded_by: str | None = None,
+    today: date | None = None,
+    only_for: str | None = None,
 ) -> list[LoadResult]:
-    """Validate and store each source; one database swap for the whole batch."""
+    """Validate and store each source; one database swap for the whole batch.
+
+    `only_for` is the organisation code a department account may submit for: the check
+    lives here, in the load path, so no page or script can skip it.
+    """
     who = loaded_by or getpass.getuser()
-    validations = [_validate(source, today) for source in sources]
+    validations = [check_department(_validate(source, today), only_for) for source in sources]
     with writer(db_path) as connection:
         return [
             _store(connection, source, validation, who)
             for source, validation in zip(sources, validations, strict=True)
         ]
+
+
+def check_department(validation: Validation, only_for: str | None) -> Validation:
+    """Refuse a file with rows for any organisation but `only_for`, naming those rows."""
+    if only_for is None or validation.submission is None:
+        return validation
+    foreign: dict[str, list[int]] = {}
+    for record in validation.submission.records:
+        if record.departement != only_for:
+            foreign.setdefault(record.departement, []).append(record.line)
+    for code, lines in sorted(foreign.items()):
+        message = (
+            f"{_lines(lines).capitalize()} {'gaat' if len(lines) == 1 else 'gaan'} over {code}; "
+            f"met uw account mag u alleen voor {only_for} aanleveren."
+        )
+        validation.findings.append(
+            Finding(validation.file, lines[0], "departement", "ander_departement", message)
+        )
+    if foreign:
+        validation.submission = None
+    return validation
+
+
+def _lines(lines: list[int]) -> str:
+    """'regel 4' or 'regels 2-16, 19'."""
+    ranges: list[str] = []
+    start = previous = lines[0]
+    for line in [*lines[1:], None]:
+        if line is not None and line == previous + 1:
+            previous = line
+            continue
+        ranges.append(str(start) if start == previous else f"{start}-{previous}")
+        if line is not None:
+            start = previous = line
+    return ("regel " if len(lines) == 1 else "regels ") + ", ".join(ranges)
 
 
 def _validate(source: Source, today: date | None) -> Validation:

@@ -15,7 +15,8 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import queries
+from dashboard import auth, queries
+from etl.accounts import User
 from tests.conftest import ROOT, fixture
 
 APP = str(ROOT / "dashboard" / "app.py")
@@ -25,12 +26,21 @@ LATEST_MINISTRIES = {
 }  # fmt: skip
 
 
+COORDINATOR = User("test.coordinator", "coordinator")
+
+
 def open_app(
-    db: Path, monkeypatch: pytest.MonkeyPatch, page: str | None = None, **params: str
+    db: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    page: str | None = None,
+    user: User | None = COORDINATOR,
+    **params: str,
 ) -> AppTest:
-    """Open a page as a link with these query parameters would."""
+    """Open a page as a signed-in user following a link with these query parameters."""
     monkeypatch.setenv("INTEGRITEIT_DB", str(db))
     app = AppTest.from_file(APP, default_timeout=60)
+    if user is not None:
+        app.session_state[auth.SESSION_KEY] = user
     if page is not None:
         app.switch_page(page)
     for key, value in params.items():

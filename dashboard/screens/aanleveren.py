@@ -1,0 +1,86 @@
+"""Aanleveren: upload quarterly files, see the same findings as the command line, then store."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import auth, queries, tables
+from etl.findings import count_errors
+from etl.load import Source, check_department, load_sources
+from etl.read import MAX_BYTES
+from etl.validate import validate_bytes
+
+
+def _sha(source: Source) -> str:
+    return hashlib.sha256(source.data or b"").hexdigest()
+
+
+user = auth.current_user()
+assert user is not None and user.may_submit  # the navigation only offers this screen then
+only_for = user.department
+path, version = queries.db_path(), queries.data_version(queries.db_path())
+
+st.title("Aanleveren")
+st.caption(
+    "Kies een of meer CSV-bestanden (normscores, enquête of respons). Ze worden eerst "
+    "gecontroleerd; er wordt pas iets opgeslagen als u op **Opslaan** klikt, en nooit iets "
+    "van een geweigerd bestand." + (f" U levert aan voor **{only_for}**." if only_for else "")
+)
+
+st.session_state.setdefault("upload_round", 0)
+st.session_state.setdefault("recorded_refusals", set())
+files = st.file_uploader(
+    "CSV-bestanden",
+    type=["csv"],
+    accept_multiple_files=True,
+    max_upload_size=MAX_BYTES // (1024 * 1024),
+    key=f"upload_{st.session_state['upload_round']}",
+)
+
+if "upload_result" in st.session_state:
+    for line in st.session_state.pop("upload_result"):
+        st.success(line) if ": opgeslagen" in line or ": ongewijzigd" in line else st.error(line)
+
+accepted: list[Source] = []
+refused: list[Source] = []
+for upload in files or []:
+    data = upload.getvalue()
+    source = Source(upload.name, data)
+    validation = check_department(validate_bytes(data, upload.name), only_for)
+    st.subheader(upload.name)
+    if validation.findings:
+        errors = count_errors(len(validation.findings))
+        st.error(f"Geweigerd: {errors}. Er wordt niets van opgeslagen.")
+        # A plain table: every finding is real text, for screen readers and for copying.
+        st.table(tables.findings_table(validation.findings).set_index("bestand"))
+        refused.append(source)
+        continue
+    submission = validation.submission
+    assert submission is not None
+    st.success(f"In orde ({submission.kind}, {submission.row_count} regels).")
+    current = queries.current_records(path, version, submission.kind, submission.groups)
+    st.dataframe(tables.change_preview(submission, current), hide_index=True, width="stretch")
+    accepted.append(source)
+
+# A refused upload is an attempt too: it goes into the ledger once, with its findings.
+recorded = st.session_state["recorded_refusals"]
+new_refusals = [s for s in refused if (s.name, _sha(s)) not in recorded]
+if new_refusals:
+    load_sources(new_refusals, path, loaded_by=user.username, only_for=only_for)
+    recorded |= {(s.name, _sha(s)) for s in new_refusals}
+
+if accepted and st.button("Opslaan", type="primary"):
+    results = load_sources(accepted, path, loaded_by=user.username, only_for=only_for)
+    st.session_state["upload_result"] = [result.summary() for result in results]
+    st.session_state["upload_round"] += 1
+    st.rerun()
+
+if not files:
+    history = queries.loads(path, version)
+    if not history.empty and only_for:
+        history = history[history["Departementen"].str.split(",").map(lambda c: only_for in c)]
+    st.subheader("Eerdere aanleveringen")
+    st.dataframe(pd.DataFrame(history).head(20), hide_index=True, width="stretch")

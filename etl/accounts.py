@@ -1,0 +1,164 @@
+"""Local accounts and roles: bcrypt password hashes in the database, managed from the CLI.
+
+Roles: `coordinator` (everything), `lezer` (read-only) and `departement:CODE` (submits
+for its own code only). Accounts signed in through the organisation's OIDC provider
+are matched on e-mail address and get their role from the same table. Writes go
+through the single writer like every other write.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import bcrypt
+
+from etl import catalog
+from etl.database import reader, writer
+
+COORDINATOR, READER, DEPARTMENT_PREFIX = "coordinator", "lezer", "departement:"
+FIRST_ADMIN = "beheerder"
+_NAME = re.compile(r"^[A-Za-z0-9._@-]{2,64}$")
+
+
+@dataclass(frozen=True)
+class User:
+    """A signed-in person: name, role, and for a department role its organisation code."""
+
+    username: str
+    role: str
+    email: str | None = None
+
+    @property
+    def department(self) -> str | None:
+        """The code a department user may submit for; None for other roles."""
+        return self.role.removeprefix(DEPARTMENT_PREFIX) if self.is_department else None
+
+    @property
+    def is_department(self) -> bool:
+        return self.role.startswith(DEPARTMENT_PREFIX)
+
+    @property
+    def may_submit(self) -> bool:
+        return self.role == COORDINATOR or self.is_department
+
+
+class AccountError(ValueError):
+    """A request about accounts that cannot be carried out; the message is Dutch."""
+
+
+def normalise_role(text: str) -> str:
+    """`coordinator`, `lezer` or `departement:CODE` with the code as the catalogue spells it."""
+    value = text.strip()
+    if value.lower() in (COORDINATOR, READER):
+        return value.lower()
+    if value.lower().startswith(DEPARTMENT_PREFIX):
+        code = value[len(DEPARTMENT_PREFIX) :].strip()
+        organisation = catalog.organisations_by_code().get(code.upper())
+        if organisation is None or organisation.code == catalog.RESERVED_CODE:
+            raise AccountError(f"Onbekende organisatiecode '{code}' in rol '{value}'.")
+        return DEPARTMENT_PREFIX + organisation.code
+    raise AccountError(f"Onbekende rol '{value}'; gebruik coordinator, lezer of departement:CODE.")
+
+
+def hash_password(password: str) -> str:
+    if len(password) < 8:
+        raise AccountError("Een wachtwoord heeft minstens 8 tekens.")
+    return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt()).decode("ascii")
+
+
+def add_user(
+    db_path: Path, username: str, role: str, password: str | None, email: str | None = None
+) -> User:
+    """Create an account (password for local sign-in, e-mail for OIDC, or both)."""
+    if not _NAME.match(username):
+        raise AccountError(
+            f"Ongeldige gebruikersnaam '{username}': 2 tot 64 letters, cijfers of . _ @ -."
+        )
+    role = normalise_role(role)
+    hashed = hash_password(password) if password is not None else None
+    with writer(db_path) as connection:
+        exists = connection.execute(
+            "SELECT 1 FROM users WHERE lower(username) = lower(?)", [username]
+        ).fetchone()
+        if exists:
+            raise AccountError(f"Gebruiker '{username}' bestaat al.")
+        connection.execute(
+            "INSERT INTO users VALUES (?, ?, ?, ?, ?)",
+            [username, hashed, role, email, datetime.now(UTC).replace(tzinfo=None)],
+        )
+    return User(username, role, email)
+
+
+def remove_user(db_path: Path, username: str) -> None:
+    with writer(db_path) as connection:
+        found = connection.execute(
+            "DELETE FROM users WHERE lower(username) = lower(?) RETURNING username", [username]
+        ).fetchall()
+        if not found:
+            raise AccountError(f"Gebruiker '{username}' bestaat niet.")
+
+
+def list_users(db_path: Path) -> list[User]:
+    with reader(db_path) as connection:
+        if connection is None:
+            return []
+        rows = connection.execute(
+            "SELECT username, role, email FROM users ORDER BY lower(username)"
+        ).fetchall()
+    return [User(name, role, email) for name, role, email in rows]
+
+
+def authenticate(db_path: Path, username: str, password: str) -> User | None:
+    """The user when the password matches; None otherwise (without saying which part was wrong)."""
+    with reader(db_path) as connection:
+        if connection is None:
+            return None
+        row = connection.execute(
+            "SELECT username, role, email, password_hash FROM users "
+            "WHERE lower(username) = lower(?)",
+            [username.strip()],
+        ).fetchone()
+    # Compare against a dummy hash for unknown users, so timing does not tell who exists.
+    stored = row[3] if row and row[3] else _DUMMY_HASH
+    matches = bcrypt.checkpw(password.encode("utf-8"), stored.encode("ascii"))
+    if row is None or not row[3] or not matches:
+        return None
+    return User(row[0], row[1], row[2])
+
+
+def user_for_email(db_path: Path, email: str) -> User | None:
+    """The account an OIDC identity maps to, by e-mail address."""
+    with reader(db_path) as connection:
+        if connection is None:
+            return None
+        row = connection.execute(
+            "SELECT username, role, email FROM users WHERE lower(email) = lower(?)", [email]
+        ).fetchone()
+    return None if row is None else User(row[0], row[1], row[2])
+
+
+def ensure_first_admin(db_path: Path) -> str | None:
+    """On a fresh database, create `beheerder` with a random password and return it (once)."""
+    if list_users(db_path):
+        return None
+    password = secrets.token_urlsafe(12)
+    add_user(db_path, FIRST_ADMIN, COORDINATOR, password)
+    return password
+
+
+_DUMMY_HASH = bcrypt.hashpw(b"not a password", bcrypt.gensalt()).decode("ascii")
+
+
+def get_user(db_path: Path, username: str) -> User | None:
+    """The account with this name, if it (still) exists."""
+    with reader(db_path) as connection:
+        if connection is None:
+            return None
+        row = connection.execute(
+            "SELECT username, role, email FROM users WHERE lower(username) = lower(?)", [username]
+        ).fetchone()
+    return None if row is None else User(row[0], row[1], row[2])
