@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import links, queries
+from dashboard import auth, links, queries
 from dashboard.charts import AltairChart
 
 
@@ -39,3 +39,32 @@ def chart_with_table(chart: AltairChart, table: pd.DataFrame, description: str, 
     st.altair_chart(chart, key=key, alt=description)
     with st.expander("Gegevens van deze grafiek als tabel"):
         st.dataframe(table, hide_index=True, width="stretch")
+
+
+def visible() -> set[str] | None:
+    """Organisations whose detail the signed-in user may see; None means all."""
+    return auth.visible_codes(auth.current_user())
+
+
+def restrict(
+    frame: pd.DataFrame, column: str = "departement", keep: tuple[str, ...] = ()
+) -> pd.DataFrame:
+    """Only the rows of organisations the user may see (plus `keep`, e.g. RIJK)."""
+    allowed = visible()
+    if allowed is None or frame.empty:
+        return frame
+    return frame[frame[column].isin(allowed | set(keep))]
+
+
+def restrict_ledger(ledger: pd.DataFrame) -> pd.DataFrame:
+    """Only load attempts that concern an organisation the user may see."""
+    allowed = visible()
+    if allowed is None or ledger.empty:
+        return ledger
+    concerns = [bool(allowed & set(codes.split(","))) for codes in ledger["Departementen"]]
+    mine = ledger[concerns].copy()
+    # A file that also held other organisations shows only the user's own part of that list.
+    mine["Departementen"] = [
+        ",".join(c for c in codes.split(",") if c in allowed) for codes in mine["Departementen"]
+    ]
+    return mine

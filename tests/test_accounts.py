@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -225,3 +226,30 @@ def test_sign_in_token_is_signed_and_expires(
     forged = token.replace("lead.bzk", "beheerder")
     assert auth.verify_token(forged, now=1_000_000) is None
     assert (tmp_path / "cookie_secret").stat().st_mode & 0o077 == 0
+
+
+@pytest.mark.parametrize(
+    "screen",
+    ["overzicht", "ministerie", "norm", "trends", "enquete", "aanleverstatus"],
+)
+def test_hidden_other_ministries_never_reach_a_department_screen(
+    sample_db: Path, monkeypatch: pytest.MonkeyPatch, screen: str
+) -> None:
+    monkeypatch.setenv("INTEGRITEIT_DB", str(sample_db))
+    monkeypatch.setenv("INTEGRITEIT_DETAIL_ANDERE_MINISTERIES", "nee")
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.session_state[auth.SESSION_KEY] = User("lead.bzk", "departement:BZK")
+    app.switch_page(f"screens/{screen}.py").run()
+    assert not app.exception
+    allowed = {"BZK", "RIJK", "Rijksbreed"}
+    for chart in app.get("vega_lite_chart"):
+        data = pa.ipc.open_stream(chart.proto.datasets[0].data.data).read_all().to_pandas()
+        for column in ("departement", "ministerie"):
+            if column in data:
+                assert set(data[column]) <= allowed, (screen, column, set(data[column]) - allowed)
+    for frame in app.dataframe:
+        value = frame.value
+        for column in ("departement", "code", "Departementen"):
+            if column in value:
+                shown = {c for cell in value[column].astype(str) for c in cell.split(",")}
+                assert shown <= allowed, (screen, column, shown - allowed)

@@ -18,7 +18,7 @@ st.caption(
     "Telt vanaf de ontvangstdatum van de eerste versie."
 )
 
-status = queries.submission_status(path, version, date.today())
+status = view.restrict(queries.submission_status(path, version, date.today()))
 latest = status[status["periode"] == status["periode"].max()]
 a, b, c = st.columns(3)
 a.metric("Op tijd (laatste kwartaal)", int((latest["status"] == queries.OP_TIJD).sum()))
@@ -39,4 +39,4 @@ view.chart_with_table(
 
 st.subheader("Alle laadacties")
 st.caption("Elke poging, ook geweigerde, met wie, wanneer, welk bestand en de SHA-256.")
-st.dataframe(queries.loads(path, version), hide_index=True, width="stretch")
+st.dataframe(view.restrict_ledger(queries.loads(path, version)), hide_index=True, width="stretch")

@@ -23,9 +23,8 @@ waves = queries.survey_waves(path, version)
 first, second, third = st.columns([1, 2, 1])
 with first:
     wave = links.url_select("Golf (kwartaal van sluiting)", waves, "golf")
-codes = sorted(
-    set(headline.loc[headline["periode"] == wave, "departement"]) - {"RIJK"}, key=str.lower
-)
+in_wave = view.restrict(headline[headline["periode"] == wave])
+codes = sorted(set(in_wave["departement"]) - {"RIJK"}, key=str.lower)
 with second:
     code = links.url_select(
         "Ministerie",
@@ -102,7 +101,9 @@ else:
 
 st.subheader("Voorbeeldgedrag en cultuur")
 scatter = queries.block_pairs(survey["blokken"], wave, group)
-if len(scatter) >= 3:
+if view.visible() is not None:
+    st.write("Het verband tussen ministeries is alleen zichtbaar voor wie alle ministeries ziet.")
+elif len(scatter) >= 3:
     r = scatter["cultuur"].corr(scatter["voorbeeldgedrag"])
     view.chart_with_table(
         charts.block_scatter(scatter),

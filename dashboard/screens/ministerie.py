@@ -14,7 +14,7 @@ names = queries.organisation_names()
 left, right = st.columns([2, 1])
 with right:
     periode = view.period_select(available)
-codes = queries.organisations_in(periode)["departement"].tolist()
+codes = view.restrict(queries.organisations_in(periode))["departement"].tolist()
 with left:
     code = links.url_select(
         "Ministerie", codes, "ministerie", format_func=lambda c: f"{c} — {names.get(c, c)}"

@@ -24,9 +24,11 @@ with left:
 st.title(f"Norm {norm}. {norms.loc[norm, 'label']}")
 st.caption(f"Pijler {norms.loc[norm, 'pijler']}. {norms.loc[norm, 'vraag']}")
 
-history = queries.norm_history(path, version, norm)
+everyone = queries.norm_history(path, version, norm)
+history = view.restrict(everyone)
 now = history[history["periode"] == periode]
-submitted = now[now["aangeleverd"]]
+all_now = everyone[everyone["periode"] == periode]
+submitted = all_now[all_now["aangeleverd"]]
 a, b, c = st.columns(3)
 a.metric("Ministeries die voldoen", f"{int(submitted['score'].eq(2).sum())} van {len(submitted)}")
 b.metric("Beter dan vorig kwartaal", int((now["wijziging"] > 0).sum()))
@@ -55,7 +57,7 @@ view.chart_with_table(
 st.caption(charts.LEGEND_TEXT)
 
 st.subheader("Rijksbreed aandeel dat voldoet")
-shares = queries.share_met(history.assign(reeks="rijksbreed"), ["periode", "reeks"])
+shares = queries.share_met(everyone.assign(reeks="rijksbreed"), ["periode", "reeks"])
 view.chart_with_table(
     charts.share_lines(shares, "reeks", "Aandeel dat voldoet"),
     shares,

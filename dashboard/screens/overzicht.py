@@ -29,7 +29,7 @@ with right:
 grid = queries.norm_grid(path, version, periode)
 names = queries.organisation_names()
 status = grid.drop_duplicates("departement")
-missing = status.loc[~status["aangeleverd"], "departement"].tolist()
+missing = view.restrict(status).loc[lambda s: ~s["aangeleverd"], "departement"].tolist()
 judged = int(grid["score"].notna().sum())
 met = int(grid["score"].eq(2).sum())
 
@@ -39,7 +39,7 @@ second.metric("Normen voldaan (rijksbreed)", charts.percent(met, judged))
 third.metric("Niet aangeleverd", ", ".join(missing) or "geen")
 
 st.subheader(f"Oordeel per ministerie en norm, {periode}")
-data = charts.heatmap_data(grid)
+data = view.restrict(charts.heatmap_data(grid), keep=(charts.GOVERNMENT_ROW,))
 event = st.altair_chart(
     charts.heatmap(data, charts.row_order(data, sort)),
     key="heatmap",
@@ -60,7 +60,7 @@ by_keyboard, by_norm = st.columns(2)
 with by_keyboard:
     code = st.selectbox(
         "Ministerie openen",
-        status["departement"].tolist(),
+        view.restrict(status)["departement"].tolist(),
         format_func=lambda c: f"{c} — {names.get(c, c)}",
     )
     st.page_link(
@@ -82,7 +82,7 @@ with by_norm:
 
 with st.expander("Gegevens van deze grafiek als tabel"):
     columns = ["departement", "naam", "norm", "label", "pijler", "staat", "verandering"]
-    table = grid.assign(verandering=grid["wijziging"].map(charts.change_text))
+    table = view.restrict(grid).assign(verandering=lambda g: g["wijziging"].map(charts.change_text))
     st.dataframe(
         table[[*columns, "toelichting"]].rename(
             columns={"departement": "code", "label": "norm (kort)", "staat": "oordeel"}

@@ -30,7 +30,7 @@ st.caption(
     "Een ministerie dat in juli 2024 ontstond, loopt door via zijn voorganger (EZ en KGG via "
     "EZK, LVVN via LNV); die kwartalen staan als open vierkant."
 )
-ministries = queries.ministry_shares(path, version)
+ministries = view.restrict(queries.ministry_shares(path, version), column="ministerie")
 view.chart_with_table(
     charts.ministry_multiples(ministries),
     ministries,
