@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, links, queries
+from dashboard import auth, downloads, links, queries
 from dashboard.charts import AltairChart
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def data_source() -> tuple[Path, str]:
@@ -35,10 +38,36 @@ def period_select(available: list[str]) -> str:
 
 
 def chart_with_table(chart: AltairChart, table: pd.DataFrame, description: str, key: str) -> None:
-    """A chart, its text alternative, and the data behind it one click away."""
+    """A chart, its text alternative, the data behind it one click away, and downloads."""
     st.altair_chart(chart, key=key, alt=description)
     with st.expander("Gegevens van deze grafiek als tabel"):
         st.dataframe(table, hide_index=True, width="stretch")
+    download_row(table, key, chart)
+
+
+def download_row(table: pd.DataFrame, name: str, chart: AltairChart | None = None) -> None:
+    """Buttons for the chart (PNG, SVG) and its data (CSV, CSV for Dutch Excel, Excel).
+
+    Files are made only when clicked (Streamlit calls the function then), so a page with
+    many charts stays fast.
+    """
+    files: list[tuple[str, Callable[[], bytes | str], str, str]] = []
+    if chart is not None:
+        files += [
+            ("PNG", lambda: downloads.chart_png(chart), f"{name}.png", "image/png"),
+            ("SVG", lambda: downloads.chart_svg(chart), f"{name}.svg", "image/svg+xml"),
+        ]
+    files += [
+        ("CSV", lambda: downloads.csv_utf8(table), f"{name}.csv", "text/csv"),
+        ("CSV (Excel NL)", lambda: downloads.csv_excel_nl(table), f"{name}-excel.csv", "text/csv"),
+        ("Excel", lambda: downloads.xlsx(table), f"{name}.xlsx", XLSX),
+    ]
+    columns = st.columns(len(files) + 1)
+    columns[0].caption("Downloaden:")
+    for column, (label, make, file_name, mime) in zip(columns[1:], files, strict=True):
+        column.download_button(
+            label, make, file_name=file_name, mime=mime, key=f"{name}_{label}", on_click="ignore"
+        )
 
 
 def visible() -> set[str] | None:

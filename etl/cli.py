@@ -8,6 +8,7 @@ Only parses arguments, calls the library and turns findings into
 from __future__ import annotations
 
 import getpass
+import logging
 import sys
 from collections.abc import Callable
 from dataclasses import replace
@@ -244,3 +245,54 @@ def gebruikers_init(db: Path | None) -> None:
             f"  Wachtwoord:     {password}\n"
             "  Dit wachtwoord wordt maar één keer getoond; bewaar het nu.\n"
         )
+
+
+@main.command()
+@click.option("--periode", required=True, help="Het kwartaal, bijvoorbeeld 2026-Q3.")
+@click.option("--departement", default=None, help="Eén praatplaat (PDF) voor deze organisatie.")
+@click.option("--alle", is_flag=True, help="Een praatplaat per ministerie, plus rijksbreed.pdf.")
+@click.option("--heatmap", is_flag=True, help="Alleen de heatmap, als .png of .svg.")
+@click.option(
+    "--out", "out", required=True, type=click.Path(path_type=Path), help="Bestand of map."
+)
+@db_option
+def rapport(
+    periode: str, departement: str | None, alle: bool, heatmap: bool, out: Path, db: Path | None
+) -> None:
+    """Maak vergaderstukken: een praatplaat per ministerie (PDF) of de heatmap (PNG/SVG)."""
+    if sum([departement is not None, alle, heatmap]) != 1:
+        raise click.UsageError("Kies precies één van --departement, --alle of --heatmap.")
+    quarter = _normalise_period(periode)
+    assert quarter is not None
+    path = database_path(db)
+    if not path.exists():
+        raise click.UsageError(f"Database {path} bestaat nog niet; laad eerst bestanden.")
+    # The dashboard's own chart and page code, so downloads and meeting papers are identical;
+    # outside a served app Streamlit's caches warn that there is no runtime, which is fine.
+    from streamlit import logger as streamlit_logger
+
+    streamlit_logger.set_log_level(logging.ERROR)
+    from dashboard import downloads, praatplaat, queries
+
+    if heatmap:
+        if out.suffix.lower() not in (".png", ".svg"):
+            raise click.UsageError("--heatmap schrijft een .png- of .svg-bestand.")
+        chart = praatplaat.heatmap_chart(path, quarter)
+        if out.suffix.lower() == ".png":
+            out.write_bytes(downloads.chart_png(chart))
+        else:
+            out.write_text(downloads.chart_svg(chart), encoding="utf-8")
+        click.echo(f"{out}: heatmap {quarter}.")
+        return
+    if departement is not None:
+        code = _normalise_code(departement)
+        assert code is not None
+        out.write_bytes(praatplaat.ministry_pdf(path, code, quarter))
+        click.echo(f"{out}: praatplaat {code} {quarter}.")
+        return
+    out.mkdir(parents=True, exist_ok=True)
+    codes = queries.organisations_in(quarter)["departement"].tolist()
+    for code in codes:
+        (out / f"{quarter}_{code}.pdf").write_bytes(praatplaat.ministry_pdf(path, code, quarter))
+    (out / f"{quarter}_rijksbreed.pdf").write_bytes(praatplaat.government_pdf(path, quarter))
+    click.echo(f"{out}: {len(codes)} praatplaten en rijksbreed.pdf voor {quarter}.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, links, queries, tables, view
+from dashboard import charts, links, praatplaat, queries, tables, view
 from etl import catalog
 
 path, version = view.data_source()
@@ -21,6 +21,14 @@ with left:
     )
 
 st.title(names.get(code, code))
+st.download_button(
+    "Praatplaat (PDF, één A4)",
+    lambda: praatplaat.ministry_pdf(path, code, periode),
+    file_name=f"praatplaat-{code}-{periode}.pdf",
+    mime="application/pdf",
+    on_click="ignore",
+    icon=":material/picture_as_pdf:",
+)
 chain = catalog.lineage(code)
 if len(chain) > 1:
     st.caption(f"Voortgezet uit {', '.join(chain[1:])}: eerdere kwartalen komen van de voorganger.")

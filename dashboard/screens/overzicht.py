@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, drilldown, links, queries, view
+from dashboard import charts, drilldown, links, praatplaat, queries, view
 
 st.title("Integriteitsmonitor Rijk")
 st.caption(
@@ -40,8 +40,9 @@ third.metric("Niet aangeleverd", ", ".join(missing) or "geen")
 
 st.subheader(f"Oordeel per ministerie en norm, {periode}")
 data = view.restrict(charts.heatmap_data(grid), keep=(charts.GOVERNMENT_ROW,))
+heatmap = charts.heatmap(data, charts.row_order(data, sort))
 event = st.altair_chart(
-    charts.heatmap(data, charts.row_order(data, sort)),
+    heatmap,
     key="heatmap",
     on_select="rerun",
     selection_mode="cel",
@@ -80,13 +81,20 @@ with by_norm:
         query_params={"periode": periode, "norm": str(norm)},
     )
 
+columns = ["departement", "naam", "norm", "label", "pijler", "staat", "verandering"]
+table = (
+    view.restrict(grid)
+    .assign(verandering=lambda g: g["wijziging"].map(charts.change_text))[[*columns, "toelichting"]]
+    .rename(columns={"departement": "code", "label": "norm (kort)", "staat": "oordeel"})
+)
 with st.expander("Gegevens van deze grafiek als tabel"):
-    columns = ["departement", "naam", "norm", "label", "pijler", "staat", "verandering"]
-    table = view.restrict(grid).assign(verandering=lambda g: g["wijziging"].map(charts.change_text))
-    st.dataframe(
-        table[[*columns, "toelichting"]].rename(
-            columns={"departement": "code", "label": "norm (kort)", "staat": "oordeel"}
-        ),
-        hide_index=True,
-        width="stretch",
-    )
+    st.dataframe(table, hide_index=True, width="stretch")
+view.download_row(table, f"heatmap-{periode}", heatmap)
+st.download_button(
+    "Rijksbreed beeld (PDF)",
+    lambda: praatplaat.government_pdf(path, periode),
+    file_name=f"rijksbreed-{periode}.pdf",
+    mime="application/pdf",
+    on_click="ignore",
+    icon=":material/picture_as_pdf:",
+)

@@ -1,0 +1,75 @@
+"""Files that travel into meeting papers: charts as PNG and SVG, data as CSV and Excel.
+
+Pure functions (no Streamlit): the download buttons and `python -m etl rapport` use the
+same code. Charts render offline with vl-convert; text cells that a spreadsheet would
+run as a formula are neutralised; numbers stay numbers.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pandas as pd
+import vl_convert as vlc
+import xlsxwriter
+
+from dashboard.charts import AltairChart
+from etl.export import neutralise, neutralise_frame, to_csv
+
+MIN_PNG_WIDTH = 1600
+
+
+def chart_svg(chart: AltairChart) -> str:
+    """The chart as SVG, with its text as text (searchable, scalable)."""
+    return str(vlc.vegalite_to_svg(chart.to_json()))
+
+
+def chart_png(chart: AltairChart, min_width: int = MIN_PNG_WIDTH) -> bytes:
+    """The chart as PNG at least `min_width` pixels wide, sharp enough for a slide."""
+    svg = chart_svg(chart)
+    match = re.search(r'width="([\d.]+)"', svg)
+    width = float(match.group(1)) if match else 800.0
+    scale = max(2.0, min_width / width)
+    return bytes(vlc.vegalite_to_png(chart.to_json(), scale=scale))
+
+
+def csv_utf8(frame: pd.DataFrame) -> bytes:
+    """UTF-8 with comma, as the command line exports."""
+    return to_csv(frame).encode("utf-8")
+
+
+def csv_excel_nl(frame: pd.DataFrame) -> bytes:
+    """What Dutch Excel opens correctly by double-click: semicolon, decimal comma, UTF-8 BOM."""
+    buffer = io.StringIO()
+    neutralise_frame(frame).to_csv(buffer, index=False, sep=";", decimal=",", lineterminator="\r\n")
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def xlsx(frame: pd.DataFrame, sheet: str = "Gegevens") -> bytes:
+    """An Excel workbook with typed cells: numbers as numbers, text neutralised."""
+    buffer = io.BytesIO()
+    options = {
+        "in_memory": True,
+        "strings_to_formulas": False,
+        "strings_to_numbers": False,
+        "strings_to_urls": False,
+    }
+    workbook = xlsxwriter.Workbook(buffer, options)
+    worksheet = workbook.add_worksheet(sheet[:31])
+    bold = workbook.add_format({"bold": True})
+    for column, name in enumerate(frame.columns):
+        worksheet.write_string(0, column, str(name), bold)
+        numeric = pd.api.types.is_numeric_dtype(frame[name]) and not pd.api.types.is_bool_dtype(
+            frame[name]
+        )
+        for row, value in enumerate(frame[name].tolist(), start=1):
+            if value is None or (isinstance(value, float) and pd.isna(value)):
+                continue
+            if numeric:
+                worksheet.write_number(row, column, float(value))
+            else:
+                worksheet.write_string(row, column, str(neutralise(str(value))))
+        worksheet.set_column(column, column, min(60, max(10, len(str(name)) + 2)))
+    workbook.close()
+    return buffer.getvalue()

@@ -1,0 +1,281 @@
+"""Praatplaat: one A4 page per ministry and quarter, and a government-wide page with the heatmap.
+
+Modelled on IenW's "praatplaten": one page a management team can start the
+conversation with. Generated offline with fpdf2 (pure Python, no browser or LaTeX),
+charts rendered by vl-convert; every oordeel is written out, so the page reads in
+greyscale and on a copier.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+from fpdf import FPDF
+from fpdf.fonts import FontFace
+
+from dashboard import charts, downloads, queries, tables
+from etl import catalog
+
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+SOURCE = "Normen: Algemene Rekenkamer, Integriteit als basis (2024). Gegevens: aanleveringen."
+
+
+class _Page(FPDF):
+    """A4 with a Unicode font when the system has DejaVu, else Helvetica (Latin-1 only)."""
+
+    def __init__(self, orientation: str = "P") -> None:
+        super().__init__(orientation=orientation, unit="mm", format="A4")
+        self.set_auto_page_break(False)
+        self.set_margins(14, 12, 14)
+        self.unicode = (FONT_DIR / "DejaVuSans.ttf").exists()
+        if self.unicode:
+            self.add_font("Tekst", "", str(FONT_DIR / "DejaVuSans.ttf"))
+            self.add_font("Tekst", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+        self.add_page()
+
+    def text_font(self, size: float, bold: bool = False) -> None:
+        self.set_font("Tekst" if self.unicode else "Helvetica", "B" if bold else "", size)
+
+    def safe(self, text: str) -> str:
+        if self.unicode:
+            return text
+        return (
+            text.replace("–", "-")
+            .replace("▲", "+")
+            .replace("▼", "-")
+            .encode("latin-1", "replace")
+            .decode("latin-1")
+        )
+
+    def heading(self, text: str, size: float = 11) -> None:
+        self.ln(2)
+        self.text_font(size, bold=True)
+        self.set_text_color(1, 104, 155)  # lintblauw
+        self.cell(0, 6, self.safe(text), new_x="LMARGIN", new_y="NEXT")
+        self.set_text_color(0, 0, 0)
+
+    def grid(
+        self,
+        rows: list[list[str]],
+        widths: tuple[float, ...],
+        size: float = 7.5,
+        styled_column: int | None = None,
+    ) -> None:
+        """A left-aligned table; `styled_column` cells get the dashboard's oordeel colours."""
+        self.text_font(size)
+        with self.table(
+            col_widths=widths,
+            width=sum(widths),
+            align="LEFT",
+            line_height=size * 0.5,
+            first_row_as_headings=True,
+            headings_style=_style((229, 240, 249), (0, 0, 0), bold=True),
+            borders_layout="HORIZONTAL_LINES",
+        ) as table:
+            for number, values in enumerate(rows):
+                row = table.row()
+                for index, value in enumerate(values):
+                    style = None
+                    if number and index == styled_column and value in charts.STYLE:
+                        _, fill, text = charts.STYLE[value]
+                        style = _style(_rgb(fill), _rgb(text))
+                    row.cell(self.safe(value), style=style)
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
+
+
+def _style(fill: tuple[int, int, int], text: tuple[int, int, int], bold: bool = False) -> FontFace:
+    return FontFace(emphasis="BOLD" if bold else None, fill_color=fill, color=text)
+
+
+def _norm_rows(mine: pd.DataFrame, everyone: pd.DataFrame) -> list[list[str]]:
+    submitted = everyone[everyone["aangeleverd"]]
+    met = submitted[submitted["score"] == 2].groupby("norm").size()
+    counted = submitted.groupby("norm").size()
+    rows = [["Nr", "Norm", "Pijler", "Oordeel", "Sinds vorig kwartaal", "Rijksbreed voldoet"]]
+    for row in mine.sort_values("norm").to_dict("records"):
+        change = charts.change_text(row["wijziging"]) if row["aangeleverd"] else ""
+        norm = row["norm"]
+        rows.append(
+            [
+                str(norm),
+                str(row["label"]),
+                str(row["pijler"]),
+                str(row["staat"]),
+                change,
+                f"{int(met.get(norm, 0))} van {int(counted.get(norm, 0))}",
+            ]
+        )
+    return rows
+
+
+def _pillar_rows(mine: pd.DataFrame, everyone: pd.DataFrame) -> list[list[str]]:
+    own = queries.share_met(mine, ["pijler"]).set_index("pijler").to_dict("index")
+    rijk = queries.share_met(everyone, ["pijler"]).set_index("pijler").to_dict("index")
+    rows = [["Pijler", "Dit ministerie", "Rijksbreed"]]
+    for pillar in queries.PILLARS:
+        values = [
+            charts.percent(int(table[pillar]["voldaan"]), int(table[pillar]["beoordeeld"]))
+            if pillar in table
+            else "-"
+            for table in (own, rijk)
+        ]
+        rows.append([pillar, *values])
+    return rows
+
+
+def ministry_pdf(path: Path, code: str, periode: str, today: date | None = None) -> bytes:
+    """The one-page praatplaat of one ministry for one quarter."""
+    version = queries.data_version(path)
+    names = queries.organisation_names()
+    everyone = queries.norm_grid(path, version, periode)
+    mine = everyone[everyone["departement"] == code]
+    pdf = _Page()
+    pdf.text_font(8)
+    pdf.set_text_color(80, 80, 80)
+    pdf.cell(0, 4, pdf.safe("Integriteitsmonitor Rijk · praatplaat"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(0, 0, 0)
+    pdf.text_font(16, bold=True)
+    pdf.cell(0, 8, pdf.safe(names.get(code, code)), new_x="LMARGIN", new_y="NEXT")
+    pdf.text_font(9)
+    made = (today or date.today()).strftime("%d-%m-%Y")
+    pdf.cell(
+        0,
+        5,
+        pdf.safe(f"Kwartaal {periode} · {code} · gemaakt op {made}"),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+
+    pdf.heading("De vijftien normen")
+    if not mine["aangeleverd"].any():
+        pdf.text_font(9)
+        pdf.cell(
+            0,
+            5,
+            pdf.safe(f"{code} heeft voor {periode} niets aangeleverd."),
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+    pdf.grid(_norm_rows(mine, everyone), (8, 56, 20, 28, 34, 36), styled_column=3)
+
+    pdf.heading("Aandeel beoordeelde normen voldaan, vergeleken met rijksbreed")
+    pdf.grid(_pillar_rows(mine, everyone), (40, 71, 71))
+
+    top = pdf.get_y() + 2
+    history = queries.ministry_history(path, version, code)
+    if not history.empty:
+        shares = queries.share_met(history, ["periode", "pijler"])
+        chart = charts.share_lines(shares, "pijler", "Aandeel voldaan").properties(
+            width=360, height=160
+        )
+        pdf.image(io.BytesIO(downloads.chart_png(chart, min_width=900)), x=114, y=top + 7, w=82)
+        pdf.set_xy(114, top)
+        pdf.text_font(9, bold=True)
+        pdf.set_text_color(1, 104, 155)
+        pdf.cell(82, 6, pdf.safe("Trend per pijler"))
+        pdf.set_text_color(0, 0, 0)
+    pdf.set_xy(14, top)
+    pdf.set_left_margin(14)
+    _survey_block(pdf, path, version, code)
+    _status_block(pdf, path, version, code, periode)
+
+    pdf.set_y(-14)
+    pdf.text_font(7)
+    pdf.set_text_color(80, 80, 80)
+    pdf.multi_cell(
+        0, 3.5, pdf.safe(SOURCE + " Enquêtecijfers: minder dan 10 respondenten = geen cijfer.")
+    )
+    return bytes(pdf.output())
+
+
+def _survey_block(pdf: _Page, path: Path, version: str, code: str) -> None:
+    found = queries.ministry_survey(path, version, code)
+    pdf.text_font(9, bold=True)
+    pdf.set_text_color(1, 104, 155)
+    pdf.cell(
+        95,
+        6,
+        pdf.safe("Enquête: kerncijfers" + (f" ({found[0]})" if found else "")),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.set_text_color(0, 0, 0)
+    if found is None:
+        pdf.text_font(8)
+        pdf.cell(95, 5, pdf.safe("Geen enquêtegegevens."), new_x="LMARGIN", new_y="NEXT")
+        return
+    table = tables.key_item_table(found[2])
+    rows = [["Item", "Ministerie", "Rijksbreed"]] + [
+        [str(r["item"]), str(r["ministerie"]), str(r["rijksbreed"])]
+        for r in table.to_dict("records")
+    ]
+    pdf.grid(rows, (12, 41, 41), size=7)
+    pdf.text_font(6.5)
+    shown = set(table["item"])
+    statements = ", ".join(
+        f"{i.item}: {i.stelling}" for i in catalog.survey_items() if i.item in shown
+    )
+    note = "Aandeel (95%-interval), n = respondenten op het item. " + statements
+    pdf.multi_cell(95, 3, pdf.safe(note), new_x="LMARGIN", new_y="NEXT")
+
+
+def _status_block(pdf: _Page, path: Path, version: str, code: str, periode: str) -> None:
+    pdf.ln(1)
+    pdf.text_font(9, bold=True)
+    pdf.set_text_color(1, 104, 155)
+    pdf.cell(0, 6, pdf.safe("Aanlevering"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(0, 0, 0)
+    pdf.text_font(8)
+    status = queries.submission_status(path, version, date.today())
+    row = status[(status["departement"] == code) & (status["periode"] == periode)]
+    if row.empty:
+        text = f"Voor {periode} geldt geen aanlevertermijn (nulmeting of buiten de cyclus)."
+    else:
+        r = row.iloc[0]
+        received = "" if pd.isna(r["ontvangen"]) else f", ontvangen {r['ontvangen']:%d-%m-%Y}"
+        text = (
+            f"{periode}: {r['status']}{received}, termijn {r['termijn']:%d-%m-%Y}, "
+            f"{int(r['versies'])} versie(s)."
+        )
+    pdf.multi_cell(95, 4, pdf.safe(text), new_x="LMARGIN", new_y="NEXT")
+
+
+def heatmap_chart(path: Path, periode: str) -> charts.AltairChart:
+    """The overview's heatmap for a quarter, sorted by name, as in the dashboard."""
+    grid = queries.norm_grid(path, queries.data_version(path), periode)
+    data = charts.heatmap_data(grid)
+    return charts.heatmap(data, charts.row_order(data, "naam"))
+
+
+def government_pdf(path: Path, periode: str, today: date | None = None) -> bytes:
+    """A landscape page with the heatmap of every ministry for the quarter."""
+    pdf = _Page("L")
+    pdf.text_font(16, bold=True)
+    pdf.cell(
+        0,
+        8,
+        pdf.safe(f"Integriteitsmonitor Rijk — rijksbreed beeld {periode}"),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.text_font(9)
+    made = (today or date.today()).strftime("%d-%m-%Y")
+    pdf.cell(
+        0,
+        5,
+        pdf.safe(f"Oordeel per ministerie en norm · gemaakt op {made}"),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    png = downloads.chart_png(heatmap_chart(path, periode), min_width=2200)
+    pdf.image(io.BytesIO(png), x=14, y=pdf.get_y() + 2, h=150)
+    pdf.set_y(-22)
+    pdf.text_font(8)
+    pdf.multi_cell(0, 4, pdf.safe(charts.LEGEND_TEXT + ". " + SOURCE))
+    return bytes(pdf.output())
