@@ -23,6 +23,7 @@ TITLES = {
     "enquete": "Enquête",
     "aanleverstatus": "Aanleverstatus",
     "aanleveren": "Aanleveren",
+    "presentatie": "Presentatie",
     "inloggen": "Inloggen",
 }
 

@@ -31,7 +31,15 @@ _SIGNED_OUT = "uitgelogd"
 MAX_FAILURES, WINDOW_SECONDS = 5, 300
 
 # Page keys (screen file stems) per role. Anonymous visitors only get the sign-in screen.
-READ_PAGES = ("overzicht", "ministerie", "norm", "trends", "enquete", "aanleverstatus")
+READ_PAGES = (
+    "overzicht",
+    "ministerie",
+    "norm",
+    "trends",
+    "enquete",
+    "aanleverstatus",
+    "presentatie",
+)
 
 
 def pages_for(user: User | None) -> list[str]:

@@ -19,7 +19,7 @@ from etl.load import load_sources, read_source
 from tests.conftest import ROOT, TODAY, fixture, run_etl
 
 APP = str(ROOT / "dashboard" / "app.py")
-READ = ["overzicht", "ministerie", "norm", "trends", "enquete", "aanleverstatus"]
+READ = ["overzicht", "ministerie", "norm", "trends", "enquete", "aanleverstatus", "presentatie"]
 
 
 def add(
@@ -230,7 +230,7 @@ def test_sign_in_token_is_signed_and_expires(
 
 @pytest.mark.parametrize(
     "screen",
-    ["overzicht", "ministerie", "norm", "trends", "enquete", "aanleverstatus"],
+    ["overzicht", "ministerie", "norm", "trends", "enquete", "aanleverstatus", "presentatie"],
 )
 def test_hidden_other_ministries_never_reach_a_department_screen(
     sample_db: Path, monkeypatch: pytest.MonkeyPatch, screen: str

@@ -331,3 +331,18 @@ def test_ministry_page_shows_key_survey_figures_through_the_predecessor(
     survey = next(f.value for f in app.dataframe if "rijksbreed" in f.value.columns)
     assert set(survey["item"]) == {"VBG1", "CUL1", "CUL3", "CUL4", "MEL1", "LEI1"}
     assert all("n = " in text for text in survey["ministerie"])
+
+
+def test_presentation_walks_from_the_heatmap_through_every_ministry(
+    sample_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = open_app(sample_db, monkeypatch, "screens/presentatie.py", periode="2026-Q3")
+    assert app.title[0].value == "Integriteit bij het Rijk, 2026-Q3"
+    assert "Dia 1 van 16" in app.markdown[1].value
+    app.button[1].click().run()  # Volgende (PageDown)
+    assert not app.exception
+    assert app.title[0].value == "Ministerie van Asiel en Migratie"  # AenM sorts first
+    assert app.query_params["stap"] in ("1", ["1"])
+    deep = open_app(sample_db, monkeypatch, "screens/presentatie.py", periode="2026-Q3", stap="15")
+    assert deep.title[0].value == "Ministerie van Volksgezondheid, Welzijn en Sport"
+    assert deep.button[1].disabled

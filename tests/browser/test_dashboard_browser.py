@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from dashboard import auth
 from etl import accounts
 from tests.conftest import ROOT, run_etl
 
@@ -62,6 +63,12 @@ def sign_in(page: Page, server: str, username: str, path: str = "") -> None:
     page.get_by_label("Wachtwoord").fill(PASSWORDS[username])
     page.get_by_role("button", name="Inloggen").click()
     page.get_by_text(f"Ingelogd als {username}").wait_for(timeout=30000)
+    # The sign-in cookie is set by a script in a frame that renders just after the rerun.
+    for _ in range(100):
+        if any(c["name"] == auth.COOKIE for c in page.context.cookies()):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError("the sign-in cookie was never set")
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,77 @@
+"""Presentatie: the IPIM projector view: large type, no sidebar, heatmap, a ministry a slide.
+
+Keyboard: PageDown / PageUp (what a presenter's clicker sends) step through the slides;
+the slide number lives in the URL, so a link opens the same slide.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import charts, drilldown, links, queries, view
+
+st.markdown(
+    """
+    <style>
+      [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"] { display: none; }
+      .block-container { max-width: 100%; padding-top: 1.5rem; }
+      .block-container p, .block-container li { font-size: 1.35rem; }
+      [data-testid="stMetricValue"] { font-size: 3rem; }
+    </style>
+    """,
+    unsafe_allow_html=True,
+)
+
+path, version = view.data_source()
+available = view.require_periods(path, version)
+periode = links.url_select("Periode", available, "periode")
+grid = queries.norm_grid(path, version, periode)
+codes = sorted(view.restrict(grid)["departement"].unique(), key=str.lower)
+slides = ["overzicht", *codes]
+wanted = st.query_params.get("stap", "0")
+step = min(max(int(wanted) if wanted.isdigit() else 0, 0), len(slides) - 1)
+
+back, position, forward, leave = st.columns([1, 2, 1, 1])
+if back.button("← Vorige", shortcut="PageUp", disabled=step == 0, width="stretch"):
+    st.query_params["stap"] = str(step - 1)
+    st.rerun()
+position.markdown(f"**Dia {step + 1} van {len(slides)}** · PageDown/PageUp om te bladeren")
+if forward.button(
+    "Volgende →", shortcut="PageDown", disabled=step == len(slides) - 1, width="stretch"
+):
+    st.query_params["stap"] = str(step + 1)
+    st.rerun()
+leave.page_link("screens/overzicht.py", label="Presentatie verlaten", icon=":material/close:")
+
+if slides[step] == "overzicht":
+    st.title(f"Integriteit bij het Rijk, {periode}")
+    data = view.restrict(charts.heatmap_data(grid), keep=(charts.GOVERNMENT_ROW,))
+    st.altair_chart(
+        charts.heatmap(data, charts.row_order(data, "naam")),
+        alt=f"Heatmap van alle ministeries en de vijftien normen in {periode}.",
+    )
+    st.caption(charts.LEGEND_TEXT)
+else:
+    code = slides[step]
+    mine = grid[grid["departement"] == code]
+    st.title(queries.organisation_names().get(code, code))
+    judged = int(mine["score"].notna().sum())
+    first, second, third = st.columns(3)
+    first.metric("Normen voldaan", charts.percent(int(mine["score"].eq(2).sum()), judged))
+    second.metric("Beter dan vorig kwartaal", int((mine["wijziging"] > 0).sum()))
+    third.metric("Slechter dan vorig kwartaal", int((mine["wijziging"] < 0).sum()))
+    history = queries.ministry_history(path, version, code)
+    recent = sorted(set(history["periode"]))[-4:]
+    cells = history[history["periode"].isin(recent)].assign(
+        normnaam=lambda h: h["norm"].astype(str) + ". " + h["label"]
+    )
+    st.altair_chart(
+        charts.state_grid(cells, "periode", "normnaam", "Kwartaal", "Norm"),
+        alt=f"Oordeel van {code} per norm in de laatste vier kwartalen.",
+    )
+    st.caption(charts.LEGEND_TEXT)
+    st.page_link(
+        drilldown.MINISTRY_PAGE,
+        label=f"Details van {code}",
+        query_params={"periode": periode, "ministerie": code},
+    )
