@@ -50,6 +50,11 @@ class _Page(FPDF):
             .decode("latin-1")
         )
 
+    def text_line(self, text: str, size: float, height: float, bold: bool = False) -> None:
+        """One line of text across the page."""
+        self.text_font(size, bold)
+        self.cell(0, height, self.safe(text), new_x="LMARGIN", new_y="NEXT")
+
     def heading(self, text: str, size: float = 11) -> None:
         self.ln(2)
         self.text_font(size, bold=True)
@@ -136,32 +141,16 @@ def ministry_pdf(path: Path, code: str, periode: str, today: date | None = None)
     everyone = queries.norm_grid(path, version, periode)
     mine = everyone[everyone["departement"] == code]
     pdf = _Page()
-    pdf.text_font(8)
-    pdf.set_text_color(80, 80, 80)
-    pdf.cell(0, 4, pdf.safe("Integriteitsmonitor Rijk · praatplaat"), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_text_color(0, 0, 0)
-    pdf.text_font(16, bold=True)
-    pdf.cell(0, 8, pdf.safe(names.get(code, code)), new_x="LMARGIN", new_y="NEXT")
-    pdf.text_font(9)
     made = (today or date.today()).strftime("%d-%m-%Y")
-    pdf.cell(
-        0,
-        5,
-        pdf.safe(f"Kwartaal {periode} · {code} · gemaakt op {made}"),
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
+    pdf.set_text_color(80, 80, 80)
+    pdf.text_line("Integriteitsmonitor Rijk · praatplaat", 8, 4)
+    pdf.set_text_color(0, 0, 0)
+    pdf.text_line(names.get(code, code), 16, 8, bold=True)
+    pdf.text_line(f"Kwartaal {periode} · {code} · gemaakt op {made}", 9, 5)
 
     pdf.heading("De vijftien normen")
     if not mine["aangeleverd"].any():
-        pdf.text_font(9)
-        pdf.cell(
-            0,
-            5,
-            pdf.safe(f"{code} heeft voor {periode} niets aangeleverd."),
-            new_x="LMARGIN",
-            new_y="NEXT",
-        )
+        pdf.text_line(f"{code} heeft voor {periode} niets aangeleverd.", 9, 5)
     pdf.grid(_norm_rows(mine, everyone), (8, 56, 20, 28, 34, 36), styled_column=3)
 
     pdf.heading("Aandeel beoordeelde normen voldaan, vergeleken met rijksbreed")
@@ -256,23 +245,9 @@ def heatmap_chart(path: Path, periode: str) -> charts.AltairChart:
 def government_pdf(path: Path, periode: str, today: date | None = None) -> bytes:
     """A landscape page with the heatmap of every ministry for the quarter."""
     pdf = _Page("L")
-    pdf.text_font(16, bold=True)
-    pdf.cell(
-        0,
-        8,
-        pdf.safe(f"Integriteitsmonitor Rijk — rijksbreed beeld {periode}"),
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
-    pdf.text_font(9)
     made = (today or date.today()).strftime("%d-%m-%Y")
-    pdf.cell(
-        0,
-        5,
-        pdf.safe(f"Oordeel per ministerie en norm · gemaakt op {made}"),
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
+    pdf.text_line(f"Integriteitsmonitor Rijk — rijksbreed beeld {periode}", 16, 8, bold=True)
+    pdf.text_line(f"Oordeel per ministerie en norm · gemaakt op {made}", 9, 5)
     png = downloads.chart_png(heatmap_chart(path, periode), min_width=2200)
     pdf.image(io.BytesIO(png), x=14, y=pdf.get_y() + 2, h=150)
     pdf.set_y(-22)

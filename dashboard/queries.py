@@ -23,7 +23,7 @@ import streamlit as st
 
 from etl import catalog, survey
 from etl.database import LOCAL_TIME, database_path, ensure_schema, reader
-from etl.export import survey_data
+from etl.export import history_frame, survey_data
 from etl.periods import (
     FIRST_SUBMISSION_QUARTER,
     previous_quarter,
@@ -355,31 +355,25 @@ def submission_status(path: Path, version: str, today: date) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+LEDGER_HEADINGS = {
+    "geladen_op": "Geladen op",
+    "door": "Door",
+    "bestand": "Bestand",
+    "sha256": "SHA-256",
+    "soort": "Soort",
+    "perioden": "Perioden",
+    "departementen": "Departementen",
+    "status": "Status",
+    "fouten": "Fouten",
+    "ontvangen": "Ontvangen",
+}
+
+
 @st.cache_data(show_spinner=False)
 def loads(path: Path, version: str) -> pd.DataFrame:
-    """The ledger of every load attempt, newest first, with Amsterdam times."""
-    frame = _query(
-        path,
-        "SELECT loaded_at, loaded_by, file_name, sha256, kind, periods, departments, status, "
-        "findings, received_on FROM loads ORDER BY load_id DESC",
-    )
-    if frame is None:
-        return pd.DataFrame()
-    frame["loaded_at"] = _local(frame["loaded_at"])
-    return frame.rename(
-        columns={
-            "loaded_at": "Geladen op",
-            "loaded_by": "Door",
-            "file_name": "Bestand",
-            "sha256": "SHA-256",
-            "kind": "Soort",
-            "periods": "Perioden",
-            "departments": "Departementen",
-            "status": "Status",
-            "findings": "Fouten",
-            "received_on": "Ontvangen",
-        }
-    )
+    """The ledger of every load attempt, newest first: what `python -m etl history` lists."""
+    frame = _retrying(lambda: history_frame(path))
+    return frame.iloc[::-1].rename(columns=LEDGER_HEADINGS).reset_index(drop=True)
 
 
 # --- survey ------------------------------------------------------------------------------

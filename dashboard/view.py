@@ -85,9 +85,9 @@ def restrict(
     return frame[frame[column].isin(allowed | set(keep))]
 
 
-def restrict_ledger(ledger: pd.DataFrame) -> pd.DataFrame:
-    """Only load attempts that concern an organisation the user may see."""
-    allowed = visible()
+def restrict_ledger(ledger: pd.DataFrame, only: str | None = None) -> pd.DataFrame:
+    """Only load attempts that concern an organisation the user may see (or just `only`)."""
+    allowed = {only} if only else visible()
     if allowed is None or ledger.empty:
         return ledger
     concerns = [bool(allowed & set(codes.split(","))) for codes in ledger["Departementen"]]

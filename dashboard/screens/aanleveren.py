@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import hashlib
 
-import pandas as pd
 import streamlit as st
 
-from dashboard import auth, queries, tables
+from dashboard import auth, queries, tables, view
 from etl.findings import count_errors
 from etl.load import Source, check_department, load_sources
 from etl.read import MAX_BYTES
@@ -69,8 +68,10 @@ for upload in files or []:
 recorded = st.session_state["recorded_refusals"]
 new_refusals = [s for s in refused if (s.name, _sha(s)) not in recorded]
 if new_refusals:
-    load_sources(new_refusals, path, loaded_by=user.username, only_for=only_for)
+    # Mark first: a rerun (another file chosen) may stop this run at its next Streamlit
+    # call, and a refusal must land in the ledger once, not twice.
     recorded |= {(s.name, _sha(s)) for s in new_refusals}
+    load_sources(new_refusals, path, loaded_by=user.username, only_for=only_for)
 
 if accepted and st.button("Opslaan", type="primary"):
     results = load_sources(accepted, path, loaded_by=user.username, only_for=only_for)
@@ -79,8 +80,6 @@ if accepted and st.button("Opslaan", type="primary"):
     st.rerun()
 
 if not files:
-    history = queries.loads(path, version)
-    if not history.empty and only_for:
-        history = history[history["Departementen"].str.split(",").map(lambda c: only_for in c)]
     st.subheader("Eerdere aanleveringen")
-    st.dataframe(pd.DataFrame(history).head(20), hide_index=True, width="stretch")
+    history = view.restrict_ledger(queries.loads(path, version), only_for)
+    st.dataframe(history.head(20), hide_index=True, width="stretch")
