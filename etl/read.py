@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 
 from etl.findings import Finding
@@ -70,9 +71,16 @@ def decode(data: bytes, file: str) -> tuple[str | None, str, list[Finding]]:
     last_error: UnicodeDecodeError | None = None
     for encoding in candidates:
         try:
-            return data.decode(encoding), encoding, []
+            text = data.decode(encoding)
         except UnicodeDecodeError as error:
             last_error = error
+            continue
+        if encoding == "windows-1252" and _UTF8_SEQUENCE.search(data):
+            # UTF-8 failed, yet the file holds UTF-8 sequences ("Ã«" for "ë" if read as
+            # Windows-1252): two encodings in one file. Refuse rather than garble.
+            assert last_error is not None
+            return None, "", [_mixed_encoding(data, file, last_error)]
+        return text, encoding, []
     assert last_error is not None
     byte = data[last_error.start : last_error.start + 1].hex().upper()
     line = _line_of_offset(data, last_error.start)
@@ -83,13 +91,26 @@ def decode(data: bytes, file: str) -> tuple[str | None, str, list[Finding]]:
     return None, "", [Finding(file, line, None, "codering", message)]
 
 
+# A multi-byte UTF-8 sequence for a Latin letter or sign (é, ë, €, ...).
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xc3\xc5\xe2][\x80-\xbf]{1,2}")
+
+
+def _mixed_encoding(data: bytes, file: str, error: UnicodeDecodeError) -> Finding:
+    byte = data[error.start : error.start + 1].hex().upper()
+    message = (
+        f"Het bestand mengt twee coderingen: het meeste is UTF-8, maar byte 0x{byte} niet. "
+        "Sla het in Excel opnieuw op als 'CSV UTF-8 (door komma's gescheiden)'."
+    )
+    return Finding(file, _line_of_offset(data, error.start), None, "gemengde_codering", message)
+
+
 def _binary_kind(data: bytes) -> str | None:
     for signature, description in _SIGNATURES:
         if data.startswith(signature):
             return description
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None
-    if b"\x00" in data[:65536]:
+    if b"\x00" in data:
         return "een binair bestand"
     return None
 

@@ -9,6 +9,7 @@ import io
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from etl.read import _UTF8_SEQUENCE as UTF8_SEQUENCE
 from etl.read import read_table
 from tests.conftest import fixture_bytes
 
@@ -22,6 +23,19 @@ def test_windows_1252_file_keeps_diacritics_and_euro_sign() -> None:
     assert table.header == ("Departement", "Periode", "Norm", "Oordeel", "Toelichting")
     assert "Financiën" in table.records[0].cells[4]
     assert "€ 12.500" in table.records[0].cells[4]
+
+
+def test_file_mixing_utf8_and_windows_1252_is_refused_not_garbled() -> None:
+    good = "departement,toelichting\nFIN,Financiën\n".encode()
+    _, findings = read_table(good + "BZK,Café\n".encode("windows-1252"), "f.csv")
+    assert [(f.line, f.code) for f in findings] == [(3, "gemengde_codering")]
+    assert findings[0].message.startswith("Het bestand mengt twee coderingen")
+
+
+def test_nul_byte_anywhere_means_no_text_file() -> None:
+    data = b"departement,toelichting\n" + b"FIN,ok\n" * 20000 + b"BZK,a\x00b\n"
+    table, findings = read_table(data, "f.csv")
+    assert table is None and findings[0].code == "geen_csv"
 
 
 def test_utf8_bom_is_removed_from_first_column_name() -> None:
@@ -115,10 +129,12 @@ def test_any_table_written_as_csv_reads_back_identical(
     writer.writerows(rows)
     data = buffer.getvalue().encode(encoding)
     if encoding == "windows-1252":
-        # Bytes that are also valid UTF-8 ("Ã©") are genuinely ambiguous; real Dutch
-        # text never forms them, and the reader rightly prefers UTF-8.
+        # Windows-1252 bytes that also form UTF-8 sequences ("Ã©", "â€") are genuinely
+        # ambiguous; real Dutch text does not form them, and the reader rightly prefers
+        # UTF-8 (whole file) or refuses a mix (part of it).
         with contextlib.suppress(UnicodeDecodeError):
             assume(data.decode("utf-8") == buffer.getvalue())
+        assume(not UTF8_SEQUENCE.search(data))
     result, findings = read_table(data, "f.csv")
     assert findings == []
     assert result is not None
