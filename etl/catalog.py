@@ -101,7 +101,13 @@ def organisations() -> tuple[Organisation, ...]:
 
 def organisations_by_code() -> dict[str, Organisation]:
     """Lookup keyed on the upper-cased code, since codes match case-insensitively."""
-    return {org.code.upper(): org for org in organisations()}
+    return _by_code_from(organisations_path())
+
+
+@cache
+def _by_code_from(path: Path) -> dict[str, Organisation]:
+    # Built once per catalogue file: validation asks for it on every row.
+    return {org.code.upper(): org for org in _organisations_from(path)}
 
 
 @cache

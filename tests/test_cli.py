@@ -136,3 +136,22 @@ def test_received_date_in_the_future_is_a_usage_error(db: Path) -> None:
     result = run_etl("load", str(fixture("normscores_valid.csv")), "--ontvangen", "2999-01-01")
     assert result.returncode == 2
     assert "ligt in de toekomst" in result.stderr
+
+
+def test_another_organisation_catalogue_needs_no_code_change(tmp_path: Path) -> None:
+    catalogue = tmp_path / "gemeenten.csv"
+    catalogue.write_text(
+        "code,naam,soort,geldig_van,geldig_tot,voorganger\n"
+        "RIJK,Alle gemeenten samen,rijksbreed,,,\n"
+        "GM0363,Gemeente Amsterdam,gemeente,,,\n"
+        "GM0518,Gemeente 's-Gravenhage,gemeente,,,\n",
+        encoding="utf-8",
+    )
+    rows = "".join(f"gm0518,2025-Q3,{n},voldoet\n" for n in range(1, 16))
+    submission = tmp_path / "denhaag.csv"
+    submission.write_text("departement,periode,norm,oordeel\n" + rows, encoding="utf-8")
+    env = {"INTEGRITEIT_ORGANISATIES": str(catalogue)}
+    assert run_etl("validate", str(submission), env=env).returncode == 0
+    ministry = run_etl("validate", str(fixture("normscores_valid.csv")), env=env)
+    assert ministry.returncode == 1
+    assert "Onbekende organisatiecode 'FIN'. Geldige codes: GM0363, GM0518." in ministry.stderr
