@@ -85,12 +85,17 @@ def restrict(
     return frame[frame[column].isin(allowed | set(keep))]
 
 
-def restrict_ledger(ledger: pd.DataFrame, only: str | None = None) -> pd.DataFrame:
-    """Only load attempts that concern an organisation the user may see (or just `only`)."""
+def restrict_ledger(
+    ledger: pd.DataFrame, only: str | None = None, uploader: str | None = None
+) -> pd.DataFrame:
+    """Load attempts about organisations the user may see (or just `only`), and their own."""
     allowed = {only} if only else visible()
     if allowed is None or ledger.empty:
         return ledger
-    concerns = [bool(allowed & set(codes.split(","))) for codes in ledger["Departementen"]]
+    concerns = [
+        bool(allowed & set(codes.split(","))) or who == uploader
+        for codes, who in zip(ledger["Departementen"], ledger["Door"], strict=True)
+    ]
     mine = ledger[concerns].copy()
     # A file that also held other organisations shows only the user's own part of that list.
     mine["Departementen"] = [

@@ -144,6 +144,7 @@ def check_department(validation: Validation, only_for: str | None) -> Validation
             Finding(validation.file, lines[0], "departement", "ander_departement", message)
         )
     if foreign:
+        validation.attempted = validation.submission.groups
         validation.submission = None
     return validation
 
@@ -272,7 +273,7 @@ def _ledger(
     row_count: int,
     received_on: date | None,
 ) -> None:
-    groups = validation.submission.groups if validation.submission else []
+    groups = validation.submission.groups if validation.submission else validation.attempted
     periods = ",".join(sorted({p for _, p in groups}))
     departments = ",".join(sorted({d for d, _ in groups}))
     now = datetime.now(UTC)

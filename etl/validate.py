@@ -80,6 +80,9 @@ class Validation:
     kind: str | None = None
     submission: Submission | None = None
     findings: list[Finding] = field(default_factory=list)
+    # What a file refused after validation (another ministry's rows) tried to submit,
+    # so the ledger can say which departments and periods the attempt was about.
+    attempted: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

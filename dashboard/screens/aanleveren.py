@@ -81,5 +81,5 @@ if accepted and st.button("Opslaan", type="primary"):
 
 if not files:
     st.subheader("Eerdere aanleveringen")
-    history = view.restrict_ledger(queries.loads(path, version), only_for)
+    history = view.restrict_ledger(queries.loads(path, version), only_for, user.username)
     st.dataframe(history.head(20), hide_index=True, width="stretch")
