@@ -101,12 +101,13 @@ def organisations() -> tuple[Organisation, ...]:
 
 def organisations_by_code() -> dict[str, Organisation]:
     """Lookup keyed on the upper-cased code, since codes match case-insensitively."""
-    return _by_code_from(organisations_path())
+    return _by_code_for(os.environ.get("INTEGRITEIT_ORGANISATIES"))
 
 
 @cache
-def _by_code_from(path: Path) -> dict[str, Organisation]:
-    # Built once per catalogue file: validation asks for it on every row.
+def _by_code_for(override: str | None) -> dict[str, Organisation]:
+    # Built once per catalogue: validation asks for it on every row.
+    path = Path(override) if override else SCHEMAS_DIR / "organisaties.csv"
     return {org.code.upper(): org for org in _organisations_from(path)}
 
 
