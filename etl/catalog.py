@@ -144,6 +144,12 @@ def survey_items() -> tuple[SurveyItem, ...]:
 
 def lineage(code: str) -> list[str]:
     """The code and its predecessors, newest first (EZ → EZK), for trend lines across re-orgs."""
+    return list(_lineage_for(code, os.environ.get("INTEGRITEIT_ORGANISATIES")))
+
+
+@cache
+def _lineage_for(code: str, override: str | None) -> tuple[str, ...]:
+    # Cached per catalogue: the dashboard asks for every cell of the heatmap.
     by_code = {org.code: org for org in organisations()}
     chain = [code]
     while (
@@ -152,7 +158,7 @@ def lineage(code: str) -> list[str]:
         and current.voorganger not in chain
     ):
         chain.append(current.voorganger)
-    return chain
+    return tuple(chain)
 
 
 MIN_THRESHOLD = 10  # the contract: no figure for fewer than 10 respondents
