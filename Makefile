@@ -33,7 +33,7 @@ load: $(DB)
 # secret of this machine's own, kept in data/ (never in the repository).
 run: install $(DB)
 	$(BIN)/python -m etl gebruikers init --db $(DB)
-	test -s data/cookie_secret || $(BIN)/python -c "import secrets; print(secrets.token_hex(32))" > data/cookie_secret
+	test -s data/cookie_secret || (umask 077; $(BIN)/python -c "import secrets; print(secrets.token_hex(32))" > data/cookie_secret)
 	STREAMLIT_SERVER_COOKIE_SECRET=$$(cat data/cookie_secret) \
 	  $(BIN)/streamlit run dashboard/app.py --server.port 8501 --server.headless true
 
