@@ -511,3 +511,19 @@ def block_scatter(data: pd.DataFrame) -> AltairChart:
     points = base.mark_point(size=80, filled=True, color="#01689B")
     labels = base.mark_text(dx=8, align="left", fontSize=12, font=FONT).encode(text="departement:N")
     return finish(alt.layer(points, labels).properties(height=380))
+
+
+PAGE_SIZE = 40  # rows of the heatmap per page; the norm headers repeat on every page
+
+
+def page_of_rows(order: list[str], page: int, size: int = PAGE_SIZE) -> list[str]:
+    """One page of the row order (1-based), with the government-wide row always last."""
+    rows = [code for code in order if code != GOVERNMENT_ROW]
+    start = (page - 1) * size
+    return [*rows[start : start + size], GOVERNMENT_ROW]
+
+
+def page_count(order: list[str], size: int = PAGE_SIZE) -> int:
+    """How many pages the rows need (at least one)."""
+    rows = [code for code in order if code != GOVERNMENT_ROW]
+    return max(1, -(-len(rows) // size))

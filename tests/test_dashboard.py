@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import auth, queries
 from etl.accounts import User
+from etl.load import load_sources, read_source
 from tests.conftest import ROOT, fixture
 
 APP = str(ROOT / "dashboard" / "app.py")
@@ -346,3 +347,42 @@ def test_presentation_walks_from_the_heatmap_through_every_ministry(
     deep = open_app(sample_db, monkeypatch, "screens/presentatie.py", periode="2026-Q3", stap="15")
     assert deep.title[0].value == "Ministerie van Volksgezondheid, Welzijn en Sport"
     assert deep.button[1].disabled
+
+
+@pytest.fixture
+def many_organisations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Sixty organisations of two kinds, one quarter: the overview at a larger scale."""
+    catalogue = tmp_path / "organisaties.csv"
+    codes = [f"GM{n:04d}" for n in range(1, 51)] + [f"PV{n:04d}" for n in range(1, 11)]
+    lines = ["code,naam,soort,geldig_van,geldig_tot,voorganger", "RIJK,Alle,rijksbreed,,,"]
+    lines += [
+        f"{c},{'Gemeente' if c.startswith('GM') else 'Provincie'} {c},"
+        f"{'gemeente' if c.startswith('GM') else 'provincie'},,,"
+        for c in codes
+    ]
+    catalogue.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setenv("INTEGRITEIT_ORGANISATIES", str(catalogue))
+    rows = "".join(f"{c},2025-Q3,{n},voldoet\n" for c in codes for n in range(1, 16))
+    submission = tmp_path / "alle.csv"
+    submission.write_text("departement,periode,norm,oordeel\n" + rows, encoding="utf-8")
+    db = tmp_path / "groot.duckdb"
+    assert load_sources([read_source(submission)], db, "test")[0].status == "opgeslagen"
+    return db
+
+
+def test_overview_with_many_organisations_filters_searches_and_pages(
+    many_organisations: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = open_app(many_organisations, monkeypatch)
+    assert app.multiselect[0].value == ["gemeente", "provincie"]
+    pages = [box for box in app.selectbox if box.label == "Pagina"]
+    assert pages and pages[0].options == ["1 van 2", "2 van 2"]
+    first = chart_data(app).query("staat != 'marge'")
+    assert len(set(first["departement"])) == 40
+    app.multiselect[0].set_value(["provincie"]).run()
+    provinces = chart_data(app).query("staat != 'marge'")
+    assert set(provinces["departement"]) == {f"PV{n:04d}" for n in range(1, 11)}
+    app.text_input[0].input("gm0007").run()
+    assert chart_data(app).query("staat != 'marge'").empty  # GM0007 is no province
+    app.multiselect[0].set_value(["gemeente", "provincie"]).run()
+    assert set(chart_data(app).query("staat != 'marge'")["departement"]) == {"GM0007"}

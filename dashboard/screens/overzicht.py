@@ -36,11 +36,36 @@ met = int(grid["score"].eq(2).sum())
 first, second, third = st.columns(3)
 first.metric("Aangeleverd", f"{int(status['aangeleverd'].sum())} van {len(status)}")
 second.metric("Normen voldaan (rijksbreed)", charts.percent(met, judged))
-third.metric("Niet aangeleverd", ", ".join(missing) or "geen")
+third.metric(
+    "Niet aangeleverd",
+    (", ".join(missing) if len(missing) <= 6 else f"{len(missing)} organisaties") or "geen",
+)
 
 st.subheader(f"Oordeel per ministerie en norm, {periode}")
 data = view.restrict(charts.heatmap_data(grid), keep=(charts.GOVERNMENT_ROW,))
-heatmap = charts.heatmap(data, charts.row_order(data, sort))
+# Hundreds of organisations (all municipalities, say): filter by kind, search, and page.
+kinds = sorted(set(status["soort"]))
+chosen = set(kinds)
+search = ""
+if len(kinds) > 1 or len(status) > charts.PAGE_SIZE:
+    by_kind, by_text = st.columns([2, 1])
+    chosen = set(by_kind.multiselect("Soort organisatie", kinds, default=kinds))
+    search = by_text.text_input("Zoeken (code of naam)").strip().lower()
+wanted = status[
+    status["soort"].isin(chosen)
+    & (
+        status["departement"].str.lower().str.contains(search, regex=False)
+        | status["naam"].str.lower().str.contains(search, regex=False)
+    )
+]["departement"]
+data = data[data["departement"].isin(set(wanted) | {charts.GOVERNMENT_ROW})]
+order = charts.row_order(data, sort)
+pages = charts.page_count(order)
+page = 1
+if pages > 1:
+    page = st.selectbox("Pagina", range(1, pages + 1), format_func=lambda p: f"{p} van {pages}")
+rows = charts.page_of_rows(order, page)
+heatmap = charts.heatmap(data[data["departement"].isin(rows)], rows)
 event = st.altair_chart(
     heatmap,
     key="heatmap",
