@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DB := data/integriteit.duckdb
 SAMPLES := $(wildcard sample_submissions/*.csv) sample_submissions/ontvangen.tsv
 
-.PHONY: install install-test browser run load test lint typecheck samples clean
+.PHONY: install install-test browser run load test lint typecheck samples bench clean
 
 install: $(VENV)/.installed
 
@@ -53,6 +53,10 @@ typecheck: install-test
 
 test: lint typecheck browser
 	$(BIN)/pytest
+
+# Measured, not asserted: figures for this machine, last line `BENCH load_ratio=...`.
+bench: install-test $(DB)
+	$(BIN)/python -m scripts.bench
 
 samples: install
 	$(BIN)/python -m scripts.generate_samples

@@ -1,0 +1,152 @@
+"""`make bench`: load throughput and query times at the ministries' and at national scale.
+
+Prints figures measured in one run on this machine; the last line is
+`BENCH load_ratio=X query_p95_ms=Y scale_ratio=Z`. Targets (issue 7): load within 3x of
+DuckDB's own read_csv, query p95 <= 100 ms nationally, national/ministries <= 3x.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import duckdb
+from streamlit import logger as streamlit_logger
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "data" / "bench"
+REPEATS = 7
+
+
+def _load(folder: Path, db: Path, env: dict[str, str]) -> float:
+    db.unlink(missing_ok=True)
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "etl", "load", str(folder), "--db", str(db)],
+        env={**os.environ, **env},
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return time.perf_counter() - started
+
+
+def _read_csv(folder: Path) -> float:
+    connection = duckdb.connect()
+    started = time.perf_counter()
+    for pattern, name in (("*_enquete_*.csv", "e"), ("*_respons_*.csv", "r")):
+        connection.execute(
+            f"CREATE TABLE {name} AS SELECT * FROM read_csv('{folder}/{pattern}', all_varchar=true)"
+        )
+    connection.execute(
+        f"CREATE TABLE n AS SELECT * FROM read_csv('{folder}/*Q?_*.csv', all_varchar=true, "
+        "union_by_name=true) WHERE departement IS NOT NULL AND norm IS NOT NULL"
+    )
+    return time.perf_counter() - started
+
+
+def _timed(call: Callable[[str], object]) -> list[float]:
+    """Milliseconds per call, each with a fresh cache key (the data version)."""
+    times = []
+    for repeat in range(REPEATS):
+        started = time.perf_counter()
+        call(f"bench-{time.time_ns()}-{repeat}")
+        times.append(1000 * (time.perf_counter() - started))
+    return times
+
+
+def _queries(db: Path, periode: str, code: str) -> dict[str, list[float]]:
+    from dashboard import queries
+
+    today = date.today()
+    return {
+        "overzicht": _timed(lambda v: queries.norm_grid(db, v, periode)),
+        "ministerie": _timed(lambda v: queries.ministry_history(db, v, code)),
+        "norm": _timed(lambda v: queries.norm_history(db, v, 9)),
+        "trends": _timed(lambda v: queries.ministry_shares(db, v)),
+        "aanleverstatus": _timed(lambda v: queries.submission_status(db, v, today)),
+        "enquete": _timed(lambda v: queries.survey_tables(db, v)),
+    }
+
+
+def _apptest(db: Path, env: dict[str, str]) -> float:
+    from streamlit.testing.v1 import AppTest
+
+    from etl.accounts import User
+
+    os.environ.update({"INTEGRITEIT_DB": str(db), **env})
+    app = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=300)
+    app.session_state["gebruiker"] = User("bench", "coordinator")
+    started = time.perf_counter()
+    app.run()
+    return time.perf_counter() - started
+
+
+def _p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[18] if len(values) > 1 else values[0]
+
+
+def main() -> None:
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # progress as it comes
+    streamlit_logger.set_log_level(logging.ERROR)
+    WORK.mkdir(parents=True, exist_ok=True)
+    national = WORK / "nationaal"
+    if not (national / "aanleveringen").exists():
+        subprocess.run(
+            [sys.executable, "-m", "scripts.national_samples", "--out", str(national)],
+            cwd=ROOT,
+            check=True,
+        )
+    folder = national / "aanleveringen"
+    catalogue_env = {"INTEGRITEIT_ORGANISATIES": str(national / "organisaties.csv")}
+    files = list(folder.glob("*.csv"))
+    size_mb = sum(f.stat().st_size for f in files) / 1e6
+    rows = sum(max(0, f.read_bytes().count(b"\n") - 1) for f in files)
+
+    python = sys.version.split()[0]
+    print(
+        f"Machine: {os.cpu_count()} cores; Python {python}; DuckDB {duckdb.__version__}", flush=True
+    )
+    print(f"National set: {len(files)} files, {rows} rows, {size_mb:.1f} MB")
+    load_seconds = _load(folder, WORK / "nationaal.duckdb", catalogue_env)
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    read_seconds = _read_csv(folder)
+    print(
+        f"python -m etl load: {load_seconds:.1f} s, {rows / load_seconds:,.0f} rows/s, "
+        f"{size_mb / load_seconds:.2f} MB/s, peak memory {peak_mb:.0f} MB"
+    )
+    print(f"DuckDB read_csv of the same files: {read_seconds:.2f} s")
+    load_ratio = load_seconds / read_seconds
+
+    ministries_db = WORK / "ministeries.duckdb"
+    shutil.copy(ROOT / "data" / "integriteit.duckdb", ministries_db)
+    small = _queries(ministries_db, "2026-Q3", "FIN")
+    os.environ.update(catalogue_env)
+    big = _queries(WORK / "nationaal.duckdb", "2026-Q3", "GM0001")
+    del os.environ["INTEGRITEIT_ORGANISATIES"]
+    print(f"{'page':<16}{'ministries p95 ms':>20}{'national p95 ms':>20}")
+    for page in small:
+        print(f"{page:<16}{_p95(small[page]):>20.1f}{_p95(big[page]):>20.1f}")
+    national_p95 = _p95([t for times in big.values() for t in times])
+    ministries_p95 = _p95([t for times in small.values() for t in times])
+    print(
+        f"AppTest overview: ministries {_apptest(ministries_db, {}):.2f} s, "
+        f"national {_apptest(WORK / 'nationaal.duckdb', catalogue_env):.2f} s"
+    )
+    print(
+        f"BENCH load_ratio={load_ratio:.1f} query_p95_ms={national_p95:.0f} "
+        f"scale_ratio={national_p95 / ministries_p95:.1f}"
+    )
+
+
+if __name__ == "__main__":
+    main()
