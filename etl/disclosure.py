@@ -15,8 +15,8 @@ between waves are only shown when both ends are shown.
 
 from __future__ import annotations
 
-from collections import defaultdict, deque
-from collections.abc import Iterable, Mapping
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
 
 Cell = tuple[str, str]  # (row: organisation code or TOTAL_ROW, column: group or TOTAL_COLUMN)
 
@@ -26,31 +26,46 @@ _KEEP_TOTAL_ROW = 1e12  # hide a government-wide figure only when nothing else w
 _KEEP_ORGANISATION_TOTAL = 1e6  # prefer hiding a ministry's split over its total
 
 
-def _connected_without(edges: Iterable[Cell], skip: Cell, start: str, goal: str) -> bool:
-    graph: dict[str, list[str]] = defaultdict(list)
-    for row, column in edges:
-        if (row, column) != skip:
-            graph["r:" + row].append("c:" + column)
-            graph["c:" + column].append("r:" + row)
-    seen, queue = {start}, deque([start])
-    while queue:
-        node = queue.popleft()
-        if node == goal:
-            return True
-        for neighbour in graph[node]:
-            if neighbour not in seen:
-                seen.add(neighbour)
-                queue.append(neighbour)
-    return False
-
-
 def exposed(hidden: set[Cell]) -> list[Cell]:
-    """Hidden cells that subtraction would recover: the bridges of the hidden-cell graph."""
-    return sorted(
-        cell
-        for cell in hidden
-        if not _connected_without(hidden, cell, "r:" + cell[0], "c:" + cell[1])
-    )
+    """Hidden cells that subtraction would recover: the bridges of the hidden-cell graph.
+
+    Tarjan's bridge-finding in one depth-first pass (iterative, so hundreds of
+    organisations need no deep recursion): an edge is a bridge when nothing below it
+    in the search tree reaches back above it.
+    """
+    graph: dict[str, list[tuple[str, Cell]]] = defaultdict(list)
+    for row, column in hidden:
+        graph["r:" + row].append(("c:" + column, (row, column)))
+        graph["c:" + column].append(("r:" + row, (row, column)))
+    order: dict[str, int] = {}
+    low: dict[str, int] = {}
+    bridges: list[Cell] = []
+    for root in sorted(graph):
+        if root in order:
+            continue
+        order[root] = low[root] = len(order)
+        stack: list[tuple[str, Cell | None, Iterator[tuple[str, Cell]]]] = [
+            (root, None, iter(graph[root]))
+        ]
+        while stack:
+            node, via, edges = stack[-1]
+            for neighbour, edge in edges:
+                if edge == via:
+                    continue
+                if neighbour in order:
+                    low[node] = min(low[node], order[neighbour])
+                else:
+                    order[neighbour] = low[neighbour] = len(order)
+                    stack.append((neighbour, edge, iter(graph[neighbour])))
+                    break
+            else:
+                stack.pop()
+                if stack:
+                    parent = stack[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                    if low[node] > order[parent] and via is not None:
+                        bridges.append(via)
+    return sorted(bridges)
 
 
 def _weight(cell: Cell, n: Mapping[Cell, int]) -> float:

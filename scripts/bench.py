@@ -24,7 +24,7 @@ from streamlit import logger as streamlit_logger
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "data" / "bench"
-REPEATS = 7
+REPEATS = 5
 
 
 def _load(folder: Path, db: Path, env: dict[str, str]) -> float:
