@@ -7,9 +7,6 @@ them as a table. Same findings, same words, everywhere.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
-
-Severity = Literal["fout", "melding"]
 
 
 @dataclass(frozen=True)

@@ -84,10 +84,6 @@ class Validation:
     # so the ledger can say which departments and periods the attempt was about.
     attempted: list[tuple[str, str]] = field(default_factory=list)
 
-    @property
-    def ok(self) -> bool:
-        return self.submission is not None and not self.findings
-
 
 def validate_bytes(
     data: bytes, file: str, today: date | None = None, max_bytes: int = MAX_BYTES
