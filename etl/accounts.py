@@ -130,15 +130,20 @@ def authenticate(db_path: Path, username: str, password: str) -> User | None:
     return User(row[0], row[1], row[2])
 
 
-def user_for_email(db_path: Path, email: str) -> User | None:
-    """The account an OIDC identity maps to, by e-mail address."""
+def _find_user(db_path: Path, column: str, value: str) -> User | None:
+    # `column` is "username" or "email" from this module, never from input.
     with reader(db_path) as connection:
         if connection is None:
             return None
         row = connection.execute(
-            "SELECT username, role, email FROM users WHERE lower(email) = lower(?)", [email]
+            f"SELECT username, role, email FROM users WHERE lower({column}) = lower(?)", [value]
         ).fetchone()
     return None if row is None else User(row[0], row[1], row[2])
+
+
+def user_for_email(db_path: Path, email: str) -> User | None:
+    """The account an OIDC identity maps to, by e-mail address."""
+    return _find_user(db_path, "email", email)
 
 
 def ensure_first_admin(db_path: Path) -> str | None:
@@ -155,10 +160,4 @@ _DUMMY_HASH = bcrypt.hashpw(b"not a password", bcrypt.gensalt()).decode("ascii")
 
 def get_user(db_path: Path, username: str) -> User | None:
     """The account with this name, if it (still) exists."""
-    with reader(db_path) as connection:
-        if connection is None:
-            return None
-        row = connection.execute(
-            "SELECT username, role, email FROM users WHERE lower(username) = lower(?)", [username]
-        ).fetchone()
-    return None if row is None else User(row[0], row[1], row[2])
+    return _find_user(db_path, "username", username)

@@ -253,3 +253,13 @@ def test_hidden_other_ministries_never_reach_a_department_screen(
             if column in value:
                 shown = {c for cell in value[column].astype(str) for c in cell.split(",")}
                 assert shown <= allowed, (screen, column, shown - allowed)
+
+
+def test_oidc_identity_maps_to_its_role_by_email(db: Path) -> None:
+    accounts.add_user(db, "j.jansen", "departement:FIN", None, "J.Jansen@minfin.nl")
+    assert accounts.user_for_email(db, "j.jansen@minfin.nl") == User(
+        "j.jansen", "departement:FIN", "J.Jansen@minfin.nl"
+    )
+    assert accounts.user_for_email(db, "onbekend@minfin.nl") is None
+    assert accounts.get_user(db, "J.JANSEN") is not None
+    assert accounts.authenticate(db, "j.jansen", "") is None  # no password: OIDC only
