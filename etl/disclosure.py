@@ -18,6 +18,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 
+import numpy as np
+
 Cell = tuple[str, str]  # (row: organisation code or TOTAL_ROW, column: group or TOTAL_COLUMN)
 
 TOTAL_ROW = "RIJK"
@@ -68,40 +70,103 @@ def exposed(hidden: set[Cell]) -> list[Cell]:
     return sorted(bridges)
 
 
-def _weight(cell: Cell, n: Mapping[Cell, int]) -> float:
-    row, column = cell
+class _Table:
+    """One table as arrays, for a vectorised search of the cheapest protecting cycle.
+
+    Besides the cell costs it keeps, per pair of columns, how many rows have both
+    hidden: in a bipartite graph a hidden cell (r, c) stays recoverable exactly when no
+    other hidden column of row r reaches column c without passing through row r, and
+    with a handful of columns that is a search over the columns alone.
+    """
+
+    def __init__(self, n: Mapping[Cell, int], hidden: set[Cell]) -> None:
+        self.rows = sorted({r for r, _ in n})
+        self.columns = sorted({c for _, c in n})
+        self.row_index = {r: i for i, r in enumerate(self.rows)}
+        self.column_index = {c: j for j, c in enumerate(self.columns)}
+        cost = np.full((len(self.rows), len(self.columns)), np.inf)
+        for (row, column), count in n.items():
+            cost[self.row_index[row], self.column_index[column]] = _weight(row, column, count)
+        self.cost = cost  # inf: no such cell (it cannot be hidden)
+        self.hidden = np.zeros(cost.shape, dtype=bool)
+        self.pairs = np.zeros((len(self.columns), len(self.columns)), dtype=int)
+        for row, column in sorted(hidden):
+            self.hide(self.row_index[row], self.column_index[column])
+
+    def hide(self, i: int, j: int) -> None:
+        if self.hidden[i, j]:
+            return
+        for k in np.flatnonzero(self.hidden[i]):
+            self.pairs[j, k] += 1
+            self.pairs[k, j] += 1
+        self.hidden[i, j] = True
+
+    def is_bridge(self, i: int, j: int) -> bool:
+        """Whether hidden cell (i, j) is still recoverable: no detour from row i to column j."""
+        own = np.flatnonzero(self.hidden[i])
+        links = self.pairs.copy()
+        for a in own:  # leave row i out of the column graph
+            for b in own:
+                if a != b:
+                    links[a, b] -= 1
+        seen = {int(k) for k in own if k != j}
+        frontier = list(seen)
+        while frontier:
+            a = frontier.pop()
+            for b in np.flatnonzero(links[a] > 0):
+                if int(b) not in seen:
+                    seen.add(int(b))
+                    frontier.append(int(b))
+        return j not in seen
+
+    def cheapest_cycle(self, i: int, j: int) -> list[tuple[int, int]] | None:
+        """The cheapest three cells that, hidden too, put cell (i, j) on a four-cycle.
+
+        Ties go to the first other column, then the first other row, in sorted order.
+        """
+        extra = np.where(self.hidden, 0.0, self.cost)
+        best: tuple[float, list[tuple[int, int]]] | None = None
+        for k in range(len(self.columns)):
+            if k == j or not np.isfinite(self.cost[i, k]):
+                continue
+            total = extra[i, k] + extra[:, j] + extra[:, k]
+            total[i] = np.inf
+            finite = np.isfinite(self.cost[:, j]) & np.isfinite(self.cost[:, k])
+            total[~finite] = np.inf
+            other = int(np.argmin(total))
+            if np.isfinite(total[other]) and (best is None or total[other] < best[0]):
+                best = (float(total[other]), [(i, k), (other, j), (other, k)])
+        return None if best is None else best[1]
+
+    def cells(self) -> set[Cell]:
+        return {(self.rows[i], self.columns[j]) for i, j in zip(*np.nonzero(self.hidden))}
+
+
+def _weight(row: str, column: str, count: int) -> float:
     penalty = _KEEP_TOTAL_ROW if row == TOTAL_ROW else 0.0
     penalty += _KEEP_ORGANISATION_TOTAL if column == TOTAL_COLUMN else 0.0
-    return penalty + n[cell]
-
-
-def _cheapest_cycle(bridge: Cell, hidden: set[Cell], n: Mapping[Cell, int]) -> set[Cell] | None:
-    """The cheapest three cells that, hidden too, put the bridge on a four-cycle."""
-    row, column = bridge
-    rows = {r for r, _ in n}
-    columns = {c for _, c in n}
-    best: tuple[float, set[Cell]] | None = None
-    for other_column in sorted(columns - {column}):
-        for other_row in sorted(rows - {row}):
-            corners = {(row, other_column), (other_row, column), (other_row, other_column)}
-            if not corners <= n.keys():
-                continue
-            cost = sum(_weight(c, n) for c in corners - hidden)
-            if best is None or cost < best[0]:
-                best = (cost, corners)
-    return None if best is None else best[1]
+    return penalty + count
 
 
 def suppress(n: Mapping[Cell, int], threshold: int) -> set[Cell]:
     """Cells of one table to hide: fewer respondents than the threshold, plus what protects them.
 
     `n` holds every published cell of the table, totals included, with its number of
-    respondents. Suppressed cells still count in the totals above them.
+    respondents. Suppressed cells still count in the totals above them. Greedy: the
+    first recoverable cell (in sorted order) gets the cheapest cycle, then the next.
+    Hiding more cells never makes a protected cell recoverable again, so one pass
+    over the initial bridges, skipping those protected meanwhile, is the same as
+    searching for bridges again after every step.
     """
     hidden = {cell for cell, count in n.items() if count < threshold}
-    while bridges := exposed(hidden):
-        cycle = _cheapest_cycle(bridges[0], hidden, n)
+    table = _Table(n, hidden)
+    for row, column in exposed(hidden):
+        i, j = table.row_index[row], table.column_index[column]
+        if not table.is_bridge(i, j):
+            continue
+        cycle = table.cheapest_cycle(i, j)
         if cycle is None:  # too small a table to protect anything: publish nothing of it
             return set(n)
-        hidden |= cycle
-    return hidden
+        for a, b in cycle:
+            table.hide(a, b)
+    return table.cells()
