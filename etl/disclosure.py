@@ -103,20 +103,20 @@ class _Table:
 
     def is_bridge(self, i: int, j: int) -> bool:
         """Whether hidden cell (i, j) is still recoverable: no detour from row i to column j."""
-        own = np.flatnonzero(self.hidden[i])
+        own = [int(k) for k in np.flatnonzero(self.hidden[i])]
         links = self.pairs.copy()
         for a in own:  # leave row i out of the column graph
             for b in own:
                 if a != b:
                     links[a, b] -= 1
-        seen = {int(k) for k in own if k != j}
+        seen = {k for k in own if k != j}
         frontier = list(seen)
         while frontier:
-            a = frontier.pop()
-            for b in np.flatnonzero(links[a] > 0):
-                if int(b) not in seen:
-                    seen.add(int(b))
-                    frontier.append(int(b))
+            node = frontier.pop()
+            for neighbour in (int(b) for b in np.flatnonzero(links[node] > 0)):
+                if neighbour not in seen:
+                    seen.add(neighbour)
+                    frontier.append(neighbour)
         return j not in seen
 
     def cheapest_cycle(self, i: int, j: int) -> list[tuple[int, int]] | None:
@@ -139,7 +139,8 @@ class _Table:
         return None if best is None else best[1]
 
     def cells(self) -> set[Cell]:
-        return {(self.rows[i], self.columns[j]) for i, j in zip(*np.nonzero(self.hidden))}
+        rows, columns = np.nonzero(self.hidden)
+        return {(self.rows[i], self.columns[j]) for i, j in zip(rows, columns, strict=True)}
 
 
 def _weight(row: str, column: str, count: int) -> float:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from etl import catalog, survey
@@ -108,13 +109,20 @@ def survey_data(db_path: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, in
                 pd.DataFrame(columns=RESPONS_COLUMNS),
                 {},
             )
-        counts = connection.execute(
-            f"SELECT {', '.join(ENQUETE_COLUMNS)} FROM current_survey_counts"
-        ).df()
-        response = connection.execute(
-            f"SELECT {', '.join(RESPONS_COLUMNS)} FROM current_survey_response"
-        ).df()
-        frozen = connection.execute("SELECT periode, drempel FROM wave_thresholds").fetchall()
+        return survey_data_from(connection)
+
+
+def survey_data_from(
+    connection: duckdb.DuckDBPyConnection,
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, int]]:
+    """`survey_data` on an open connection (the writer's, when refreshing derived tables)."""
+    counts = connection.execute(
+        f"SELECT {', '.join(ENQUETE_COLUMNS)} FROM current_survey_counts"
+    ).df()
+    response = connection.execute(
+        f"SELECT {', '.join(RESPONS_COLUMNS)} FROM current_survey_response"
+    ).df()
+    frozen = connection.execute("SELECT periode, drempel FROM wave_thresholds").fetchall()
     waves = set(counts["periode"]) | set(response["periode"])
     thresholds = {periode: catalog.wave_threshold(periode) for periode in waves}
     thresholds.update({str(periode): int(drempel) for periode, drempel in frozen})

@@ -1,8 +1,10 @@
 """The only writer: store validated submissions as new versions, archive the bytes, keep a ledger.
 
-Each file stands or falls on its own, in its own transaction. Every attempt,
-refused ones included, is written to the ledger (`loads`), so the history answers
-"who tried what, when"; a refused file stores nothing else.
+Each file stands or falls on its own: a refused file stores nothing but its ledger
+row, while the other files of the batch are stored. Every attempt, refused ones
+included, is written to the ledger (`loads`), so the history answers "who tried
+what, when". The batch is written in one transaction on the writer's copy, and the
+derived tables (`etl.derive`) are refreshed in the same transaction.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Literal
 import duckdb
 import pandas as pd
 
-from etl import catalog
+from etl import catalog, derive
 from etl.database import LOCAL_TIME, crash_hook, writer
 from etl.findings import Finding, count_errors
 from etl.read import MAX_BYTES
@@ -114,7 +116,7 @@ def load_sources(
     today: date | None = None,
     only_for: str | None = None,
 ) -> list[LoadResult]:
-    """Validate and store each source; one database swap for the whole batch.
+    """Validate and store each source; one transaction and one database swap for the batch.
 
     `only_for` is the organisation code a department account may submit for: the check
     lives here, in the load path, so no page or script can skip it.
@@ -122,10 +124,23 @@ def load_sources(
     who = loaded_by or getpass.getuser()
     validations = [check_department(_validate(source, today), only_for) for source in sources]
     with writer(db_path) as connection:
-        return [
-            _store(connection, source, validation, who)
+        batch = _Batch(connection, who)
+        results = [
+            batch.add(source, validation)
             for source, validation in zip(sources, validations, strict=True)
         ]
+        connection.execute("BEGIN TRANSACTION")
+        try:
+            batch.write(connection)
+            crash_hook("after_insert")
+            if batch.stored_kinds:
+                derive.refresh(connection)
+            crash_hook("before_commit")
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+    return results
 
 
 def check_department(validation: Validation, only_for: str | None) -> Validation:
@@ -170,82 +185,173 @@ def _validate(source: Source, today: date | None) -> Validation:
     return validate_bytes(source.data, source.name, today)
 
 
-def _store(
-    connection: duckdb.DuckDBPyConnection, source: Source, validation: Validation, who: str
-) -> LoadResult:
-    data = source.data or b""
-    sha = hashlib.sha256(data).hexdigest()
-    connection.execute("BEGIN TRANSACTION")
-    try:
-        load_id = _next_id(connection, "loads", "load_id")
-        if validation.submission is None or validation.findings:
+class _Batch:
+    """The rows a batch of files adds, collected in memory and written set-based at the end.
+
+    Each file still stands or falls on its own (validation decides), but writing the
+    whole batch as a handful of inserts in one transaction costs milliseconds where a
+    transaction and a dozen statements per file cost seconds at national scale. The
+    writer's copy-and-rename already makes the batch all-or-nothing on disk.
+    """
+
+    def __init__(self, connection: duckdb.DuckDBPyConnection, who: str) -> None:
+        self.who = who
+        self.next_load = _next_id(connection, "loads", "load_id")
+        self.next_submission = _next_id(connection, "submissions", "submission_id")
+        # (kind, departement, periode) -> (newest version, its file's SHA-256)
+        self.current: dict[tuple[str, str, str], tuple[int, str]] = {
+            (kind, departement, periode): (int(version), sha)
+            for kind, departement, periode, version, sha in connection.execute(
+                "SELECT kind, departement, periode, max(version), arg_max(sha256, version) "
+                "FROM submissions GROUP BY ALL"
+            ).fetchall()
+        }
+        self.loads: list[tuple[object, ...]] = []
+        self.files: dict[str, tuple[object, ...]] = {}
+        self.submissions: list[tuple[object, ...]] = []
+        self.records: dict[str, list[tuple[object, ...]]] = {kind: [] for kind in STORED_COLUMNS}
+        self.stored_kinds: set[str] = set()
+        self.survey_periods: set[str] = set()
+
+    def add(self, source: Source, validation: Validation) -> LoadResult:
+        """Decide what one file stores (new versions, or nothing) and queue its rows."""
+        data = source.data or b""
+        sha = hashlib.sha256(data).hexdigest()
+        load_id = self.next_load
+        self.next_load += 1
+        submission = validation.submission
+        if submission is None or validation.findings:
             result = LoadResult(source.name, "geweigerd", sha, validation.findings)
-            _ledger(connection, load_id, result, validation, who, 0, source.received_on)
-        else:
-            submission = validation.submission
-            result = _store_submission(connection, load_id, source.name, data, sha, submission)
-            rows = submission.row_count
-            _ledger(connection, load_id, result, validation, who, rows, source.received_on)
-        crash_hook("before_commit")
-        connection.execute("COMMIT")
-    except BaseException:
-        connection.execute("ROLLBACK")
-        raise
-    return result
-
-
-def _store_submission(
-    connection: duckdb.DuckDBPyConnection,
-    load_id: int,
-    name: str,
-    data: bytes,
-    sha: str,
-    submission: Submission,
-) -> LoadResult:
-    """New version for each (departement, periode) whose current version is another file."""
-    result = LoadResult(name, "ongewijzigd", sha)
-    for departement, periode in submission.groups:
-        current = connection.execute(
-            "SELECT version, sha256 FROM current_submissions "
-            "WHERE kind = ? AND departement = ? AND periode = ?",
-            [submission.kind, departement, periode],
-        ).fetchone()
-        if current is not None and current[1] == sha:
-            continue
-        version = 1 if current is None else int(current[0]) + 1
-        result.versions.append((departement, periode, version))
-    if not result.versions:
+            self._ledger(load_id, result, validation, 0, source.received_on)
+            return result
+        result = self._versions(source.name, sha, submission)
+        if result.versions:
+            self._queue(load_id, source.name, data, sha, submission, result)
+        self._ledger(load_id, result, validation, submission.row_count, source.received_on)
         return result
-    result.status = "opgeslagen"
-    connection.execute(
-        "INSERT INTO files VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
-        [sha, Path(name).name, len(data), data],
-    )
-    for departement, periode, version in result.versions:
-        submission_id = _next_id(connection, "submissions", "submission_id")
-        connection.execute(
-            "INSERT INTO submissions VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [submission_id, submission.kind, departement, periode, version, load_id, sha],
+
+    def _versions(self, name: str, sha: str, submission: Submission) -> LoadResult:
+        """New version for each (departement, periode) whose current version is another file."""
+        result = LoadResult(name, "ongewijzigd", sha)
+        for departement, periode in submission.groups:
+            current = self.current.get((submission.kind, departement, periode))
+            if current is not None and current[1] == sha:
+                continue
+            version = 1 if current is None else current[0] + 1
+            result.versions.append((departement, periode, version))
+        if result.versions:
+            result.status = "opgeslagen"
+        return result
+
+    def _queue(
+        self,
+        load_id: int,
+        name: str,
+        data: bytes,
+        sha: str,
+        submission: Submission,
+        result: LoadResult,
+    ) -> None:
+        self.files.setdefault(sha, (sha, Path(name).name, len(data), data))
+        _, columns = STORED_COLUMNS[submission.kind]
+        ids: dict[tuple[str, str], int] = {}
+        for departement, periode, version in result.versions:
+            ids[(departement, periode)] = self.next_submission
+            self.submissions.append(
+                (self.next_submission, submission.kind, departement, periode, version, load_id, sha)
+            )
+            self.current[(submission.kind, departement, periode)] = (version, sha)
+            self.next_submission += 1
+        queue = self.records[submission.kind]
+        for record in submission.records:
+            submission_id = ids.get((record.departement, record.periode))
+            if submission_id is not None:
+                queue.append((submission_id, *(getattr(record, c) for c in columns)))
+        self.stored_kinds.add(submission.kind)
+        if submission.kind == "enquete":
+            self.survey_periods |= {periode for _, periode in submission.groups}
+
+    def _ledger(
+        self,
+        load_id: int,
+        result: LoadResult,
+        validation: Validation,
+        row_count: int,
+        received_on: date | None,
+    ) -> None:
+        groups = validation.submission.groups if validation.submission else validation.attempted
+        now = datetime.now(UTC)
+        self.loads.append(
+            (
+                load_id,
+                now.replace(tzinfo=None),
+                self.who,
+                result.file,
+                result.sha256,
+                validation.kind,
+                ",".join(sorted({p for _, p in groups})),
+                ",".join(sorted({d for d, _ in groups})),
+                result.status,
+                len(result.findings),
+                row_count,
+                received_on or now.astimezone(LOCAL_TIME).date(),
+            )
         )
-        table, columns = STORED_COLUMNS[submission.kind]
-        rows = [
-            (submission_id, *(getattr(record, column) for column in columns))
-            for record in submission.records
-            if (record.departement, record.periode) == (departement, periode)
-        ]
-        # One set-based insert instead of a statement per row: DuckDB's executemany
-        # costs about a millisecond a row, which at national scale dominated the load.
-        incoming = pd.DataFrame(rows, columns=["submission_id", *columns])
-        connection.register("incoming", incoming)
-        try:
-            # Table and column names come from STORED_COLUMNS, never from input.
-            connection.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
-        finally:
-            connection.unregister("incoming")
-    if submission.kind == "enquete":
-        _freeze_thresholds(connection, {periode for _, periode in submission.groups})
-    crash_hook("after_insert")
-    return result
+
+    def write(self, connection: duckdb.DuckDBPyConnection) -> None:
+        """Everything queued, one insert per table."""
+        _insert(connection, "files", _FILE_COLUMNS, list(self.files.values()))
+        _insert(connection, "submissions", _SUBMISSION_COLUMNS, self.submissions)
+        for kind, (table, columns) in STORED_COLUMNS.items():
+            _insert(connection, table, ("submission_id", *columns), self.records[kind])
+        _insert(connection, "loads", _LOAD_COLUMNS, self.loads)
+        _freeze_thresholds(connection, self.survey_periods)
+
+
+_FILE_COLUMNS = ("sha256", "file_name", "size_bytes", "content")
+_SUBMISSION_COLUMNS = (
+    "submission_id",
+    "kind",
+    "departement",
+    "periode",
+    "version",
+    "load_id",
+    "sha256",
+)
+_LOAD_COLUMNS = (
+    "load_id",
+    "loaded_at",
+    "loaded_by",
+    "file_name",
+    "sha256",
+    "kind",
+    "periods",
+    "departments",
+    "status",
+    "findings",
+    "row_count",
+    "received_on",
+)
+
+
+def _insert(
+    connection: duckdb.DuckDBPyConnection,
+    table: str,
+    columns: tuple[str, ...],
+    rows: list[tuple[object, ...]],
+) -> None:
+    """One set-based insert (DuckDB's executemany costs about a millisecond a row)."""
+    if not rows:
+        return
+    incoming = pd.DataFrame(rows, columns=list(columns))
+    connection.register("incoming", incoming)
+    try:
+        # Table and column names come from this module, never from input. An archived
+        # file loaded again (same SHA-256) is already there: keep the first copy.
+        conflict = " ON CONFLICT (sha256) DO NOTHING" if table == "files" else ""
+        connection.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming{conflict}")
+    finally:
+        connection.unregister("incoming")
 
 
 def _freeze_thresholds(connection: duckdb.DuckDBPyConnection, periods: set[str]) -> None:
@@ -266,35 +372,3 @@ def _next_id(connection: duckdb.DuckDBPyConnection, table: str, column: str) -> 
     row = connection.execute(f"SELECT coalesce(max({column}), 0) + 1 FROM {table}").fetchone()
     assert row is not None
     return int(row[0])
-
-
-def _ledger(
-    connection: duckdb.DuckDBPyConnection,
-    load_id: int,
-    result: LoadResult,
-    validation: Validation,
-    who: str,
-    row_count: int,
-    received_on: date | None,
-) -> None:
-    groups = validation.submission.groups if validation.submission else validation.attempted
-    periods = ",".join(sorted({p for _, p in groups}))
-    departments = ",".join(sorted({d for d, _ in groups}))
-    now = datetime.now(UTC)
-    connection.execute(
-        "INSERT INTO loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            load_id,
-            now.replace(tzinfo=None),
-            who,
-            result.file,
-            result.sha256,
-            validation.kind,
-            periods,
-            departments,
-            result.status,
-            len(result.findings),
-            row_count,
-            received_on or now.astimezone(LOCAL_TIME).date(),
-        ],
-    )

@@ -163,14 +163,14 @@ def headlines(
         .reset_index()
     )
     table = table.merge(
-        population.rename(columns={"uitgenodigd": "N"})[["departement", "periode", "groep", "N"]],
+        population[["departement", "periode", "groep", "uitgenodigd"]],
         on=["departement", "periode", "groep"],
         how="left",
     )
     table = table.merge(scales[["item", "blok", "schaal"]].drop_duplicates(), on="item")
     intervals = [
         wilson(int(x), int(n), None if pd.isna(big) else int(big))
-        for x, n, big in zip(table["kop"], table["n"], table["N"], strict=True)
+        for x, n, big in zip(table["kop"], table["n"], table["uitgenodigd"], strict=True)
     ]
     table["aandeel"] = table["kop"] / table["n"].where(table["n"] > 0)
     table["ondergrens"] = [low for low, _ in intervals]
@@ -241,3 +241,95 @@ def response_table(response: pd.DataFrame, thresholds: dict[str, int]) -> pd.Dat
     table["deelgenomen"] = table["deelgenomen"].astype(float)
     table.loc[table["verborgen"], ["deelgenomen", "respons"]] = math.nan
     return table
+
+
+SURVEY_TABLES = ("kop", "verdeling", "blokken", "respons")
+
+
+def published_tables(
+    counts: pd.DataFrame, response: pd.DataFrame, thresholds: dict[str, int]
+) -> dict[str, pd.DataFrame]:
+    """All survey figures after the disclosure rule: headlines (with RIJK, the median ministry
+    and the change since the previous wave), distributions, block scores and response.
+
+    Hidden cells keep no figures at all. Computed once per load (`etl.derive`); the
+    dashboard computes it itself only when the stored copy is stale.
+    """
+    full = complete_counts(counts)
+    if full.empty:
+        return {name: pd.DataFrame() for name in SURVEY_TABLES}
+    headline = headlines(full, populations(response), thresholds)
+    statements = pd.DataFrame(
+        [{"item": i.item, "stelling": i.stelling} for i in catalog.survey_items()]
+    )
+    headline = headline.merge(statements, on="item", how="left")
+    headline = headline.merge(medians(headline), on=["periode", "groep", "item"], how="left")
+    headline = with_changes(headline)
+    return {
+        "kop": headline,
+        "verdeling": distributions(full, headline),
+        "blokken": block_scores(headline),
+        "respons": response_table(response, thresholds),
+    }
+
+
+def lineage_frame(codes: list[str]) -> pd.DataFrame:
+    """Each code with itself and its predecessors (`bron`), nearest first (`diepte`)."""
+    return pd.DataFrame(
+        [
+            (code, source, depth)
+            for code in codes
+            for depth, source in enumerate(catalog.lineage(code))
+        ],
+        columns=["departement", "bron", "diepte"],
+    )
+
+
+def with_changes(headline: pd.DataFrame) -> pd.DataFrame:
+    """Change against the previous wave of the same cell (through predecessors), when both shown.
+
+    `vergeleken_met` names the wave, and the predecessor when the figure is its.
+    """
+    waves = sorted(set(headline["periode"]))
+    earlier = dict(zip(waves[1:], waves[:-1], strict=True))
+    shown = headline[~headline["verborgen"]]
+    later = shown.assign(vorige=shown["periode"].map(earlier)).dropna(subset=["vorige"])
+    candidates = later[[*CELL, "vorige", "kop", "n", "uitgenodigd"]].merge(
+        lineage_frame(sorted(set(later["departement"]))), on="departement"
+    )
+    before = shown[[*CELL, "kop", "n", "uitgenodigd"]].rename(
+        columns={"departement": "bron", "periode": "vorige"}
+    )
+    pairs = (
+        candidates.merge(before, on=["bron", "vorige", "groep", "item"], suffixes=("", "_eerder"))
+        .sort_values("diepte")
+        .drop_duplicates(CELL)
+    )
+    results = [
+        change((int(x1), int(n1), _whole(big1)), (int(x2), int(n2), _whole(big2)))
+        for x1, n1, big1, x2, n2, big2 in zip(
+            pairs["kop_eerder"], pairs["n_eerder"], pairs["uitgenodigd_eerder"],
+            pairs["kop"], pairs["n"], pairs["uitgenodigd"], strict=True,
+        )
+    ]  # fmt: skip
+    pairs = pairs.assign(
+        verschil=[r.difference for r in results],
+        significant=[r.significant for r in results],
+        vergeleken_met=[
+            wave + ("" if source == code else f" ({source})")
+            for wave, source, code in zip(
+                pairs["vorige"], pairs["bron"], pairs["departement"], strict=True
+            )
+        ],
+    )
+    result = headline.merge(
+        pairs[[*CELL, "verschil", "significant", "vergeleken_met"]], on=CELL, how="left"
+    )
+    result["verschil"] = result["verschil"].astype(float)
+    result["significant"] = result["significant"].fillna(False).astype(bool)
+    result["vergeleken_met"] = result["vergeleken_met"].fillna("").astype(str)
+    return result
+
+
+def _whole(value: float | None) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)

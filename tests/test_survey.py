@@ -11,8 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from etl import survey
+from etl import derive, survey
 from etl.disclosure import exposed, suppress
+from etl.export import survey_data
 from etl.validate import validate_bytes
 from tests.conftest import TODAY, fixture_bytes, run_etl
 
@@ -304,3 +305,34 @@ def test_a_published_wave_keeps_its_frozen_threshold(sample_db: Path) -> None:
     frozen = connection.execute("SELECT periode, drempel FROM wave_thresholds").fetchall()
     connection.close()
     assert frozen == [("2023-Q4", 10)]
+
+
+# --- figures stored by the load -----------------------------------------------------------
+
+
+def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
+    keys = [c for c in ("departement", "periode", "groep", "item", "blok", "antwoord") if c in frame]
+    return frame.sort_values(keys).reset_index(drop=True)
+
+
+def test_stored_survey_figures_equal_a_fresh_computation(sample_db: Path) -> None:
+    stored = derive.stored_survey(sample_db)
+    fresh = survey.published_tables(*survey_data(sample_db))
+    assert stored is not None
+    assert set(stored) == set(fresh) == set(survey.SURVEY_TABLES)
+    for name in survey.SURVEY_TABLES:
+        assert len(stored[name]) > 0
+        pd.testing.assert_frame_equal(
+            _sorted(stored[name]), _sorted(fresh[name]), check_dtype=False, check_exact=False
+        )
+
+
+def test_stored_survey_figures_go_stale_when_a_catalogue_changes(
+    sample_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    catalogue = tmp_path / "organisaties.csv"
+    original = (Path(__file__).parent.parent / "schemas" / "organisaties.csv").read_text()
+    catalogue.write_text(original.replace("Ministerie van Financiën", "Financiën (hernoemd)"))
+    assert derive.stored_survey(sample_db) is not None
+    monkeypatch.setenv("INTEGRITEIT_ORGANISATIES", str(catalogue))
+    assert derive.stored_survey(sample_db) is None
