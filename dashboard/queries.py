@@ -10,7 +10,6 @@ and then raise `DatabaseBusy`, which the app shows as a message, not a traceback
 from __future__ import annotations
 
 import math
-import os
 import time
 from collections.abc import Callable
 from datetime import date
@@ -21,8 +20,8 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from etl import catalog, survey
-from etl.database import LOCAL_TIME, database_path, ensure_schema, reader
+from etl import catalog, derive, survey
+from etl.database import LOCAL_TIME, database_path, ensure_schema, file_identity, reader
 from etl.export import history_frame, survey_data
 from etl.periods import (
     FIRST_SUBMISSION_QUARTER,
@@ -52,11 +51,7 @@ def db_path() -> Path:
 
 def data_version(path: Path) -> str:
     """Changes whenever the writer swaps in a new database file; empty when there is none."""
-    try:
-        stat = os.stat(path)
-    except FileNotFoundError:
-        return ""
-    return f"{stat.st_ino}:{stat.st_mtime_ns}:{stat.st_size}"
+    return file_identity(path) or ""
 
 
 T = TypeVar("T")
@@ -121,25 +116,22 @@ def organisation_names() -> dict[str, str]:
     return {o.code: o.naam for o in catalog.organisations()}
 
 
-def state_of(score: float | None, submitted: bool) -> str:
+def states(score: pd.Series, submitted: pd.Series) -> pd.Series:
     """The five visible states; missing is never a score."""
-    if not submitted:
-        return NIET_AANGELEVERD
-    if score is None or pd.isna(score):
-        return NIET_BEOORDEELD
-    return {2: VOLDOET, 1: DEELS, 0: NIET}[int(score)]
+    labels = score.map({2.0: VOLDOET, 1.0: DEELS, 0.0: NIET}).fillna(NIET_BEOORDEELD)
+    return labels.where(submitted, NIET_AANGELEVERD).astype(str)
 
 
 # --- scores ------------------------------------------------------------------------------
 
 
-@st.cache_data(show_spinner=False)
-def all_scores(path: Path, version: str) -> pd.DataFrame:
-    """The newest version of every norm score, all quarters."""
+def _read_scores(path: Path, where: str, params: list[object]) -> pd.DataFrame:
+    """The newest version of the norm scores that match `where` (a condition from this module)."""
     frame = _query(
         path,
         "SELECT departement, periode, norm, score, oordeel, toelichting, version AS versie "
-        "FROM current_normscores ORDER BY periode, departement, norm",
+        f"FROM current_normscores WHERE {where} ORDER BY periode, departement, norm",
+        params,
     )
     if frame is None:
         return pd.DataFrame(columns=SCORE_COLUMNS).astype({"norm": int, "score": float})
@@ -147,13 +139,19 @@ def all_scores(path: Path, version: str) -> pd.DataFrame:
     return frame.astype({"score": float})
 
 
+@st.cache_data(show_spinner=False)
 def periods(path: Path, version: str) -> list[str]:
     """Quarters with at least one submission, newest first."""
-    return sorted(set(all_scores(path, version)["periode"]), reverse=True)
+    frame = _query(path, "SELECT DISTINCT periode FROM current_normscores ORDER BY periode DESC")
+    return [] if frame is None else [str(p) for p in frame["periode"]]
 
 
-def _scores_of(scores: pd.DataFrame, periode: str) -> pd.DataFrame:
-    return scores[scores["periode"] == periode]
+def _organisations_during(quarters: list[str]) -> pd.DataFrame:
+    """Organisations × the quarters they existed in, quarter by quarter in catalogue order."""
+    frames = [organisations_in(quarter).assign(periode=quarter) for quarter in quarters]
+    if not frames:
+        return pd.DataFrame(columns=["departement", "naam", "soort", "periode"])
+    return pd.concat(frames, ignore_index=True)
 
 
 @st.cache_data(show_spinner=False)
@@ -163,37 +161,42 @@ def norm_grid(path: Path, version: str, periode: str) -> pd.DataFrame:
     The change compares with the previous quarter, through the predecessor when the
     organisation did not exist then (EZ in 2024-Q3 compares with EZK in 2024-Q2).
     """
-    scores = all_scores(path, version)
-    current = _scores_of(scores, periode)
-    before = _scores_of(scores, previous_quarter(periode))
-    grid = organisations_in(periode).merge(norms_frame(), how="cross")
-    grid = grid.merge(
-        current[["departement", "norm", "score", "toelichting", "versie"]],
-        on=["departement", "norm"],
-        how="left",
-    )
-    submitted = set(current["departement"])
-    grid["aangeleverd"] = grid["departement"].isin(submitted)
-    grid["staat"] = [
-        state_of(s, a) for s, a in zip(grid["score"], grid["aangeleverd"], strict=True)
-    ]
-    grid["toelichting"] = grid["toelichting"].fillna("")
-    previous = {
-        (d, n): s for d, n, s in before[["departement", "norm", "score"]].itertuples(index=False)
-    }
-    grid["vorige_score"] = [
-        _previous_score(previous, code, norm)
-        for code, norm in zip(grid["departement"], grid["norm"], strict=True)
-    ]
+    scores = _read_scores(path, "list_contains(?, periode)", [[periode, previous_quarter(periode)]])
+    return _grid(scores, [periode], norms_frame())
+
+
+def _grid(scores: pd.DataFrame, quarters: list[str], norms: pd.DataFrame) -> pd.DataFrame:
+    """Organisations × quarters × norms, set-based: 400 organisations cost what 12 do."""
+    keys = ["departement", "periode", "norm"]
+    grid = _organisations_during(quarters).merge(norms, how="cross")
+    current = scores[scores["periode"].isin(quarters)]
+    grid = grid.merge(current[[*keys, "score", "toelichting", "versie"]], on=keys, how="left")
+    submitted = current[["departement", "periode"]].drop_duplicates()
+    grid = grid.merge(submitted.assign(aangeleverd=True), on=["departement", "periode"], how="left")
+    grid["aangeleverd"] = grid["aangeleverd"].notna() & grid["aangeleverd"].astype(bool)
+    grid["staat"] = states(grid["score"], grid["aangeleverd"])
+    grid["toelichting"] = grid["toelichting"].fillna("").astype(str)
+    grid["vorige_score"] = _previous_scores(grid[keys], scores)
     grid["wijziging"] = grid["score"] - grid["vorige_score"]
     return grid
 
 
-def _previous_score(previous: dict[tuple[str, int], float], code: str, norm: int) -> float:
-    for ancestor in catalog.lineage(code):
-        if (ancestor, norm) in previous:
-            return float(previous[(ancestor, norm)])
-    return float("nan")
+def _previous_scores(keys: pd.DataFrame, scores: pd.DataFrame) -> pd.Series:
+    """Each cell's score a quarter earlier: its own, else its nearest predecessor's."""
+    following = {previous_quarter(q): q for q in set(keys["periode"])}
+    before = scores[scores["periode"].isin(following)]
+    before = before.assign(periode=before["periode"].map(following)).rename(
+        columns={"departement": "bron", "score": "vorige_score"}
+    )[["bron", "periode", "norm", "vorige_score"]]
+    lineage = catalog.lineage_frame(sorted(set(keys["departement"])))
+    found = (
+        keys.merge(lineage, on="departement")
+        .merge(before, on=["bron", "periode", "norm"])
+        .sort_values("diepte", kind="stable")
+        .drop_duplicates(list(keys.columns))
+    )
+    matched = keys.merge(found[[*keys.columns, "vorige_score"]], on=list(keys.columns), how="left")
+    return matched["vorige_score"].astype(float).set_axis(keys.index)
 
 
 def share_met(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
@@ -218,20 +221,13 @@ def share_met(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
 @st.cache_data(show_spinner=False)
 def ministry_history(path: Path, version: str, code: str) -> pd.DataFrame:
     """All quarters of one ministry, continued through its predecessors before it existed."""
-    scores = all_scores(path, version)
     chain = catalog.lineage(code)
-    own = scores[scores["departement"] == code]
-    parts = [own]
-    covered = set(own["periode"])
-    for ancestor in chain[1:]:
-        earlier = scores[(scores["departement"] == ancestor) & ~scores["periode"].isin(covered)]
-        parts.append(earlier)
-        covered |= set(earlier["periode"])
-    frame = pd.concat(parts, ignore_index=True) if parts else scores.iloc[0:0]
-    frame = frame.rename(columns={"departement": "bron"})
-    frame["ministerie"] = code
-    frame["via_voorganger"] = frame["bron"] != code
-    frame["staat"] = [state_of(s, True) for s in frame["score"]]
+    scores = _read_scores(path, "list_contains(?, departement)", [chain])
+    depth = scores["departement"].map({source: i for i, source in enumerate(chain)})
+    nearest = depth == depth.groupby(scores["periode"]).transform("min")
+    frame = scores[nearest].rename(columns={"departement": "bron"})
+    frame = frame.assign(ministerie=code, via_voorganger=frame["bron"] != code)
+    frame["staat"] = states(frame["score"], pd.Series(True, index=frame.index))
     frame = frame.merge(norms_frame(), on="norm", how="left")
     return frame.sort_values(["periode", "norm"]).reset_index(drop=True)
 
@@ -242,41 +238,61 @@ def ministry_history(path: Path, version: str, code: str) -> pd.DataFrame:
 @st.cache_data(show_spinner=False)
 def norm_history(path: Path, version: str, norm: int) -> pd.DataFrame:
     """Every ministry × quarter on one norm, with the missing states filled in."""
-    scores = all_scores(path, version)
-    rows = []
-    for periode in sorted(set(scores["periode"])):
-        grid = norm_grid(path, version, periode)
-        rows.append(grid[grid["norm"] == norm].assign(periode=periode))
-    if not rows:
+    scores = _read_scores(path, "norm = ?", [norm])
+    quarters = sorted(set(scores["periode"]))
+    if not quarters:
         return pd.DataFrame()
-    return pd.concat(rows, ignore_index=True)
+    norms = norms_frame()
+    return _grid(scores, quarters, norms[norms["norm"] == norm])
 
 
 # --- trends ------------------------------------------------------------------------------
+
+_COUNTED = (
+    "count(*) FILTER (WHERE score = 2) AS voldaan, count(score) AS beoordeeld "
+    "FROM current_normscores"
+)
+
+
+def _with_share(counts: pd.DataFrame) -> pd.DataFrame:
+    """Keep groups with a judged norm and add the share met (see `share_met`)."""
+    counts = counts[counts["beoordeeld"] > 0].reset_index(drop=True)
+    return counts.assign(aandeel=counts["voldaan"] / counts["beoordeeld"])
 
 
 @st.cache_data(show_spinner=False)
 def pillar_shares(path: Path, version: str) -> pd.DataFrame:
     """Government-wide share of judged norms met, per pillar and quarter."""
-    scores = all_scores(path, version).merge(norms_frame(), on="norm")
-    return share_met(scores, ["periode", "pijler"])
+    counts = _query(path, f"SELECT periode, norm, {_COUNTED} GROUP BY periode, norm")
+    if counts is None or counts.empty:
+        return pd.DataFrame(columns=["periode", "pijler", "voldaan", "beoordeeld", "aandeel"])
+    counts = counts.merge(norms_frame(), on="norm")
+    pillars = counts.groupby(["periode", "pijler"], as_index=False)[["voldaan", "beoordeeld"]]
+    return _with_share(pillars.sum())
 
 
 @st.cache_data(show_spinner=False)
 def ministry_shares(path: Path, version: str) -> pd.DataFrame:
     """Share met per ministry and quarter, continued through predecessors (marked)."""
     latest = max(periods(path, version), default=None)
-    if latest is None:
+    counts = _query(
+        path, f"SELECT departement AS bron, periode, {_COUNTED} GROUP BY departement, periode"
+    )
+    if latest is None or counts is None:
         return pd.DataFrame()
     codes = organisations_in(latest)["departement"].tolist()
-    frames = [
-        share_met(
-            ministry_history(path, version, code),
-            ["ministerie", "periode", "bron", "via_voorganger"],
-        )
-        for code in codes
-    ]
-    return pd.concat(frames, ignore_index=True)
+    lineage = catalog.lineage_frame(codes).rename(columns={"departement": "ministerie"})
+    # Per quarter the nearest organisation of the chain with scores, as on the ministry page.
+    chosen = (
+        lineage.merge(counts, on="bron")
+        .sort_values("diepte", kind="stable")
+        .drop_duplicates(["ministerie", "periode"])
+    )
+    chosen["via_voorganger"] = chosen["bron"] != chosen["ministerie"]
+    chosen["volgorde"] = chosen["ministerie"].map({code: i for i, code in enumerate(codes)})
+    chosen = chosen.sort_values(["volgorde", "periode"])
+    columns = ["ministerie", "periode", "bron", "via_voorganger", "voldaan", "beoordeeld"]
+    return _with_share(chosen[columns])
 
 
 # --- submissions -------------------------------------------------------------------------
@@ -325,34 +341,37 @@ OP_TIJD, TE_LAAT, NIET_AANGELEVERD_STATUS, OPEN = (
 @st.cache_data(show_spinner=False)
 def submission_status(path: Path, version: str, today: date) -> pd.DataFrame:
     """Ministries × quarters: on time, late, not submitted, or still open before the deadline."""
-    stored = submissions(path, version)
-    quarters = sorted(p for p in set(stored["periode"]) if p >= FIRST_SUBMISSION_QUARTER)
-    first = stored.groupby(["departement", "periode"]).agg(
-        ontvangen=("ontvangen", "min"), versies=("versie", "max"), laatst=("geladen_op", "max")
+    first = _query(
+        path,
+        "SELECT s.departement, s.periode, "
+        "min(coalesce(l.received_on, CAST(l.loaded_at AS DATE))) AS ontvangen, "
+        "max(s.version) AS versies, max(l.loaded_at) AS laatst_geladen "
+        "FROM submissions s JOIN loads l USING (load_id) "
+        "WHERE s.kind = 'normscores' AND s.periode >= ? GROUP BY s.departement, s.periode",
+        [FIRST_SUBMISSION_QUARTER],
     )
-    rows = []
-    for periode in quarters:
-        deadline = submission_deadline(periode)
-        for code in organisations_in(periode)["departement"]:
-            key = (code, periode)
-            if key in first.index:
-                received, versions, last = first.loc[key]
-                status = OP_TIJD if received <= deadline else TE_LAAT
-            else:
-                received, versions, last = None, 0, None
-                status = OPEN if today <= deadline else NIET_AANGELEVERD_STATUS
-            rows.append(
-                {
-                    "departement": code,
-                    "periode": periode,
-                    "status": status,
-                    "ontvangen": received,
-                    "versies": int(versions),
-                    "laatst_geladen": last,
-                    "termijn": deadline,
-                }
-            )
-    return pd.DataFrame(rows)
+    columns = ["departement", "periode", "status", "ontvangen", "versies", "laatst_geladen"]
+    if first is None or first.empty:
+        return pd.DataFrame(columns=[*columns, "termijn"])
+    first["ontvangen"] = pd.to_datetime(first["ontvangen"]).dt.date
+    first["laatst_geladen"] = _local(first["laatst_geladen"])
+    quarters = sorted(set(first["periode"]))
+    grid = _organisations_during(quarters)[["departement", "periode"]]
+    grid = grid.merge(first, on=["departement", "periode"], how="left")
+    grid["termijn"] = grid["periode"].map({q: submission_deadline(q) for q in quarters})
+    grid["status"] = [
+        _status(received, deadline, today)
+        for received, deadline in zip(grid["ontvangen"], grid["termijn"], strict=True)
+    ]
+    grid["ontvangen"] = grid["ontvangen"].astype(object).where(grid["ontvangen"].notna(), None)
+    grid["versies"] = grid["versies"].fillna(0).astype(int)
+    return grid[[*columns, "termijn"]]
+
+
+def _status(received: date | float | None, deadline: date, today: date) -> str:
+    if isinstance(received, date):
+        return OP_TIJD if received <= deadline else TE_LAAT
+    return OPEN if today <= deadline else NIET_AANGELEVERD_STATUS
 
 
 LEDGER_HEADINGS = {
@@ -381,65 +400,60 @@ def loads(path: Path, version: str) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def survey_tables(path: Path, version: str) -> dict[str, pd.DataFrame]:
-    """All survey figures, after the disclosure rule: headlines (with RIJK, median and change),
-    distributions, block scores and response. Hidden cells carry no figures at all."""
+    """All survey figures computed here from the raw counts, after the disclosure rule.
+
+    Only for when the copy the last load stored is stale (a catalogue was edited since):
+    at national scale this takes seconds, reading the stored rows milliseconds.
+    """
     counts, response, thresholds = _retrying(lambda: survey_data(path))
-    full = survey.complete_counts(counts)
-    if full.empty:
-        empty = pd.DataFrame()
-        return {"kop": empty, "verdeling": empty, "blokken": empty, "respons": empty}
-    population = survey.populations(response)
-    headline = survey.headlines(full, population, thresholds)
-    items = pd.DataFrame([{"item": i.item, "stelling": i.stelling} for i in catalog.survey_items()])
-    headline = headline.merge(items, on="item", how="left")
-    headline = headline.merge(survey.medians(headline), on=["periode", "groep", "item"], how="left")
-    headline = _with_changes(headline)
-    return {
-        "kop": headline,
-        "verdeling": survey.distributions(full, headline),
-        "blokken": survey.block_scores(headline),
-        "respons": survey.response_table(response, thresholds),
-    }
+    return survey.published_tables(counts, response, thresholds)
 
 
-def _with_changes(headline: pd.DataFrame) -> pd.DataFrame:
-    """Change against the previous wave of the same cell (through predecessors), when both shown."""
-    waves = sorted(set(headline["periode"]))
-    shown = {
-        (r["departement"], r["periode"], r["groep"], r["item"]): r
-        for r in headline[~headline["verborgen"]].to_dict("records")
-    }
-    changes, significant, compared = [], [], []
-    for row in headline.to_dict("records"):
-        result: survey.Change | None = None
-        source = ""
-        index = waves.index(row["periode"])
-        if not row["verborgen"] and index > 0:
-            earlier = waves[index - 1]
-            for code in catalog.lineage(str(row["departement"])):
-                key = (code, earlier, row["groep"], row["item"])
-                if key in shown:
-                    before = shown[key]
-                    result = survey.change(
-                        (int(before["kop"]), int(before["n"]), _population(before["N"])),
-                        (int(row["kop"]), int(row["n"]), _population(row["N"])),
-                    )
-                    source = earlier + ("" if code == row["departement"] else f" ({code})")
-                    break
-        changes.append(result.difference if result else math.nan)
-        significant.append(bool(result and result.significant))
-        compared.append(source)
-    return headline.assign(verschil=changes, significant=significant, vergeleken_met=compared)
+def _survey_rows(path: Path, version: str, name: str, **filters: str | list[str]) -> pd.DataFrame:
+    """Rows of one survey table (see `survey_tables`), stored ones when they are current."""
+    stored = _retrying(lambda: derive.read_survey(path, name, filters))
+    if stored is not None:
+        return stored
+    frame = survey_tables(path, version)[name]
+    for column, value in filters.items():
+        if not frame.empty:
+            frame = frame[frame[column].isin([value] if isinstance(value, str) else value)]
+    return frame.reset_index(drop=True)
 
 
-def _population(value: float | None) -> int | None:
-    return None if value is None or pd.isna(value) else int(value)
-
-
+@st.cache_data(show_spinner=False)
 def survey_waves(path: Path, version: str) -> list[str]:
     """Waves with survey data, newest first."""
+    stored = _retrying(lambda: derive.read_survey_waves(path))
+    if stored is not None:
+        return stored
     headline = survey_tables(path, version)["kop"]
     return [] if headline.empty else sorted(set(headline["periode"]), reverse=True)
+
+
+@st.cache_data(show_spinner=False)
+def survey_cells(path: Path, version: str, wave: str, group: str) -> pd.DataFrame:
+    """Headline figures of one wave and group: every organisation, RIJK, the median, change."""
+    return _survey_rows(path, version, "kop", periode=wave, groep=group)
+
+
+@st.cache_data(show_spinner=False)
+def survey_blocks(path: Path, version: str, wave: str, group: str) -> pd.DataFrame:
+    """Block scores of one wave and group."""
+    return _survey_rows(path, version, "blokken", periode=wave, groep=group)
+
+
+@st.cache_data(show_spinner=False)
+def survey_response(path: Path, version: str, wave: str, group: str) -> pd.DataFrame:
+    """Invited, participants and response of one wave and group (small groups hidden)."""
+    return _survey_rows(path, version, "respons", periode=wave, groep=group)
+
+
+@st.cache_data(show_spinner=False)
+def survey_distribution(path: Path, version: str, wave: str, group: str, code: str) -> pd.DataFrame:
+    """Every answer's count and share for one organisation's shown cells."""
+    frame = _survey_rows(path, version, "verdeling", periode=wave, groep=group, departement=code)
+    return frame.sort_values(["item", "volgorde"]).reset_index(drop=True) if len(frame) else frame
 
 
 def survey_item_order() -> list[str]:
@@ -511,11 +525,14 @@ def interval_points(cells: pd.DataFrame, code: str, items: list[str]) -> pd.Data
     return with_item_labels(frame)
 
 
-def block_pairs(blocks: pd.DataFrame, wave: str, group: str) -> pd.DataFrame:
-    """Per ministry with both shown: the cultuur and voorbeeldgedrag block scores."""
-    chosen = blocks[
-        (blocks["periode"] == wave) & (blocks["groep"] == group) & (blocks["departement"] != "RIJK")
-    ]
+def block_pairs(blocks: pd.DataFrame) -> pd.DataFrame:
+    """Per ministry with both shown: the cultuur and voorbeeldgedrag block scores.
+
+    `blocks` holds one wave and group (`survey_blocks`).
+    """
+    if blocks.empty:
+        return pd.DataFrame(columns=["departement", "cultuur", "voorbeeldgedrag"])
+    chosen = blocks[blocks["departement"] != "RIJK"]
     wide = chosen.pivot(index="departement", columns="blok", values="score")
     if not {"cultuur", "voorbeeldgedrag"} <= set(wide.columns):
         return pd.DataFrame(columns=["departement", "cultuur", "voorbeeldgedrag"])
@@ -525,21 +542,21 @@ def block_pairs(blocks: pd.DataFrame, wave: str, group: str) -> pd.DataFrame:
 KEY_ITEMS = ("VBG1", "CUL1", "CUL3", "CUL4", "MEL1", "LEI1")  # the Court of Audit's headlines
 
 
+@st.cache_data(show_spinner=False)
 def ministry_survey(path: Path, version: str, code: str) -> tuple[str, str, pd.DataFrame] | None:
     """The newest wave with survey figures for this ministry (or its predecessor): the key items."""
-    headline = survey_tables(path, version)["kop"]
-    if headline.empty:
+    chain = catalog.lineage(code)
+    cells = _survey_rows(
+        path, version, "kop", groep="alle", item=list(KEY_ITEMS), departement=[*chain, "RIJK"]
+    )
+    if cells.empty:
         return None
-    for wave in survey_waves(path, version):
-        for source in catalog.lineage(code):
-            cells = headline[
-                (headline["periode"] == wave)
-                & (headline["groep"] == "alle")
-                & headline["item"].isin(KEY_ITEMS)
-            ]
-            own = cells[cells["departement"] == source]
+    for wave in sorted(set(cells["periode"]), reverse=True):
+        in_wave = cells[cells["periode"] == wave]
+        for source in chain:
+            own = in_wave[in_wave["departement"] == source]
             if not own.empty:
-                rijk = cells[cells["departement"] == "RIJK"].set_index("item")
+                rijk = in_wave[in_wave["departement"] == "RIJK"].set_index("item")
                 return wave, source, own.set_index("item").join(rijk.add_suffix("_rijk"))
     return None
 

@@ -14,6 +14,8 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
+import pandas as pd
+
 SCHEMAS_DIR = Path(__file__).resolve().parent.parent / "schemas"
 RESERVED_CODE = "RIJK"
 
@@ -159,6 +161,17 @@ def _lineage_for(code: str, override: str | None) -> tuple[str, ...]:
     ):
         chain.append(current.voorganger)
     return tuple(chain)
+
+
+def lineage_frame(codes: list[str]) -> pd.DataFrame:
+    """Each code with itself and its predecessors (`bron`), nearest first (`diepte`).
+
+    For set-based lookups "the figure of this organisation, else of its predecessor".
+    """
+    return pd.DataFrame(
+        [(code, source, depth) for code in codes for depth, source in enumerate(lineage(code))],
+        columns=["departement", "bron", "diepte"],
+    )
 
 
 MIN_THRESHOLD = 10  # the contract: no figure for fewer than 10 respondents

@@ -15,9 +15,12 @@ import fcntl
 import os
 import re
 import shutil
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -192,21 +195,109 @@ def writer(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             raise
 
 
+def file_identity(path: Path) -> str | None:
+    """Changes whenever the writer swaps in a new database file; None when there is none."""
+    try:
+        stat = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return f"{stat.st_ino}:{stat.st_mtime_ns}:{stat.st_size}"
+
+
+@dataclass
+class _Shared:
+    """One read-only connection to one version of a database file, and who is using it."""
+
+    identity: str
+    connection: duckdb.DuckDBPyConnection
+    users: int = 0
+    retired: bool = False
+
+
+_POOL: OrderedDict[Path, _Shared] = OrderedDict()
+_POOL_LOCK = threading.Lock()
+_POOL_SIZE = 4  # database files kept open per process (the dashboard reads one)
+_NEW_INSTANCE_WAIT = 5.0  # seconds to wait for readers of a replaced file to finish
+
+
 @contextmanager
 def reader(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection | None]:
-    """A short-lived read-only connection, or None when no database exists yet.
+    """A read-only cursor on the current version of the file, or None when there is none.
 
-    Closing it promptly matters: DuckDB shares one instance per path within a
-    process, and only a fresh instance sees the file a writer renamed into place.
+    Opening a DuckDB database costs 15-30 ms, more than most of the dashboard's queries,
+    so one read-only connection per file version is kept and each read gets its own
+    cursor (a cursor per thread is DuckDB's rule). When the writer has renamed a new
+    file into place, the old connection is closed once its last reader is done.
+    DuckDB hands out one instance per path within a process, so a new connection made
+    while an old reader is still busy would silently get the old file; tagging each
+    connection with the file's identity makes DuckDB refuse that instead, and we wait.
     """
-    if not db_path.exists():
+    identity = file_identity(db_path)
+    if identity is None:
         yield None
         return
-    connection = duckdb.connect(str(db_path), read_only=True)
+    shared = _checkout(db_path.resolve(), identity)
     try:
-        yield connection
+        with _POOL_LOCK:
+            cursor = shared.connection.cursor()
+        try:
+            yield cursor
+        finally:
+            cursor.close()
     finally:
-        connection.close()
+        _checkin(shared)
+
+
+def _checkout(path: Path, identity: str) -> _Shared:
+    deadline = time.monotonic() + _NEW_INSTANCE_WAIT
+    while True:
+        with _POOL_LOCK:
+            shared = _POOL.get(path)
+            if shared is not None and shared.identity == identity:
+                shared.users += 1
+                _POOL.move_to_end(path)
+                return shared
+            if shared is not None:
+                _retire(_POOL.pop(path))
+            try:
+                connection = duckdb.connect(
+                    str(path),
+                    read_only=True,
+                    config={"custom_user_agent": f"integriteitsmonitor {identity}"},
+                )
+            except duckdb.ConnectionException:
+                # A reader of the previous file is still busy (see `reader`); retry.
+                if time.monotonic() > deadline:
+                    raise
+                connection = None
+            if connection is not None:
+                shared = _Shared(identity, connection, users=1)
+                _POOL[path] = shared
+                while len(_POOL) > _POOL_SIZE:
+                    _retire(_POOL.popitem(last=False)[1])
+                return shared
+        time.sleep(0.005)
+
+
+def _checkin(shared: _Shared) -> None:
+    with _POOL_LOCK:
+        shared.users -= 1
+        if shared.retired and shared.users == 0:
+            shared.connection.close()
+
+
+def _retire(shared: _Shared) -> None:
+    """Close a pooled connection now, or when its last reader is done (lock held)."""
+    shared.retired = True
+    if shared.users == 0:
+        shared.connection.close()
+
+
+def close_readers() -> None:
+    """Close every pooled connection that is not in use (tests; a process about to exit)."""
+    with _POOL_LOCK:
+        for path in list(_POOL):
+            _retire(_POOL.pop(path))
 
 
 def ensure_schema(db_path: Path) -> None:

@@ -12,6 +12,7 @@ last load), `stored_survey` says so and the dashboard computes the figures itsel
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import duckdb
@@ -56,25 +57,54 @@ def refresh(connection: duckdb.DuckDBPyConnection) -> None:
     connection.execute("INSERT INTO derived_meta VALUES (?)", [fingerprint()])
 
 
-def stored_survey(db_path: Path) -> dict[str, pd.DataFrame] | None:
-    """The published survey figures as stored by the last load; None when absent or stale."""
+SurveyFilters = Mapping[str, str | Sequence[str]]
+_FILTERABLE = ("departement", "periode", "groep", "item")
+
+
+def read_survey(db_path: Path, name: str, filters: SurveyFilters) -> pd.DataFrame | None:
+    """Rows of one stored survey table (`kop`, `verdeling`, `blokken`, `respons`), filtered on
+    equality or membership; None when there are none stored or they are stale."""
+    if name not in survey.SURVEY_TABLES or not set(filters) <= set(_FILTERABLE):
+        raise ValueError(f"unknown survey table or column: {name} {sorted(filters)}")
     with reader(db_path) as connection:
-        if connection is None:
+        if connection is None or not _fresh(connection):
             return None
-        present = {
-            name
-            for (name,) in connection.execute("SELECT table_name FROM duckdb_tables()").fetchall()
-        }
-        if "derived_meta" not in present:
+        table = f"{_PREFIX}{name}"
+        if not _has_table(connection, table):
+            return pd.DataFrame()
+        conditions = [
+            f"{column} = ?" if isinstance(value, str) else f"list_contains(?, {column})"
+            for column, value in filters.items()
+        ]
+        where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+        params = [value if isinstance(value, str) else list(value) for value in filters.values()]
+        # Table and column names were checked against the lists above; values are parameters.
+        return connection.execute(f"SELECT * FROM {table}{where}", params).df()
+
+
+def read_survey_waves(db_path: Path) -> list[str] | None:
+    """Waves with stored survey figures, newest first; None when none are stored or stale."""
+    with reader(db_path) as connection:
+        if connection is None or not _fresh(connection):
             return None
-        row = connection.execute("SELECT fingerprint FROM derived_meta").fetchone()
-        if row is None or row[0] != fingerprint():
-            return None
-        return {
-            name: (
-                connection.execute(f"SELECT * FROM {_PREFIX}{name}").df()
-                if f"{_PREFIX}{name}" in present
-                else pd.DataFrame()
-            )
-            for name in survey.SURVEY_TABLES
-        }
+        if not _has_table(connection, f"{_PREFIX}kop"):
+            return []
+        rows = connection.execute(
+            f"SELECT DISTINCT periode FROM {_PREFIX}kop ORDER BY periode DESC"
+        ).fetchall()
+        return [str(periode) for (periode,) in rows]
+
+
+def _has_table(connection: duckdb.DuckDBPyConnection, table: str) -> bool:
+    found = connection.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [table]
+    ).fetchone()
+    return found is not None and found[0] > 0
+
+
+def _fresh(connection: duckdb.DuckDBPyConnection) -> bool:
+    """Whether derived tables exist and were made with this code and these catalogues."""
+    if not _has_table(connection, "derived_meta"):
+        return False
+    row = connection.execute("SELECT fingerprint FROM derived_meta").fetchone()
+    return row is not None and row[0] == fingerprint()

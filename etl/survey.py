@@ -273,18 +273,6 @@ def published_tables(
     }
 
 
-def lineage_frame(codes: list[str]) -> pd.DataFrame:
-    """Each code with itself and its predecessors (`bron`), nearest first (`diepte`)."""
-    return pd.DataFrame(
-        [
-            (code, source, depth)
-            for code in codes
-            for depth, source in enumerate(catalog.lineage(code))
-        ],
-        columns=["departement", "bron", "diepte"],
-    )
-
-
 def with_changes(headline: pd.DataFrame) -> pd.DataFrame:
     """Change against the previous wave of the same cell (through predecessors), when both shown.
 
@@ -295,7 +283,7 @@ def with_changes(headline: pd.DataFrame) -> pd.DataFrame:
     shown = headline[~headline["verborgen"]]
     later = shown.assign(vorige=shown["periode"].map(earlier)).dropna(subset=["vorige"])
     candidates = later[[*CELL, "vorige", "kop", "n", "uitgenodigd"]].merge(
-        lineage_frame(sorted(set(later["departement"]))), on="departement"
+        catalog.lineage_frame(sorted(set(later["departement"]))), on="departement"
     )
     before = shown[[*CELL, "kop", "n", "uitgenodigd"]].rename(
         columns={"departement": "bron", "periode": "vorige"}

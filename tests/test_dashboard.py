@@ -13,9 +13,11 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dashboard import auth, queries
+from etl import derive
 from etl.accounts import User
 from etl.load import load_sources, read_source
 from tests.conftest import ROOT, fixture
@@ -312,6 +314,25 @@ def test_survey_page_hides_small_groups_and_never_charts_them(
             assert "ministerie" not in set(data["reeks"])
         if "departement" in data and "antwoord_label" in data:
             assert "AZ" not in set(data["departement"])
+
+
+def test_survey_page_computes_the_same_figures_when_the_stored_ones_are_stale(
+    sample_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def shown() -> list[pd.DataFrame]:
+        app = open_app(
+            sample_db, monkeypatch, "screens/enquete.py", golf="2025-Q4", ministerie="EZ"
+        )
+        return [frame.value for frame in app.dataframe]
+
+    stored = shown()
+    monkeypatch.setattr(derive, "DERIVED_VERSION", "stale")  # as after a catalogue edit
+    assert derive.read_survey_waves(sample_db) is None
+    st.cache_data.clear()
+    computed = shown()
+    assert len(stored) == len(computed) >= 6
+    for before, after in zip(stored, computed, strict=True):
+        pd.testing.assert_frame_equal(before, after)
 
 
 def test_survey_scatter_states_the_correlation_and_its_caveat(

@@ -7,11 +7,10 @@ import streamlit as st
 from dashboard import charts, links, queries, tables, view
 
 path, version = view.data_source()
-survey = queries.survey_tables(path, version)
-headline = survey["kop"]
+waves = queries.survey_waves(path, version)
 
 st.title("Enquête integriteit")
-if headline.empty:
+if not waves:
     st.info(
         "Er zijn nog geen enquêtegegevens geladen. Laad `enquete`- en `respons`-bestanden met "
         "`python -m etl load`."
@@ -19,11 +18,10 @@ if headline.empty:
     st.stop()
 
 names = queries.organisation_names()
-waves = queries.survey_waves(path, version)
 first, second, third = st.columns([1, 2, 1])
 with first:
     wave = links.url_select("Golf (kwartaal van sluiting)", waves, "golf")
-in_wave = view.restrict(headline[headline["periode"] == wave])
+in_wave = view.restrict(queries.survey_cells(path, version, wave, "alle"))
 codes = sorted(set(in_wave["departement"]) - {"RIJK"}, key=str.lower)
 with second:
     code = links.url_select(
@@ -45,10 +43,8 @@ st.caption(
     "Minder dan 10 respondenten: geen cijfer."
 )
 
-response = survey["respons"]
-mine = response[
-    (response["departement"] == code) & (response["periode"] == wave) & (response["groep"] == group)
-]
+response = queries.survey_response(path, version, wave, group)
+mine = response[response["departement"] == code]
 if not mine.empty:
     row = mine.iloc[0]
     a, b, c = st.columns(3)
@@ -58,7 +54,7 @@ if not mine.empty:
     )
     c.metric("Respons", tables.TOO_FEW if row["verborgen"] else f"{round(100 * row['respons'])}%")
 
-cells = headline[(headline["periode"] == wave) & (headline["groep"] == group)]
+cells = queries.survey_cells(path, version, wave, group)
 own = cells[cells["departement"] == code].set_index("item")
 rijk = cells[cells["departement"] == "RIJK"].set_index("item")
 items = [i for i in queries.survey_item_order() if i in own.index]
@@ -79,12 +75,7 @@ for block, block_items in queries.items_by_block(items).items():
 
 st.subheader("Alle antwoorden")
 st.caption("De volledige verdeling, met neutraal en weet niet apart zichtbaar.")
-distribution = survey["verdeling"]
-shown = distribution[
-    (distribution["departement"] == code)
-    & (distribution["periode"] == wave)
-    & (distribution["groep"] == group)
-]
+shown = queries.survey_distribution(path, version, wave, group, code)
 if shown.empty:
     st.write(tables.TOO_FEW)
 else:
@@ -100,7 +91,7 @@ else:
         st.caption(f"Niet getoond ({tables.TOO_FEW}): {', '.join(hidden)}.")
 
 st.subheader("Voorbeeldgedrag en cultuur")
-scatter = queries.block_pairs(survey["blokken"], wave, group)
+scatter = queries.block_pairs(queries.survey_blocks(path, version, wave, group))
 if view.visible() is not None:
     st.write("Het verband tussen ministeries is alleen zichtbaar voor wie alle ministeries ziet.")
 elif len(scatter) >= 3:

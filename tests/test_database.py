@@ -1,0 +1,48 @@
+"""Readers: one pooled read-only connection per file version, never a stale file."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+from etl.database import reader
+from etl.load import load_sources, read_source
+from tests.conftest import fixture
+
+
+def _count(db: Path) -> int:
+    with reader(db) as connection:
+        assert connection is not None
+        row = connection.execute("SELECT count(*) FROM loads").fetchone()
+        assert row is not None
+        return int(row[0])
+
+
+def test_reader_sees_the_file_the_writer_renamed_into_place(db: Path) -> None:
+    load_sources([read_source(fixture("normscores_valid.csv"))], db)
+    assert _count(db) == 1
+    load_sources([read_source(fixture("normscores_valid_v2.csv"))], db)
+    assert _count(db) == 2
+
+
+def test_a_busy_reader_of_the_old_file_finishes_and_the_next_reader_gets_the_new_one(
+    db: Path,
+) -> None:
+    load_sources([read_source(fixture("normscores_valid.csv"))], db)
+    seen: list[int] = []
+    with reader(db) as old:
+        assert old is not None
+        load_sources([read_source(fixture("normscores_valid_v2.csv"))], db)
+        other = threading.Thread(target=lambda: seen.append(_count(db)))
+        other.start()
+        time.sleep(0.2)  # the new reader waits for this one instead of getting the old file
+        assert seen == []
+        assert old.execute("SELECT count(*) FROM loads").fetchone() == (1,)
+    other.join(timeout=10)
+    assert seen == [2]
+
+
+def test_no_database_file_gives_no_reader(tmp_path: Path) -> None:
+    with reader(tmp_path / "ontbreekt.duckdb") as connection:
+        assert connection is None
