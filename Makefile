@@ -55,7 +55,7 @@ test: lint typecheck browser
 	$(BIN)/pytest
 
 # Measured, not asserted: figures for this machine, last line `BENCH load_ratio=...`.
-bench: install-test
+bench: install-test browser
 	$(BIN)/python -m scripts.bench
 
 samples: install

@@ -1,5 +1,7 @@
 """A seeded national-scale data set: about 400 organisations, twelve quarters, two survey waves.
 
+Five municipal mergers on 1 January 2025 put predecessors in the data, as in real life.
+
 Municipalities, provinces, water boards and executive agencies with synthetic names,
 in a catalogue used through `$INTEGRITEIT_ORGANISATIES` with no code change. One file
 per organisation per quarter (norm scores) and per wave (survey, response), as the
@@ -12,10 +14,11 @@ import argparse
 import csv
 import io
 import random
+from collections.abc import Sequence
 from pathlib import Path
 
 from etl import catalog
-from etl.periods import quarters_between
+from etl.periods import quarter_end, quarter_start, quarters_between
 
 SEED = 400
 QUARTERS = quarters_between("2023-Q4", "2026-Q3")
@@ -27,6 +30,10 @@ LAYERS = (
     ("UO", "uitvoeringsorganisatie", "Dienst", 25),
 )
 SYLLABLES = ("berg", "dam", "veen", "hoven", "wijk", "horst", "lo", "zand", "broek", "meer", "dijk")
+# Municipal mergers (herindelingen) on 1 January 2025: two municipalities each become a new
+# one, which names the first as its predecessor, so trends run through lineage at scale.
+MERGED_ON = "2025-01-01"
+MERGERS = 5
 
 
 def organisations(rng: random.Random) -> list[dict[str, str]]:
@@ -53,7 +60,27 @@ def organisations(rng: random.Random) -> list[dict[str, str]]:
                     "voorganger": "",
                 }
             )
+    municipalities = [row for row in rows if row["code"].startswith("GM")]
+    for index in range(MERGERS):
+        first, second = municipalities[-2 * (index + 1)], municipalities[-2 * index - 1]
+        first["geldig_tot"] = second["geldig_tot"] = "2024-12-31"
+        name = "".join(rng.choice(SYLLABLES) for _ in range(3)).capitalize()
+        rows.append(
+            {
+                "code": f"GM{len(municipalities) + index + 1:04d}",
+                "naam": f"Gemeente {name}",
+                "soort": "gemeente",
+                "geldig_van": MERGED_ON,
+                "geldig_tot": "",
+                "voorganger": first["code"],
+            }
+        )
     return rows
+
+
+def _exists_in(org: dict[str, str], quarter: str) -> bool:
+    start, end = quarter_start(quarter).isoformat(), quarter_end(quarter).isoformat()
+    return (org["geldig_van"] or start) <= end and (org["geldig_tot"] or end) >= start
 
 
 def _write(path: Path, header: list[str], rows: list[list[object]]) -> None:
@@ -64,8 +91,13 @@ def _write(path: Path, header: list[str], rows: list[list[object]]) -> None:
     path.write_text(buffer.getvalue(), encoding="utf-8")
 
 
-def generate(out: Path) -> tuple[Path, Path]:
-    """Write the catalogue and the submissions; returns (catalogue, submissions folder)."""
+def generate(
+    out: Path, quarters: Sequence[str] = QUARTERS, waves: Sequence[str] = WAVES
+) -> tuple[Path, Path]:
+    """Write the catalogue and the submissions; returns (catalogue, submissions folder).
+
+    Fewer quarters or waves make a quick national set for the browser test.
+    """
     rng = random.Random(SEED)
     out.mkdir(parents=True, exist_ok=True)
     folder = out / "aanleveringen"
@@ -81,7 +113,7 @@ def generate(out: Path) -> tuple[Path, Path]:
     for org in orgs[1:]:
         code = org["code"]
         state = {n: rng.choice([0, 1, 1, 2, 2]) for n in range(1, 16)}
-        for quarter in QUARTERS:
+        for quarter in [q for q in quarters if _exists_in(org, q)]:
             state = {n: min(2, s + (rng.random() < 0.1)) for n, s in state.items()}
             rows = [
                 [code, quarter, n, labels[s] if rng.random() > 0.02 else "", ""]
@@ -93,7 +125,7 @@ def generate(out: Path) -> tuple[Path, Path]:
                 rows,
             )
         size = rng.choice([60, 120, 300, 800, 2500])
-        for wave in WAVES:
+        for wave in [w for w in waves if _exists_in(org, w)]:
             staff, managers = round(size * 0.2), round(size * 0.02)
             counts = []
             for groep, n in (("medewerkers", staff), ("leidinggevenden", managers)):

@@ -2,42 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from dashboard import auth
 from etl import accounts
+from scripts import browser, national_samples
 from tests.conftest import ROOT, run_etl
 
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-# Streamlit renders Vega charts as SVG; a "voldoet" cell is a path with the lintblauw fill.
-VOLDOET_CELL = '.vega-embed svg path[fill="#01689B"]'
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
 
 PASSWORDS = {
     "ipim.secretaris": "coordinator-2026",
@@ -58,75 +34,37 @@ def served_db(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path
 
 
 def sign_in(page: Page, server: str, username: str, path: str = "") -> None:
-    page.goto(f"{server}/{path}")
-    page.get_by_label("Gebruikersnaam").fill(username)
-    page.get_by_label("Wachtwoord").fill(PASSWORDS[username])
-    page.get_by_role("button", name="Inloggen").click()
-    page.get_by_text(f"Ingelogd als {username}").wait_for(timeout=30000)
-    # The sign-in cookie is set by a script in a frame that renders just after the rerun.
-    for _ in range(100):
-        if any(c["name"] == auth.COOKIE for c in page.context.cookies()):
-            return
-        page.wait_for_timeout(100)
-    raise AssertionError("the sign-in cookie was never set")
+    browser.sign_in(page, server, username, PASSWORDS[username], path)
 
 
 @pytest.fixture(scope="module")
 def server(served_db: Path) -> Iterator[str]:
-    port = _free_port()
-    env = {**os.environ, "INTEGRITEIT_DB": str(served_db)}
-    command = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
-        "--server.port", str(port), "--server.headless", "true",
-    ]  # fmt: skip
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            pytest.fail("Streamlit did not start within 60 seconds")
+    with browser.serve(served_db) as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")
-def browser(server: str) -> Iterator[Browser]:
-    assert CHROMIUM.exists(), "make test installs Debian's chromium (make browser)"
+def chromium(server: str) -> Iterator[Browser]:
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
+        launched = browser.launch(playwright)
         yield launched
         launched.close()
 
 
-def _new_page(browser: Browser) -> Page:
-    return browser.new_context(viewport={"width": 1600, "height": 1400}).new_page()
-
-
 @pytest.fixture(scope="module")
-def page(server: str, browser: Browser) -> Page:
+def page(server: str, chromium: Browser) -> Page:
     """Signed in as the IPIM secretary (coordinator); the cookie keeps later visits signed in."""
-    signed_in = _new_page(browser)
+    signed_in = browser.new_page(chromium)
     sign_in(signed_in, server, "ipim.secretaris")
     return signed_in
 
 
 def test_a_deep_link_asks_to_sign_in_and_then_opens_the_linked_view(
-    server: str, browser: Browser
+    server: str, chromium: Browser
 ) -> None:
     """The first visit, before anyone opened the app: sign-in, then the app's own navigation."""
-    fresh = _new_page(browser)
+    fresh = browser.new_page(chromium)
     fresh.goto(f"{server}/ministerie?ministerie=FIN&periode=2026-Q3&norm=9")
     fresh.get_by_label("Gebruikersnaam").wait_for(timeout=30000)
     assert not fresh.get_by_text("Ministerie van Financiën").count()
@@ -149,7 +87,7 @@ def test_clicking_a_heatmap_cell_opens_the_ministry_page(server: str, page: Page
     page.get_by_role("heading", name="Integriteitsmonitor Rijk").wait_for(timeout=30000)
     page.get_by_text("Oordeel per ministerie en norm, 2026-Q3").wait_for(timeout=30000)
     page.get_by_text("14 van 15", exact=True).wait_for(timeout=30000)
-    cell = page.locator(VOLDOET_CELL).first
+    cell = page.locator(browser.VOLDOET_CELL).first
     cell.wait_for(timeout=30000)
     page.wait_for_timeout(1000)
     page.screenshot(path=str(ARTIFACTS / "overzicht.png"), full_page=True)
@@ -184,9 +122,9 @@ def test_every_page_renders_in_chromium(server: str, page: Page, path: str, head
 
 
 def test_ministry_lead_is_refused_another_ministry_and_stores_its_own(
-    server: str, browser: Browser, served_db: Path
+    server: str, chromium: Browser, served_db: Path
 ) -> None:
-    lead = _new_page(browser)
+    lead = browser.new_page(chromium)
     sign_in(lead, server, "lead.bzk")
     lead.get_by_role("link", name="Aanleveren").click()
     lead.get_by_role("heading", name="Aanleveren").wait_for(timeout=30000)
@@ -214,3 +152,38 @@ def test_ministry_lead_is_refused_another_ministry_and_stores_its_own(
     ]
     assert len(refused) == 1
     lead.context.close()
+
+
+@pytest.fixture(scope="module")
+def national(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    """400 organisations (the national generator, one quarter) and a coordinator account."""
+    folder = tmp_path_factory.mktemp("nationaal")
+    catalogue, submissions = national_samples.generate(folder, quarters=("2026-Q3",), waves=())
+    env = {"INTEGRITEIT_ORGANISATIES": str(catalogue)}
+    db = folder / "nationaal.duckdb"
+    run_etl("load", str(submissions), db=db, env=env)
+    accounts.add_user(db, "ipim.secretaris", "coordinator", PASSWORDS["ipim.secretaris"])
+    return db, env
+
+
+def test_overview_with_400_organisations_pages_and_keeps_the_norm_headers(
+    national: tuple[Path, dict[str, str]], chromium: Browser
+) -> None:
+    db, env = national
+    with browser.serve(db, env) as url:
+        page = browser.new_page(chromium)
+        sign_in(page, url, "ipim.secretaris", "?periode=2026-Q3")
+        page.get_by_text("Aangeleverd").first.wait_for(timeout=30000)
+        # 400 organisations, less ten merged into five new municipalities on 1 January 2025.
+        page.get_by_text("395 van 395").wait_for(timeout=30000)
+        page.locator(browser.VOLDOET_CELL).first.wait_for(timeout=30000)
+        assert page.get_by_role("combobox", name="Pagina").input_value() == "1 van 10"
+        labels = page.locator(".vega-embed svg").first.text_content() or ""
+        for header in ("Preventie", "Detectie", "Respons", "1. Risicoanalyse", "15."):
+            assert header in labels, header
+        page.get_by_label("Zoeken (code of naam)").fill("GM0343")
+        page.get_by_label("Zoeken (code of naam)").press("Enter")
+        page.get_by_text("GM0343").first.wait_for(timeout=30000)
+        page.wait_for_timeout(1000)
+        page.screenshot(path=str(ARTIFACTS / "overzicht-nationaal.png"), full_page=True)
+        page.context.close()

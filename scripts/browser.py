@@ -1,0 +1,99 @@
+"""Serve the dashboard and drive Debian's headless Chromium: shared by the browser tests
+and `make bench` (which times the overview in a real browser at both scales)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from playwright.sync_api import Browser, Page, Playwright
+
+from dashboard import auth
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+# Streamlit renders Vega charts as SVG; a "voldoet" cell is a path with the lintblauw fill.
+VOLDOET_CELL = '.vega-embed svg path[fill="#01689B"]'
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def serve(db: Path, env: dict[str, str] | None = None, quiet: bool = False) -> Iterator[str]:
+    """`streamlit run` on a free port against this database; yields the base URL."""
+    port = _free_port()
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
+        "--server.port", str(port), "--server.headless", "true",
+    ]  # fmt: skip
+    environment = {**os.environ, **(env or {}), "INTEGRITEIT_DB": str(db)}
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL if quiet else None,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            raise RuntimeError("Streamlit did not start within 60 seconds")
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def launch(playwright: Playwright) -> Browser:
+    """Debian's Chromium, headless (Playwright's own browser download is not available)."""
+    if not CHROMIUM.exists():
+        raise RuntimeError(f"{CHROMIUM} is missing; `make browser` installs Debian's chromium")
+    return playwright.chromium.launch(
+        executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+    )
+
+
+def new_page(browser: Browser) -> Page:
+    return browser.new_context(viewport={"width": 1600, "height": 1400}).new_page()
+
+
+def sign_in(page: Page, server: str, username: str, password: str, path: str = "") -> None:
+    """Sign in through the form and wait until the session cookie is set."""
+    page.goto(f"{server}/{path}")
+    page.get_by_label("Gebruikersnaam").fill(username)
+    page.get_by_label("Wachtwoord").fill(password)
+    page.get_by_role("button", name="Inloggen").click()
+    page.get_by_text(f"Ingelogd als {username}").wait_for(timeout=30000)
+    # The sign-in cookie is set by a script in a frame that renders just after the rerun.
+    for _ in range(100):
+        if any(c["name"] == auth.COOKIE for c in page.context.cookies()):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError("the sign-in cookie was never set")
