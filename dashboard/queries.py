@@ -188,7 +188,7 @@ def _previous_scores(keys: pd.DataFrame, scores: pd.DataFrame) -> pd.Series:
     before = before.assign(periode=before["periode"].map(following)).rename(
         columns={"departement": "bron", "score": "vorige_score"}
     )[["bron", "periode", "norm", "vorige_score"]]
-    lineage = catalog.lineage_frame(sorted(set(keys["departement"])))
+    lineage = catalog.lineage_frame(sorted(keys["departement"].unique()))
     found = (
         keys.merge(lineage, on="departement")
         .merge(before, on=["bron", "periode", "norm"])
@@ -239,7 +239,7 @@ def ministry_history(path: Path, version: str, code: str) -> pd.DataFrame:
 def norm_history(path: Path, version: str, norm: int) -> pd.DataFrame:
     """Every ministry × quarter on one norm, with the missing states filled in."""
     scores = _read_scores(path, "norm = ?", [norm])
-    quarters = sorted(set(scores["periode"]))
+    quarters = sorted(scores["periode"].unique())
     if not quarters:
         return pd.DataFrame()
     norms = norms_frame()
@@ -355,7 +355,7 @@ def submission_status(path: Path, version: str, today: date) -> pd.DataFrame:
         return pd.DataFrame(columns=[*columns, "termijn"])
     first["ontvangen"] = pd.to_datetime(first["ontvangen"]).dt.date
     first["laatst_geladen"] = _local(first["laatst_geladen"])
-    quarters = sorted(set(first["periode"]))
+    quarters = sorted(first["periode"].unique())
     grid = _organisations_during(quarters)[["departement", "periode"]]
     grid = grid.merge(first, on=["departement", "periode"], how="left")
     grid["termijn"] = grid["periode"].map({q: submission_deadline(q) for q in quarters})

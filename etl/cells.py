@@ -7,12 +7,41 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any, TypeVar
 
 from etl import catalog
 from etl.findings import Finding
 from etl.periods import parse_quarter, quarter_end, quarter_start
+
+T = TypeVar("T")
+
+
+class Verdicts:
+    """Each distinct cell value of a file judged once, its findings repeated per line.
+
+    A file repeats its departement and periode (and a survey file its items and
+    answers) on row after row; judging every repeat again was most of a national
+    load. A verdict depends on the cell's text (and the key's other parts), never on
+    the line, so reusing it with the line swapped in gives the same findings.
+    """
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self._known: dict[tuple[Hashable, ...], tuple[Any, list[Finding]]] = {}
+
+    def judge(
+        self, line: int, check: Callable[..., tuple[T, list[Finding]]], *cell: Hashable
+    ) -> tuple[T, list[Finding]]:
+        """`check(*cell, file, line)`, or what it said about the same cell on an earlier line."""
+        key = (check, *cell)
+        known = self._known.get(key)
+        if known is None:
+            known = self._known[key] = check(*cell, self.file, line)
+        value, findings = known
+        return value, [replace(f, line=line) for f in findings] if findings else []
 
 
 @dataclass(frozen=True)
@@ -82,7 +111,7 @@ def _outside_validity(organisation: catalog.Organisation, periode: str) -> str:
     return message
 
 
-def check_period(text: str, file: str, line: int, today: date) -> tuple[str | None, list[Finding]]:
+def check_period(text: str, today: date, file: str, line: int) -> tuple[str | None, list[Finding]]:
     """Normalised quarter, or a finding when it is no quarter or has not started yet."""
     value = text.strip()
     if not value:

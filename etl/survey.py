@@ -283,7 +283,7 @@ def with_changes(headline: pd.DataFrame) -> pd.DataFrame:
     shown = headline[~headline["verborgen"]]
     later = shown.assign(vorige=shown["periode"].map(earlier)).dropna(subset=["vorige"])
     candidates = later[[*CELL, "vorige", "kop", "n", "uitgenodigd"]].merge(
-        catalog.lineage_frame(sorted(set(later["departement"]))), on="departement"
+        catalog.lineage_frame(sorted(later["departement"].unique())), on="departement"
     )
     before = shown[[*CELL, "kop", "n", "uitgenodigd"]].rename(
         columns={"departement": "bron", "periode": "vorige"}

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from etl import catalog
-from etl.cells import Row, check_organisation, check_period
+from etl.cells import Row, Verdicts, check_organisation, check_period
 from etl.findings import Finding, sort_findings
 from etl.kinds import KindSpec, detect_kind, expected_columns_message
 from etl.read import MAX_BYTES, Record, Table, read_table
@@ -188,7 +188,11 @@ def shape_rows(table: Table, columns: dict[str, int], file: str) -> tuple[list[R
     findings: list[Finding] = []
     header = [cell.strip().lower() for cell in table.header]
     for record in table.records:
-        if [cell.strip().lower() for cell in record.cells] == header:
+        if (
+            record.cells
+            and record.cells[0].strip().lower() == header[0]
+            and [cell.strip().lower() for cell in record.cells] == header
+        ):
             message = (
                 f"De kopregel staat hier nog een keer (eerst op regel {table.header_line}); "
                 "zijn twee bestanden aan elkaar geplakt?"
@@ -258,14 +262,16 @@ def validate_normscores(
     """
     scores: list[NormScore] = []
     findings: list[Finding] = []
+    verdicts = Verdicts(file)
     for row in rows:
-        periode, found = check_period(row.values["periode"], file, row.line, today)
+        cells, line = row.values, row.line
+        periode, found = verdicts.judge(line, check_period, cells["periode"], today)
         findings.extend(found)
-        code, found = check_organisation(row.values["departement"], periode, file, row.line)
+        code, found = verdicts.judge(line, check_organisation, cells["departement"], periode)
         findings.extend(found)
-        norm, found = _check_norm(row.values["norm"], file, row.line)
+        norm, found = verdicts.judge(line, _check_norm, cells["norm"])
         findings.extend(found)
-        score, found = _check_oordeel(row.values["oordeel"], file, row.line)
+        score, found = verdicts.judge(line, _check_oordeel, cells["oordeel"])
         findings.extend(found)
         toelichting = row.values.get("toelichting", "")
         if len(toelichting) > MAX_TOELICHTING:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from etl import catalog
-from etl.cells import Row, check_organisation, check_period, check_whole_number
+from etl.cells import Row, Verdicts, check_organisation, check_period, check_whole_number
 from etl.findings import Finding
 
 GROUPS = ("medewerkers", "leidinggevenden")
@@ -51,14 +51,15 @@ def _check_group(text: str, file: str, line: int) -> tuple[str | None, list[Find
 
 
 def _common(
-    row: Row, file: str, today: date
+    row: Row, file: str, today: date, verdicts: Verdicts
 ) -> tuple[str | None, str | None, str | None, list[Finding]]:
     findings: list[Finding] = []
-    periode, found = check_period(row.values["periode"], file, row.line, today)
+    cells, line = row.values, row.line
+    periode, found = verdicts.judge(line, check_period, cells["periode"], today)
     findings += found
-    code, found = check_organisation(row.values["departement"], periode, file, row.line)
+    code, found = verdicts.judge(line, check_organisation, cells["departement"], periode)
     findings += found
-    groep, found = _check_group(row.values["groep"], file, row.line)
+    groep, found = verdicts.judge(line, _check_group, cells["groep"])
     findings += found
     return code, periode, groep, findings
 
@@ -100,16 +101,18 @@ def validate_enquete(
     counts: list[SurveyCount] = []
     findings: list[Finding] = []
     seen: dict[tuple[str, str, str, str, str], int] = {}
+    verdicts = Verdicts(file)
     for row in rows:
-        code, periode, groep, found = _common(row, file, today)
+        code, periode, groep, found = _common(row, file, today, verdicts)
         findings += found
-        item, found = _check_item(row.values["item"], groep, file, row.line)
+        cells, line = row.values, row.line
+        item, found = verdicts.judge(line, _check_item, cells["item"], groep)
         findings += found
         answer = None
         if item is not None:
-            answer, found = _check_answer(row.values["antwoord"], item, file, row.line)
+            answer, found = verdicts.judge(line, _check_answer, cells["antwoord"], item)
             findings += found
-        aantal, found = check_whole_number(row.values["aantal"], "aantal", file, row.line)
+        aantal, found = verdicts.judge(line, check_whole_number, cells["aantal"], "aantal")
         findings += found
         if None in (code, periode, groep, item, answer, aantal):
             continue
@@ -134,8 +137,9 @@ def validate_respons(
     responses: list[SurveyResponse] = []
     findings: list[Finding] = []
     seen: dict[tuple[str, str, str], int] = defaultdict(int)
+    verdicts = Verdicts(file)
     for row in rows:
-        code, periode, groep, found = _common(row, file, today)
+        code, periode, groep, found = _common(row, file, today, verdicts)
         findings += found
         invited, found = check_whole_number(
             row.values["uitgenodigd"], "uitgenodigd", file, row.line
