@@ -63,10 +63,10 @@ def _read_csv(folder: Path) -> tuple[float, int]:
             f"CREATE TABLE {kind} AS SELECT * FROM read_csv('{folder}/{pattern}', all_varchar=true)"
         )
     seconds = time.perf_counter() - started
-    rows = sum(
-        int(connection.execute(f"SELECT count(*) FROM {kind}").fetchone()[0])  # type: ignore[index]
-        for kind in KIND_GLOBS
-    )
+    counted = connection.execute(
+        " + ".join(f"(SELECT count(*) FROM {kind})" for kind in KIND_GLOBS)
+    ).fetchone()
+    rows = int(counted[0]) if counted else 0
     connection.close()
     return seconds, rows
 
