@@ -12,6 +12,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 
 import bcrypt
@@ -123,7 +124,7 @@ def authenticate(db_path: Path, username: str, password: str) -> User | None:
             [username.strip()],
         ).fetchone()
     # Compare against a dummy hash for unknown users, so timing does not tell who exists.
-    stored = row[3] if row and row[3] else _DUMMY_HASH
+    stored = row[3] if row and row[3] else _dummy_hash()
     matches = bcrypt.checkpw(password.encode("utf-8"), stored.encode("ascii"))
     if row is None or not row[3] or not matches:
         return None
@@ -155,7 +156,14 @@ def ensure_first_admin(db_path: Path) -> str | None:
     return password
 
 
-_DUMMY_HASH = bcrypt.hashpw(b"not a password", bcrypt.gensalt()).decode("ascii")
+@cache
+def _dummy_hash() -> str:
+    """A hash to check unknown names against, so they take as long as known ones.
+
+    Made on first use, not at import: hashing takes a quarter of a second, which every
+    command (a load included) would otherwise pay.
+    """
+    return bcrypt.hashpw(b"not a password", bcrypt.gensalt()).decode("ascii")
 
 
 def get_user(db_path: Path, username: str) -> User | None:

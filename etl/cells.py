@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Hashable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import replace
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from etl import catalog
 from etl.findings import Finding
@@ -20,32 +20,47 @@ T = TypeVar("T")
 
 
 class Verdicts:
-    """Each distinct cell value of a file judged once, its findings repeated per line.
+    """Each distinct cell value judged once per batch, its findings repeated per file and line.
 
-    A file repeats its departement and periode (and a survey file its items and
-    answers) on row after row; judging every repeat again was most of a national
-    load. A verdict depends on the cell's text (and the key's other parts), never on
-    the line, so reusing it with the line swapped in gives the same findings.
+    Files repeat their departement and periode on row after row, and a batch of survey
+    files repeats the same items and answers file after file; judging every repeat
+    again was most of a national load. A verdict depends on the cell's text (and the
+    key's other parts, such as the period an organisation must exist in), never on the
+    file or the line, so reusing it with those swapped in gives the same findings.
+    Keep one for a batch, not longer: the catalogues may change between batches.
     """
 
-    def __init__(self, file: str) -> None:
-        self.file = file
+    def __init__(self) -> None:
         self._known: dict[tuple[Hashable, ...], tuple[Any, list[Finding]]] = {}
 
-    def judge(
-        self, line: int, check: Callable[..., tuple[T, list[Finding]]], *cell: Hashable
-    ) -> tuple[T, list[Finding]]:
-        """`check(*cell, file, line)`, or what it said about the same cell on an earlier line."""
-        key = (check, *cell)
-        known = self._known.get(key)
-        if known is None:
-            known = self._known[key] = check(*cell, self.file, line)
-        value, findings = known
-        return value, [replace(f, line=line) for f in findings] if findings else []
+    def column(
+        self,
+        file: str,
+        rows: Sequence[Row],
+        check: Callable[..., tuple[T, list[Finding]]],
+        *columns: str | Sequence[Hashable],
+        constants: tuple[Hashable, ...] = (),
+    ) -> tuple[list[T], list[Finding]]:
+        """`check(*cells, *constants, file, line)` down whole columns: a value per row, and
+        the findings. A column is a name in `rows` or a list of earlier values per row."""
+        lists = [
+            [row.values[column] for row in rows] if isinstance(column, str) else column
+            for column in columns
+        ]
+        values: list[T] = []
+        findings: list[Finding] = []
+        for row, cells in zip(rows, zip(*lists, strict=True), strict=True):
+            key = (check, *cells, *constants)
+            known = self._known.get(key)
+            if known is None:
+                known = self._known[key] = check(*cells, *constants, file, row.line)
+            values.append(known[0])
+            if known[1]:
+                findings.extend(replace(f, file=file, line=row.line) for f in known[1])
+        return values, findings
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
     """A record with its cells keyed on the contract's column names."""
 
     line: int

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import getpass
 import hashlib
+import operator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -21,6 +22,7 @@ import duckdb
 import pandas as pd
 
 from etl import catalog, derive
+from etl.cells import Verdicts
 from etl.database import LOCAL_TIME, crash_hook, writer
 from etl.findings import Finding, count_errors
 from etl.read import MAX_BYTES
@@ -122,7 +124,9 @@ def load_sources(
     lives here, in the load path, so no page or script can skip it.
     """
     who = loaded_by or getpass.getuser()
-    validations = [check_department(_validate(source, today), only_for) for source in sources]
+    validations = [
+        check_department(validation, only_for) for validation in _validate_all(sources, today)
+    ]
     with writer(db_path) as connection:
         batch = _Batch(connection, who)
         results = [
@@ -179,10 +183,16 @@ def _lines(lines: list[int]) -> str:
     return ("regel " if len(lines) == 1 else "regels ") + ", ".join(ranges)
 
 
-def _validate(source: Source, today: date | None) -> Validation:
+def _validate_all(sources: list[Source], today: date | None) -> list[Validation]:
+    """Every source validated, in order, sharing one judgement per distinct cell value."""
+    verdicts = Verdicts()
+    return [_validate(source, today, verdicts) for source in sources]
+
+
+def _validate(source: Source, today: date | None, verdicts: Verdicts) -> Validation:
     if source.data is None:
         return Validation(source.name, findings=list(source.findings))
-    return validate_bytes(source.data, source.name, today)
+    return validate_bytes(source.data, source.name, today, verdicts=verdicts)
 
 
 class _Batch:
@@ -263,10 +273,11 @@ class _Batch:
             self.current[(submission.kind, departement, periode)] = (version, sha)
             self.next_submission += 1
         queue = self.records[submission.kind]
+        values = operator.attrgetter(*columns)
         for record in submission.records:
             submission_id = ids.get((record.departement, record.periode))
             if submission_id is not None:
-                queue.append((submission_id, *(getattr(record, c) for c in columns)))
+                queue.append((submission_id, *values(record)))
         self.stored_kinds.add(submission.kind)
         if submission.kind == "enquete":
             self.survey_periods |= {periode for _, periode in submission.groups}

@@ -12,6 +12,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from etl.findings import Finding
 
@@ -29,8 +30,7 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
 )
 
 
-@dataclass(frozen=True)
-class Record:
+class Record(NamedTuple):
     """One data row with the physical line (1-based) it starts on."""
 
     line: int
@@ -157,7 +157,7 @@ def _strip_sep_hint(text: str) -> tuple[str, str | None, int]:
 
 
 def _is_blank(cells: list[str]) -> bool:
-    return all(not cell.strip() for cell in cells)
+    return not "".join(cells).strip()
 
 
 def read_table(

@@ -9,8 +9,10 @@ the median ministry is the second benchmark. Every figure passes the disclosure 
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from etl import catalog
@@ -77,24 +79,37 @@ def populations(response: pd.DataFrame) -> pd.DataFrame:
 
 
 def wilson(x: int, n: int, population: int | None = None, z: float = Z95) -> tuple[float, float]:
-    """Wilson score interval for x of n, with the finite-population correction when N is known.
+    """Wilson score interval for x of n, with the finite-population correction when N is known."""
+    low, high = wilson_arrays(
+        np.array([x], dtype=float),
+        np.array([n], dtype=float),
+        np.array([math.nan if population is None else population], dtype=float),
+        z,
+    )
+    return float(low[0]), float(high[0])
+
+
+def wilson_arrays(
+    x: np.ndarray, n: np.ndarray, population: np.ndarray, z: float = Z95
+) -> tuple[np.ndarray, np.ndarray]:
+    """`wilson` for whole columns at once (NaN population: unknown; n = 0: no interval).
 
     The correction shrinks the variance by (N − n)/(N − 1); applying it through an
     effective sample size n·(N − 1)/(N − n) keeps Wilson's good behaviour near 0 and 1.
     A census (n = N) has no sampling error: the interval is the share itself.
     """
-    if n <= 0:
-        return math.nan, math.nan
-    p = x / n
-    effective = float(n)
-    if population is not None and population > 1 and n <= population:
-        if n >= population:
-            return p, p
-        effective = n * (population - 1) / (population - n)
-    z2 = z * z
-    centre = (p + z2 / (2 * effective)) / (1 + z2 / effective)
-    half = z * math.sqrt(p * (1 - p) / effective + z2 / (4 * effective**2)) / (1 + z2 / effective)
-    return max(0.0, centre - half), min(1.0, centre + half)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        known = np.isfinite(population) & (population > 1) & (n <= population)
+        census = known & (n >= population)
+        p = x / n
+        effective = np.where(known & ~census, n * (population - 1) / (population - n), n)
+        z2 = z * z
+        centre = (p + z2 / (2 * effective)) / (1 + z2 / effective)
+        half = z * np.sqrt(p * (1 - p) / effective + z2 / (4 * effective**2)) / (1 + z2 / effective)
+        low = np.where(census, p, np.maximum(0.0, centre - half))
+        high = np.where(census, p, np.minimum(1.0, centre + half))
+    empty = n <= 0
+    return np.where(empty, math.nan, low), np.where(empty, math.nan, high)
 
 
 @dataclass(frozen=True)
@@ -112,16 +127,31 @@ class Change:
 
 def change(earlier: tuple[int, int, int | None], later: tuple[int, int, int | None]) -> Change:
     """Change from (x, n, N) to (x, n, N), significant when the 95% interval excludes 0."""
-    x1, n1, big1 = earlier
-    x2, n2, big2 = later
+    columns = [
+        np.array([math.nan if value is None else value], dtype=float)
+        for value in (*earlier, *later)
+    ]
+    difference, low, high = change_arrays(*columns)
+    return Change(float(difference[0]), float(low[0]), float(high[0]))
+
+
+def change_arrays(
+    x1: np.ndarray,
+    n1: np.ndarray,
+    big1: np.ndarray,
+    x2: np.ndarray,
+    n2: np.ndarray,
+    big2: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`change` for whole columns: difference and Newcombe's (1998) hybrid score interval."""
     p1, p2 = x1 / n1, x2 / n2
-    l1, u1 = wilson(x1, n1, big1)
-    l2, u2 = wilson(x2, n2, big2)
+    l1, u1 = wilson_arrays(x1, n1, big1)
+    l2, u2 = wilson_arrays(x2, n2, big2)
     d = p2 - p1
-    return Change(
+    return (
         d,
-        d - math.sqrt((p2 - l2) ** 2 + (u1 - p1) ** 2),
-        d + math.sqrt((u2 - p2) ** 2 + (p1 - l1) ** 2),
+        d - np.sqrt((p2 - l2) ** 2 + (u1 - p1) ** 2),
+        d + np.sqrt((u2 - p2) ** 2 + (p1 - l1) ** 2),
     )
 
 
@@ -130,14 +160,32 @@ def hidden_cells(full: pd.DataFrame, thresholds: dict[str, int]) -> set[tuple[st
     n = full.groupby(CELL, as_index=False)["aantal"].sum()
     hidden: set[tuple[str, ...]] = set()
     for (periode, item), table in n.groupby(["periode", "item"]):
-        cells = {
-            (str(d), str(g)): int(v)
-            for d, g, v in table[["departement", "groep", "aantal"]].itertuples(index=False)
-        }
+        # Whole columns to Python lists at once: element-wise access is slow on Arrow strings.
+        rows = zip(
+            table["departement"].tolist(),
+            table["groep"].tolist(),
+            table["aantal"].tolist(),
+            strict=True,
+        )
+        cells = {(str(d), str(g)): int(v) for d, g, v in rows}
         wave = str(periode)
         threshold = thresholds.get(wave, catalog.wave_threshold(wave))
         hidden |= {(d, wave, g, str(item)) for d, g in suppress(cells, threshold)}
     return hidden
+
+
+def _floats(column: pd.Series) -> np.ndarray:
+    """A numeric column as float64, missing values as NaN."""
+    return np.asarray(pd.to_numeric(column, errors="coerce"), dtype=float)
+
+
+def _flagged(table: pd.DataFrame, keys: list[str], cells: Collection[tuple[str, ...]]) -> pd.Series:
+    """Whether each row's key is one of `cells` (a merge, not a Python loop over rows)."""
+    found = pd.DataFrame(list(cells), columns=keys).assign(_flag=True)
+    if found.empty:
+        return pd.Series(False, index=table.index)
+    flags = table[keys].merge(found, on=keys, how="left")["_flag"]
+    return flags.notna().set_axis(table.index)
 
 
 def headlines(
@@ -168,17 +216,15 @@ def headlines(
         how="left",
     )
     table = table.merge(scales[["item", "blok", "schaal"]].drop_duplicates(), on="item")
-    intervals = [
-        wilson(int(x), int(n), None if pd.isna(big) else int(big))
-        for x, n, big in zip(table["kop"], table["n"], table["uitgenodigd"], strict=True)
-    ]
+    low, high = wilson_arrays(
+        _floats(table["kop"]), _floats(table["n"]), _floats(table["uitgenodigd"])
+    )
     table["aandeel"] = table["kop"] / table["n"].where(table["n"] > 0)
-    table["ondergrens"] = [low for low, _ in intervals]
-    table["bovengrens"] = [high for _, high in intervals]
+    table["ondergrens"] = low
+    table["bovengrens"] = high
     table["aandeel_neutraal"] = table["neutraal"] / table["n"].where(table["n"] > 0)
     table["aandeel_weet_niet"] = table["weet_niet"] / table["n"].where(table["n"] > 0)
-    hidden = hidden_cells(full, thresholds)
-    table["verborgen"] = [tuple(key) in hidden for key in table[CELL].itertuples(index=False)]
+    table["verborgen"] = _flagged(table, CELL, hidden_cells(full, thresholds))
     figures = ["n", "kop", "neutraal", "weet_niet", "aandeel", "ondergrens", "bovengrens",
                "aandeel_neutraal", "aandeel_weet_niet"]  # fmt: skip
     table[figures] = table[figures].astype(float)
@@ -225,7 +271,7 @@ def block_scores(headline: pd.DataFrame) -> pd.DataFrame:
 def response_table(response: pd.DataFrame, thresholds: dict[str, int]) -> pd.DataFrame:
     """Invited, participants and response rate per cell row; small groups' participation hidden."""
     table = populations(response)
-    hidden: set[tuple[str, str, str]] = set()
+    hidden: set[tuple[str, ...]] = set()
     for periode, rows in table.groupby("periode"):
         cells = {
             (d, g): int(v)
@@ -233,10 +279,7 @@ def response_table(response: pd.DataFrame, thresholds: dict[str, int]) -> pd.Dat
         }
         threshold = thresholds.get(str(periode), catalog.wave_threshold(str(periode)))
         hidden |= {(d, str(periode), g) for d, g in suppress(cells, threshold)}
-    table["verborgen"] = [
-        (d, p, g) in hidden
-        for d, p, g in table[["departement", "periode", "groep"]].itertuples(index=False)
-    ]
+    table["verborgen"] = _flagged(table, ["departement", "periode", "groep"], hidden)
     table["respons"] = (table["deelgenomen"] / table["uitgenodigd"]).astype(float)
     table["deelgenomen"] = table["deelgenomen"].astype(float)
     table.loc[table["verborgen"], ["deelgenomen", "respons"]] = math.nan
@@ -293,23 +336,21 @@ def with_changes(headline: pd.DataFrame) -> pd.DataFrame:
         .sort_values("diepte")
         .drop_duplicates(CELL)
     )
-    results = [
-        change((int(x1), int(n1), _whole(big1)), (int(x2), int(n2), _whole(big2)))
-        for x1, n1, big1, x2, n2, big2 in zip(
-            pairs["kop_eerder"], pairs["n_eerder"], pairs["uitgenodigd_eerder"],
-            pairs["kop"], pairs["n"], pairs["uitgenodigd"], strict=True,
-        )
-    ]  # fmt: skip
+    difference, low, high = change_arrays(
+        *(_floats(pairs[c]) for c in ("kop_eerder", "n_eerder", "uitgenodigd_eerder")),
+        *(_floats(pairs[c]) for c in ("kop", "n", "uitgenodigd")),
+    )
     pairs = pairs.assign(
-        verschil=[r.difference for r in results],
-        significant=[r.significant for r in results],
+        verschil=difference,
+        significant=(low > 0) | (high < 0),
         vergeleken_met=[
             wave + ("" if source == code else f" ({source})")
             for wave, source, code in zip(
-                pairs["vorige"], pairs["bron"], pairs["departement"], strict=True
+                pairs["vorige"].tolist(), pairs["bron"].tolist(), pairs["departement"].tolist(),
+                strict=True,
             )
         ],
-    )
+    )  # fmt: skip
     result = headline.merge(
         pairs[[*CELL, "verschil", "significant", "vergeleken_met"]], on=CELL, how="left"
     )
@@ -317,7 +358,3 @@ def with_changes(headline: pd.DataFrame) -> pd.DataFrame:
     result["significant"] = result["significant"].fillna(False).astype(bool)
     result["vergeleken_met"] = result["vergeleken_met"].fillna("").astype(str)
     return result
-
-
-def _whole(value: float | None) -> int | None:
-    return None if value is None or pd.isna(value) else int(value)

@@ -7,11 +7,13 @@ or the findings that refuse it. Nothing here touches the database.
 from __future__ import annotations
 
 import difflib
+import operator
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from etl import catalog
 from etl.cells import Row, Verdicts, check_organisation, check_period
@@ -33,8 +35,7 @@ _OORDEEL_CODES = {
 }
 
 
-@dataclass(frozen=True)
-class NormScore:
+class NormScore(NamedTuple):
     """One norm's judgement; `score` None means niet beoordeeld."""
 
     departement: str
@@ -86,10 +87,15 @@ class Validation:
 
 
 def validate_bytes(
-    data: bytes, file: str, today: date | None = None, max_bytes: int = MAX_BYTES
+    data: bytes,
+    file: str,
+    today: date | None = None,
+    max_bytes: int = MAX_BYTES,
+    verdicts: Verdicts | None = None,
 ) -> Validation:
-    """Validate one file's bytes against the contract."""
+    """Validate one file's bytes against the contract (`verdicts`: shared by a batch)."""
     today = today or date.today()
+    verdicts = verdicts or Verdicts()
     table, findings = read_table(data, file, max_bytes)
     if table is None:
         return Validation(file, findings=findings)
@@ -106,11 +112,11 @@ def validate_bytes(
     complete = len(rows) == len(table.records)
     records: list[StoredRecord]
     if spec.name == "normscores":
-        records, row_findings = list_of(validate_normscores(rows, file, today, complete))
+        records, row_findings = list_of(validate_normscores(rows, file, today, verdicts, complete))
     elif spec.name == "enquete":
-        records, row_findings = list_of(validate_enquete(rows, file, today))
+        records, row_findings = list_of(validate_enquete(rows, file, today, verdicts))
     else:
-        records, row_findings = list_of(validate_respons(rows, file, today))
+        records, row_findings = list_of(validate_respons(rows, file, today, verdicts))
     findings.extend(row_findings)
     submission = Submission(file, spec.name, table.encoding, table.delimiter, tuple(records))
     validation.findings = sort_findings(findings)
@@ -187,6 +193,8 @@ def shape_rows(table: Table, columns: dict[str, int], file: str) -> tuple[list[R
     rows: list[Row] = []
     findings: list[Finding] = []
     header = [cell.strip().lower() for cell in table.header]
+    names = list(columns)
+    pick = operator.itemgetter(*columns.values())
     for record in table.records:
         if (
             record.cells
@@ -202,9 +210,9 @@ def shape_rows(table: Table, columns: dict[str, int], file: str) -> tuple[list[R
         if len(record.cells) != width and not _only_empty_tail(record, width):
             findings.append(_width_finding(record, width, table, file))
             continue
-        values = {
-            name: (record.cells[i] if i < len(record.cells) else "") for name, i in columns.items()
-        }
+        # A record here has every column of the header (and maybe empty cells after them).
+        picked = pick(record.cells)
+        values = dict(zip(names, picked if len(names) > 1 else (picked,), strict=True))
         rows.append(Row(record.line, values))
     return rows, findings
 
@@ -252,7 +260,7 @@ def _check_oordeel(text: str, file: str, line: int) -> tuple[int | None, list[Fi
 
 
 def validate_normscores(
-    rows: list[Row], file: str, today: date, complete: bool = True
+    rows: list[Row], file: str, today: date, verdicts: Verdicts, complete: bool = True
 ) -> tuple[list[NormScore], list[Finding]]:
     """Check every cell of every row, then each (departement, periode) holds all norms once.
 
@@ -260,19 +268,17 @@ def validate_normscores(
     for its shape or its departement, periode or norm may well hold the "missing"
     norm, and a second finding about it would send the reader on a false trail.
     """
+    periods, findings = verdicts.column(file, rows, check_period, "periode", constants=(today,))
+    codes, found = verdicts.column(file, rows, check_organisation, "departement", periods)
+    findings += found
+    norms, found = verdicts.column(file, rows, _check_norm, "norm")
+    findings += found
+    judgements, found = verdicts.column(file, rows, _check_oordeel, "oordeel")
+    findings += found
     scores: list[NormScore] = []
-    findings: list[Finding] = []
-    verdicts = Verdicts(file)
-    for row in rows:
-        cells, line = row.values, row.line
-        periode, found = verdicts.judge(line, check_period, cells["periode"], today)
-        findings.extend(found)
-        code, found = verdicts.judge(line, check_organisation, cells["departement"], periode)
-        findings.extend(found)
-        norm, found = verdicts.judge(line, _check_norm, cells["norm"])
-        findings.extend(found)
-        score, found = verdicts.judge(line, _check_oordeel, cells["oordeel"])
-        findings.extend(found)
+    for row, code, periode, norm, score in zip(
+        rows, codes, periods, norms, judgements, strict=True
+    ):
         toelichting = row.values.get("toelichting", "")
         if len(toelichting) > MAX_TOELICHTING:
             message = (

@@ -6,8 +6,8 @@ Counts, never percentages: percentages are derived later, under the disclosure r
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from etl import catalog
 from etl.cells import Row, Verdicts, check_organisation, check_period, check_whole_number
@@ -16,8 +16,7 @@ from etl.findings import Finding
 GROUPS = ("medewerkers", "leidinggevenden")
 
 
-@dataclass(frozen=True)
-class SurveyCount:
+class SurveyCount(NamedTuple):
     """Respondents of one group who gave one answer to one item."""
 
     departement: str
@@ -29,8 +28,7 @@ class SurveyCount:
     line: int
 
 
-@dataclass(frozen=True)
-class SurveyResponse:
+class SurveyResponse(NamedTuple):
     """Invited and participating staff of one group."""
 
     departement: str
@@ -51,17 +49,15 @@ def _check_group(text: str, file: str, line: int) -> tuple[str | None, list[Find
 
 
 def _common(
-    row: Row, file: str, today: date, verdicts: Verdicts
-) -> tuple[str | None, str | None, str | None, list[Finding]]:
-    findings: list[Finding] = []
-    cells, line = row.values, row.line
-    periode, found = verdicts.judge(line, check_period, cells["periode"], today)
+    rows: list[Row], file: str, today: date, verdicts: Verdicts
+) -> tuple[list[str | None], list[str | None], list[str | None], list[Finding]]:
+    """Periode, departement and groep of every row (None where refused), and the findings."""
+    periods, findings = verdicts.column(file, rows, check_period, "periode", constants=(today,))
+    codes, found = verdicts.column(file, rows, check_organisation, "departement", periods)
     findings += found
-    code, found = verdicts.judge(line, check_organisation, cells["departement"], periode)
+    groups, found = verdicts.column(file, rows, _check_group, "groep")
     findings += found
-    groep, found = verdicts.judge(line, _check_group, cells["groep"])
-    findings += found
-    return code, periode, groep, findings
+    return codes, periods, groups, findings
 
 
 def _check_item(
@@ -80,8 +76,10 @@ def _check_item(
 
 
 def _check_answer(
-    text: str, item: catalog.SurveyItem, file: str, line: int
+    text: str, item: catalog.SurveyItem | None, file: str, line: int
 ) -> tuple[str | None, list[Finding]]:
+    if item is None:  # the item was refused already; an answer to it means nothing
+        return None, []
     answers = [a.code for a in catalog.survey_scales()[item.schaal]]
     wanted = "_".join(text.strip().lower().replace("(", "").replace(")", "").split())
     if wanted in answers:
@@ -95,28 +93,27 @@ def _check_answer(
 
 
 def validate_enquete(
-    rows: list[Row], file: str, today: date
+    rows: list[Row], file: str, today: date, verdicts: Verdicts
 ) -> tuple[list[SurveyCount], list[Finding]]:
     """Every cell checked; the same (departement, periode, groep, item, antwoord) only once."""
+    codes, periods, groups, findings = _common(rows, file, today, verdicts)
+    items, found = verdicts.column(file, rows, _check_item, "item", groups)
+    findings += found
+    answers, found = verdicts.column(file, rows, _check_answer, "antwoord", items)
+    findings += found
+    numbers, found = verdicts.column(
+        file, rows, check_whole_number, "aantal", constants=("aantal",)
+    )
+    findings += found
     counts: list[SurveyCount] = []
-    findings: list[Finding] = []
     seen: dict[tuple[str, str, str, str, str], int] = {}
-    verdicts = Verdicts(file)
-    for row in rows:
-        code, periode, groep, found = _common(row, file, today, verdicts)
-        findings += found
-        cells, line = row.values, row.line
-        item, found = verdicts.judge(line, _check_item, cells["item"], groep)
-        findings += found
-        answer = None
-        if item is not None:
-            answer, found = verdicts.judge(line, _check_answer, cells["antwoord"], item)
-            findings += found
-        aantal, found = verdicts.judge(line, check_whole_number, cells["aantal"], "aantal")
-        findings += found
-        if None in (code, periode, groep, item, answer, aantal):
+    for row, code, periode, groep, item, answer, aantal in zip(
+        rows, codes, periods, groups, items, answers, numbers, strict=True
+    ):
+        if code is None or periode is None or groep is None or item is None:
             continue
-        assert code and periode and groep and item and answer and aantal is not None
+        if answer is None or aantal is None:
+            continue
         key = (code, periode, groep, item.item, answer)
         if key in seen:
             message = (
@@ -131,24 +128,23 @@ def validate_enquete(
 
 
 def validate_respons(
-    rows: list[Row], file: str, today: date
+    rows: list[Row], file: str, today: date, verdicts: Verdicts
 ) -> tuple[list[SurveyResponse], list[Finding]]:
     """Invited and participants per group; participants never exceed invitations."""
+    codes, periods, groups, findings = _common(rows, file, today, verdicts)
+    invitations, found = verdicts.column(
+        file, rows, check_whole_number, "uitgenodigd", constants=("uitgenodigd",)
+    )
+    findings += found
+    participants, found = verdicts.column(
+        file, rows, check_whole_number, "deelgenomen", constants=("deelgenomen",)
+    )
+    findings += found
     responses: list[SurveyResponse] = []
-    findings: list[Finding] = []
     seen: dict[tuple[str, str, str], int] = defaultdict(int)
-    verdicts = Verdicts(file)
-    for row in rows:
-        code, periode, groep, found = _common(row, file, today, verdicts)
-        findings += found
-        invited, found = check_whole_number(
-            row.values["uitgenodigd"], "uitgenodigd", file, row.line
-        )
-        findings += found
-        took_part, found = check_whole_number(
-            row.values["deelgenomen"], "deelgenomen", file, row.line
-        )
-        findings += found
+    for row, code, periode, groep, invited, took_part in zip(
+        rows, codes, periods, groups, invitations, participants, strict=True
+    ):
         if invited is not None and took_part is not None and took_part > invited:
             message = f"Deelgenomen ({took_part}) is groter dan uitgenodigd ({invited})."
             findings.append(Finding(file, row.line, "deelgenomen", "meer_dan_uitgenodigd", message))
