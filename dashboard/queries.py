@@ -21,7 +21,14 @@ import pandas as pd
 import streamlit as st
 
 from etl import catalog, derive, survey
-from etl.database import LOCAL_TIME, database_path, ensure_schema, file_identity, reader
+from etl.database import (
+    LOCAL_TIME,
+    database_path,
+    ensure_schema,
+    file_identity,
+    query_frame,
+    reader,
+)
 from etl.export import history_frame, survey_data
 from etl.periods import (
     FIRST_SUBMISSION_QUARTER,
@@ -75,7 +82,7 @@ def _query(path: Path, sql: str, params: list[object] | None = None) -> pd.DataF
 
     def read() -> pd.DataFrame | None:
         with reader(path) as connection:
-            return None if connection is None else connection.execute(sql, params or []).df()
+            return None if connection is None else query_frame(connection, sql, params)
 
     return _retrying(read)
 

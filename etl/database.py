@@ -17,16 +17,19 @@ import re
 import shutil
 import threading
 import time
+import warnings
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import duckdb
+import pandas as pd
 
 DEFAULT_DB = Path("data/integriteit.duckdb")
+warnings.filterwarnings("ignore", "Arrow output on a DB-API result", UserWarning)
 LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 
 SCHEMA = """
@@ -193,6 +196,22 @@ def writer(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             work.unlink(missing_ok=True)
             Path(str(work) + ".wal").unlink(missing_ok=True)
             raise
+
+
+def query_frame(
+    connection: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] | None = None
+) -> pd.DataFrame:
+    """A query's result as a DataFrame, through Arrow.
+
+    DuckDB's own `.df()` converts text column by column through Python objects: for the
+    130,000 survey counts of a national load it took 0.4 s where Arrow takes 0.03 s.
+    (`execute` rather than `sql`, which would refuse to run inside the writer's batch
+    after statements whose results nobody fetched; the copy it warns about is cheap.)
+    """
+    table = connection.execute(sql, list(params or [])).to_arrow_table()
+    assert table is not None  # a query always has a result
+    frame: pd.DataFrame = table.to_pandas(date_as_object=False)
+    return frame
 
 
 def file_identity(path: Path) -> str | None:

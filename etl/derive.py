@@ -19,7 +19,7 @@ import duckdb
 import pandas as pd
 
 from etl import catalog, survey
-from etl.database import reader
+from etl.database import query_frame, reader
 from etl.export import survey_data_from
 
 # Bump when a computation behind the derived tables changes, so old copies go stale.
@@ -79,7 +79,7 @@ def read_survey(db_path: Path, name: str, filters: SurveyFilters) -> pd.DataFram
         where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
         params = [value if isinstance(value, str) else list(value) for value in filters.values()]
         # Table and column names were checked against the lists above; values are parameters.
-        return connection.execute(f"SELECT * FROM {table}{where}", params).df()
+        return query_frame(connection, f"SELECT * FROM {table}{where}", params)
 
 
 def read_survey_waves(db_path: Path) -> list[str] | None:

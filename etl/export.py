@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from etl import catalog, survey
-from etl.database import LOCAL_TIME, reader
+from etl.database import LOCAL_TIME, query_frame, reader
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 
@@ -71,7 +71,7 @@ def normscores_frame(
     with reader(db_path) as connection:
         if connection is None:
             return pd.DataFrame(columns=NORMSCORES_COLUMNS)
-        return connection.execute(sql, [periode, periode, departement, departement]).df()
+        return query_frame(connection, sql, [periode, periode, departement, departement])
 
 
 def history_frame(db_path: Path, departement: str | None = None) -> pd.DataFrame:
@@ -86,7 +86,7 @@ def history_frame(db_path: Path, departement: str | None = None) -> pd.DataFrame
     with reader(db_path) as connection:
         if connection is None:
             return pd.DataFrame(columns=HISTORY_COLUMNS)
-        frame = connection.execute(sql, [departement, departement]).df()
+        frame = query_frame(connection, sql, [departement, departement])
     frame.columns = HISTORY_COLUMNS
     frame["geladen_op"] = local_iso(frame["geladen_op"])
     return frame
@@ -125,12 +125,12 @@ def survey_data_from(
     connection: duckdb.DuckDBPyConnection,
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, int]]:
     """`survey_data` on an open connection (the writer's, when refreshing derived tables)."""
-    counts = connection.execute(
-        f"SELECT {', '.join(ENQUETE_COLUMNS)} FROM current_survey_counts"
-    ).df()
-    response = connection.execute(
-        f"SELECT {', '.join(RESPONS_COLUMNS)} FROM current_survey_response"
-    ).df()
+    counts = query_frame(
+        connection, f"SELECT {', '.join(ENQUETE_COLUMNS)} FROM current_survey_counts"
+    )
+    response = query_frame(
+        connection, f"SELECT {', '.join(RESPONS_COLUMNS)} FROM current_survey_response"
+    )
     frozen = connection.execute("SELECT periode, drempel FROM wave_thresholds").fetchall()
     waves = set(counts["periode"]) | set(response["periode"])
     thresholds = {periode: catalog.wave_threshold(periode) for periode in waves}

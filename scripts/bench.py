@@ -64,7 +64,7 @@ def _read_csv(folder: Path) -> tuple[float, int]:
         )
     seconds = time.perf_counter() - started
     counted = connection.execute(
-        " + ".join(f"(SELECT count(*) FROM {kind})" for kind in KIND_GLOBS)
+        "SELECT " + " + ".join(f"(SELECT count(*) FROM {kind})" for kind in KIND_GLOBS)
     ).fetchone()
     rows = int(counted[0]) if counted else 0
     connection.close()
