@@ -458,9 +458,13 @@ def survey_response(path: Path, version: str, wave: str, group: str) -> pd.DataF
 
 @st.cache_data(show_spinner=False)
 def survey_distribution(path: Path, version: str, wave: str, group: str, code: str) -> pd.DataFrame:
-    """Every answer's count and share for one organisation's shown cells."""
+    """Every answer's count and share for one organisation's shown cells, with the answers'
+    labels and order from the catalogue."""
     frame = _survey_rows(path, version, "verdeling", periode=wave, groep=group, departement=code)
-    return frame.sort_values(["item", "volgorde"]).reset_index(drop=True) if len(frame) else frame
+    if frame.empty:
+        return frame
+    frame = frame.merge(survey.scale_frame(), on=["item", "antwoord"])
+    return frame.sort_values(["item", "volgorde"]).reset_index(drop=True)
 
 
 def survey_item_order() -> list[str]:

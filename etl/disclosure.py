@@ -84,37 +84,38 @@ class _Table:
         self.columns = sorted({c for _, c in n})
         self.row_index = {r: i for i, r in enumerate(self.rows)}
         self.column_index = {c: j for j, c in enumerate(self.columns)}
-        cost = np.full((len(self.rows), len(self.columns)), np.inf)
+        # Column-major, so a column is one contiguous vector. inf: no such cell (it
+        # cannot be hidden); `extra` is what hiding a cell would still cost (0 if hidden).
+        cost = np.full((len(self.columns), len(self.rows)), np.inf)
         for (row, column), count in n.items():
-            cost[self.row_index[row], self.column_index[column]] = _weight(row, column, count)
-        self.cost = cost  # inf: no such cell (it cannot be hidden)
-        self.hidden = np.zeros(cost.shape, dtype=bool)
-        self.pairs = np.zeros((len(self.columns), len(self.columns)), dtype=int)
+            cost[self.column_index[column], self.row_index[row]] = _weight(row, column, count)
+        self.cost = cost
+        self.extra = cost.copy()
+        self.hidden: list[set[int]] = [set() for _ in self.rows]  # hidden columns per row
+        self.pairs = [[0] * len(self.columns) for _ in self.columns]
         for row, column in sorted(hidden):
             self.hide(self.row_index[row], self.column_index[column])
 
     def hide(self, i: int, j: int) -> None:
-        if self.hidden[i, j]:
+        if j in self.hidden[i]:
             return
-        for k in np.flatnonzero(self.hidden[i]):
-            self.pairs[j, k] += 1
-            self.pairs[k, j] += 1
-        self.hidden[i, j] = True
+        for k in self.hidden[i]:
+            self.pairs[j][k] += 1
+            self.pairs[k][j] += 1
+        self.hidden[i].add(j)
+        self.extra[j, i] = 0.0
 
     def is_bridge(self, i: int, j: int) -> bool:
         """Whether hidden cell (i, j) is still recoverable: no detour from row i to column j."""
-        own = [int(k) for k in np.flatnonzero(self.hidden[i])]
-        links = self.pairs.copy()
-        for a in own:  # leave row i out of the column graph
-            for b in own:
-                if a != b:
-                    links[a, b] -= 1
-        seen = {k for k in own if k != j}
+        own = self.hidden[i]
+        seen = own - {j}
         frontier = list(seen)
         while frontier:
             node = frontier.pop()
-            for neighbour in (int(b) for b in np.flatnonzero(links[node] > 0)):
-                if neighbour not in seen:
+            for neighbour, count in enumerate(self.pairs[node]):
+                # Links through row i itself do not count (leave row i out of the graph).
+                through_i = node in own and neighbour in own and node != neighbour
+                if count - through_i > 0 and neighbour not in seen:
                     seen.add(neighbour)
                     frontier.append(neighbour)
         return j not in seen
@@ -124,23 +125,22 @@ class _Table:
 
         Ties go to the first other column, then the first other row, in sorted order.
         """
-        extra = np.where(self.hidden, 0.0, self.cost)
         best: tuple[float, list[tuple[int, int]]] | None = None
         for k in range(len(self.columns)):
-            if k == j or not np.isfinite(self.cost[i, k]):
+            if k == j or not np.isfinite(self.cost[k, i]):
                 continue
-            total = extra[i, k] + extra[:, j] + extra[:, k]
+            total = self.extra[j] + self.extra[k]  # a new vector; absent cells stay inf
             total[i] = np.inf
-            finite = np.isfinite(self.cost[:, j]) & np.isfinite(self.cost[:, k])
-            total[~finite] = np.inf
-            other = int(np.argmin(total))
-            if np.isfinite(total[other]) and (best is None or total[other] < best[0]):
-                best = (float(total[other]), [(i, k), (other, j), (other, k)])
+            other = int(total.argmin())
+            cost = float(total[other]) + float(self.extra[k, i])
+            if np.isfinite(cost) and (best is None or cost < best[0]):
+                best = (cost, [(i, k), (other, j), (other, k)])
         return None if best is None else best[1]
 
     def cells(self) -> set[Cell]:
-        rows, columns = np.nonzero(self.hidden)
-        return {(self.rows[i], self.columns[j]) for i, j in zip(rows, columns, strict=True)}
+        return {
+            (self.rows[i], self.columns[j]) for i, hidden in enumerate(self.hidden) for j in hidden
+        }
 
 
 def _weight(row: str, column: str, count: int) -> float:

@@ -233,12 +233,16 @@ def headlines(
 
 
 def distributions(full: pd.DataFrame, headline: pd.DataFrame) -> pd.DataFrame:
-    """The full answer distribution per shown cell (hidden cells left out entirely)."""
+    """The full answer distribution per shown cell (hidden cells left out entirely).
+
+    Counts and shares only; the answers' labels and order are in the catalogue
+    (`scale_frame`), which keeps the table stored per load narrow.
+    """
     shown = headline.loc[~headline["verborgen"], CELL]
-    data = full.merge(shown, on=CELL).merge(scale_frame(), on=["item", "antwoord"])
+    data = full.merge(shown, on=CELL)
     totals = data.groupby(CELL)["aantal"].transform("sum")
     data["aandeel"] = data["aantal"] / totals.where(totals > 0)
-    return data.sort_values([*CELL, "volgorde"]).reset_index(drop=True)
+    return data.reset_index(drop=True)
 
 
 def medians(headline: pd.DataFrame) -> pd.DataFrame:
