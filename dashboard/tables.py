@@ -130,7 +130,7 @@ def change_preview(submission: Any, current: pd.DataFrame) -> pd.DataFrame:
                 }
             )  # fmt: skip
         return pd.DataFrame(rows)
-    frame = pd.DataFrame([vars(record) for record in submission.records]).drop(columns="line")
+    frame = pd.DataFrame([record._asdict() for record in submission.records]).drop(columns="line")
     existing = {(r["departement"], r["periode"]) for r in current.to_dict("records")}
     frame["vervangt bestaande versie"] = [
         "ja" if (d, p) in existing else "nee"

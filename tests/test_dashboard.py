@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -407,3 +408,17 @@ def test_overview_with_many_organisations_filters_searches_and_pages(
     assert chart_data(app).query("staat != 'marge'").empty  # GM0007 is no province
     app.multiselect[0].set_value(["gemeente", "provincie"]).run()
     assert set(chart_data(app).query("staat != 'marge'")["departement"]) == {"GM0007"}
+
+
+def test_change_preview_of_a_survey_file_lists_its_counts_and_what_it_replaces() -> None:
+    from dashboard import tables
+    from etl.validate import validate_bytes
+
+    validation = validate_bytes(
+        fixture("enquete_valid.csv").read_bytes(), "enquete_valid.csv", date(2026, 11, 28)
+    )
+    assert validation.submission is not None
+    preview = tables.change_preview(validation.submission, pd.DataFrame(columns=["departement"]))
+    assert len(preview) == validation.submission.row_count
+    assert {"departement", "periode", "groep", "item", "antwoord", "aantal"} <= set(preview)
+    assert set(preview["vervangt bestaande versie"]) == {"nee"}
