@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import getpass
 import logging
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import replace
@@ -133,7 +134,8 @@ def load(
         replace(read_source(path), received_on=received.get(path.name, default_day))
         for path in files
     ]
-    results = load_sources(sources, database_path(db), loaded_by=door)
+    workers = os.cpu_count() or 1
+    results = load_sources(sources, database_path(db), loaded_by=door, workers=workers)
     for result in results:
         _print_findings(result.findings)
         click.echo(result.summary())

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from etl.database import DATA_TABLES, reader
 from etl.export import normscores_frame, to_csv
-from etl.load import Source, load_sources, read_source
+from etl.load import PARALLEL_FROM, Source, expand_paths, load_sources, read_source
 from tests.conftest import ROOT, TODAY, fixture, fixture_bytes
 
 
@@ -206,3 +206,24 @@ def test_in_memory_source_loads_like_a_file(db: Path) -> None:
     results = load_sources([Source("upload.csv", data)], db, today=TODAY)
     assert results[0].status == "opgeslagen"
     assert results[0].versions == [("FIN", "2025-Q3", 1)]
+
+
+def test_a_batch_validated_in_two_processes_stores_exactly_what_one_process_stores(
+    tmp_path: Path,
+) -> None:
+    files = expand_paths([ROOT / "sample_submissions"])
+    broken = [fixture("many_errors.csv"), fixture("enquete_errors.csv")]
+    sources = [read_source(path) for path in [*files, *broken]]
+    assert len(sources) >= PARALLEL_FROM
+    stored = {}
+    for workers in (1, 2):
+        db = tmp_path / f"{workers}.duckdb"
+        results = load_sources(sources, db, loaded_by="tester", today=TODAY, workers=workers)
+        stored[workers] = (
+            [(r.file, r.status, r.findings, r.versions) for r in results],
+            snapshot(
+                db, ("files", "submissions", "normscores", "survey_counts", "survey_response")
+            ),
+        )
+    assert stored[1] == stored[2]
+    assert [status for _, status, _, _ in stored[2][0]][-2:] == ["geweigerd", "geweigerd"]
