@@ -162,11 +162,19 @@ def _norm_margins(cells: pd.DataFrame) -> list[dict[str, Any]]:
                 "kolom": kolom,
                 "pijler": pijler,
                 "staat": MARGIN,
-                "cel": f"{met}/{len(submitted)}",
+                "cel": _count_label(met, len(submitted)),
                 "toelichting": f"{met} van {len(submitted)} aanleverende ministeries voldoen",
             }
         )
     return rows
+
+
+def _count_label(met: int, of: int) -> str:
+    """'11/15' for a few ministries; a share for hundreds of organisations, where
+    '168/395' no longer fits a cell (the tooltip keeps the counts)."""
+    if of < 100:
+        return f"{met}/{of}"
+    return f"{round(100 * met / of)}%"
 
 
 def row_order(data: pd.DataFrame, by: str) -> list[str]:

@@ -56,6 +56,23 @@ def test_heatmap_margins_count_only_judged_norms(grid: pd.DataFrame) -> None:
         assert per_norm[norm] == f"{rows['score'].eq(2).sum()}/{len(rows)}"
 
 
+def test_government_row_shows_a_share_when_hundreds_of_organisations_submitted(
+    grid: pd.DataFrame,
+) -> None:
+    """'168/395' does not fit a cell; a share does, and the tooltip keeps the counts."""
+    many = pd.concat(
+        [grid.assign(departement=grid["departement"] + f"-{copy}") for copy in range(10)],
+        ignore_index=True,
+    )
+    rows = charts.heatmap_data(many).query("departement == 'Rijksbreed'").set_index("norm")
+    submitted = many[many["aangeleverd"]]
+    for norm, cells in submitted.groupby("norm"):
+        met, of = int(cells["score"].eq(2).sum()), len(cells)
+        assert of >= 100
+        assert rows.loc[norm, "cel"] == f"{round(100 * met / of)}%"
+        assert rows.loc[norm, "toelichting"].startswith(f"{met} van {of} ")
+
+
 def test_every_cell_has_a_text_label_and_changes_are_marked(grid: pd.DataFrame) -> None:
     data = charts.heatmap_data(grid)
     cells = data[data["staat"] != charts.MARGIN]
