@@ -40,6 +40,15 @@ def fingerprint() -> str:
     return digest.hexdigest()
 
 
+SURVEY_KINDS = frozenset({"enquete", "respons"})  # the kinds the derived tables come from
+
+
+def needed(connection: duckdb.DuckDBPyConnection, stored_kinds: set[str]) -> bool:
+    """Whether a batch that stored these kinds must recompute the derived tables: it stored
+    survey data, or it stored anything while they are stale (a catalogue changed since)."""
+    return bool(stored_kinds & SURVEY_KINDS) or (bool(stored_kinds) and not _fresh(connection))
+
+
 def refresh(connection: duckdb.DuckDBPyConnection) -> None:
     """Recompute every derived table from the current data (inside the writer's transaction)."""
     tables = survey.published_tables(*survey_data_from(connection))

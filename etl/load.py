@@ -142,7 +142,7 @@ def load_sources(
         try:
             batch.write(connection)
             crash_hook("after_insert")
-            if batch.stored_kinds:
+            if derive.needed(connection, batch.stored_kinds):
                 derive.refresh(connection)
             crash_hook("before_commit")
             connection.execute("COMMIT")

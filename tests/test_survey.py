@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -15,8 +16,9 @@ from etl import derive, survey
 from etl.database import reader
 from etl.disclosure import exposed, suppress
 from etl.export import survey_data
+from etl.load import load_sources, read_source
 from etl.validate import validate_bytes
-from tests.conftest import TODAY, fixture_bytes, run_etl
+from tests.conftest import TODAY, fixture, fixture_bytes, run_etl
 
 
 def counts_frame(
@@ -335,3 +337,21 @@ def test_stored_survey_figures_go_stale_when_a_catalogue_changes(
     monkeypatch.setenv("INTEGRITEIT_ORGANISATIES", str(catalogue))
     assert derive.read_survey(sample_db, "kop", {"groep": "alle"}) is None
     assert derive.read_survey_waves(sample_db) is None
+
+
+def test_a_load_of_norm_scores_only_does_not_recompute_the_published_survey_figures(
+    sample_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copy = tmp_path / "kopie.duckdb"
+    shutil.copy(sample_db, copy)
+    before = derive.read_survey(copy, "kop", {"periode": "2025-Q4"})
+
+    def must_not_run(*args: object) -> None:
+        raise AssertionError("survey figures recomputed for a norm-score load")
+
+    monkeypatch.setattr(survey, "published_tables", must_not_run)
+    results = load_sources([read_source(fixture("normscores_valid_v2.csv"))], copy, today=TODAY)
+    assert [r.status for r in results] == ["opgeslagen"]
+    after = derive.read_survey(copy, "kop", {"periode": "2025-Q4"})
+    assert before is not None and after is not None
+    pd.testing.assert_frame_equal(before, after)
