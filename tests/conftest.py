@@ -8,9 +8,11 @@ import sys
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from etl.database import reader
 from etl.load import expand_paths, load_sources, read_receipts, read_source
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,6 +23,13 @@ TODAY = date(2026, 11, 28)
 
 def fixture(name: str) -> Path:
     return FIXTURES / name
+
+
+def query(db: Path, sql: str) -> list[tuple[Any, ...]]:
+    """Every row of one query on the database, through the readers the product uses."""
+    with reader(db) as connection:
+        assert connection is not None, f"no database at {db}"
+        return connection.execute(sql).fetchall()
 
 
 def fixture_bytes(name: str) -> bytes:

@@ -14,9 +14,8 @@ from streamlit.testing.v1 import AppTest
 from dashboard import auth
 from etl import accounts
 from etl.accounts import User
-from etl.database import reader
 from etl.load import load_sources, read_source
-from tests.conftest import ROOT, TODAY, fixture, run_etl
+from tests.conftest import ROOT, TODAY, fixture, query, run_etl
 
 APP = str(ROOT / "dashboard" / "app.py")
 READ = ["overzicht", "ministerie", "norm", "trends", "enquete", "aanleverstatus", "presentatie"]
@@ -36,9 +35,7 @@ def test_add_stores_a_bcrypt_hash_never_the_password(db: Path) -> None:
     assert result.returncode == 0
     assert result.stdout == "Gebruiker lead.bzk aangemaakt met rol departement:BZK.\n"
     assert "correct-paard" not in result.stdout + result.stderr
-    with reader(db) as connection:
-        assert connection is not None
-        (stored,) = connection.execute("SELECT password_hash FROM users").fetchone() or ("",)
+    ((stored,),) = query(db, "SELECT password_hash FROM users")
     assert stored.startswith("$2b$") and "correct-paard" not in stored
 
 
@@ -134,12 +131,8 @@ def test_department_file_for_another_ministry_is_refused_naming_the_rows(db: Pat
         f"{fixture('normscores_two_departments.csv')}:17:departement: Regels 17-31 gaan over AZ; "
         "met uw account mag u alleen voor FIN aanleveren."
     ]
-    with reader(db) as connection:
-        assert connection is not None
-        assert connection.execute("SELECT count(*) FROM submissions").fetchone() == (0,)
-        assert connection.execute("SELECT status, loaded_by FROM loads").fetchall() == [
-            ("geweigerd", "lead.fin")
-        ]
+    assert query(db, "SELECT count(*) FROM submissions") == [(0,)]
+    assert query(db, "SELECT status, loaded_by FROM loads") == [("geweigerd", "lead.fin")]
 
 
 def test_department_file_for_its_own_ministry_is_stored(db: Path) -> None:

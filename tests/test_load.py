@@ -10,10 +10,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from etl.database import DATA_TABLES, reader
+from etl.database import DATA_TABLES
 from etl.export import normscores_frame, to_csv
 from etl.load import PARALLEL_FROM, Source, expand_paths, load_sources, read_source
-from tests.conftest import ROOT, TODAY, fixture, fixture_bytes
+from tests.conftest import ROOT, TODAY, fixture, fixture_bytes, query
 
 
 def load(db: Path, *names: str, who: str = "tester") -> list[str]:
@@ -24,9 +24,7 @@ def load(db: Path, *names: str, who: str = "tester") -> list[str]:
 def snapshot(
     db: Path, tables: tuple[str, ...] = DATA_TABLES
 ) -> dict[str, list[tuple[object, ...]]]:
-    with reader(db) as connection:
-        assert connection is not None
-        return {t: connection.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in tables}
+    return {t: query(db, f"SELECT * FROM {t} ORDER BY ALL") for t in tables}
 
 
 def test_load_then_export_round_trips_the_file(db: Path) -> None:
@@ -50,9 +48,7 @@ def test_load_then_export_round_trips_the_file(db: Path) -> None:
 def test_original_bytes_are_archived_with_their_sha256(db: Path) -> None:
     load(db, "normscores_dutch_excel.csv")
     data = fixture_bytes("normscores_dutch_excel.csv")
-    with reader(db) as connection:
-        assert connection is not None
-        row = connection.execute("SELECT sha256, content FROM files").fetchone()
+    row = query(db, "SELECT sha256, content FROM files")[0]
     assert row == (hashlib.sha256(data).hexdigest(), data)
 
 
@@ -78,12 +74,11 @@ def test_resubmission_makes_a_new_version_and_keeps_the_old(db: Path) -> None:
     assert load(db, "normscores_valid.csv", "normscores_valid_v2.csv") == ["opgeslagen"] * 2
     current = normscores_frame(db)
     assert set(current["oordeel"]) == {"voldoet"}
-    with reader(db) as connection:
-        assert connection is not None
-        versions = connection.execute(
-            "SELECT s.version, count(*), count(*) FILTER (WHERE n.oordeel = 'voldoet') "
-            "FROM submissions s JOIN normscores n USING (submission_id) GROUP BY 1 ORDER BY 1"
-        ).fetchall()
+    versions = query(
+        db,
+        "SELECT s.version, count(*), count(*) FILTER (WHERE n.oordeel = 'voldoet') "
+        "FROM submissions s JOIN normscores n USING (submission_id) GROUP BY 1 ORDER BY 1",
+    )
     assert versions == [(1, 15, 5), (2, 15, 15)]
 
 
@@ -116,12 +111,11 @@ def test_each_file_stands_or_falls_on_its_own(db: Path) -> None:
 
 def test_ledger_records_who_when_file_kind_periods_and_status(db: Path) -> None:
     load(db, "normscores_two_departments.csv", who="j.jansen")
-    with reader(db) as connection:
-        assert connection is not None
-        row = connection.execute(
-            "SELECT loaded_by, file_name, kind, periods, departments, status, findings, row_count, "
-            "loaded_at IS NOT NULL FROM loads"
-        ).fetchone()
+    (row,) = query(
+        db,
+        "SELECT loaded_by, file_name, kind, periods, departments, status, findings, row_count, "
+        "loaded_at IS NOT NULL FROM loads",
+    )
     assert row == (
         "j.jansen",
         str(fixture("normscores_two_departments.csv")),

@@ -18,7 +18,7 @@ from etl.disclosure import exposed, suppress
 from etl.export import survey_data
 from etl.load import load_sources, read_source
 from etl.validate import validate_bytes
-from tests.conftest import TODAY, fixture, fixture_bytes, run_etl
+from tests.conftest import TODAY, fixture, fixture_bytes, query, run_etl
 
 
 def counts_frame(
@@ -298,9 +298,7 @@ def test_response_matches_the_court_of_audit_survey(sample_db: Path) -> None:
 
 
 def test_a_published_wave_keeps_its_frozen_threshold(sample_db: Path) -> None:
-    with reader(sample_db) as connection:
-        assert connection is not None
-        frozen = connection.execute("SELECT periode, drempel FROM wave_thresholds").fetchall()
+    frozen = query(sample_db, "SELECT periode, drempel FROM wave_thresholds")
     assert frozen == [("2023-Q4", 10)]
 
 
