@@ -312,13 +312,6 @@ def _retire(shared: _Shared) -> None:
         shared.connection.close()
 
 
-def close_readers() -> None:
-    """Close every pooled connection that is not in use (tests; a process about to exit)."""
-    with _POOL_LOCK:
-        for path in list(_POOL):
-            _retire(_POOL.pop(path))
-
-
 def ensure_schema(db_path: Path) -> None:
     """Bring a database made by an older version up to the current schema.
 
