@@ -118,6 +118,17 @@ def organisations_in(periode: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["departement", "naam", "soort"])
 
 
+def organisations_frame(codes: list[str]) -> pd.DataFrame:
+    """These organisations (in this order) with their name and kind, for filters."""
+    by_code = {o.code: o for o in catalog.organisations()}
+    rows = [
+        {"departement": c, "naam": by_code[c].naam if c in by_code else c,
+         "soort": by_code[c].soort if c in by_code else ""}
+        for c in codes
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=["departement", "naam", "soort"])
+
+
 def organisation_names() -> dict[str, str]:
     """Code → full name, for labels."""
     return {o.code: o.naam for o in catalog.organisations()}

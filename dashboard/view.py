@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, downloads, links, queries
+from dashboard import auth, charts, downloads, links, queries
 from dashboard.charts import AltairChart
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -102,3 +102,33 @@ def restrict_ledger(
         ",".join(c for c in codes.split(",") if c in allowed) for codes in mine["Departementen"]
     ]
     return mine
+
+
+def organisation_filter(organisations: pd.DataFrame, key: str) -> list[str]:
+    """Codes to show: with several kinds or more than a page of organisations (all
+    municipalities, say), filtered by kind and by a search in code or name.
+
+    `organisations` has the columns departement, naam and soort, in the order to show.
+    """
+    kinds = sorted(set(organisations["soort"]))
+    if len(kinds) <= 1 and len(organisations) <= charts.PAGE_SIZE:
+        return organisations["departement"].tolist()
+    by_kind, by_text = st.columns([2, 1])
+    chosen = by_kind.multiselect("Soort organisatie", kinds, default=kinds, key=f"{key}_soort")
+    search = by_text.text_input("Zoeken (code of naam)", key=f"{key}_zoeken").strip().lower()
+    found = organisations["departement"].str.lower().str.contains(search, regex=False) | (
+        organisations["naam"].str.lower().str.contains(search, regex=False)
+    )
+    return organisations.loc[organisations["soort"].isin(chosen) & found, "departement"].tolist()
+
+
+def page_select(order: list[str], key: str) -> list[str]:
+    """One page of rows (the government-wide row last on every page), with a page selector
+    when there is more than one page."""
+    pages = charts.page_count(order)
+    page = 1
+    if pages > 1:
+        page = st.selectbox(
+            "Pagina", range(1, pages + 1), format_func=lambda p: f"{p} van {pages}", key=key
+        )
+    return charts.page_of_rows(order, page)

@@ -410,6 +410,24 @@ def test_overview_with_many_organisations_filters_searches_and_pages(
     assert set(chart_data(app).query("staat != 'marge'")["departement"]) == {"GM0007"}
 
 
+@pytest.mark.parametrize(
+    ("page", "column"),
+    [("screens/aanleverstatus.py", "departement"), ("screens/trends.py", "ministerie")],
+)
+def test_status_and_trends_page_and_filter_many_organisations_like_the_overview(
+    many_organisations: Path, monkeypatch: pytest.MonkeyPatch, page: str, column: str
+) -> None:
+    app = open_app(many_organisations, monkeypatch, page)
+    index = len(app.get("vega_lite_chart")) - 1  # the organisations' chart comes last
+    pages = [box for box in app.selectbox if box.label == "Pagina"]
+    assert pages and pages[0].options == ["1 van 2", "2 van 2"]
+    assert len(set(chart_data(app, index)[column])) == 40
+    pages[0].set_value(2).run()
+    assert len(set(chart_data(app, index)[column])) == 20
+    app.text_input[0].input("pv0003").run()
+    assert set(chart_data(app, index)[column]) == {"PV0003"}
+
+
 def test_change_preview_of_a_survey_file_lists_its_counts_and_what_it_replaces() -> None:
     from dashboard import tables
     from etl.validate import validate_bytes

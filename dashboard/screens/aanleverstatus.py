@@ -30,9 +30,13 @@ c.metric(
 )
 
 st.subheader("Ministeries × kwartalen")
+codes = list(dict.fromkeys(status["departement"]))
+wanted = view.organisation_filter(queries.organisations_frame(codes), "status")
+chosen = status[status["departement"].isin(wanted)]
+rows = view.page_select(wanted, "status_pagina")
 view.chart_with_table(
-    charts.status_grid(status),
-    status,
+    charts.status_grid(chosen[chosen["departement"].isin(rows)]),
+    chosen,
     "Raster van ministeries en kwartalen met per cel op tijd, te laat, ontbreekt of open.",
     key="status_raster",
 )

@@ -44,27 +44,9 @@ third.metric(
 st.subheader(f"Oordeel per ministerie en norm, {periode}")
 data = view.restrict(charts.heatmap_data(grid), keep=(charts.GOVERNMENT_ROW,))
 # Hundreds of organisations (all municipalities, say): filter by kind, search, and page.
-kinds = sorted(set(status["soort"]))
-chosen = set(kinds)
-search = ""
-if len(kinds) > 1 or len(status) > charts.PAGE_SIZE:
-    by_kind, by_text = st.columns([2, 1])
-    chosen = set(by_kind.multiselect("Soort organisatie", kinds, default=kinds))
-    search = by_text.text_input("Zoeken (code of naam)").strip().lower()
-wanted = status[
-    status["soort"].isin(chosen)
-    & (
-        status["departement"].str.lower().str.contains(search, regex=False)
-        | status["naam"].str.lower().str.contains(search, regex=False)
-    )
-]["departement"]
+wanted = view.organisation_filter(status[["departement", "naam", "soort"]], "overzicht")
 data = data[data["departement"].isin(set(wanted) | {charts.GOVERNMENT_ROW})]
-order = charts.row_order(data, sort)
-pages = charts.page_count(order)
-page = 1
-if pages > 1:
-    page = st.selectbox("Pagina", range(1, pages + 1), format_func=lambda p: f"{p} van {pages}")
-rows = charts.page_of_rows(order, page)
+rows = view.page_select(charts.row_order(data, sort), "overzicht_pagina")
 heatmap = charts.heatmap(data[data["departement"].isin(rows)], rows)
 event = st.altair_chart(
     heatmap,

@@ -31,8 +31,12 @@ st.caption(
     "EZK, LVVN via LNV); die kwartalen staan als open vierkant."
 )
 ministries = view.restrict(queries.ministry_shares(path, version), column="ministerie")
+codes = list(dict.fromkeys(ministries["ministerie"]))
+wanted = view.organisation_filter(queries.organisations_frame(codes), "trends")
+ministries = ministries[ministries["ministerie"].isin(wanted)]
+rows = view.page_select(wanted, "trends_pagina")
 view.chart_with_table(
-    charts.ministry_multiples(ministries),
+    charts.ministry_multiples(ministries[ministries["ministerie"].isin(rows)]),
     ministries,
     "Kleine lijngrafieken met per ministerie het aandeel voldane normen per kwartaal.",
     key="trend_ministeries",
