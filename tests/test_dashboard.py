@@ -411,14 +411,17 @@ def test_overview_with_many_organisations_filters_searches_and_pages(
 
 
 @pytest.mark.parametrize(
-    ("page", "column"),
-    [("screens/aanleverstatus.py", "departement"), ("screens/trends.py", "ministerie")],
+    ("page", "index", "column"),
+    [
+        ("screens/aanleverstatus.py", 0, "departement"),
+        ("screens/trends.py", 1, "ministerie"),
+        ("screens/norm.py", 0, "departement"),
+    ],
 )
-def test_status_and_trends_page_and_filter_many_organisations_like_the_overview(
-    many_organisations: Path, monkeypatch: pytest.MonkeyPatch, page: str, column: str
+def test_status_trends_and_norm_pages_filter_many_organisations_like_the_overview(
+    many_organisations: Path, monkeypatch: pytest.MonkeyPatch, page: str, index: int, column: str
 ) -> None:
     app = open_app(many_organisations, monkeypatch, page)
-    index = len(app.get("vega_lite_chart")) - 1  # the organisations' chart comes last
     pages = [box for box in app.selectbox if box.label == "Pagina"]
     assert pages and pages[0].options == ["1 van 2", "2 van 2"]
     assert len(set(chart_data(app, index)[column])) == 40

@@ -48,9 +48,15 @@ else:
     )
 
 st.subheader("Alle ministeries door de tijd")
+codes = list(dict.fromkeys(history["departement"]))
+wanted = view.organisation_filter(queries.organisations_frame(codes), "norm")
+chosen = history[history["departement"].isin(wanted)]
+rows = view.page_select(wanted, "norm_pagina")
 view.chart_with_table(
-    charts.state_grid(history, "periode", "departement", "Kwartaal", "Ministerie"),
-    history[["periode", "departement", "naam", "staat", "toelichting"]],
+    charts.state_grid(
+        chosen[chosen["departement"].isin(rows)], "periode", "departement", "Kwartaal", "Ministerie"
+    ),
+    chosen[["periode", "departement", "naam", "staat", "toelichting"]],
     f"Oordeel van elk ministerie op norm {norm} per kwartaal.",
     key="norm_historie",
 )
