@@ -166,10 +166,21 @@ def periods(path: Path, version: str) -> list[str]:
 
 def _organisations_during(quarters: list[str]) -> pd.DataFrame:
     """Organisations × the quarters they existed in, quarter by quarter in catalogue order."""
-    frames = [organisations_in(quarter).assign(periode=quarter) for quarter in quarters]
-    if not frames:
-        return pd.DataFrame(columns=["departement", "naam", "soort", "periode"])
-    return pd.concat(frames, ignore_index=True)
+    columns = ["departement", "naam", "soort", "periode"]
+    if not quarters:
+        return pd.DataFrame(columns=columns)
+    spans = pd.DataFrame(
+        {
+            "periode": quarters,
+            "begin": pd.to_datetime([quarter_start(q) for q in quarters]),
+            "einde": pd.to_datetime([quarter_end(q) for q in quarters]),
+        }
+    )
+    pairs = spans.merge(catalog.organisations_table(), how="cross")
+    existed = (pairs["van"].isna() | (pairs["van"] <= pairs["einde"])) & (
+        pairs["tot"].isna() | (pairs["tot"] >= pairs["begin"])
+    )
+    return pairs.loc[existed, columns].reset_index(drop=True)
 
 
 @st.cache_data(show_spinner=False)

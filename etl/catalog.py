@@ -167,11 +167,45 @@ def lineage_frame(codes: list[str]) -> pd.DataFrame:
     """Each code with itself and its predecessors (`bron`), nearest first (`diepte`).
 
     For set-based lookups "the figure of this organisation, else of its predecessor".
+    A code the catalogue does not know has only itself.
     """
+    table = _lineage_table(organisations_path())
+    known = table[table["departement"].isin(codes)]
+    unknown = sorted(set(codes) - set(table["departement"]))
+    if not unknown:
+        return known
+    alone = pd.DataFrame({"departement": unknown, "bron": unknown, "diepte": 0})
+    return pd.concat([known, alone], ignore_index=True)
+
+
+@cache
+def _lineage_table(path: Path) -> pd.DataFrame:
+    # Per catalogue, like the records it comes from: the dashboard asks for it per query.
     return pd.DataFrame(
-        [(code, source, depth) for code in codes for depth, source in enumerate(lineage(code))],
+        [
+            (org.code, source, depth)
+            for org in _organisations_from(path)
+            for depth, source in enumerate(lineage(org.code))
+        ],
         columns=["departement", "bron", "diepte"],
     )
+
+
+def organisations_table() -> pd.DataFrame:
+    """The organisations (not RIJK) with name, kind and validity (NaT: unbounded), in
+    catalogue order: for set-based "who existed in which quarter"."""
+    return _organisations_table(organisations_path())
+
+
+@cache
+def _organisations_table(path: Path) -> pd.DataFrame:
+    rows = [
+        (o.code, o.naam, o.soort, o.geldig_van, o.geldig_tot)
+        for o in _organisations_from(path)
+        if o.code != RESERVED_CODE
+    ]
+    table = pd.DataFrame(rows, columns=["departement", "naam", "soort", "van", "tot"])
+    return table.astype({"van": "datetime64[ns]", "tot": "datetime64[ns]"})
 
 
 MIN_THRESHOLD = 10  # the contract: no figure for fewer than 10 respondents
