@@ -17,7 +17,6 @@ from collections import defaultdict, deque
 from pathlib import Path
 
 import streamlit as st
-import streamlit.components.v1 as components
 
 from dashboard import queries
 from etl import accounts
@@ -142,10 +141,12 @@ def flush_cookie() -> None:
     if pending is None:
         return
     age = COOKIE_HOURS * 3600 if pending else 0
-    components.html(
+    # st.iframe runs the script in a same-origin frame (st.components.v1.html, which did
+    # this before, is deprecated). The token is ours (HMAC-signed), never user input.
+    st.iframe(
         f"<script>document.cookie = '{COOKIE}={pending}; path=/; max-age={age}; "
         "SameSite=Strict';</script>",
-        height=0,
+        height=1,
     )
 
 
