@@ -211,21 +211,32 @@ def _grid(scores: pd.DataFrame, quarters: list[str], norms: pd.DataFrame) -> pd.
 
 
 def _previous_scores(keys: pd.DataFrame, scores: pd.DataFrame) -> pd.Series:
-    """Each cell's score a quarter earlier: its own, else its nearest predecessor's."""
-    following = {previous_quarter(q): q for q in set(keys["periode"])}
-    before = scores[scores["periode"].isin(following)]
-    before = before.assign(periode=before["periode"].map(following)).rename(
-        columns={"departement": "bron", "score": "vorige_score"}
-    )[["bron", "periode", "norm", "vorige_score"]]
-    lineage = catalog.lineage_frame(sorted(keys["departement"].unique()))
+    """Each cell's score a quarter earlier: its own, else its nearest predecessor's.
+
+    Most organisations have no predecessor, so one merge answers most cells; only the
+    cells without a score of their own go through the lineage table.
+    """
+    columns = list(keys.columns)  # departement, periode, norm
+    following = {previous_quarter(q): q for q in keys["periode"].unique()}
+    before = scores.loc[scores["periode"].isin(following), [*columns, "score"]]
+    before = before.assign(periode=before["periode"].map(following))
+    own = keys.merge(before, on=columns, how="left", indicator=True)
+    values = own["score"].astype(float).set_axis(keys.index)
+    missing = keys[(own["_merge"] == "left_only").to_numpy()]
+    lineage = catalog.lineage_frame(sorted(missing["departement"].unique()))
+    lineage = lineage[lineage["diepte"] > 0]
+    if missing.empty or lineage.empty:
+        return values
     found = (
-        keys.merge(lineage, on="departement")
-        .merge(before, on=["bron", "periode", "norm"])
+        missing.rename_axis("rij")
+        .reset_index()
+        .merge(lineage, on="departement")
+        .merge(before.rename(columns={"departement": "bron"}), on=["bron", "periode", "norm"])
         .sort_values("diepte", kind="stable")
-        .drop_duplicates(list(keys.columns))
+        .drop_duplicates("rij")
     )
-    matched = keys.merge(found[[*keys.columns, "vorige_score"]], on=list(keys.columns), how="left")
-    return matched["vorige_score"].astype(float).set_axis(keys.index)
+    values.loc[found["rij"].to_numpy()] = found["score"].astype(float).to_numpy()
+    return values
 
 
 def share_met(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:

@@ -169,9 +169,10 @@ def lineage_frame(codes: list[str]) -> pd.DataFrame:
     For set-based lookups "the figure of this organisation, else of its predecessor".
     A code the catalogue does not know has only itself.
     """
-    table = _lineage_table(organisations_path())
+    path = organisations_path()
+    table = _lineage_table(path)
     known = table[table["departement"].isin(codes)]
-    unknown = sorted(set(codes) - set(table["departement"]))
+    unknown = sorted(set(codes) - {org.code for org in _organisations_from(path)})
     if not unknown:
         return known
     alone = pd.DataFrame({"departement": unknown, "bron": unknown, "diepte": 0})
