@@ -6,7 +6,7 @@ once per load. The writer refreshes these tables in the same transaction as the 
 they come from, so they are never out of step with it. They also depend on the
 catalogues (predecessors, survey items, wave thresholds) and on this code, so they
 carry a fingerprint of both; when it does not match (a catalogue was edited after the
-last load), `stored_survey` says so and the dashboard computes the figures itself.
+last load), `read_survey` says so and the dashboard computes the figures itself.
 """
 
 from __future__ import annotations
