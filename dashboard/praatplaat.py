@@ -243,14 +243,29 @@ def heatmap_chart(path: Path, periode: str) -> charts.AltairChart:
 
 
 def government_pdf(path: Path, periode: str, today: date | None = None) -> bytes:
-    """A landscape page with the heatmap of every ministry for the quarter."""
+    """Landscape pages with the heatmap of every organisation for the quarter: one page for
+    the ministries; for hundreds of organisations a page per 40, each with the norm
+    headers and the government-wide row, so every cell stays readable on paper."""
+    grid = queries.norm_grid(path, queries.data_version(path), periode)
+    data = charts.heatmap_data(grid)
+    order = charts.row_order(data, "naam")
+    pages = charts.page_count(order)
     pdf = _Page("L")
     made = (today or date.today()).strftime("%d-%m-%Y")
-    pdf.text_line(f"Integriteitsmonitor Rijk — rijksbreed beeld {periode}", 16, 8, bold=True)
-    pdf.text_line(f"Oordeel per ministerie en norm · gemaakt op {made}", 9, 5)
-    png = downloads.chart_png(heatmap_chart(path, periode), min_width=2200)
-    pdf.image(io.BytesIO(png), x=14, y=pdf.get_y() + 2, h=150)
-    pdf.set_y(-22)
-    pdf.text_font(8)
-    pdf.multi_cell(0, 4, pdf.safe(charts.LEGEND_TEXT + ". " + SOURCE))
+    for page in range(1, pages + 1):
+        if page > 1:
+            pdf.add_page()
+        numbered = f" — pagina {page} van {pages}" if pages > 1 else ""
+        pdf.text_line(
+            f"Integriteitsmonitor Rijk — rijksbreed beeld {periode}{numbered}", 16, 8, bold=True
+        )
+        pdf.text_line(f"Oordeel per ministerie en norm · gemaakt op {made}", 9, 5)
+        rows = charts.page_of_rows(order, page)
+        chart = charts.heatmap(data[data["departement"].isin(rows)], rows)
+        png = downloads.chart_png(chart, min_width=2200)
+        # Fit the box: a short last page must not be stretched across the width.
+        pdf.image(io.BytesIO(png), x=14, y=pdf.get_y() + 2, w=269, h=150, keep_aspect_ratio=True)
+        pdf.set_y(-22)
+        pdf.text_font(8)
+        pdf.multi_cell(0, 4, pdf.safe(charts.LEGEND_TEXT + ". " + SOURCE))
     return bytes(pdf.output())

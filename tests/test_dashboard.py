@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -443,3 +444,14 @@ def test_change_preview_of_a_survey_file_lists_its_counts_and_what_it_replaces()
     assert len(preview) == validation.submission.row_count
     assert {"departement", "periode", "groep", "item", "antwoord", "aantal"} <= set(preview)
     assert set(preview["vervangt bestaande versie"]) == {"nee"}
+
+
+def test_government_paper_has_a_page_per_forty_organisations(many_organisations: Path) -> None:
+    from pypdf import PdfReader
+
+    from dashboard import praatplaat
+
+    paper = PdfReader(io.BytesIO(praatplaat.government_pdf(many_organisations, "2025-Q3")))
+    assert len(paper.pages) == 2
+    assert "pagina 1 van 2" in paper.pages[0].extract_text()
+    assert "pagina 2 van 2" in paper.pages[1].extract_text()
