@@ -132,3 +132,15 @@ def page_select(order: list[str], key: str) -> list[str]:
             "Pagina", range(1, pages + 1), format_func=lambda p: f"{p} van {pages}", key=key
         )
     return charts.page_of_rows(order, page)
+
+
+def filtered_and_paged(
+    frame: pd.DataFrame, column: str, key: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Rows of the organisations the filter keeps (for the table and downloads), and the rows
+    on the chosen page (for the chart). `column` holds the organisation code."""
+    codes = list(dict.fromkeys(frame[column]))
+    wanted = organisation_filter(queries.organisations_frame(codes), key)
+    kept = frame[frame[column].isin(wanted)]
+    page = page_select(wanted, f"{key}_pagina")
+    return kept, kept[kept[column].isin(page)]

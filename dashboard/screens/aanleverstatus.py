@@ -30,12 +30,9 @@ c.metric(
 )
 
 st.subheader("Ministeries × kwartalen")
-codes = list(dict.fromkeys(status["departement"]))
-wanted = view.organisation_filter(queries.organisations_frame(codes), "status")
-chosen = status[status["departement"].isin(wanted)]
-rows = view.page_select(wanted, "status_pagina")
+chosen, page = view.filtered_and_paged(status, "departement", "status")
 view.chart_with_table(
-    charts.status_grid(chosen[chosen["departement"].isin(rows)]),
+    charts.status_grid(page),
     chosen,
     "Raster van ministeries en kwartalen met per cel op tijd, te laat, ontbreekt of open.",
     key="status_raster",

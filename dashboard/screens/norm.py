@@ -48,14 +48,9 @@ else:
     )
 
 st.subheader("Alle ministeries door de tijd")
-codes = list(dict.fromkeys(history["departement"]))
-wanted = view.organisation_filter(queries.organisations_frame(codes), "norm")
-chosen = history[history["departement"].isin(wanted)]
-rows = view.page_select(wanted, "norm_pagina")
+chosen, page = view.filtered_and_paged(history, "departement", "norm")
 view.chart_with_table(
-    charts.state_grid(
-        chosen[chosen["departement"].isin(rows)], "periode", "departement", "Kwartaal", "Ministerie"
-    ),
+    charts.state_grid(page, "periode", "departement", "Kwartaal", "Ministerie"),
     chosen[["periode", "departement", "naam", "staat", "toelichting"]],
     f"Oordeel van elk ministerie op norm {norm} per kwartaal.",
     key="norm_historie",

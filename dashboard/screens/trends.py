@@ -31,12 +31,9 @@ st.caption(
     "EZK, LVVN via LNV); die kwartalen staan als open vierkant."
 )
 ministries = view.restrict(queries.ministry_shares(path, version), column="ministerie")
-codes = list(dict.fromkeys(ministries["ministerie"]))
-wanted = view.organisation_filter(queries.organisations_frame(codes), "trends")
-ministries = ministries[ministries["ministerie"].isin(wanted)]
-rows = view.page_select(wanted, "trends_pagina")
+ministries, page = view.filtered_and_paged(ministries, "ministerie", "trends")
 view.chart_with_table(
-    charts.ministry_multiples(ministries[ministries["ministerie"].isin(rows)]),
+    charts.ministry_multiples(page),
     ministries,
     "Kleine lijngrafieken met per ministerie het aandeel voldane normen per kwartaal.",
     key="trend_ministeries",
