@@ -14,47 +14,57 @@ from typing import Any, cast
 import altair as alt
 import pandas as pd
 
-from dashboard.queries import (
+from dashboard.queries import NIET_AANGELEVERD_STATUS, OP_TIJD, OPEN, TE_LAAT
+from etl import vocabulary
+from etl.vocabulary import (
     DEELS,
     NIET,
     NIET_AANGELEVERD,
-    NIET_AANGELEVERD_STATUS,
     NIET_BEOORDEELD,
-    OP_TIJD,
-    OPEN,
-    PILLARS,
-    TE_LAAT,
+    NOG_OPEN,
+    ONBEKEND,
+    ONDERDELEN,
+    SHORT_LABELS,
     VOLDOET,
 )
 
-# state: (label in the cell, fill, text colour). Text contrast is at least 4.5:1.
+# state: (label in the cell, fill, text colour). Problems carry the most weight: voldoet
+# niet is the darkest cell, voldoet deels a mid orange, voldoet a light blue; lightness
+# runs light → dark from good to bad, so the order survives greyscale, and blue against
+# orange stays apart for the common colour-vision deficiencies. Text contrast ≥ 4.5:1.
 STYLE: dict[str, tuple[str, str, str]] = {
-    VOLDOET: ("ja", "#01689B", "#FFFFFF"),
-    DEELS: ("deels", "#7CB5DC", "#000000"),
-    NIET: ("nee", "#FDC086", "#000000"),
-    NIET_BEOORDEELD: ("n.b.", "#E6E6E6", "#000000"),
-    NIET_AANGELEVERD: ("—", "#FFFFFF", "#000000"),
+    VOLDOET: (SHORT_LABELS[VOLDOET], "#B2D7EE", "#000000"),
+    DEELS: (SHORT_LABELS[DEELS], "#F4A15D", "#000000"),
+    NIET: (SHORT_LABELS[NIET], "#8C3A00", "#FFFFFF"),
+    NIET_BEOORDEELD: (SHORT_LABELS[NIET_BEOORDEELD], "#E0E0E0", "#000000"),
+    ONBEKEND: (SHORT_LABELS[ONBEKEND], "#F7F7F7", "#000000"),
+    NOG_OPEN: (SHORT_LABELS[NOG_OPEN], "#FFFFFF", "#000000"),
+    NIET_AANGELEVERD: (SHORT_LABELS[NIET_AANGELEVERD], "#FFFFFF", "#000000"),
+}
+# States without a verdict get an outline besides their label: dashed for no file,
+# dotted for onbekend (judged but not published), so they differ without colour.
+OUTLINES: dict[str, list[int]] = {
+    NIET_AANGELEVERD: [3, 2],
+    NOG_OPEN: [6, 2],
+    ONBEKEND: [1, 2],
 }
 STATUS_STYLE: dict[str, tuple[str, str, str]] = {
-    OP_TIJD: ("op tijd", "#01689B", "#FFFFFF"),
-    TE_LAAT: ("te laat", "#FDC086", "#000000"),
-    NIET_AANGELEVERD_STATUS: ("ontbreekt", "#FFFFFF", "#000000"),
-    OPEN: ("open", "#E6E6E6", "#000000"),
+    OP_TIJD: ("op tijd", "#B2D7EE", "#000000"),
+    TE_LAAT: ("te laat", "#F4A15D", "#000000"),
+    NIET_AANGELEVERD_STATUS: ("ontbreekt", "#8C3A00", "#FFFFFF"),
+    OPEN: ("open", "#FFFFFF", "#000000"),
 }
 MARGIN = "marge"
 MARGIN_STYLE = ("", "#FFFFFF", "#000000")
-PILLAR_COLOURS = ["#01689B", "#E17000", "#42145F"]  # lintblauw, oranje, violet
-PILLAR_DASHES = [[1, 0], [6, 3], [2, 2]]
-PILLAR_SHAPES = ["circle", "square", "triangle-up"]
+SERIES_COLOURS = ["#01689B", "#E17000", "#42145F"]  # lintblauw, oranje, violet
+SERIES_DASHES = [[1, 0], [6, 3], [2, 2]]
+SERIES_SHAPES = ["circle", "square", "triangle-up"]
 OWN = "eigen aanlevering (dichte cirkel)"
 VIA_PREDECESSOR = "van de voorganger (open vierkant)"
 TOTAL_COLUMN = "Voldaan"
 GOVERNMENT_ROW = "Rijksbreed"
-PILLAR_HEADERS = {"preventie": "Preventie", "detectie": "Detectie", "respons": "Respons"}
-LEGEND_TEXT = (
-    "ja = voldoet · deels = voldoet deels · nee = voldoet niet · n.b. = niet beoordeeld · "
-    "— = niet aangeleverd · ▲/▼ = beter/slechter dan het vorige kwartaal"
-)
+ONDERDEEL_HEADERS = {"preventie": "Preventie", "detectie": "Detectie", "respons": "Respons"}
+LEGEND_TEXT = vocabulary.LEGEND_TEXT
 FONT = "Source Sans Pro, Arial, sans-serif"
 TEXT_COLOUR = "#1A1A1A"  # Streamlit's grey axis labels fall below 4.5:1 contrast
 
@@ -73,27 +83,9 @@ def finish(chart: AltairChart) -> AltairChart:
     return cast(AltairChart, styled)
 
 
-def change_mark(change: float) -> str:
-    """▲ for better, ▼ for worse than the previous quarter, nothing otherwise."""
-    if pd.isna(change) or change == 0:
-        return ""
-    return " ▲" if change > 0 else " ▼"
-
-
-def change_text(change: float) -> str:
-    """The change in words, for tooltips and tables."""
-    if pd.isna(change):
-        return "geen vergelijking"
-    if change == 0:
-        return "gelijk"
-    return "beter" if change > 0 else "slechter"
-
-
-def percent(part: int, whole: int) -> str:
-    """'9 van 14 (64%)', or '–' when nothing was judged."""
-    if whole == 0:
-        return "–"
-    return f"{part} van {whole} ({round(100 * part / whole)}%)"
+change_mark = vocabulary.change_mark
+change_text = vocabulary.change_text
+percent = vocabulary.share_text
 
 
 def _styled(
@@ -105,8 +97,30 @@ def _styled(
     return result
 
 
-def _cell_labels(states: pd.Series, changes: pd.Series) -> list[str]:
-    return [STYLE[s][0] + change_mark(c) for s, c in zip(states, changes, strict=True)]
+def _cell_labels(cells: pd.DataFrame) -> list[str]:
+    """The state's short label with ▲/▼ against the last judged verdict, ○ when it became n.b."""
+    changes = cells["wijziging"] if "wijziging" in cells else pd.Series(float("nan"), cells.index)
+    unjudged = (
+        cells["niet_meer_beoordeeld"]
+        if "niet_meer_beoordeeld" in cells
+        else pd.Series(False, index=cells.index)
+    )
+    return [
+        STYLE[s][0] + change_mark(c, bool(u))
+        for s, c, u in zip(cells["staat"], changes, unjudged, strict=True)
+    ]
+
+
+def change_texts(cells: pd.DataFrame) -> pd.Series:
+    """The change of every cell in words (see `vocabulary.change_text`)."""
+    return pd.Series(
+        [
+            change_text(c, bool(u))
+            for c, u in zip(cells["wijziging"], cells["niet_meer_beoordeeld"], strict=True)
+        ],
+        index=cells.index,
+        dtype=object,
+    )
 
 
 def heatmap_data(grid: pd.DataFrame) -> pd.DataFrame:
@@ -118,8 +132,8 @@ def heatmap_data(grid: pd.DataFrame) -> pd.DataFrame:
     """
     cells = grid.copy()
     cells["kolom"] = cells["norm"].astype(str) + ". " + cells["label"]
-    cells["cel"] = _cell_labels(cells["staat"], cells["wijziging"])
-    cells["verandering"] = cells["wijziging"].map(change_text).where(cells["aangeleverd"], "")
+    cells["cel"] = _cell_labels(cells)
+    cells["verandering"] = change_texts(cells).where(cells["aangeleverd"], "")
     margins = pd.DataFrame(_ministry_margins(cells) + _norm_margins(cells))
     data = pd.concat([cells, margins], ignore_index=True)
     data["staat_label"] = data["staat"].where(data["staat"] != MARGIN, "")
@@ -129,52 +143,41 @@ def heatmap_data(grid: pd.DataFrame) -> pd.DataFrame:
 
 
 def _ministry_margins(cells: pd.DataFrame) -> list[dict[str, Any]]:
-    rows = []
-    for code, group in cells.groupby("departement", sort=False):
-        judged = int(group["score"].notna().sum())
-        met = int(group["score"].eq(2).sum())
-        rows.append(
-            {
-                "departement": code,
-                "naam": group["naam"].iloc[0],
-                "norm": 0,
-                "kolom": TOTAL_COLUMN,
-                "pijler": "totaal",
-                "staat": MARGIN,
-                "cel": f"{round(100 * met / judged)}%" if judged else "–",
-                "toelichting": percent(met, judged) + " beoordeelde normen voldaan",
-                "aandeel": met / judged if judged else -1.0,
-            }
-        )
-    return rows
+    shares = vocabulary.share_met(cells, ["departement", "naam"])
+    return [
+        {
+            "departement": row["departement"],
+            "naam": row["naam"],
+            "norm": 0,
+            "kolom": TOTAL_COLUMN,
+            "onderdeel": "totaal",
+            "staat": MARGIN,
+            "cel": f"{round(100 * row['aandeel'])}%" if row["beoordeeld"] else "–",
+            "toelichting": percent(int(row["voldaan"]), int(row["beoordeeld"]))
+            + " van de beoordeelde normen voldaan",
+            "aandeel": row["aandeel"] if row["beoordeeld"] else -1.0,
+        }
+        for row in shares.to_dict("records")
+    ]
 
 
 def _norm_margins(cells: pd.DataFrame) -> list[dict[str, Any]]:
-    rows = []
-    for (norm, kolom, pijler), group in cells.groupby(["norm", "kolom", "pijler"], sort=False):
-        submitted = group[group["aangeleverd"]]
-        met = int(submitted["score"].eq(2).sum())
-        rows.append(
-            {
-                "departement": GOVERNMENT_ROW,
-                "naam": "Alle aanleverende ministeries",
-                "norm": norm,
-                "kolom": kolom,
-                "pijler": pijler,
-                "staat": MARGIN,
-                "cel": _count_label(met, len(submitted)),
-                "toelichting": f"{met} van {len(submitted)} aanleverende ministeries voldoen",
-            }
-        )
-    return rows
-
-
-def _count_label(met: int, of: int) -> str:
-    """'11/15' for a few ministries; a share for hundreds of organisations, where
-    '168/395' no longer fits a cell (the tooltip keeps the counts)."""
-    if of < 100:
-        return f"{met}/{of}"
-    return f"{round(100 * met / of)}%"
+    shares = vocabulary.share_met(cells, ["norm", "kolom", "onderdeel"])
+    return [
+        {
+            "departement": GOVERNMENT_ROW,
+            "naam": "Rijksbreed: de beoordeelde ministeries",
+            "norm": row["norm"],
+            "kolom": row["kolom"],
+            "onderdeel": row["onderdeel"],
+            "staat": MARGIN,
+            "cel": vocabulary.count_label(int(row["voldaan"]), int(row["beoordeeld"])),
+            "toelichting": f"{int(row['voldaan'])} van de {int(row['beoordeeld'])} ministeries "
+            "met een oordeel op deze norm voldoen (niet beoordeeld, onbekend en niet "
+            "aangeleverd tellen niet mee)",
+        }
+        for row in shares.to_dict("records")
+    ]
 
 
 def row_order(data: pd.DataFrame, by: str) -> list[str]:
@@ -209,9 +212,13 @@ def _grid_layers(
     rect = base.mark_rect(stroke="#FFFFFF", strokeWidth=1.5).encode(
         color=alt.Color("staat_label:N", scale=scale, legend=legend), tooltip=list(tooltip)
     )
-    outline = base.transform_filter(
-        (alt.datum.vulling == "#FFFFFF") & (alt.datum.staat_label != "")
-    ).mark_rect(fill=None, stroke="#555555", strokeDash=[3, 2], strokeWidth=1)
+    outlines = [
+        base.transform_filter(alt.datum.staat_label == state).mark_rect(
+            fill=None, stroke="#333333", strokeDash=dash, strokeWidth=1.2
+        )
+        for state, dash in OUTLINES.items()
+        if state in set(data["staat_label"])
+    ]
     text = base.mark_text(fontSize=13, font=FONT).encode(
         text="cel:N", color=alt.Color("tekstkleur:N", scale=None), tooltip=list(tooltip)
     )
@@ -219,7 +226,7 @@ def _grid_layers(
         # The label covers the cell's centre, where people click: both layers select.
         rect = rect.add_params(selection)
         text = text.add_params(selection)
-    return cast(alt.LayerChart, alt.layer(rect, outline, text))
+    return cast(alt.LayerChart, alt.layer(rect, *outlines, text))
 
 
 def heatmap(data: pd.DataFrame, rows: list[str]) -> AltairChart:
@@ -242,14 +249,14 @@ def heatmap(data: pd.DataFrame, rows: list[str]) -> AltairChart:
         legend_title="Oordeel",
         selection=selection,
     ).properties(width=alt.Step(48), height=alt.Step(28))
-    headers = {**PILLAR_HEADERS, "totaal": "Totaal"}
+    headers = {**ONDERDEEL_HEADERS, "totaal": "Totaal"}
     header = alt.Header(
         labelExpr=" : ".join(f"datum.value == '{k}' ? '{v}'" for k, v in headers.items()) + " : ''",
         labelFontSize=15,
         labelFontWeight="bold",
         labelOrient="top",
     )
-    column = alt.Column("pijler:N", sort=[*PILLARS, "totaal"], title=None, header=header)
+    column = alt.Column("onderdeel:N", sort=[*ONDERDELEN, "totaal"], title=None, header=header)
     return finish(layers.facet(column=column, spacing=10).resolve_scale(x="independent"))
 
 
@@ -262,8 +269,7 @@ def state_grid(
 ) -> AltairChart:
     """A ministry's or a norm's oordeel over time: the overview's cells in another arrangement."""
     cells = data.copy()
-    changes = cells["wijziging"] if "wijziging" in cells else pd.Series(float("nan"), cells.index)
-    cells["cel"] = _cell_labels(cells["staat"], changes)
+    cells["cel"] = _cell_labels(cells)
     cells["staat_label"] = cells["staat"]
     cells = _styled(cells, "staat", STYLE)
     tooltip = [
@@ -283,41 +289,75 @@ def state_grid(
     return finish(grid.properties(width=alt.Step(62), height=alt.Step(28)))
 
 
+def assessor_changes(data: pd.DataFrame) -> pd.DataFrame:
+    """Quarters where the assessor changes (the Court's audit → self-assessment), with words."""
+    if "bron" not in data or data.empty:
+        return pd.DataFrame(columns=["periode", "tekst"])
+    per_quarter = data.groupby("periode")["bron"].agg(
+        lambda b: " / ".join(sorted({v for v in b if v}))
+    )
+    per_quarter = per_quarter.sort_index()
+    changed = per_quarter.ne(per_quarter.shift()) & per_quarter.shift().notna()
+    return pd.DataFrame(
+        {
+            "periode": per_quarter.index[changed],
+            "tekst": [f"vanaf hier: {b}" for b in per_quarter[changed]],
+        }
+    )
+
+
 def share_lines(data: pd.DataFrame, series: str, title: str) -> AltairChart:
-    """Share met over quarters, one line per series with its own colour, dash and shape."""
-    domain = sorted(set(data[series]), key=lambda v: (*PILLARS, v).index(v))
-    colours = alt.Scale(domain=domain, range=PILLAR_COLOURS[: len(domain)])
+    """Share met over quarters, one line per series with its own colour, dash and shape.
+
+    The data are like for like (`etl.normgrid.panel_shares`: the same norms in every
+    quarter); every point says "x van y"; a rule marks where the assessor changes (the
+    Court's 2023 audit → the ministries' own judgement).
+    """
+    domain = sorted(set(data[series]), key=lambda v: (*ONDERDELEN, v).index(v))
+    colours = alt.Scale(domain=domain, range=SERIES_COLOURS[: len(domain)])
+    x = alt.X("periode:O", title="Kwartaal", axis=alt.Axis(labelAngle=-40))
     base = alt.Chart(data).encode(
-        x=alt.X("periode:O", title="Kwartaal", axis=alt.Axis(labelAngle=-40)),
+        x=x,
         y=alt.Y(
-            "aandeel:Q", title=title, scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")
+            "aandeel:Q", title=title, scale=alt.Scale(domain=[0, 1.08]), axis=alt.Axis(format="%")
         ),
         color=alt.Color(
             f"{series}:N", scale=colours, legend=alt.Legend(title=None, orient="bottom")
         ),
         strokeDash=alt.StrokeDash(
-            f"{series}:N", scale=alt.Scale(domain=domain, range=PILLAR_DASHES), legend=None
+            f"{series}:N", scale=alt.Scale(domain=domain, range=SERIES_DASHES), legend=None
         ),
-        shape=alt.Shape(f"{series}:N", scale=alt.Scale(domain=domain, range=PILLAR_SHAPES)),
+        shape=alt.Shape(f"{series}:N", scale=alt.Scale(domain=domain, range=SERIES_SHAPES)),
     )
     tooltip = [
         alt.Tooltip("periode:N", title="Kwartaal"),
         alt.Tooltip(f"{series}:N", title="Reeks"),
         alt.Tooltip("aandeel:Q", title="Aandeel voldaan", format=".0%"),
-        alt.Tooltip("voldaan:Q", title="Voldaan"),
-        alt.Tooltip("beoordeeld:Q", title="Beoordeeld"),
+        alt.Tooltip("x_van_y:N", title="Voldaan van beoordeeld"),
+        alt.Tooltip("bron:N", title="Oordeel van"),
     ]
     lines = base.mark_line(strokeWidth=2.5)
     points = base.mark_point(size=80, filled=True).encode(tooltip=tooltip)
-    return finish(alt.layer(lines, points).properties(height=320))
+    labels = base.mark_text(dy=-11, fontSize=10, font=FONT).encode(text="x_van_y:N")
+    layers: list[Any] = [lines, points, labels]
+    changes = assessor_changes(data)
+    if not changes.empty:
+        rule = alt.Chart(changes).encode(x=x)
+        layers.append(rule.mark_rule(color="#333333", strokeDash=[4, 3]))
+        layers.append(
+            rule.mark_text(
+                align="left", dx=4, y=6, fontSize=11, font=FONT, color=TEXT_COLOUR
+            ).encode(text="tekst:N")
+        )
+    return finish(alt.layer(*layers).properties(height=320))
 
 
 def ministry_multiples(data: pd.DataFrame, columns: int = 5) -> AltairChart:
     """Small multiples of share met per ministry; quarters from a predecessor drawn hollow."""
     cells = data.copy()
     cells["herkomst"] = [
-        f"voorganger {bron}" if via else "eigen aanlevering"
-        for bron, via in zip(cells["bron"], cells["via_voorganger"], strict=True)
+        f"voorganger {door}" if via else "eigen aanlevering"
+        for door, via in zip(cells["door"], cells["via_voorganger"], strict=True)
     ]
     cells["bron_soort"] = cells["via_voorganger"].map({True: VIA_PREDECESSOR, False: OWN})
     kinds = [OWN, VIA_PREDECESSOR]
@@ -345,6 +385,8 @@ def ministry_multiples(data: pd.DataFrame, columns: int = 5) -> AltairChart:
             alt.Tooltip("periode:N", title="Kwartaal"),
             alt.Tooltip("herkomst:N", title="Herkomst"),
             alt.Tooltip("aandeel:Q", title="Aandeel voldaan", format=".0%"),
+            alt.Tooltip("x_van_y:N", title="Voldaan van beoordeeld"),
+            alt.Tooltip("bron:N", title="Oordeel van"),
         ],
     )
     header = alt.Header(labelFontSize=14, labelFontWeight="bold")

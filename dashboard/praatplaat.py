@@ -17,8 +17,9 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from dashboard import charts, downloads, queries, tables
-from etl import catalog
+from etl import catalog, vocabulary
 
+LONG_TO_STATE = {label: state for state, label in vocabulary.LONG_LABELS.items()}
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 SOURCE = "Normen: Algemene Rekenkamer, Integriteit als basis (2024). Gegevens: aanleveringen."
 
@@ -84,8 +85,9 @@ class _Page(FPDF):
                 row = table.row()
                 for index, value in enumerate(values):
                     style = None
-                    if number and index == styled_column and value in charts.STYLE:
-                        _, fill, text = charts.STYLE[value]
+                    state = LONG_TO_STATE.get(value)
+                    if number and index == styled_column and state in charts.STYLE:
+                        _, fill, text = charts.STYLE[state]
                         style = _style(_rgb(fill), _rgb(text))
                     row.cell(self.safe(value), style=style)
 
@@ -99,38 +101,43 @@ def _style(fill: tuple[int, int, int], text: tuple[int, int, int], bold: bool = 
 
 
 def _norm_rows(mine: pd.DataFrame, everyone: pd.DataFrame) -> list[list[str]]:
-    submitted = everyone[everyone["aangeleverd"]]
-    met = submitted[submitted["score"] == 2].groupby("norm").size()
-    counted = submitted.groupby("norm").size()
-    rows = [["Nr", "Norm", "Pijler", "Oordeel", "Sinds vorig kwartaal", "Rijksbreed voldoet"]]
+    rijk = vocabulary.share_met(everyone, ["norm"]).set_index("norm")
+    rows = [["Nr", "Norm", "Onderdeel", "Oordeel", "Sinds laatste oordeel", "Rijksbreed voldoet"]]
     for row in mine.sort_values("norm").to_dict("records"):
-        change = charts.change_text(row["wijziging"]) if row["aangeleverd"] else ""
+        change = (
+            vocabulary.change_text(row["wijziging"], bool(row["niet_meer_beoordeeld"]))
+            if row["aangeleverd"]
+            else ""
+        )
         norm = row["norm"]
+        met, judged = int(rijk.loc[norm, "voldaan"]), int(rijk.loc[norm, "beoordeeld"])
         rows.append(
             [
                 str(norm),
                 str(row["label"]),
-                str(row["pijler"]),
-                str(row["staat"]),
+                str(row["onderdeel"]),
+                vocabulary.LONG_LABELS[str(row["staat"])],
                 change,
-                f"{int(met.get(norm, 0))} van {int(counted.get(norm, 0))}",
+                f"{met} van {judged} beoordeeld" if judged else "– (geen oordelen)",
             ]
         )
     return rows
 
 
-def _pillar_rows(mine: pd.DataFrame, everyone: pd.DataFrame) -> list[list[str]]:
-    own = queries.share_met(mine, ["pijler"]).set_index("pijler").to_dict("index")
-    rijk = queries.share_met(everyone, ["pijler"]).set_index("pijler").to_dict("index")
-    rows = [["Pijler", "Dit ministerie", "Rijksbreed"]]
-    for pillar in queries.PILLARS:
+def _onderdeel_rows(mine: pd.DataFrame, everyone: pd.DataFrame) -> list[list[str]]:
+    own = vocabulary.share_met(mine, ["onderdeel"]).set_index("onderdeel").to_dict("index")
+    rijk = vocabulary.share_met(everyone, ["onderdeel"]).set_index("onderdeel").to_dict("index")
+    rows = [["Onderdeel", "Dit ministerie", "Rijksbreed"]]
+    for onderdeel in vocabulary.ONDERDELEN:
         values = [
-            charts.percent(int(table[pillar]["voldaan"]), int(table[pillar]["beoordeeld"]))
-            if pillar in table
+            vocabulary.share_text(
+                int(table[onderdeel]["voldaan"]), int(table[onderdeel]["beoordeeld"])
+            )
+            if onderdeel in table
             else "-"
             for table in (own, rijk)
         ]
-        rows.append([pillar, *values])
+        rows.append([onderdeel, *values])
     return rows
 
 
@@ -138,15 +145,19 @@ def ministry_pdf(path: Path, code: str, periode: str, today: date | None = None)
     """The one-page praatplaat of one ministry for one quarter."""
     version = queries.data_version(path)
     names = queries.organisation_names()
-    everyone = queries.norm_grid(path, version, periode)
+    today = today or date.today()
+    everyone = queries.norm_grid(path, version, periode, today)
     mine = everyone[everyone["departement"] == code]
     pdf = _Page()
-    made = (today or date.today()).strftime("%d-%m-%Y")
+    made = today.strftime("%d-%m-%Y")
     pdf.set_text_color(80, 80, 80)
     pdf.text_line("Integriteitsmonitor Rijk · praatplaat", 8, 4)
     pdf.set_text_color(0, 0, 0)
     pdf.text_line(names.get(code, code), 16, 8, bold=True)
     pdf.text_line(f"Kwartaal {periode} · {code} · gemaakt op {made}", 9, 5)
+    source = queries.period_sources(path, version).get(periode, "")
+    if source:
+        pdf.text_line(f"Oordelen van {periode}: {source}.", 8, 4)
 
     pdf.heading("De vijftien normen")
     if not mine["aangeleverd"].any():
@@ -154,25 +165,26 @@ def ministry_pdf(path: Path, code: str, periode: str, today: date | None = None)
     pdf.grid(_norm_rows(mine, everyone), (8, 56, 20, 28, 34, 36), styled_column=3)
 
     pdf.heading("Aandeel beoordeelde normen voldaan, vergeleken met rijksbreed")
-    pdf.grid(_pillar_rows(mine, everyone), (40, 71, 71))
+    pdf.grid(_onderdeel_rows(mine, everyone), (40, 71, 71))
 
     top = pdf.get_y() + 2
     history = queries.ministry_history(path, version, code)
+    history = history[history["periode"] <= periode]
     if not history.empty:
-        shares = queries.share_met(history, ["periode", "pijler"])
-        chart = charts.share_lines(shares, "pijler", "Aandeel voldaan").properties(
+        shares = queries.ministry_onderdeel_shares(history)
+        chart = charts.share_lines(shares, "onderdeel", "Aandeel voldaan").properties(
             width=360, height=160
         )
         pdf.image(io.BytesIO(downloads.chart_png(chart, min_width=900)), x=114, y=top + 7, w=82)
         pdf.set_xy(114, top)
         pdf.text_font(9, bold=True)
         pdf.set_text_color(1, 104, 155)
-        pdf.cell(82, 6, pdf.safe("Trend per pijler"))
+        pdf.cell(82, 6, pdf.safe("Trend per onderdeel (voldaan van beoordeeld)"))
         pdf.set_text_color(0, 0, 0)
     pdf.set_xy(14, top)
     pdf.set_left_margin(14)
-    _survey_block(pdf, path, version, code)
-    _status_block(pdf, path, version, code, periode)
+    _survey_block(pdf, path, version, code, periode)
+    _status_block(pdf, path, version, code, periode, today)
 
     pdf.set_y(-14)
     pdf.text_font(7)
@@ -183,21 +195,22 @@ def ministry_pdf(path: Path, code: str, periode: str, today: date | None = None)
     return bytes(pdf.output())
 
 
-def _survey_block(pdf: _Page, path: Path, version: str, code: str) -> None:
-    found = queries.ministry_survey(path, version, code)
+def _survey_block(pdf: _Page, path: Path, version: str, code: str, periode: str) -> None:
+    found = queries.ministry_survey(path, version, code, periode)
     pdf.text_font(9, bold=True)
     pdf.set_text_color(1, 104, 155)
     pdf.cell(
         95,
         6,
-        pdf.safe("Enquête: kerncijfers" + (f" ({found[0]})" if found else "")),
+        pdf.safe("Enquête: kerncijfers" + (f" (golf {found[0]})" if found else "")),
         new_x="LMARGIN",
         new_y="NEXT",
     )
     pdf.set_text_color(0, 0, 0)
     if found is None:
         pdf.text_font(8)
-        pdf.cell(95, 5, pdf.safe("Geen enquêtegegevens."), new_x="LMARGIN", new_y="NEXT")
+        text = f"Geen enquêtegegevens in of vóór {periode}."
+        pdf.cell(95, 5, pdf.safe(text), new_x="LMARGIN", new_y="NEXT")
         return
     table = tables.key_item_table(found[2])
     rows = [["Item", "Ministerie", "Rijksbreed"]] + [
@@ -210,18 +223,20 @@ def _survey_block(pdf: _Page, path: Path, version: str, code: str) -> None:
     statements = ", ".join(
         f"{i.item}: {i.stelling}" for i in catalog.survey_items() if i.item in shown
     )
-    note = "Aandeel (95%-interval), n = respondenten op het item. " + statements
+    note = tables.INTERVAL_NOTE + " " + statements
     pdf.multi_cell(95, 3, pdf.safe(note), new_x="LMARGIN", new_y="NEXT")
 
 
-def _status_block(pdf: _Page, path: Path, version: str, code: str, periode: str) -> None:
+def _status_block(
+    pdf: _Page, path: Path, version: str, code: str, periode: str, today: date
+) -> None:
     pdf.ln(1)
     pdf.text_font(9, bold=True)
     pdf.set_text_color(1, 104, 155)
     pdf.cell(0, 6, pdf.safe("Aanlevering"), new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(0, 0, 0)
     pdf.text_font(8)
-    status = queries.submission_status(path, version, date.today())
+    status = queries.submission_status(path, version, today)
     row = status[(status["departement"] == code) & (status["periode"] == periode)]
     if row.empty:
         text = f"Voor {periode} geldt geen aanlevertermijn (nulmeting of buiten de cyclus)."
@@ -235,9 +250,9 @@ def _status_block(pdf: _Page, path: Path, version: str, code: str, periode: str)
     pdf.multi_cell(95, 4, pdf.safe(text), new_x="LMARGIN", new_y="NEXT")
 
 
-def heatmap_chart(path: Path, periode: str) -> charts.AltairChart:
+def heatmap_chart(path: Path, periode: str, today: date | None = None) -> charts.AltairChart:
     """The overview's heatmap for a quarter, sorted by name, as in the dashboard."""
-    grid = queries.norm_grid(path, queries.data_version(path), periode)
+    grid = queries.norm_grid(path, queries.data_version(path), periode, today or date.today())
     data = charts.heatmap_data(grid)
     return charts.heatmap(data, charts.row_order(data, "naam"))
 
@@ -246,12 +261,15 @@ def government_pdf(path: Path, periode: str, today: date | None = None) -> bytes
     """Landscape pages with the heatmap of every organisation for the quarter: one page for
     the ministries; for hundreds of organisations a page per 40, each with the norm
     headers and the government-wide row, so every cell stays readable on paper."""
-    grid = queries.norm_grid(path, queries.data_version(path), periode)
+    today = today or date.today()
+    version = queries.data_version(path)
+    grid = queries.norm_grid(path, version, periode, today)
     data = charts.heatmap_data(grid)
     order = charts.row_order(data, "naam")
     pages = charts.page_count(order)
     pdf = _Page("L")
-    made = (today or date.today()).strftime("%d-%m-%Y")
+    made = today.strftime("%d-%m-%Y")
+    source = queries.period_sources(path, version).get(periode, "")
     for page in range(1, pages + 1):
         if page > 1:
             pdf.add_page()
@@ -259,7 +277,9 @@ def government_pdf(path: Path, periode: str, today: date | None = None) -> bytes
         pdf.text_line(
             f"Integriteitsmonitor Rijk — rijksbreed beeld {periode}{numbered}", 16, 8, bold=True
         )
-        pdf.text_line(f"Oordeel per ministerie en norm · gemaakt op {made}", 9, 5)
+        pdf.text_line(
+            f"Oordeel per ministerie en norm · oordelen van {source} · gemaakt op {made}", 9, 5
+        )
         rows = charts.page_of_rows(order, page)
         chart = charts.heatmap(data[data["departement"].isin(rows)], rows)
         png = downloads.chart_png(chart, min_width=2200)

@@ -20,7 +20,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from etl import catalog, derive, survey
+from etl import catalog, derive, normgrid, survey, vocabulary
 from etl.database import (
     LOCAL_TIME,
     database_path,
@@ -32,19 +32,12 @@ from etl.database import (
 from etl.export import history_frame, survey_data
 from etl.periods import (
     FIRST_SUBMISSION_QUARTER,
-    previous_quarter,
     quarter_end,
     quarter_start,
     submission_deadline,
 )
 
-VOLDOET, DEELS, NIET = "voldoet", "voldoet deels", "voldoet niet"
-NIET_BEOORDEELD = "niet beoordeeld"
-NIET_AANGELEVERD = "niet aangeleverd"
-STATES = (VOLDOET, DEELS, NIET, NIET_BEOORDEELD, NIET_AANGELEVERD)
-PILLARS = ("preventie", "detectie", "respons")
-
-SCORE_COLUMNS = ["departement", "periode", "norm", "score", "oordeel", "toelichting", "versie"]
+SCORE_COLUMNS = normgrid.SCORE_COLUMNS
 
 
 class DatabaseBusy(RuntimeError):
@@ -98,13 +91,8 @@ def schema_checked(path: str) -> bool:
 
 
 def norms_frame() -> pd.DataFrame:
-    """The norm catalogue: number, pillar, short label, the full question."""
-    return pd.DataFrame(
-        [
-            {"norm": n.nummer, "pijler": n.pijler, "label": n.label, "vraag": n.vraag}
-            for n in catalog.norms()
-        ]
-    )
+    """The norm catalogue: number, onderdeel, short label, the Court's question."""
+    return normgrid.norms_frame()
 
 
 def organisations_in(periode: str) -> pd.DataFrame:
@@ -134,12 +122,6 @@ def organisation_names() -> dict[str, str]:
     return {o.code: o.naam for o in catalog.organisations()}
 
 
-def states(score: pd.Series, submitted: pd.Series) -> pd.Series:
-    """The five visible states; missing is never a score."""
-    labels = score.map({2.0: VOLDOET, 1.0: DEELS, 0.0: NIET}).fillna(NIET_BEOORDEELD)
-    return labels.where(submitted, NIET_AANGELEVERD).astype(str)
-
-
 # --- scores ------------------------------------------------------------------------------
 
 
@@ -147,7 +129,8 @@ def _read_scores(path: Path, where: str, params: list[object]) -> pd.DataFrame:
     """The newest version of the norm scores that match `where` (a condition from this module)."""
     frame = _query(
         path,
-        "SELECT departement, periode, norm, score, oordeel, toelichting, version AS versie "
+        "SELECT departement, periode, norm, score, oordeel, toelichting, "
+        "coalesce(bron, 'zelf') AS bron, version AS versie "
         f"FROM current_normscores WHERE {where} ORDER BY periode, departement, norm",
         params,
     )
@@ -164,95 +147,31 @@ def periods(path: Path, version: str) -> list[str]:
     return [] if frame is None else [str(p) for p in frame["periode"]]
 
 
-def _organisations_during(quarters: list[str]) -> pd.DataFrame:
-    """Organisations × the quarters they existed in, quarter by quarter in catalogue order."""
-    columns = ["departement", "naam", "soort", "periode"]
-    if not quarters:
-        return pd.DataFrame(columns=columns)
-    spans = pd.DataFrame(
-        {
-            "periode": quarters,
-            "begin": pd.to_datetime([quarter_start(q) for q in quarters]),
-            "einde": pd.to_datetime([quarter_end(q) for q in quarters]),
-        }
-    )
-    pairs = spans.merge(catalog.organisations_table(), how="cross")
-    existed = (pairs["van"].isna() | (pairs["van"] <= pairs["einde"])) & (
-        pairs["tot"].isna() | (pairs["tot"] >= pairs["begin"])
-    )
-    return pairs.loc[existed, columns].reset_index(drop=True)
+@st.cache_data(show_spinner=False)
+def norm_grid(path: Path, version: str, periode: str, today: date) -> pd.DataFrame:
+    """Every organisation of the quarter × every norm: state, toelichting, source and change.
+
+    The change compares with the last judged verdict before the quarter, through the
+    predecessor when the organisation did not exist then (`etl.normgrid.grid`).
+    """
+    scores = _read_scores(path, "periode <= ?", [periode])
+    return normgrid.grid(scores, [periode], norms_frame(), today)
 
 
 @st.cache_data(show_spinner=False)
-def norm_grid(path: Path, version: str, periode: str) -> pd.DataFrame:
-    """Every organisation of the quarter × every norm: state, toelichting and change.
-
-    The change compares with the previous quarter, through the predecessor when the
-    organisation did not exist then (EZ in 2024-Q3 compares with EZK in 2024-Q2).
-    """
-    scores = _read_scores(path, "list_contains(?, periode)", [[periode, previous_quarter(periode)]])
-    return _grid(scores, [periode], norms_frame())
-
-
-def _grid(scores: pd.DataFrame, quarters: list[str], norms: pd.DataFrame) -> pd.DataFrame:
-    """Organisations × quarters × norms, set-based: 400 organisations cost what 12 do."""
-    keys = ["departement", "periode", "norm"]
-    grid = _organisations_during(quarters).merge(norms, how="cross")
-    current = scores[scores["periode"].isin(quarters)]
-    grid = grid.merge(current[[*keys, "score", "toelichting", "versie"]], on=keys, how="left")
-    submitted = current[["departement", "periode"]].drop_duplicates()
-    grid = grid.merge(submitted.assign(aangeleverd=True), on=["departement", "periode"], how="left")
-    grid["aangeleverd"] = grid["aangeleverd"].notna() & grid["aangeleverd"].astype(bool)
-    grid["staat"] = states(grid["score"], grid["aangeleverd"])
-    grid["toelichting"] = grid["toelichting"].fillna("").astype(str)
-    grid["vorige_score"] = _previous_scores(grid[keys], scores)
-    grid["wijziging"] = grid["score"] - grid["vorige_score"]
-    return grid
-
-
-def _previous_scores(keys: pd.DataFrame, scores: pd.DataFrame) -> pd.Series:
-    """Each cell's score a quarter earlier: its own, else its nearest predecessor's.
-
-    Most organisations have no predecessor, so one merge answers most cells; only the
-    cells without a score of their own go through the lineage table.
-    """
-    columns = list(keys.columns)  # departement, periode, norm
-    following = {previous_quarter(q): q for q in keys["periode"].unique()}
-    before = scores.loc[scores["periode"].isin(following), [*columns, "score"]]
-    before = before.assign(periode=before["periode"].map(following))
-    own = keys.merge(before, on=columns, how="left", indicator=True)
-    values = own["score"].astype(float).set_axis(keys.index)
-    missing = keys[(own["_merge"] == "left_only").to_numpy()]
-    lineage = catalog.lineage_frame(sorted(missing["departement"].unique()))
-    lineage = lineage[lineage["diepte"] > 0]
-    if missing.empty or lineage.empty:
-        return values
-    found = (
-        missing.rename_axis("rij")
-        .reset_index()
-        .merge(lineage, on="departement")
-        .merge(before.rename(columns={"departement": "bron"}), on=["bron", "periode", "norm"])
-        .sort_values("diepte", kind="stable")
-        .drop_duplicates("rij")
+def period_sources(path: Path, version: str) -> dict[str, str]:
+    """Quarter → who judged it, in words (the Court's audit or self-assessment)."""
+    frame = _query(
+        path,
+        "SELECT periode, list_distinct(list(coalesce(bron, 'zelf'))) AS bronnen "
+        "FROM current_normscores GROUP BY periode",
     )
-    values.loc[found["rij"].to_numpy()] = found["score"].astype(float).to_numpy()
-    return values
-
-
-def share_met(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    """Share of judged norms that are met; niet beoordeeld and niet aangeleverd are left out.
-
-    Missing is never zero: dividing by judged norms keeps a ministry that left a norm
-    empty from looking worse than one that judged it "voldoet niet".
-    """
-    judged = frame[frame["score"].notna()]
-    result = (
-        judged.assign(voldaan=judged["score"].eq(2))
-        .groupby(by, as_index=False)
-        .agg(voldaan=("voldaan", "sum"), beoordeeld=("score", "size"))
-    )
-    result["aandeel"] = result["voldaan"] / result["beoordeeld"]
-    return result
+    if frame is None:
+        return {}
+    return {
+        str(p): normgrid.source_label(frozenset(b))
+        for p, b in zip(frame["periode"], frame["bronnen"], strict=True)
+    }
 
 
 # --- one ministry ------------------------------------------------------------------------
@@ -265,74 +184,84 @@ def ministry_history(path: Path, version: str, code: str) -> pd.DataFrame:
     scores = _read_scores(path, "list_contains(?, departement)", [chain])
     depth = scores["departement"].map({source: i for i, source in enumerate(chain)})
     nearest = depth == depth.groupby(scores["periode"]).transform("min")
-    frame = scores[nearest].rename(columns={"departement": "bron"})
-    frame = frame.assign(ministerie=code, via_voorganger=frame["bron"] != code)
-    frame["staat"] = states(frame["score"], pd.Series(True, index=frame.index))
+    frame = scores[nearest].rename(columns={"departement": "door"})
+    frame = frame.assign(ministerie=code, via_voorganger=frame["door"] != code)
+    frame["staat"] = vocabulary.states(frame["oordeel"], pd.Series(True, index=frame.index))
     frame = frame.merge(norms_frame(), on="norm", how="left")
     return frame.sort_values(["periode", "norm"]).reset_index(drop=True)
+
+
+def ministry_onderdeel_shares(history: pd.DataFrame, start: str | None = None) -> pd.DataFrame:
+    """Share met per onderdeel and quarter of one ministry from `start` on, like for like:
+    over the norms judged in every quarter shown (`etl.normgrid.panel_shares`)."""
+    chosen = history if start is None else history[history["periode"] >= start]
+    return normgrid.panel_shares(chosen, ["onderdeel"], ["norm"])
 
 
 # --- one norm ----------------------------------------------------------------------------
 
 
 @st.cache_data(show_spinner=False)
-def norm_history(path: Path, version: str, norm: int) -> pd.DataFrame:
+def norm_history(path: Path, version: str, norm: int, today: date) -> pd.DataFrame:
     """Every ministry × quarter on one norm, with the missing states filled in."""
     scores = _read_scores(path, "norm = ?", [norm])
     quarters = sorted(scores["periode"].unique())
     if not quarters:
         return pd.DataFrame()
     norms = norms_frame()
-    return _grid(scores, quarters, norms[norms["norm"] == norm])
+    return normgrid.grid(scores, quarters, norms[norms["norm"] == norm], today)
 
 
 # --- trends ------------------------------------------------------------------------------
 
-_COUNTED = (
-    "count(*) FILTER (WHERE score = 2) AS voldaan, count(score) AS beoordeeld "
-    "FROM current_normscores"
-)
 
-
-def _with_share(counts: pd.DataFrame) -> pd.DataFrame:
-    """Keep groups with a judged norm and add the share met (see `share_met`)."""
-    counts = counts[counts["beoordeeld"] > 0].reset_index(drop=True)
-    return counts.assign(aandeel=counts["voldaan"] / counts["beoordeeld"])
+@st.cache_data(show_spinner=False)
+def onderdeel_shares(path: Path, version: str, start: str | None = None) -> pd.DataFrame:
+    """Government-wide share met per onderdeel and quarter from `start` on, like for like: over
+    the (ministry, norm) pairs judged in every quarter shown, with "x van y" and the assessor."""
+    scores = _read_scores(path, "periode >= coalesce(CAST(? AS VARCHAR), '')", [start])
+    cells = scores.merge(norms_frame(), on="norm").assign(staat=lambda c: c["oordeel"])
+    return normgrid.panel_shares(cells, ["onderdeel"], ["departement", "norm"])
 
 
 @st.cache_data(show_spinner=False)
-def pillar_shares(path: Path, version: str) -> pd.DataFrame:
-    """Government-wide share of judged norms met, per pillar and quarter."""
-    counts = _query(path, f"SELECT periode, norm, {_COUNTED} GROUP BY periode, norm")
-    if counts is None or counts.empty:
-        return pd.DataFrame(columns=["periode", "pijler", "voldaan", "beoordeeld", "aandeel"])
-    counts = counts.merge(norms_frame(), on="norm")
-    pillars = counts.groupby(["periode", "pijler"], as_index=False)[["voldaan", "beoordeeld"]]
-    return _with_share(pillars.sum())
+def onderdeel_quarters(path: Path, version: str) -> pd.DataFrame:
+    """Government-wide share met per onderdeel and quarter over every judged norm (a table:
+    the set judged differs per quarter)."""
+    scores = _read_scores(path, "true", [])
+    cells = scores.merge(norms_frame(), on="norm").assign(staat=lambda c: c["oordeel"])
+    return normgrid.quarter_shares(cells, ["onderdeel"])
 
 
 @st.cache_data(show_spinner=False)
-def ministry_shares(path: Path, version: str) -> pd.DataFrame:
-    """Share met per ministry and quarter, continued through predecessors (marked)."""
+def ministry_shares(path: Path, version: str, start: str | None = None) -> pd.DataFrame:
+    """Share met per ministry and quarter from `start` on, continued through predecessors
+    (marked), like for like: over the norms the ministry judged in every quarter shown."""
     latest = max(periods(path, version), default=None)
-    counts = _query(
-        path, f"SELECT departement AS bron, periode, {_COUNTED} GROUP BY departement, periode"
-    )
-    if latest is None or counts is None:
+    scores = _read_scores(path, "periode >= coalesce(CAST(? AS VARCHAR), '')", [start])
+    if latest is None or scores.empty:
         return pd.DataFrame()
     codes = organisations_in(latest)["departement"].tolist()
     lineage = catalog.lineage_frame(codes).rename(columns={"departement": "ministerie"})
     # Per quarter the nearest organisation of the chain with scores, as on the ministry page.
+    sources = scores[["departement", "periode"]].drop_duplicates()
     chosen = (
-        lineage.merge(counts, on="bron")
+        lineage.merge(sources.rename(columns={"departement": "door"}), left_on="bron",
+                      right_on="door")
         .sort_values("diepte", kind="stable")
         .drop_duplicates(["ministerie", "periode"])
-    )
-    chosen["via_voorganger"] = chosen["bron"] != chosen["ministerie"]
-    chosen["volgorde"] = chosen["ministerie"].map({code: i for i, code in enumerate(codes)})
-    chosen = chosen.sort_values(["volgorde", "periode"])
-    columns = ["ministerie", "periode", "bron", "via_voorganger", "voldaan", "beoordeeld"]
-    return _with_share(chosen[columns])
+    )  # fmt: skip
+    chosen = chosen.assign(via_voorganger=chosen["door"] != chosen["ministerie"])
+    chosen = chosen[["ministerie", "periode", "door", "via_voorganger"]]
+    cells = chosen.merge(
+        scores.rename(columns={"departement": "door"}), on=["door", "periode"]
+    ).assign(staat=lambda c: c["oordeel"])
+    shares = normgrid.panel_shares(cells, ["ministerie"], ["norm"])
+    shares = shares.merge(chosen, on=["ministerie", "periode"], how="left")
+    order = {code: i for i, code in enumerate(codes)}
+    shares = shares.assign(volgorde=shares["ministerie"].map(order))
+    shares = shares.sort_values(["volgorde", "periode"]).drop(columns="volgorde")
+    return shares.reset_index(drop=True)
 
 
 # --- submissions -------------------------------------------------------------------------
@@ -370,12 +299,8 @@ def _local(moments: pd.Series) -> pd.Series:
     return pd.to_datetime(moments).dt.tz_localize("UTC").dt.tz_convert(LOCAL_TIME)
 
 
-OP_TIJD, TE_LAAT, NIET_AANGELEVERD_STATUS, OPEN = (
-    "op tijd",
-    "te laat",
-    "niet aangeleverd",
-    "nog open",
-)
+OP_TIJD, TE_LAAT = "op tijd", "te laat"
+NIET_AANGELEVERD_STATUS, OPEN = vocabulary.NIET_AANGELEVERD, vocabulary.NOG_OPEN
 
 
 @st.cache_data(show_spinner=False)
@@ -396,7 +321,7 @@ def submission_status(path: Path, version: str, today: date) -> pd.DataFrame:
     first["ontvangen"] = pd.to_datetime(first["ontvangen"]).dt.date
     first["laatst_geladen"] = _local(first["laatst_geladen"])
     quarters = sorted(first["periode"].unique())
-    grid = _organisations_during(quarters)[["departement", "periode"]]
+    grid = normgrid.organisations_during(quarters)[["departement", "periode"]]
     grid = grid.merge(first, on=["departement", "periode"], how="left")
     grid["termijn"] = grid["periode"].map({q: submission_deadline(q) for q in quarters})
     grid["status"] = [
@@ -587,15 +512,18 @@ KEY_ITEMS = ("VBG1", "CUL1", "CUL3", "CUL4", "MEL1", "LEI1")  # the Court of Aud
 
 
 @st.cache_data(show_spinner=False)
-def ministry_survey(path: Path, version: str, code: str) -> tuple[str, str, pd.DataFrame] | None:
-    """The newest wave with survey figures for this ministry (or its predecessor): the key items."""
+def ministry_survey(
+    path: Path, version: str, code: str, periode: str
+) -> tuple[str, str, pd.DataFrame] | None:
+    """The key items of the newest wave at or before `periode` with figures for this ministry
+    (or its predecessor): a quarter's page never shows a later survey."""
     chain = catalog.lineage(code)
     cells = _survey_rows(
         path, version, "kop", groep="alle", item=list(KEY_ITEMS), departement=[*chain, "RIJK"]
     )
     if cells.empty:
         return None
-    for wave in sorted(set(cells["periode"]), reverse=True):
+    for wave in sorted({w for w in cells["periode"] if w <= periode}, reverse=True):
         in_wave = cells[cells["periode"] == wave]
         for source in chain:
             own = in_wave[in_wave["departement"] == source]

@@ -11,6 +11,12 @@ from typing import Any
 import pandas as pd
 
 TOO_FEW = "te weinig respondenten"
+INTERVAL_NOTE = (
+    "Aandeel met 95%-interval (Wilson) en n, het aantal respondenten op het item. Het interval "
+    "neemt aan dat de respondenten een aselecte steekproef zijn van wie is uitgenodigd; bij een "
+    "respons rond 22% is dat een aanname: vertekening door wie niet antwoordde, ziet het "
+    "interval niet. Rijksbreed telt alle respondenten samen (gewogen naar respondenten)."
+)
 
 
 def thousands(n: Any) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -10,6 +12,7 @@ import streamlit as st
 
 from dashboard import auth, charts, downloads, links, queries
 from dashboard.charts import AltairChart
+from etl import catalog, vocabulary
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -18,6 +21,16 @@ def data_source() -> tuple[Path, str]:
     """The database path and its current version (the cache key of every query)."""
     path = queries.db_path()
     return path, queries.data_version(path)
+
+
+def today() -> date:
+    """The date deadlines are judged against: `$INTEGRITEIT_VANDAAG` (ISO) when set, for a
+    demonstration or a test of a given day, else the real date."""
+    fixed = os.environ.get("INTEGRITEIT_VANDAAG", "")
+    try:
+        return date.fromisoformat(fixed) if fixed else date.today()
+    except ValueError:
+        return date.today()
 
 
 def require_periods(path: Path, version: str) -> list[str]:
@@ -144,3 +157,55 @@ def filtered_and_paged(
     kept = frame[frame[column].isin(wanted)]
     page = page_select(wanted, f"{key}_pagina")
     return kept, kept[kept[column].isin(page)]
+
+
+def cells_table(cells: pd.DataFrame) -> pd.DataFrame:
+    """Grid cells as the table under a chart: the oordeel in full words, the change against
+    the last judged verdict, who judged, the toelichting."""
+    return pd.DataFrame(
+        {
+            "code": cells["departement"],
+            "naam": cells["naam"],
+            "periode": cells["periode"],
+            "norm": cells["norm"],
+            "norm (kort)": cells["label"],
+            "onderdeel": cells["onderdeel"],
+            "oordeel": cells["staat"].map(vocabulary.LONG_LABELS),
+            "sinds laatste oordeel": charts.change_texts(cells).where(cells["aangeleverd"], ""),
+            "oordeel van": cells["bron"].map(lambda b: catalog.source_names().get(b, b)),
+            "toelichting": cells["toelichting"],
+        }
+    )
+
+
+def source_note(source: str) -> str:
+    """What an assessor's judgement is, in the Court's terms."""
+    if "Rekenkamer" in source and "zelf" not in source:
+        return "Dit is de audit van opzet en bestaan door de Algemene Rekenkamer (nulmeting)."
+    if "Rekenkamer" in source:
+        return "Deels de audit van de Algemene Rekenkamer, deels eigen oordelen."
+    return (
+        "Dit zijn de eigen, niet-geaudite oordelen van de ministeries; de nulmeting van 2023 "
+        "is de audit van opzet en bestaan door de Algemene Rekenkamer."
+    )
+
+
+def like_for_like_table(same: pd.DataFrame) -> pd.DataFrame:
+    """`normgrid.like_for_like` in words: 'x van y (z%)' at both ends, on which norms."""
+    if same.empty:
+        return pd.DataFrame(columns=["onderdeel", "begin", "eind", "normen", "weggelaten"])
+    return pd.DataFrame(
+        {
+            "onderdeel": same["onderdeel"],
+            "begin": [
+                vocabulary.share_text(int(m), int(n))
+                for m, n in zip(same["voldaan_begin"], same["vergelijkbaar"], strict=True)
+            ],
+            "eind": [
+                vocabulary.share_text(int(m), int(n))
+                for m, n in zip(same["voldaan_eind"], same["vergelijkbaar"], strict=True)
+            ],
+            "vergeleken normen": same["normen"],
+            "weggelaten (in een van beide niet beoordeeld of onbekend)": same["weggelaten"],
+        }
+    )

@@ -41,7 +41,7 @@ class Organisation:
 @dataclass(frozen=True)
 class Norm:
     nummer: int
-    pijler: str
+    onderdeel: str
     label: str
     vraag: str
 
@@ -117,9 +117,21 @@ def _by_code_for(override: str | None) -> dict[str, Organisation]:
 def norms() -> tuple[Norm, ...]:
     """The fifteen norms of the Court of Audit, in catalogue order."""
     return tuple(
-        Norm(int(row["nummer"]), row["pijler"], row["label"], row["vraag"])
+        Norm(int(row["nummer"]), row["onderdeel"], row["label"], row["vraag"])
         for row in _read_rows(SCHEMAS_DIR / "normen.csv")
     )
+
+
+@cache
+def sources() -> tuple[str, ...]:
+    """Codes of who may have judged a quarter (schemas/bronnen.csv): `zelf`, `AR`."""
+    return tuple(row["code"] for row in _read_rows(SCHEMAS_DIR / "bronnen.csv"))
+
+
+@cache
+def source_names() -> dict[str, str]:
+    """Source code → its description, for captions."""
+    return {row["code"]: row["omschrijving"] for row in _read_rows(SCHEMAS_DIR / "bronnen.csv")}
 
 
 @cache

@@ -69,12 +69,15 @@ CREATE TABLE IF NOT EXISTS normscores (
     departement VARCHAR NOT NULL,
     periode     VARCHAR NOT NULL,
     norm        INTEGER NOT NULL,
-    score       TINYINT,              -- 2 voldoet, 1 deels, 0 niet, NULL niet beoordeeld
-    oordeel     VARCHAR NOT NULL,
+    score       TINYINT,              -- 2 voldoet, 1 deels, 0 niet, NULL no verdict
+    oordeel     VARCHAR NOT NULL,     -- etl.vocabulary.OORDELEN (niet beoordeeld, onbekend too)
     toelichting VARCHAR NOT NULL,
     line        INTEGER NOT NULL,
     PRIMARY KEY (submission_id, norm)
 );
+-- Who judged (schemas/bronnen.csv); files before this column were self-assessments,
+-- except the Court's 2023 baseline, which the samples now say explicitly.
+ALTER TABLE normscores ADD COLUMN IF NOT EXISTS bron VARCHAR DEFAULT 'zelf';
 CREATE TABLE IF NOT EXISTS survey_counts (
     submission_id INTEGER NOT NULL,
     departement VARCHAR NOT NULL,

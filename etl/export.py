@@ -18,7 +18,7 @@ from etl.database import LOCAL_TIME, query_frame, reader
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 
-NORMSCORES_COLUMNS = ["departement", "periode", "norm", "oordeel", "toelichting"]
+NORMSCORES_COLUMNS = ["departement", "periode", "norm", "oordeel", "toelichting", "bron"]
 HISTORY_COLUMNS = [
     "geladen_op",
     "door",
@@ -62,7 +62,9 @@ def normscores_frame(
     """The newest version of every (departement, periode), in the contract's columns."""
     sql = """
         SELECT departement, periode, norm,
-               CASE WHEN score IS NULL THEN '' ELSE oordeel END AS oordeel, toelichting
+               -- niet beoordeeld is an empty cell in the contract; onbekend is written out.
+               CASE WHEN oordeel = 'niet beoordeeld' THEN '' ELSE oordeel END AS oordeel,
+               toelichting, coalesce(bron, 'zelf') AS bron
         FROM current_normscores
         WHERE (CAST(? AS VARCHAR) IS NULL OR periode = ?)
           AND (CAST(? AS VARCHAR) IS NULL OR departement = ?)

@@ -30,7 +30,7 @@ class KindSpec:
 
 KINDS: dict[Kind, KindSpec] = {
     "normscores": KindSpec(
-        "normscores", ("departement", "periode", "norm", "oordeel"), ("toelichting",)
+        "normscores", ("departement", "periode", "norm", "oordeel"), ("toelichting", "bron")
     ),
     "enquete": KindSpec(
         "enquete", ("departement", "periode", "groep", "item", "antwoord", "aantal")

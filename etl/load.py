@@ -36,7 +36,7 @@ Status = Literal["opgeslagen", "ongewijzigd", "geweigerd"]
 STORED_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
     "normscores": (
         "normscores",
-        ("departement", "periode", "norm", "score", "oordeel", "toelichting", "line"),
+        ("departement", "periode", "norm", "score", "oordeel", "toelichting", "bron", "line"),
     ),
     "enquete": (
         "survey_counts",

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
-from etl import catalog
+from etl import catalog, vocabulary
 from etl.cells import Row, Verdicts, check_organisation, check_period
 from etl.findings import Finding, sort_findings
 from etl.kinds import KindSpec, detect_kind, expected_columns_message
@@ -23,31 +23,23 @@ from etl.read import MAX_BYTES, Record, Table, read_table
 from etl.validate_survey import SurveyCount, SurveyResponse, validate_enquete, validate_respons
 
 MAX_TOELICHTING = 2000
-OORDEEL_LABELS = {2: "voldoet", 1: "voldoet deels", 0: "voldoet niet"}
-NIET_BEOORDEELD = "niet beoordeeld"
-_OORDEEL_CODES = {
-    "voldoet": 2,
-    "2": 2,
-    "voldoet deels": 1,
-    "1": 1,
-    "voldoet niet": 0,
-    "0": 0,
-}
 
 
 class NormScore(NamedTuple):
-    """One norm's judgement; `score` None means niet beoordeeld."""
+    """One norm's judgement: a verdict, niet beoordeeld, or onbekend; and who judged it."""
 
     departement: str
     periode: str
     norm: int
-    score: int | None
+    oordeel: str  # one of `vocabulary.OORDELEN`
     toelichting: str
+    bron: str  # a code of schemas/bronnen.csv
     line: int
 
     @property
-    def oordeel(self) -> str:
-        return NIET_BEOORDEELD if self.score is None else OORDEEL_LABELS[self.score]
+    def score(self) -> int | None:
+        """2, 1, 0 for a verdict; None (no score) for niet beoordeeld and onbekend."""
+        return vocabulary.score_of(self.oordeel)
 
 
 StoredRecord = NormScore | SurveyCount | SurveyResponse
@@ -246,17 +238,27 @@ def _check_norm(text: str, file: str, line: int) -> tuple[int | None, list[Findi
     return None, [Finding(file, line, "norm", "ongeldige_norm", message)]
 
 
-def _check_oordeel(text: str, file: str, line: int) -> tuple[int | None, list[Finding]]:
+def _check_oordeel(text: str, file: str, line: int) -> tuple[str | None, list[Finding]]:
     value = " ".join(text.split()).lower()
-    if value in ("", NIET_BEOORDEELD):
-        return None, []
-    if value in _OORDEEL_CODES:
-        return _OORDEEL_CODES[value], []
+    if value in vocabulary.OORDEEL_INPUT:
+        return vocabulary.OORDEEL_INPUT[value], []
     message = (
         f"Oordeel '{text.strip()}' is ongeldig; gebruik voldoet, voldoet deels of voldoet niet "
-        "(of 2, 1, 0), of laat het leeg voor niet beoordeeld."
+        "(of 2, 1, 0), laat het leeg voor niet beoordeeld, of schrijf onbekend als de norm wel "
+        "is beoordeeld maar het oordeel niet is gepubliceerd."
     )
     return None, [Finding(file, line, "oordeel", "ongeldig_oordeel", message)]
+
+
+def _check_bron(text: str, file: str, line: int) -> tuple[str | None, list[Finding]]:
+    value = text.strip()
+    codes = {code.lower(): code for code in catalog.sources()}
+    if not value:
+        return vocabulary.BRON_ZELF, []
+    if value.lower() in codes:
+        return codes[value.lower()], []
+    message = f"Bron '{value}' is onbekend; gebruik {' of '.join(catalog.sources())}."
+    return None, [Finding(file, line, "bron", "onbekende_bron", message)]
 
 
 def validate_normscores(
@@ -275,9 +277,14 @@ def validate_normscores(
     findings += found
     judgements, found = verdicts.column(file, rows, _check_oordeel, "oordeel")
     findings += found
+    if any("bron" in row.values for row in rows[:1]):
+        sources, found = verdicts.column(file, rows, _check_bron, "bron")
+        findings += found
+    else:
+        sources = [vocabulary.BRON_ZELF] * len(rows)
     scores: list[NormScore] = []
-    for row, code, periode, norm, score in zip(
-        rows, codes, periods, norms, judgements, strict=True
+    for row, code, periode, norm, oordeel, bron in zip(
+        rows, codes, periods, norms, judgements, sources, strict=True
     ):
         toelichting = row.values.get("toelichting", "")
         if len(toelichting) > MAX_TOELICHTING:
@@ -286,7 +293,9 @@ def validate_normscores(
             )
             findings.append(Finding(file, row.line, "toelichting", "te_lang", message))
         if code and periode and norm is not None:
-            scores.append(NormScore(code, periode, norm, score, toelichting, row.line))
+            # An invalid oordeel or bron is a finding already; the row still holds its norm.
+            stored = oordeel or vocabulary.NIET_BEOORDEELD
+            scores.append(NormScore(code, periode, norm, stored, toelichting, bron or "", row.line))
         else:
             complete = False
     findings.extend(_check_completeness(scores, file, report_missing=complete))

@@ -104,17 +104,17 @@ def _queries(db: Path, periode: str, code: str) -> dict[str, dict[str, list[floa
     return {
         "overzicht": {
             "periods": _timed(lambda v: queries.periods(db, v)),
-            "norm_grid": _timed(lambda v: queries.norm_grid(db, v, periode)),
+            "norm_grid": _timed(lambda v: queries.norm_grid(db, v, periode, today)),
         },
         "ministerie": {
-            "norm_grid": _timed(lambda v: queries.norm_grid(db, v, periode)),
+            "norm_grid": _timed(lambda v: queries.norm_grid(db, v, periode, today)),
             "ministry_history": _timed(lambda v: queries.ministry_history(db, v, code)),
-            "ministry_survey": _timed(lambda v: queries.ministry_survey(db, v, code)),
+            "ministry_survey": _timed(lambda v: queries.ministry_survey(db, v, code, periode)),
             "submissions": _timed(lambda v: queries.submissions(db, v)),
         },
-        "norm": {"norm_history": _timed(lambda v: queries.norm_history(db, v, 9))},
+        "norm": {"norm_history": _timed(lambda v: queries.norm_history(db, v, 9, today))},
         "trends": {
-            "pillar_shares": _timed(lambda v: queries.pillar_shares(db, v)),
+            "onderdeel_shares": _timed(lambda v: queries.onderdeel_shares(db, v)),
             "ministry_shares": _timed(lambda v: queries.ministry_shares(db, v)),
         },
         "aanleverstatus": {

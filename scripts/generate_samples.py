@@ -135,7 +135,10 @@ def baseline_rows() -> list[dict[str, str]]:
             n = norm.nummer
             oordeel, text = "voldoet", f"{REPORT}: voldoet aan de norm."
             if n in NOT_BROKEN_DOWN:
-                oordeel, text = "", ""
+                oordeel, text = (
+                    "onbekend",
+                    f"{REPORT}: beoordeeld, oordeel per ministerie niet gepubliceerd.",
+                )
             elif code in BASELINE.get(n, (set(), set()))[0]:
                 oordeel, text = "voldoet niet", f"{REPORT}: nog een stap te zetten."
             elif code in BASELINE.get(n, (set(), set()))[1]:
@@ -149,6 +152,7 @@ def baseline_rows() -> list[dict[str, str]]:
                     "norm": str(n),
                     "oordeel": oordeel,
                     "toelichting": text,
+                    "bron": "AR",
                 }
             )
     return rows
@@ -178,6 +182,8 @@ def evolve(rng: random.Random, state: dict[int, int | None], quarter: str) -> di
 def write_file(path: Path, rows: list[dict[str, str]], code: str) -> None:
     """Write a submission in the form that ministry's Excel produces."""
     columns = ["departement", "periode", "norm", "oordeel", "toelichting"]
+    if rows and "bron" in rows[0]:
+        columns.append("bron")
     buffer = io.StringIO(newline="")
     if code in DUTCH_EXCEL:
         writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
@@ -203,6 +209,7 @@ def write_file(path: Path, rows: list[dict[str, str]], code: str) -> None:
             oordeel = str(_score(oordeel))
         writer.writerow(
             [row["departement"], row["periode"], row["norm"], oordeel, row["toelichting"]]
+            + ([row["bron"]] if "bron" in row else [])
         )
     prefix = "\ufeff" if code in UTF8_BOM_SEMICOLON else ""
     path.write_bytes((prefix + buffer.getvalue()).encode("utf-8"))

@@ -193,7 +193,7 @@ def test_trends_continue_new_ministries_through_their_predecessor(
 ) -> None:
     app = open_app(sample_db, monkeypatch, "screens/trends.py")
     pillars = chart_data(app, 0)
-    assert set(pillars["pijler"]) == {"preventie", "detectie", "respons"}
+    assert set(pillars["onderdeel"]) == {"preventie", "detectie", "respons"}
     ministries = chart_data(app, 1)
     ez = ministries[ministries["ministerie"] == "EZ"]
     assert set(ez.loc[ez["via_voorganger"], "bron"]) == {"EZK"}

@@ -19,7 +19,7 @@ def test_every_cli_command_is_documented(command: str) -> None:
 
 @pytest.mark.parametrize("norm", catalog.norms(), ids=lambda n: str(n.nummer))
 def test_every_norm_of_the_catalogue_is_documented(norm: catalog.Norm) -> None:
-    assert f"| {norm.nummer} | {norm.pijler} | {norm.label} | {norm.vraag} |" in FORMATS
+    assert f"| {norm.nummer} | {norm.onderdeel} | {norm.label} | {norm.vraag} |" in FORMATS
 
 
 def test_readme_opens_with_the_two_commands() -> None:

@@ -1,11 +1,11 @@
-"""Ministerie: one ministry's norms, their history, its pillars over time, its submissions."""
+"""Ministerie: one ministry's norms, their history, its onderdelen over time, its submissions."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from dashboard import charts, links, praatplaat, queries, tables, view
-from etl import catalog
+from etl import catalog, normgrid, vocabulary
 
 path, version = view.data_source()
 available = view.require_periods(path, version)
@@ -23,7 +23,7 @@ with left:
 st.title(names.get(code, code))
 st.download_button(
     "Praatplaat (PDF, één A4)",
-    lambda: praatplaat.ministry_pdf(path, code, periode),
+    lambda: praatplaat.ministry_pdf(path, code, periode, view.today()),
     file_name=f"praatplaat-{code}-{periode}.pdf",
     mime="application/pdf",
     on_click="ignore",
@@ -33,76 +33,104 @@ chain = catalog.lineage(code)
 if len(chain) > 1:
     st.caption(f"Voortgezet uit {', '.join(chain[1:])}: eerdere kwartalen komen van de voorganger.")
 
-grid = queries.norm_grid(path, version, periode)
+today = view.today()
+grid = queries.norm_grid(path, version, periode, today)
 mine = grid[grid["departement"] == code]
 if not mine["aangeleverd"].any():
-    st.warning(f"{code} heeft voor {periode} niets aangeleverd.")
-judged = int(mine["score"].notna().sum())
-met = int(mine["score"].eq(2).sum())
-better = int((mine["wijziging"] > 0).sum())
-worse = int((mine["wijziging"] < 0).sum())
+    state = mine["staat"].iloc[0] if not mine.empty else vocabulary.NIET_AANGELEVERD
+    st.warning(f"{code} heeft voor {periode} niets aangeleverd ({vocabulary.LONG_LABELS[state]}).")
+total = vocabulary.share_met(mine, [])
+worse = normgrid.regressions(mine)
 a, b, c = st.columns(3)
-a.metric("Normen voldaan", charts.percent(met, judged))
-b.metric("Beter dan vorig kwartaal", better)
-c.metric("Slechter dan vorig kwartaal", worse)
+a.metric(
+    "Normen voldaan",
+    vocabulary.share_text(int(total["voldaan"].iloc[0]), int(total["beoordeeld"].iloc[0])),
+    help="Van de beoordeelde normen; niet beoordeeld en onbekend tellen niet mee.",
+)
+b.metric("Beter dan het laatste oordeel", len(normgrid.improvements(mine)))
+c.metric(
+    "Achteruit (slechter, of niet meer beoordeeld)",
+    len(worse),
+    help="Vergeleken met het laatste oordeel vóór dit kwartaal; een norm die niet meer is "
+    "beoordeeld telt mee, want dat kan een terugval verbergen.",
+)
+source = queries.period_sources(path, version).get(periode, "")
+if source:
+    st.caption(f"Oordelen van {periode}: {source}. {view.source_note(source)}")
 
 marked = st.query_params.get("norm")
 if marked and marked.isdigit() and int(marked) in set(mine["norm"]):
     row = mine[mine["norm"] == int(marked)].iloc[0]
+    change = vocabulary.change_text(row["wijziging"], bool(row["niet_meer_beoordeeld"]))
     st.info(
-        f"**Norm {row['norm']}. {row['label']}** ({row['pijler']}) — {row['vraag']}\n\n"
-        f"Oordeel: **{row['staat']}** ({charts.change_text(row['wijziging'])} dan vorig kwartaal)."
-        + (f"\n\nToelichting: {row['toelichting']}" if row["toelichting"] else "")
+        f"**Norm {row['norm']}. {row['label']}** ({row['onderdeel']}) — {row['vraag']}\n\n"
+        f"Oordeel: **{vocabulary.LONG_LABELS[row['staat']]}** ({change}, vergeleken met het "
+        "laatste oordeel)."
     )
+    if row["toelichting"]:
+        st.text(f"Toelichting: {row['toelichting']}")
 
 st.subheader(f"De vijftien normen in {periode}")
-st.dataframe(
-    mine.assign(verandering=mine["wijziging"].map(charts.change_text))[
-        ["norm", "label", "pijler", "staat", "verandering", "toelichting"]
-    ].rename(columns={"label": "norm (kort)", "staat": "oordeel"}),
-    hide_index=True,
-    width="stretch",
-)
+st.dataframe(view.cells_table(mine).drop(columns=["code", "naam", "periode"]), hide_index=True,
+             width="stretch")  # fmt: skip
 
 history = queries.ministry_history(path, version, code)
+history = history[history["periode"] <= periode]
 if not history.empty:
     st.subheader("Elke norm door de tijd")
     cells = history.assign(
         kwartaal=[
             f"{p} ({b})" if via else p
             for p, b, via in zip(
-                history["periode"], history["bron"], history["via_voorganger"], strict=True
+                history["periode"], history["door"], history["via_voorganger"], strict=True
             )
         ],
         normnaam=history["norm"].astype(str) + ". " + history["label"],
     )
     view.chart_with_table(
         charts.state_grid(cells, "kwartaal", "normnaam", "Kwartaal", "Norm"),
-        cells[["periode", "bron", "norm", "label", "staat", "toelichting"]],
+        cells[["periode", "door", "bron", "norm", "label", "staat", "toelichting"]],
         f"Oordeel van {code} per norm en kwartaal; kwartalen van een voorganger tonen diens code.",
         key="ministerie_historie",
     )
     st.caption(charts.LEGEND_TEXT)
 
-    st.subheader("Aandeel voldaan per pijler")
-    shares = queries.share_met(history, ["periode", "pijler"])
+    st.subheader("Aandeel voldaan per onderdeel")
+    quarters = sorted(set(history["periode"]))
+    start = st.selectbox("Vergelijk met", quarters[:-1] or quarters, key="vergelijk_met")
+    same = normgrid.like_for_like(history, start, quarters[-1], ["onderdeel"])
+    st.markdown(f"**Op dezelfde normen: {start} tegenover {quarters[-1]}**")
+    st.caption(
+        "Alleen normen met een oordeel in beide kwartalen tellen mee, zodat het aandeel niet "
+        "verschuift doordat andere normen zijn beoordeeld. "
+        + (f"{start} is de audit van de Algemene Rekenkamer; {quarters[-1]} een eigen, "
+           "niet-geaudit oordeel." if start == quarters[0] and source else "")
+    )  # fmt: skip
+    st.dataframe(view.like_for_like_table(same), hide_index=True, width="stretch")
+    shares = queries.ministry_onderdeel_shares(history, start)
     view.chart_with_table(
-        charts.share_lines(shares, "pijler", "Aandeel voldaan"),
+        charts.share_lines(shares, "onderdeel", "Aandeel voldaan"),
         shares,
-        f"Lijnen met het aandeel voldane normen van {code} per pijler en kwartaal.",
-        key="ministerie_pijlers",
+        f"Lijnen met het aandeel voldane normen van {code} per onderdeel en kwartaal vanaf "
+        f"{start}, over de normen met een oordeel in elk kwartaal.",
+        key="ministerie_onderdelen",
+    )
+    st.caption(
+        f"Bij elk punt: voldaan van beoordeeld. De lijnen tellen vanaf {start} alleen de normen "
+        "met een oordeel in élk kwartaal, zodat ze gelijk met gelijk vergelijken."
     )
 
 st.subheader("Enquête")
-found = queries.ministry_survey(path, version, code)
+found = queries.ministry_survey(path, version, code, periode)
 if found is None:
-    st.write("Geen enquêtegegevens voor dit ministerie.")
+    st.write(f"Geen enquêtegegevens voor dit ministerie in of vóór {periode}.")
 else:
     wave, source, key_items = found
     st.caption(
-        f"Kerncijfers uit de enquête van {wave}"
-        + (f" (van voorganger {source})" if source != code else "")
-        + ": aandeel (95%-interval), n respondenten; rijksbreed gewogen naar respondenten."
+        f"Kerncijfers uit de enquêtegolf {wave} (de nieuwste in of vóór {periode})"
+        + (f", van voorganger {source}" if source != code else "")
+        + ". "
+        + tables.INTERVAL_NOTE
     )
     st.dataframe(tables.key_item_table(key_items), hide_index=True, width="stretch")
     st.page_link(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, links, queries, view
+from etl import normgrid, vocabulary
 
 path, version = view.data_source()
 available = view.require_periods(path, version)
@@ -18,50 +19,77 @@ with left:
         "Norm",
         norms.index.tolist(),
         "norm",
-        format_func=lambda n: f"{n}. {norms.loc[n, 'label']} ({norms.loc[n, 'pijler']})",
+        format_func=lambda n: f"{n}. {norms.loc[n, 'label']} ({norms.loc[n, 'onderdeel']})",
     )
 
 st.title(f"Norm {norm}. {norms.loc[norm, 'label']}")
-st.caption(f"Pijler {norms.loc[norm, 'pijler']}. {norms.loc[norm, 'vraag']}")
+st.caption(f"Onderdeel {norms.loc[norm, 'onderdeel']}. {norms.loc[norm, 'vraag']}")
 
-everyone = queries.norm_history(path, version, norm)
+everyone = queries.norm_history(path, version, norm, view.today())
 history = view.restrict(everyone)
 now = history[history["periode"] == periode]
 all_now = everyone[everyone["periode"] == periode]
-submitted = all_now[all_now["aangeleverd"]]
+total = vocabulary.share_met(all_now, [])
+met, judged = int(total["voldaan"].iloc[0]), int(total["beoordeeld"].iloc[0])
+worse = normgrid.regressions(now)
 a, b, c = st.columns(3)
-a.metric("Ministeries die voldoen", f"{int(submitted['score'].eq(2).sum())} van {len(submitted)}")
-b.metric("Beter dan vorig kwartaal", int((now["wijziging"] > 0).sum()))
-c.metric("Slechter dan vorig kwartaal", int((now["wijziging"] < 0).sum()))
+a.metric(
+    "Ministeries die voldoen",
+    f"{met} van {judged}" if judged else "– (geen oordelen)",
+    help="Van de ministeries met een oordeel op deze norm; niet beoordeeld, onbekend en "
+    "niet aangeleverd tellen niet mee.",
+)
+b.metric("Beter dan het laatste oordeel", len(normgrid.improvements(now)))
+c.metric("Achteruit (slechter, of niet meer beoordeeld)", len(worse))
+unjudged = all_now["staat"].isin([vocabulary.NIET_BEOORDEELD, vocabulary.ONBEKEND]).sum()
+if unjudged:
+    st.caption(f"{int(unjudged)} ministerie(s) zonder oordeel op deze norm in {periode}.")
+source = queries.period_sources(path, version).get(periode, "")
+if source:
+    st.caption(f"Oordelen van {periode}: {source}. {view.source_note(source)}")
 
-st.subheader(f"Wie bewoog in {periode}")
-moved = now[now["wijziging"].fillna(0) != 0]
-if moved.empty:
-    st.write("Geen enkel ministerie veranderde van oordeel op deze norm.")
+st.subheader(f"Wie ging achteruit in {periode}")
+if worse.empty:
+    st.write("Geen enkel ministerie ging achteruit op deze norm.")
 else:
-    st.dataframe(
-        moved.assign(verandering=moved["wijziging"].map(charts.change_text))[
-            ["departement", "naam", "staat", "verandering", "toelichting"]
-        ].rename(columns={"staat": "oordeel"}),
-        hide_index=True,
-        width="stretch",
-    )
+    st.dataframe(view.cells_table(worse), hide_index=True, width="stretch")
+st.subheader(f"Wie ging vooruit in {periode}")
+better = normgrid.improvements(now)
+if better.empty:
+    st.write("Geen enkel ministerie ging vooruit op deze norm.")
+else:
+    st.dataframe(view.cells_table(better), hide_index=True, width="stretch")
 
 st.subheader("Alle ministeries door de tijd")
 chosen, page = view.filtered_and_paged(history, "departement", "norm")
 view.chart_with_table(
     charts.state_grid(page, "periode", "departement", "Kwartaal", "Ministerie"),
-    chosen[["periode", "departement", "naam", "staat", "toelichting"]],
+    view.cells_table(chosen),
     f"Oordeel van elk ministerie op norm {norm} per kwartaal.",
     key="norm_historie",
 )
 st.caption(charts.LEGEND_TEXT)
 
 st.subheader("Rijksbreed aandeel dat voldoet")
-shares = queries.share_met(everyone.assign(reeks="rijksbreed"), ["periode", "reeks"])
+quarters = sorted(set(everyone["periode"]))
+start = st.selectbox("Vanaf kwartaal", quarters[:-1] or quarters, key="norm_vanaf")
+chosen_cells = everyone[everyone["periode"] >= start].assign(reeks="rijksbreed")
+shares = normgrid.panel_shares(chosen_cells, ["reeks"], ["departement"])
 view.chart_with_table(
     charts.share_lines(shares, "reeks", "Aandeel dat voldoet"),
     shares,
-    f"Lijn met het rijksbrede aandeel ministeries dat aan norm {norm} voldoet, per kwartaal.",
+    f"Lijn met het rijksbrede aandeel ministeries dat aan norm {norm} voldoet, per kwartaal "
+    f"vanaf {start}, over de ministeries met een oordeel in elk kwartaal.",
     key="norm_aandeel",
+)
+st.caption(
+    f"Bij elk punt: voldaan van beoordeeld. Vanaf {start} tellen alleen de ministeries met een "
+    "oordeel in élk kwartaal (gelijk met gelijk). Per kwartaal over alle beoordeelde "
+    "ministeries: "
+    + ", ".join(
+        f"{r['periode']} {r['x_van_y']}"
+        for r in normgrid.quarter_shares(everyone, []).to_dict("records")
+        if r["periode"] >= start
+    )
+    + "."
 )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, drilldown, links, praatplaat, queries, view
+from etl import vocabulary
+from etl.periods import submission_deadline
 
 st.title("Integriteitsmonitor Rijk")
 st.caption(
@@ -26,22 +28,37 @@ with right:
         format_func=lambda v: "naam" if v == "naam" else "aandeel voldaan",
     )
 
-grid = queries.norm_grid(path, version, periode)
+today = view.today()
+grid = queries.norm_grid(path, version, periode, today)
 names = queries.organisation_names()
 status = grid.drop_duplicates("departement")
-missing = view.restrict(status).loc[lambda s: ~s["aangeleverd"], "departement"].tolist()
-judged = int(grid["score"].notna().sum())
-met = int(grid["score"].eq(2).sum())
+visible = view.restrict(status)
+missing = visible.loc[visible["staat"] == vocabulary.NIET_AANGELEVERD, "departement"].tolist()
+still_open = visible.loc[visible["staat"] == vocabulary.NOG_OPEN, "departement"].tolist()
+total = vocabulary.share_met(grid, [])
 
-first, second, third = st.columns(3)
+
+def _listed(codes: list[str]) -> str:
+    return (", ".join(codes) if len(codes) <= 6 else f"{len(codes)} organisaties") or "geen"
+
+
+first, second, third, fourth = st.columns(4)
 first.metric("Aangeleverd", f"{int(status['aangeleverd'].sum())} van {len(status)}")
-second.metric("Normen voldaan (rijksbreed)", charts.percent(met, judged))
-third.metric(
-    "Niet aangeleverd",
-    (", ".join(missing) if len(missing) <= 6 else f"{len(missing)} organisaties") or "geen",
+second.metric(
+    "Normen voldaan (rijksbreed)",
+    vocabulary.share_text(int(total["voldaan"].iloc[0]), int(total["beoordeeld"].iloc[0])),
+    help="Voldaan gedeeld door de beoordeelde normen; niet beoordeeld, onbekend en niet "
+    "aangeleverd tellen niet mee.",
+)
+third.metric("Niet aangeleverd (termijn verstreken)", _listed(missing))
+fourth.metric(
+    f"Nog open (termijn tot {submission_deadline(periode):%d-%m-%Y})", _listed(still_open)
 )
 
+source = queries.period_sources(path, version).get(periode, "")
 st.subheader(f"Oordeel per ministerie en norm, {periode}")
+if source:
+    st.caption(f"Oordelen van {periode}: {source}. {view.source_note(source)}")
 data = view.restrict(charts.heatmap_data(grid), keep=(charts.GOVERNMENT_ROW,))
 # Hundreds of organisations (all municipalities, say): filter by kind, search, and page.
 wanted = view.organisation_filter(status[["departement", "naam", "soort"]], "overzicht")
@@ -59,6 +76,10 @@ event = st.altair_chart(
     ),
 )
 st.caption(charts.LEGEND_TEXT)
+st.caption(
+    "Rij Rijksbreed: hoeveel ministeries voldoen, van de ministeries met een oordeel op die "
+    "norm. Kolom Voldaan: het aandeel voldane normen van de beoordeelde normen."
+)
 target = drilldown.target_for(event.get("selection") if event else None, periode)
 if target is not None:
     st.switch_page(target.page, query_params=target.params)
@@ -68,7 +89,7 @@ by_keyboard, by_norm = st.columns(2)
 with by_keyboard:
     code = st.selectbox(
         "Ministerie openen",
-        view.restrict(status)["departement"].tolist(),
+        visible["departement"].tolist(),
         format_func=lambda c: f"{c} — {names.get(c, c)}",
     )
     st.page_link(
@@ -88,18 +109,13 @@ with by_norm:
         query_params={"periode": periode, "norm": str(norm)},
     )
 
-columns = ["departement", "naam", "norm", "label", "pijler", "staat", "verandering"]
-table = (
-    view.restrict(grid)
-    .assign(verandering=lambda g: g["wijziging"].map(charts.change_text))[[*columns, "toelichting"]]
-    .rename(columns={"departement": "code", "label": "norm (kort)", "staat": "oordeel"})
-)
+table = view.cells_table(view.restrict(grid))
 with st.expander("Gegevens van deze grafiek als tabel"):
     st.dataframe(table, hide_index=True, width="stretch")
 view.download_row(table, f"heatmap-{periode}", heatmap)
 st.download_button(
     "Rijksbreed beeld (PDF)",
-    lambda: praatplaat.government_pdf(path, periode),
+    lambda: praatplaat.government_pdf(path, periode, today),
     file_name=f"rijksbreed-{periode}.pdf",
     mime="application/pdf",
     on_click="ignore",

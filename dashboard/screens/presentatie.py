@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, drilldown, links, queries, view
+from etl import normgrid, vocabulary
 
 st.markdown(
     """
@@ -25,7 +26,7 @@ st.markdown(
 path, version = view.data_source()
 available = view.require_periods(path, version)
 periode = links.url_select("Periode", available, "periode")
-grid = queries.norm_grid(path, version, periode)
+grid = queries.norm_grid(path, version, periode, view.today())
 codes = sorted(view.restrict(grid)["departement"].unique(), key=str.lower)
 slides = ["overzicht", *codes]
 wanted = st.query_params.get("stap", "0")
@@ -45,6 +46,9 @@ leave.page_link("screens/overzicht.py", label="Presentatie verlaten", icon=":mat
 
 if slides[step] == "overzicht":
     st.title(f"Integriteit bij het Rijk, {periode}")
+    source = queries.period_sources(path, version).get(periode, "")
+    if source:
+        st.markdown(f"Oordelen van {periode}: **{source}**. {view.source_note(source)}")
     data = view.restrict(charts.heatmap_data(grid), keep=(charts.GOVERNMENT_ROW,))
     st.altair_chart(
         charts.heatmap(data, charts.row_order(data, "naam")),
@@ -55,13 +59,17 @@ else:
     code = slides[step]
     mine = grid[grid["departement"] == code]
     st.title(queries.organisation_names().get(code, code))
-    judged = int(mine["score"].notna().sum())
+    total = vocabulary.share_met(mine, [])
     first, second, third = st.columns(3)
-    first.metric("Normen voldaan", charts.percent(int(mine["score"].eq(2).sum()), judged))
-    second.metric("Beter dan vorig kwartaal", int((mine["wijziging"] > 0).sum()))
-    third.metric("Slechter dan vorig kwartaal", int((mine["wijziging"] < 0).sum()))
+    first.metric(
+        "Normen voldaan (van beoordeeld)",
+        vocabulary.share_text(int(total["voldaan"].iloc[0]), int(total["beoordeeld"].iloc[0])),
+    )
+    second.metric("Beter dan het laatste oordeel", len(normgrid.improvements(mine)))
+    third.metric("Achteruit (incl. niet meer beoordeeld)", len(normgrid.regressions(mine)))
     history = queries.ministry_history(path, version, code)
-    recent = sorted(set(history["periode"]))[-4:]
+    # The four quarters up to the chosen one, not the newest four.
+    recent = sorted(p for p in set(history["periode"]) if p <= periode)[-4:]
     cells = history[history["periode"].isin(recent)].assign(
         normnaam=lambda h: h["norm"].astype(str) + ". " + h["label"]
     )

@@ -1,0 +1,224 @@
+"""Norm-score figures as plain functions of DataFrames: the grid, changes, like-for-like shares.
+
+The rules the Court's reader checks live here once and every screen, paper and
+export calls them: a change compares with the last *judged* verdict (through
+niet beoordeeld and through predecessors); a verdict that became niet beoordeeld
+is marked; a cell without a file is nog open until the quarter's deadline; a
+share over time compares like with like. No Streamlit, no database.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from etl import catalog
+from etl.periods import previous_quarter, quarter_end, quarter_start, submission_deadline
+from etl.vocabulary import (
+    BRON_AUDIT,
+    JUDGED,
+    NIET_BEOORDEELD,
+    SCORES,
+    share_met,
+    states,
+)
+
+KEYS = ["departement", "periode", "norm"]
+SCORE_COLUMNS = [*KEYS, "score", "oordeel", "toelichting", "bron", "versie"]
+
+
+def norms_frame() -> pd.DataFrame:
+    """The norm catalogue: number, onderdeel, short label, the Court's question."""
+    return pd.DataFrame(
+        [
+            {"norm": n.nummer, "onderdeel": n.onderdeel, "label": n.label, "vraag": n.vraag}
+            for n in catalog.norms()
+        ]
+    )
+
+
+def organisations_during(quarters: list[str]) -> pd.DataFrame:
+    """Organisations × the quarters they existed in, quarter by quarter in catalogue order."""
+    columns = ["departement", "naam", "soort", "periode"]
+    if not quarters:
+        return pd.DataFrame(columns=columns)
+    spans = pd.DataFrame(
+        {
+            "periode": quarters,
+            "begin": pd.to_datetime([quarter_start(q) for q in quarters]),
+            "einde": pd.to_datetime([quarter_end(q) for q in quarters]),
+        }
+    )
+    pairs = spans.merge(catalog.organisations_table(), how="cross")
+    existed = (pairs["van"].isna() | (pairs["van"] <= pairs["einde"])) & (
+        pairs["tot"].isna() | (pairs["tot"] >= pairs["begin"])
+    )
+    return pairs.loc[existed, columns].reset_index(drop=True)
+
+
+def grid(
+    scores: pd.DataFrame, quarters: list[str], norms: pd.DataFrame, today: date
+) -> pd.DataFrame:
+    """Organisations × quarters × norms, set-based: state, toelichting, source and change.
+
+    `scores` holds the newest version of every earlier quarter too, so a change can
+    reach back past niet beoordeeld to the last judged verdict.
+    """
+    result = organisations_during(quarters).merge(norms, how="cross")
+    current = scores[scores["periode"].isin(quarters)]
+    columns = [*KEYS, "score", "oordeel", "toelichting", "bron", "versie"]
+    result = result.merge(current[columns], on=KEYS, how="left")
+    submitted = current[["departement", "periode"]].drop_duplicates().assign(aangeleverd=True)
+    result = result.merge(submitted, on=["departement", "periode"], how="left")
+    result["aangeleverd"] = result["aangeleverd"].notna() & result["aangeleverd"].astype(bool)
+    deadline = result["periode"].map({q: submission_deadline(q) for q in quarters})
+    result["staat"] = states(result["oordeel"], result["aangeleverd"], deadline >= today)
+    result["toelichting"] = result["toelichting"].fillna("").astype(str)
+    result["bron"] = result["bron"].fillna("").astype(str)
+    earlier = last_judged(result[KEYS], scores)
+    result["vorige_score"] = earlier["vorige_score"]
+    result["vorige_periode"] = earlier["vorige_periode"]
+    result["wijziging"] = result["score"] - result["vorige_score"]
+    following = result["periode"].map({q: previous_quarter(q) for q in quarters})
+    result["niet_meer_beoordeeld"] = (result["staat"] == NIET_BEOORDEELD) & (
+        result["vorige_periode"] == following
+    )
+    return result
+
+
+def last_judged(keys: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
+    """Each cell's last judged verdict before its quarter, and that quarter.
+
+    Its own, else its nearest predecessor's (EZ in 2024-Q3 compares with EZK in
+    2024-Q2); niet beoordeeld and onbekend are skipped, so ja → n.b. → nee is worse.
+    """
+    out = pd.DataFrame(
+        {"vorige_score": float("nan"), "vorige_periode": None}, index=keys.index
+    ).astype({"vorige_score": float, "vorige_periode": object})
+    judged = scores.loc[scores["oordeel"].isin(JUDGED), ["departement", "periode", "norm", "score"]]
+    if keys.empty or judged.empty:
+        return out
+    judged = judged.rename(columns={"departement": "bron_code", "periode": "eerder"})
+    lineage = catalog.lineage_frame(sorted(keys["departement"].unique())).rename(
+        columns={"bron": "bron_code"}
+    )
+    found = (
+        keys.rename_axis("rij")
+        .reset_index()
+        .merge(lineage, on="departement")
+        .merge(judged, on=["bron_code", "norm"])
+    )
+    found = found[found["eerder"] < found["periode"]]
+    found = found.sort_values(["eerder", "diepte"], ascending=[False, True], kind="stable")
+    found = found.drop_duplicates("rij")
+    rows = found["rij"].to_numpy()
+    out.loc[rows, "vorige_score"] = found["score"].astype(float).to_numpy()
+    out.loc[rows, "vorige_periode"] = found["eerder"].astype(str).to_numpy()
+    return out
+
+
+def regressions(cells: pd.DataFrame) -> pd.DataFrame:
+    """Who went backwards: worse than the last judged verdict, or no longer judged."""
+    return cells[(cells["wijziging"] < 0) | cells["niet_meer_beoordeeld"]]
+
+
+def improvements(cells: pd.DataFrame) -> pd.DataFrame:
+    """Better than the last judged verdict."""
+    return cells[cells["wijziging"] > 0]
+
+
+def panel_shares(cells: pd.DataFrame, by: list[str], unit: list[str]) -> pd.DataFrame:
+    """Share met per group and quarter over a fixed panel: like for like across the series.
+
+    The panel is every `unit` (a norm, or a ministry and norm) judged in *every* quarter
+    of `cells`; a unit judged in some quarters only would make the share jump for that
+    reason alone (BZK respons 0 of 1 → 2 of 3 while norm 15 stayed nee). Each row says
+    "x van y", who judged the quarter, and how many units the panel left out.
+    """
+    quarters = sorted(cells["periode"].unique())
+    keyed = cells.assign(_bron=cells["bron"].fillna("").astype(str))
+    judged = keyed[keyed["staat"].isin(JUDGED)]
+    columns = ["periode", *by, "voldaan", "beoordeeld", "aandeel", "x_van_y", "bron", "weggelaten"]
+    if judged.empty:
+        return pd.DataFrame(columns=columns)
+    seen = judged.groupby([*by, *unit])["periode"].nunique()
+    panel = seen[seen == len(quarters)].reset_index()[[*by, *unit]]
+    everything = keyed.drop_duplicates([*by, *unit]).groupby(by, sort=False).size()
+    kept = keyed.merge(panel, on=[*by, *unit])
+    shares = share_met(kept, [*by, "periode"])
+    sources = judged.groupby([*by, "periode"])["_bron"].agg(lambda b: source_label(frozenset(b)))
+    shares = shares.merge(sources.rename("bron").reset_index(), on=[*by, "periode"], how="left")
+    in_panel = panel.groupby(by, sort=False).size()
+    shares["weggelaten"] = [
+        int(everything.get(key, 0)) - int(in_panel.get(key, 0))
+        for key in (shares[by[0]] if len(by) == 1 else zip(*(shares[c] for c in by), strict=True))
+    ]
+    shares["x_van_y"] = [
+        f"{m} van {j}" for m, j in zip(shares["voldaan"], shares["beoordeeld"], strict=True)
+    ]
+    return shares[columns].sort_values([*by, "periode"]).reset_index(drop=True)
+
+
+def quarter_shares(cells: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Share met per group and quarter over every judged norm, with "x van y" (for tables:
+    the set differs per quarter, so these are not for a line)."""
+    shares = share_met(cells, [*by, "periode"])
+    shares["x_van_y"] = [
+        f"{m} van {j}" for m, j in zip(shares["voldaan"], shares["beoordeeld"], strict=True)
+    ]
+    return shares.sort_values([*by, "periode"]).reset_index(drop=True)
+
+
+def source_label(sources: frozenset[str] | None) -> str:
+    """Which assessor a quarter's figures come from, in words."""
+    if not sources:
+        return ""
+    if sources == {BRON_AUDIT}:
+        return "audit Algemene Rekenkamer"
+    if BRON_AUDIT in sources:
+        return "audit Algemene Rekenkamer en zelfbeoordeling"
+    return "zelfbeoordeling (niet geaudit)"
+
+
+def like_for_like(cells: pd.DataFrame, start: str, end: str, by: list[str]) -> pd.DataFrame:
+    """Share met at two quarters over the same norms: those judged at both ends.
+
+    `cells` holds one organisation's (or a set's) cells with `staat`, `norm` and
+    `periode`. Returns per group the share at start and at end, with how many norms
+    were comparable and how many were left out because either end was not judged.
+    """
+    first = cells[(cells["periode"] == start) & cells["staat"].isin(JUDGED)]
+    last = cells[(cells["periode"] == end) & cells["staat"].isin(JUDGED)]
+    keys = [*by, "norm"]
+    both = first[[*keys, "staat"]].merge(last[[*keys, "staat"]], on=keys, suffixes=("_b", "_e"))
+    everything = cells[cells["periode"].isin([start, end])].drop_duplicates(keys)
+    rows = []
+    for values, group in everything.groupby(by, sort=False) if by else [((), everything)]:
+        key = values if isinstance(values, tuple) else (values,)
+        mask = pd.Series(True, index=both.index)
+        for column, value in zip(by, key, strict=True):
+            mask &= both[column] == value
+        pair = both[mask]
+        row = dict(zip(by, key, strict=True))
+        n = len(pair)
+        met_start = int((pair["staat_b"] == "voldoet").sum())
+        met_end = int((pair["staat_e"] == "voldoet").sum())
+        row.update(
+            {
+                "vergelijkbaar": n,
+                "weggelaten": int(group["norm"].nunique()) - n,
+                "voldaan_begin": met_start,
+                "voldaan_eind": met_end,
+                "aandeel_begin": met_start / n if n else float("nan"),
+                "aandeel_eind": met_end / n if n else float("nan"),
+                "normen": ", ".join(str(v) for v in sorted(pair["norm"].unique())),
+            }
+        )
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def score_of_state(state: pd.Series) -> pd.Series:
+    """2, 1, 0 for verdicts, NaN otherwise."""
+    return state.map(SCORES).astype(float)

@@ -1,0 +1,174 @@
+"""The domain's words and rules in one place: oordeel states, onderdelen, sources, share met.
+
+Every screen, PDF, export and the command line take these words and this one
+"share met" rule from here (as dlt keeps its contract words in one typed module),
+so a rule cannot drift apart between a heatmap and a meeting paper. Pure: no
+Streamlit, no database.
+"""
+
+from __future__ import annotations
+
+from typing import Final, Literal
+
+import pandas as pd
+
+Oordeel = Literal["voldoet", "voldoet deels", "voldoet niet", "niet beoordeeld", "onbekend"]
+State = Literal[
+    "voldoet",
+    "voldoet deels",
+    "voldoet niet",
+    "niet beoordeeld",
+    "onbekend",
+    "niet aangeleverd",
+    "nog open",
+]
+
+VOLDOET: Final = "voldoet"
+DEELS: Final = "voldoet deels"
+NIET: Final = "voldoet niet"
+# The source judged nothing: the ministry left the norm empty.
+NIET_BEOORDEELD: Final = "niet beoordeeld"
+# The source judged the norm but did not publish the verdict (the Court's 2023 norms
+# 4, 5, 6, 13 and 14): not the same as niet beoordeeld, and never a verdict either.
+ONBEKEND: Final = "onbekend"
+# No file for the quarter: after its deadline missing, before it still open.
+NIET_AANGELEVERD: Final = "niet aangeleverd"
+NOG_OPEN: Final = "nog open"
+
+JUDGED: Final = (VOLDOET, DEELS, NIET)
+OORDELEN: Final = (*JUDGED, NIET_BEOORDEELD, ONBEKEND)
+STATES: Final = (*OORDELEN, NIET_AANGELEVERD, NOG_OPEN)
+SCORES: Final = {VOLDOET: 2, DEELS: 1, NIET: 0}
+MET_SCORE: Final = SCORES[VOLDOET]
+
+# How a state is written where space is short (heatmap cells) and in full (tables).
+SHORT_LABELS: Final = {
+    VOLDOET: "ja",
+    DEELS: "deels",
+    NIET: "nee",
+    NIET_BEOORDEELD: "n.b.",
+    ONBEKEND: "onb.",
+    NIET_AANGELEVERD: "—",
+    NOG_OPEN: "open",
+}
+LONG_LABELS: Final = {
+    VOLDOET: "voldoet",
+    DEELS: "voldoet deels",
+    NIET: "voldoet niet",
+    NIET_BEOORDEELD: "niet beoordeeld",
+    ONBEKEND: "onbekend (niet gepubliceerd)",
+    NIET_AANGELEVERD: "niet aangeleverd",
+    NOG_OPEN: "nog open (termijn loopt)",
+}
+
+# What the file may write in `oordeel` (any case, spaces squeezed) → the state stored.
+OORDEEL_INPUT: Final = {
+    "voldoet": VOLDOET,
+    "2": VOLDOET,
+    "voldoet deels": DEELS,
+    "1": DEELS,
+    "voldoet niet": NIET,
+    "0": NIET,
+    "": NIET_BEOORDEELD,
+    "niet beoordeeld": NIET_BEOORDEELD,
+    "onbekend": ONBEKEND,
+}
+
+# The three parts the Court groups its norms in. Not "pijlers": the Court keeps that
+# word for structuur (hard controls) and cultuur (soft controls).
+Onderdeel = Literal["preventie", "detectie", "respons"]
+ONDERDELEN: Final = ("preventie", "detectie", "respons")
+
+# Who judged a quarter (schemas/bronnen.csv): the Court's audit or the ministry itself.
+BRON_AUDIT: Final = "AR"
+BRON_ZELF: Final = "zelf"
+
+# Symbols beside a state: a change against the last *judged* verdict, and a verdict
+# that became niet beoordeeld (it can hide a regression and raises the share met).
+BETTER_MARK: Final = "▲"
+WORSE_MARK: Final = "▼"
+UNJUDGED_MARK: Final = "○"
+LEGEND_TEXT: Final = (
+    "ja = voldoet · deels = voldoet deels · nee = voldoet niet · n.b. = niet beoordeeld · "
+    "onb. = onbekend (beoordeeld, niet gepubliceerd) · — = niet aangeleverd · "
+    "open = nog open (termijn loopt) · ▲/▼ = beter/slechter dan het laatste oordeel · "
+    "○ = was beoordeeld, nu niet beoordeeld"
+)
+
+
+def score_of(state: str) -> int | None:
+    """2, 1, 0 for a verdict; None for every state that is not one."""
+    return SCORES.get(state)
+
+
+def states(oordeel: pd.Series, submitted: pd.Series, open_: pd.Series | None = None) -> pd.Series:
+    """The visible state of each cell: its oordeel, or why there is none.
+
+    `oordeel` holds the stored words (NaN where nothing was submitted); a cell without a
+    submission is nog open while the quarter's deadline has not passed.
+    """
+    known = oordeel.where(oordeel.isin(OORDELEN), NIET_BEOORDEELD)
+    missing = pd.Series(NIET_AANGELEVERD, index=oordeel.index)
+    if open_ is not None:
+        missing = missing.where(~open_.astype(bool), NOG_OPEN)
+    return known.where(submitted.astype(bool), missing).astype(str)
+
+
+def share_met(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Per group: norms met (`voldaan`), norms judged (`beoordeeld`), and the share met.
+
+    The one rule for every screen, paper and export: a share met divides by the norms
+    actually judged (voldoet, voldoet deels, voldoet niet). Niet beoordeeld, onbekend,
+    niet aangeleverd and nog open are left out, never counted as zero. Groups with no
+    judged norm keep their row with `aandeel` NaN, so a screen says "–", not 0%.
+    `frame` needs a `staat` column (see `states`).
+    """
+    judged = frame["staat"].isin(JUDGED)
+    counted = frame.assign(
+        voldaan=frame["staat"].eq(VOLDOET).astype(int), beoordeeld=judged.astype(int)
+    )
+    if not by:
+        result = pd.DataFrame(
+            {"voldaan": [int(counted["voldaan"].sum())], "beoordeeld": [int(judged.sum())]}
+        )
+    else:
+        result = counted.groupby(by, as_index=False, sort=False)[["voldaan", "beoordeeld"]].sum()
+    result["aandeel"] = result["voldaan"] / result["beoordeeld"].where(result["beoordeeld"] > 0)
+    return result
+
+
+def share_text(met: int, judged: int) -> str:
+    """'9 van 13 (69%)', or '– (geen norm beoordeeld)' when nothing was judged."""
+    if judged == 0:
+        return "– (geen norm beoordeeld)"
+    return f"{met} van {judged} ({round(100 * met / judged)}%)"
+
+
+def count_label(met: int, judged: int) -> str:
+    """A cell-sized share: '9/13' for a few ministries, a percentage for hundreds of
+    organisations (where '168/395' no longer fits a cell), '–' when nothing was judged."""
+    if judged == 0:
+        return "–"
+    if judged < 100:
+        return f"{met}/{judged}"
+    return f"{round(100 * met / judged)}%"
+
+
+def change_mark(change: float, unjudged_now: bool = False) -> str:
+    """▲ better, ▼ worse than the last judged verdict; ○ when the verdict became n.b."""
+    if unjudged_now:
+        return " " + UNJUDGED_MARK
+    if pd.isna(change) or change == 0:
+        return ""
+    return f" {BETTER_MARK}" if change > 0 else f" {WORSE_MARK}"
+
+
+def change_text(change: float, unjudged_now: bool = False) -> str:
+    """The change in words, for tooltips and tables."""
+    if unjudged_now:
+        return "was beoordeeld, nu niet beoordeeld"
+    if pd.isna(change):
+        return "geen vergelijking"
+    if change == 0:
+        return "gelijk"
+    return "beter" if change > 0 else "slechter"
