@@ -445,8 +445,9 @@ ANSWER_COLOURS = {
     "Enkele": "#F1A340",
     "Regelmatig": "#7CB5DC",
     "(Bijna) alle": "#01689B",
-    "Ja": "#01689B",
-    "Nee": "#F1A340",
+    # Having had a suspicion is neither good nor bad: neutral greys.
+    "Ja": "#9E9E9E",
+    "Nee": "#E0E0E0",
     "Formeel gemeld": "#01689B",
     "Niet gemeld": "#F1A340",
     "Structureel gesteund": "#01689B",
@@ -464,7 +465,7 @@ def survey_intervals(data: pd.DataFrame) -> AltairChart:
     )
     x = alt.X(
         "aandeel:Q",
-        title="Aandeel (95%-interval)",
+        title="Aandeel met het kopcijfer (95%-interval); zie 'kopcijfer telt' in de tabel",
         scale=alt.Scale(domain=[0, 1]),
         axis=alt.Axis(format="%"),
     )
@@ -479,6 +480,7 @@ def survey_intervals(data: pd.DataFrame) -> AltairChart:
     )
     tooltip = [
         alt.Tooltip("stelling:N", title="Stelling"),
+        alt.Tooltip("kopcijfer:N", title="Kopcijfer telt"),
         alt.Tooltip("reeks:N", title="Reeks"),
         alt.Tooltip("tekst:N", title="Cijfer"),
     ]

@@ -446,9 +446,11 @@ def _item_label(code: str, statement: str) -> str:
 def with_item_labels(frame: pd.DataFrame) -> pd.DataFrame:
     """Add 'VBG1 Mijn leidinggevende …' labels and the statement, for charts."""
     statements = {item.item: item.stelling for item in catalog.survey_items()}
+    headlines = {item.item: item.kop for item in catalog.survey_items()}
     return frame.assign(
         stelling=frame["item"].map(statements),
         itemlabel=[_item_label(i, statements[i]) for i in frame["item"]],
+        kopcijfer=frame["item"].map(headlines),
     )
 
 

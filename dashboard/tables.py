@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 TOO_FEW = "te weinig respondenten"
+SENSITIVE = "minder dan 5 (op een antwoord; niet getoond)"
 INTERVAL_NOTE = (
     "Aandeel met 95%-interval (Wilson) en n, het aantal respondenten op het item. Het interval "
     "neemt aan dat de respondenten een aselecte steekproef zijn van wie is uitgenodigd; bij een "
@@ -24,25 +25,92 @@ def thousands(n: Any) -> str:
     return f"{int(n):,}".replace(",", ".")
 
 
-def share_text(share: Any, low: Any, high: Any, n: Any) -> str:
-    """'76% (74–78%), n = 4.446', or 'te weinig respondenten' for a hidden figure."""
+def share_text(share: Any, low: Any, high: Any, n: Any, hidden: str = "") -> str:
+    """'76% (74–78%), n = 4.446', or why there is no figure ('te weinig respondenten')."""
     if pd.isna(share):
-        return TOO_FEW
+        return hidden or TOO_FEW
     interval = f"{round(100 * low)}–{round(100 * high)}%"
     return f"{round(100 * share)}% ({interval}), n = {thousands(n)}"
 
 
-def change_words(difference: Any, significant: bool, compared: str) -> str:
-    """The change in percentage points, saying whether it is significant."""
+def _points(value: float) -> str:
+    """-0.046 → '−4,6 procentpunt' (Dutch decimal comma)."""
+    text = f"{abs(100 * value):.1f}".replace(".", ",")
+    return f"{'+' if value > 0 else '−' if value < 0 else ''}{text} procentpunt"
+
+
+def _bracket(low: float, high: float) -> str:
+    return f"[{100 * low:.1f}; {100 * high:.1f}]".replace(".", ",").replace("-", "−")
+
+
+def _better(difference: float, richting: str) -> str:
+    """'beter' or 'slechter' for a difference, following the item's direction."""
+    if richting == "geen" or difference == 0:
+        return ""
+    good = difference > 0 if richting != "lager_beter" else difference < 0
+    return "beter" if good else "slechter"
+
+
+def change_words(
+    difference: Any,
+    significant: bool,
+    compared: str,
+    richting: str = "hoger_beter",
+    other_population: bool = False,
+    low: Any = None,
+    high: Any = None,
+) -> str:
+    """The change since the previous wave in percentage points, which way is good, and
+    whether it is larger than chance (after the Benjamini–Hochberg correction)."""
     if pd.isna(difference):
         return "geen vergelijking"
-    points = f"{'+' if difference > 0 else ''}{round(100 * difference)} procentpunt"
-    verdict = "significant" if significant else "niet significant"
-    return f"{points} t.o.v. {compared} ({verdict})"
+    text = f"{_points(difference)} t.o.v. {compared}"
+    if low is not None and not pd.isna(low):
+        text += f" {_bracket(low, high)}"
+    if other_population:
+        return text + " (andere populatie na splitsing of samenvoeging: geen toets)"
+    direction = _better(difference, richting)
+    if significant:
+        return text + f": {direction + ', ' if direction else ''}verschil groter dan toeval"
+    return text + ": niet groter dan toeval"
+
+
+def rest_words(row: dict[str, Any]) -> str:
+    """The organisation against the rest of the Rijk (RIJK without it), in words."""
+    difference = row.get("rest_verschil")
+    if difference is None or pd.isna(difference):
+        return "geen vergelijking"
+    low, high = row["rest_onder"], row["rest_boven"]
+    text = f"{_points(difference)} {_bracket(low, high)}"
+    direction = _better(difference, str(row.get("richting", "hoger_beter")))
+    if bool(row.get("rest_afwijkend")):
+        return text + f": {direction}, verschil groter dan toeval"
+    if low > 0 or high < 0:
+        return text + (
+            ": als losse vergelijking groter dan toeval, maar niet meer na correctie voor alle "
+            "items van dit ministerie in deze golf (Benjamini–Hochberg)"
+        )
+    return text + ": niet groter dan toeval"
+
+
+def headline_label(row: dict[str, Any]) -> str:
+    """'(bijna) nooit besproken in teamoverleg (lager is beter)': what the share counts."""
+    label = str(row.get("kop_label") or "")
+    richting = str(row.get("richting") or "")
+    note = {"hoger_beter": "hoger is beter", "lager_beter": "lager is beter"}.get(richting)
+    return f"{label} ({note})" if note else label
+
+
+def hidden_text(row: dict[str, Any]) -> str:
+    """Why a figure is not shown."""
+    if bool(row.get("gevoelig")):
+        return SENSITIVE
+    return TOO_FEW
 
 
 def survey_item_table(own: pd.DataFrame, rijk: pd.DataFrame, items: list[str]) -> pd.DataFrame:
-    """Per item: the chosen cell and RIJK with interval and n, the median, the change."""
+    """Per item: what the share counts, the chosen cell and RIJK with interval and n, the
+    median, the rest of the Rijk, the change."""
     rows = []
     for item in items:
         mine, total = own.loc[item].to_dict(), rijk.loc[item].to_dict()
@@ -56,40 +124,49 @@ def survey_item_table(own: pd.DataFrame, rijk: pd.DataFrame, items: list[str]) -
             {
                 "item": item,
                 "stelling": str(mine["stelling"]),
+                "kopcijfer telt": headline_label(mine),
                 "ministerie": share_text(
-                    mine["aandeel"], mine["ondergrens"], mine["bovengrens"], mine["n"]
+                    mine["aandeel"], mine["ondergrens"], mine["bovengrens"], mine["n"],
+                    hidden_text(mine),
                 ),
                 "rijksbreed": share_text(
                     total["aandeel"], total["ondergrens"], total["bovengrens"], total["n"]
                 ),
+                "t.o.v. rest van het Rijk": rest_words(mine),
                 "mediaan ministeries": "–"
                 if pd.isna(mine["mediaan"])
                 else f"{round(100 * mine['mediaan'])}%",
                 "verandering": change_words(
-                    mine["verschil"], bool(mine["significant"]), str(mine["vergeleken_met"])
+                    mine["verschil"], bool(mine["significant"]), str(mine["vergeleken_met"]),
+                    str(mine.get("richting", "hoger_beter")), bool(mine.get("andere_populatie")),
+                    mine.get("verschil_onder"), mine.get("verschil_boven"),
                 ),
                 "neutraal / weet niet": neutral,
             }
-        )
+        )  # fmt: skip
     return pd.DataFrame(rows)
 
 
 def key_item_table(key_items: pd.DataFrame) -> pd.DataFrame:
-    """The ministry page's survey headlines against RIJK, each with interval and n."""
+    """The ministry page's survey headlines against RIJK and the rest of the Rijk, each with
+    interval and n."""
+    records = key_items.to_dict("records")
     return pd.DataFrame(
         {
             "item": key_items.index,
             "stelling": key_items["stelling"],
+            "kopcijfer telt": [headline_label(r) for r in records],
             "ministerie": [
-                share_text(r["aandeel"], r["ondergrens"], r["bovengrens"], r["n"])
-                for r in key_items.to_dict("records")
+                share_text(r["aandeel"], r["ondergrens"], r["bovengrens"], r["n"], hidden_text(r))
+                for r in records
             ],
             "rijksbreed": [
                 share_text(
                     r["aandeel_rijk"], r["ondergrens_rijk"], r["bovengrens_rijk"], r["n_rijk"]
                 )
-                for r in key_items.to_dict("records")
+                for r in records
             ],
+            "t.o.v. rest van het Rijk": [rest_words(r) for r in records],
         }
     )
 

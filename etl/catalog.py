@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import Literal, cast
 
 import pandas as pd
 
@@ -54,13 +55,22 @@ class Answer:
     kopcijfer: bool
 
 
+Direction = Literal["hoger_beter", "lager_beter", "geen"]
+
+
 @dataclass(frozen=True)
 class SurveyItem:
+    """A survey item; `kop` names what its headline share counts, `richting` which way is good,
+    and `minimum_antwoord` (sensitive items) the smallest answer count that may be published."""
+
     item: str
     blok: str
     schaal: str
     doelgroep: str
     stelling: str
+    kop: str = ""
+    richting: Direction = "hoger_beter"
+    minimum_antwoord: int | None = None
 
 
 def _read_rows(path: Path) -> list[dict[str, str]]:
@@ -151,9 +161,24 @@ def survey_scales() -> dict[str, tuple[Answer, ...]]:
 def survey_items() -> tuple[SurveyItem, ...]:
     """Survey items with their block and scale."""
     return tuple(
-        SurveyItem(row["item"], row["blok"], row["schaal"], row["doelgroep"], row["stelling"])
+        SurveyItem(
+            row["item"],
+            row["blok"],
+            row["schaal"],
+            row["doelgroep"],
+            row["stelling"],
+            row.get("kop", ""),
+            _direction(row.get("richting", "")),
+            int(row["minimum_antwoord"]) if row.get("minimum_antwoord") else None,
+        )
         for row in _read_rows(SCHEMAS_DIR / "enquete_items.csv")
     )
+
+
+def _direction(text: str) -> Direction:
+    if text in ("hoger_beter", "lager_beter", "geen"):
+        return cast(Direction, text)
+    raise ValueError(f"enquete_items.csv: richting '{text}' is geen hoger_beter/lager_beter/geen")
 
 
 def lineage(code: str) -> list[str]:

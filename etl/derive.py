@@ -23,7 +23,7 @@ from etl.database import query_frame, reader
 from etl.export import survey_data_from
 
 # Bump when a computation behind the derived tables changes, so old copies go stale.
-DERIVED_VERSION = "2"
+DERIVED_VERSION = "3"
 _PREFIX = "derived_survey_"
 
 

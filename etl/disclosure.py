@@ -16,7 +16,7 @@ between waves are only shown when both ends are shown.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 
 import numpy as np
 
@@ -149,7 +149,7 @@ def _weight(row: str, column: str, count: int) -> float:
     return penalty + count
 
 
-def suppress(n: Mapping[Cell, int], threshold: int) -> set[Cell]:
+def suppress(n: Mapping[Cell, int], threshold: int, also: Collection[Cell] = ()) -> set[Cell]:
     """Cells of one table to hide: fewer respondents than the threshold, plus what protects them.
 
     `n` holds every published cell of the table, totals included, with its number of
@@ -157,9 +157,10 @@ def suppress(n: Mapping[Cell, int], threshold: int) -> set[Cell]:
     first recoverable cell (in sorted order) gets the cheapest cycle, then the next.
     Hiding more cells never makes a protected cell recoverable again, so one pass
     over the initial bridges, skipping those protected meanwhile, is the same as
-    searching for bridges again after every step.
+    searching for bridges again after every step. `also` are further cells to hide for
+    their own sake (a sensitive answer count below its minimum).
     """
-    hidden = {cell for cell, count in n.items() if count < threshold}
+    hidden = {cell for cell, count in n.items() if count < threshold} | (set(also) & set(n))
     table = _Table(n, hidden)
     for row, column in exposed(hidden):
         i, j = table.row_index[row], table.column_index[column]

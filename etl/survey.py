@@ -155,9 +155,24 @@ def change_arrays(
     )
 
 
+def sensitive_cells(full: pd.DataFrame) -> set[tuple[str, ...]]:
+    """Cells of a sensitive item (the melden items) with an answer count of 1 up to its
+    minimum: such a count can point at a person, so the whole cell is hidden (showing n
+    and the other counts would give that count away by subtraction)."""
+    minimum = {i.item: i.minimum_antwoord for i in catalog.survey_items() if i.minimum_antwoord}
+    if full.empty or not minimum:
+        return set()
+    floor = full["item"].map(minimum)
+    small = full[floor.notna() & (full["aantal"] > 0) & (full["aantal"] < floor)]
+    return set(small[CELL].astype(str).itertuples(index=False, name=None))
+
+
 def hidden_cells(full: pd.DataFrame, thresholds: dict[str, int]) -> set[tuple[str, ...]]:
-    """(departement, periode, groep, item) cells that the disclosure rule hides."""
+    """(departement, periode, groep, item) cells that the disclosure rule hides: fewer
+    respondents than the threshold, a sensitive count under its minimum, and what protects
+    either from subtraction."""
     n = full.groupby(CELL, as_index=False)["aantal"].sum()
+    sensitive = sensitive_cells(full)
     hidden: set[tuple[str, ...]] = set()
     for (periode, item), table in n.groupby(["periode", "item"]):
         # Whole columns to Python lists at once: element-wise access is slow on Arrow strings.
@@ -170,7 +185,8 @@ def hidden_cells(full: pd.DataFrame, thresholds: dict[str, int]) -> set[tuple[st
         cells = {(str(d), str(g)): int(v) for d, g, v in rows}
         wave = str(periode)
         threshold = thresholds.get(wave, catalog.wave_threshold(wave))
-        hidden |= {(d, wave, g, str(item)) for d, g in suppress(cells, threshold)}
+        also = {(d, g) for d, w, g, i in sensitive if w == wave and i == str(item)}
+        hidden |= {(d, wave, g, str(item)) for d, g in suppress(cells, threshold, also)}
     return hidden
 
 
@@ -216,15 +232,18 @@ def headlines(
         how="left",
     )
     table = table.merge(scales[["item", "blok", "schaal"]].drop_duplicates(), on="item")
-    low, high = wilson_arrays(
-        _floats(table["kop"]), _floats(table["n"]), _floats(table["uitgenodigd"])
-    )
+    # No finite-population correction: at about 22% response the respondents are not a
+    # random sample of the invited, and the correction would claim a precision that the
+    # self-selection does not give. The interval assumes a random sample (said on screen).
+    unknown = np.full(len(table), math.nan)
+    low, high = wilson_arrays(_floats(table["kop"]), _floats(table["n"]), unknown)
     table["aandeel"] = table["kop"] / table["n"].where(table["n"] > 0)
     table["ondergrens"] = low
     table["bovengrens"] = high
     table["aandeel_neutraal"] = table["neutraal"] / table["n"].where(table["n"] > 0)
     table["aandeel_weet_niet"] = table["weet_niet"] / table["n"].where(table["n"] > 0)
     table["verborgen"] = _flagged(table, CELL, hidden_cells(full, thresholds))
+    table["gevoelig"] = _flagged(table, CELL, sensitive_cells(full))
     figures = ["n", "kop", "neutraal", "weet_niet", "aandeel", "ondergrens", "bovengrens",
                "aandeel_neutraal", "aandeel_weet_niet"]  # fmt: skip
     table[figures] = table[figures].astype(float)
@@ -293,6 +312,17 @@ def response_table(response: pd.DataFrame, thresholds: dict[str, int]) -> pd.Dat
 SURVEY_TABLES = ("kop", "verdeling", "blokken", "respons")
 
 
+def item_directions() -> pd.DataFrame:
+    """Per item: what the headline counts (`kop_label`) and which way is good (`richting`)."""
+    return pd.DataFrame(
+        [
+            {"item": i.item, "kop_label": i.kop, "richting": i.richting}
+            for i in catalog.survey_items()
+        ],
+        columns=["item", "kop_label", "richting"],
+    )
+
+
 def published_tables(
     counts: pd.DataFrame, response: pd.DataFrame, thresholds: dict[str, int]
 ) -> dict[str, pd.DataFrame]:
@@ -311,7 +341,8 @@ def published_tables(
     )
     headline = headline.merge(statements, on="item", how="left")
     headline = headline.merge(medians(headline), on=["periode", "groep", "item"], how="left")
-    headline = with_changes(headline)
+    headline = with_rest(with_changes(headline))
+    headline = headline.merge(item_directions(), on="item", how="left")
     return {
         "kop": headline,
         "verdeling": distributions(full, headline),
@@ -329,24 +360,27 @@ def with_changes(headline: pd.DataFrame) -> pd.DataFrame:
     earlier = dict(zip(waves[1:], waves[:-1], strict=True))
     shown = headline[~headline["verborgen"]]
     later = shown.assign(vorige=shown["periode"].map(earlier)).dropna(subset=["vorige"])
-    candidates = later[[*CELL, "vorige", "kop", "n", "uitgenodigd"]].merge(
+    candidates = later[[*CELL, "vorige", "kop", "n"]].merge(
         catalog.lineage_frame(sorted(later["departement"].unique())), on="departement"
     )
-    before = shown[[*CELL, "kop", "n", "uitgenodigd"]].rename(
-        columns={"departement": "bron", "periode": "vorige"}
-    )
+    before = shown[[*CELL, "kop", "n"]].rename(columns={"departement": "bron", "periode": "vorige"})
     pairs = (
         candidates.merge(before, on=["bron", "vorige", "groep", "item"], suffixes=("", "_eerder"))
         .sort_values("diepte")
         .drop_duplicates(CELL)
     )
-    difference, low, high = change_arrays(
-        *(_floats(pairs[c]) for c in ("kop_eerder", "n_eerder", "uitgenodigd_eerder")),
-        *(_floats(pairs[c]) for c in ("kop", "n", "uitgenodigd")),
-    )
+    unknown = np.full(len(pairs), math.nan)
+    x1, n1, x2, n2 = (_floats(pairs[c]) for c in ("kop_eerder", "n_eerder", "kop", "n"))
+    difference, low, high = change_arrays(x1, n1, unknown, x2, n2, unknown)
+    # A split or merger (KGG 2025 against EZK 2023) is another population: shown, never
+    # called a change beyond chance.
+    other = (pairs["bron"] != pairs["departement"]).to_numpy()
     pairs = pairs.assign(
         verschil=difference,
-        significant=(low > 0) | (high < 0),
+        verschil_onder=low,
+        verschil_boven=high,
+        p=np.where(other, math.nan, two_proportion_p(x1, n1, x2, n2)),
+        andere_populatie=other,
         vergeleken_met=[
             wave + ("" if source == code else f" ({source})")
             for wave, source, code in zip(
@@ -355,10 +389,101 @@ def with_changes(headline: pd.DataFrame) -> pd.DataFrame:
             )
         ],
     )  # fmt: skip
-    result = headline.merge(
-        pairs[[*CELL, "verschil", "significant", "vergeleken_met"]], on=CELL, how="left"
-    )
-    result["verschil"] = result["verschil"].astype(float)
-    result["significant"] = result["significant"].fillna(False).astype(bool)
+    pairs["significant"] = benjamini_hochberg(pairs, "p")
+    columns = ["verschil", "verschil_onder", "verschil_boven", "significant", "andere_populatie"]
+    result = headline.merge(pairs[[*CELL, *columns, "vergeleken_met"]], on=CELL, how="left")
+    for column in ("verschil", "verschil_onder", "verschil_boven"):
+        result[column] = result[column].astype(float)
+    for column in ("significant", "andere_populatie"):
+        result[column] = result[column].astype("boolean").fillna(False).astype(bool)
     result["vergeleken_met"] = result["vergeleken_met"].fillna("").astype(str)
     return result
+
+
+FALSE_DISCOVERY_RATE = 0.05
+# The comparisons one screen shows: one organisation, wave and group, all items.
+SCREEN = ["departement", "periode", "groep"]
+
+
+def two_proportion_p(x1: np.ndarray, n1: np.ndarray, x2: np.ndarray, n2: np.ndarray) -> np.ndarray:
+    """Two-sided p-value of the pooled two-proportion z-test (NaN where undefined)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pooled = (x1 + x2) / (n1 + n2)
+        se = np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+        z = np.abs(x2 / n2 - x1 / n1) / se
+    z = np.where(se > 0, z, np.where(x1 / n1 == x2 / n2, 0.0, np.inf))
+    erfc = np.frompyfunc(math.erfc, 1, 1)
+    return np.asarray(erfc(z / math.sqrt(2)), dtype=float)
+
+
+def benjamini_hochberg(table: pd.DataFrame, column: str) -> pd.Series:
+    """Per screen (`SCREEN`): which p-values stay below the Benjamini–Hochberg line at a
+    false discovery rate of 5%. With hundreds of comparisons per wave, 5% of them would
+    look significant by chance alone; this keeps the expected share of false alarms
+    among the flagged ones at 5%."""
+
+    def flags(p: pd.Series) -> pd.Series:
+        valid = p.dropna().sort_values()
+        m = len(valid)
+        if m == 0:
+            return pd.Series(False, index=p.index)
+        line = FALSE_DISCOVERY_RATE * np.arange(1, m + 1) / m
+        below = np.nonzero(valid.to_numpy() <= line)[0]
+        chosen = set(valid.index[: below[-1] + 1]) if len(below) else set()
+        return pd.Series([i in chosen for i in p.index], index=p.index)
+
+    if table.empty:
+        return pd.Series(False, index=table.index, dtype=bool)
+    return table.groupby(SCREEN, group_keys=False)[column].apply(flags).reindex(table.index)
+
+
+def with_rest(headline: pd.DataFrame) -> pd.DataFrame:
+    """Each shown organisation against the rest of the Rijk (RIJK without it), per item.
+
+    Overlapping intervals of M and a RIJK that contains M are no test; Newcombe's interval
+    of the difference M − rest is, and Benjamini–Hochberg per screen decides "groter dan
+    toeval". The rest is RIJK − M, both shown, so nothing hidden is revealed.
+    """
+    keys = ["periode", "groep", "item"]
+    rijk = headline[(headline["departement"] == TOTAL_ROW) & ~headline["verborgen"]]
+    own = headline[(headline["departement"] != TOTAL_ROW) & ~headline["verborgen"]]
+    pairs = own[[*CELL, "kop", "n"]].merge(
+        rijk[[*keys, "kop", "n"]], on=keys, suffixes=("", "_rijk")
+    )
+    x1 = _floats(pairs["kop_rijk"]) - _floats(pairs["kop"])
+    n1 = _floats(pairs["n_rijk"]) - _floats(pairs["n"])
+    x2, n2 = _floats(pairs["kop"]), _floats(pairs["n"])
+    valid = n1 > 0
+    unknown = np.full(len(pairs), math.nan)
+    difference, low, high = change_arrays(x1, n1, unknown, x2, n2, unknown)
+    pairs = pairs.assign(
+        rest_aandeel=np.where(valid, x1 / np.where(valid, n1, 1), math.nan),
+        rest_n=np.where(valid, n1, math.nan),
+        rest_verschil=np.where(valid, difference, math.nan),
+        rest_onder=np.where(valid, low, math.nan),
+        rest_boven=np.where(valid, high, math.nan),
+        rest_p=np.where(valid, two_proportion_p(x1, n1, x2, n2), math.nan),
+    )
+    pairs["rest_afwijkend"] = benjamini_hochberg(pairs, "rest_p")
+    columns = ["rest_aandeel", "rest_n", "rest_verschil", "rest_onder", "rest_boven",
+               "rest_afwijkend"]  # fmt: skip
+    result = headline.merge(pairs[[*CELL, *columns]], on=CELL, how="left")
+    result["rest_afwijkend"] = result["rest_afwijkend"].astype("boolean").fillna(False)
+    result["rest_afwijkend"] = result["rest_afwijkend"].astype(bool)
+    return result
+
+
+def correlation_interval(r: float, n: int, z: float = Z95) -> tuple[float, float]:
+    """95% interval of a Pearson correlation by Fisher's z-transformation (needs n > 3)."""
+    if n <= 3 or not -1 < r < 1:
+        return math.nan, math.nan
+    centre, half = math.atanh(r), z / math.sqrt(n - 3)
+    return math.tanh(centre - half), math.tanh(centre + half)
+
+
+def mean_rate(response: pd.DataFrame) -> tuple[float, int]:
+    """The plain mean of the ministries' response rates over those shown, and how many:
+    the Court's "gemiddeld 22,3%" is such a mean; the pooled rate weighs by invitations."""
+    shown = response[(response["departement"] != TOTAL_ROW) & ~response["verborgen"]]
+    rates = shown["respons"].dropna()
+    return (float(rates.mean()) if len(rates) else math.nan), len(rates)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, links, queries, tables, view
+from etl import survey
 
 path, version = view.data_source()
 waves = queries.survey_waves(path, version)
@@ -36,11 +37,13 @@ with third:
     group = links.url_select("Groep", ["alle", "medewerkers", "leidinggevenden"], "groep")
 
 st.caption(
-    "Cijfers per item: aandeel met het kopcijfer (bijvoorbeeld (helemaal) eens), het 95%-"
-    "betrouwbaarheidsinterval (Wilson, met eindigepopulatiecorrectie) en n, het aantal "
-    "respondenten op dat item. Rijksbreed telt alle respondenten samen (gewogen naar "
-    "respondenten); de mediaan is die van de ministeries waarvan het cijfer getoond mag worden. "
-    "Minder dan 10 respondenten: geen cijfer."
+    "Per item het aandeel dat het kopcijfer telt (de kolom 'kopcijfer telt' zegt welk antwoord "
+    "en welke kant beter is). " + tables.INTERVAL_NOTE + " De mediaan is die van de ministeries "
+    "waarvan het cijfer getoond mag worden. 'T.o.v. rest van het Rijk' vergelijkt het "
+    "ministerie met alle andere ministeries samen (Newcombe-interval van het verschil); "
+    "'groter dan toeval' geldt na correctie voor het aantal vergelijkingen (Benjamini–Hochberg, "
+    "5% valse ontdekkingen). Minder dan 10 respondenten: geen cijfer; bij de meldvragen ook "
+    "geen cijfer als een antwoord door 1 tot 4 mensen is gegeven."
 )
 
 response = queries.survey_response(path, version, wave, group)
@@ -52,7 +55,19 @@ if not mine.empty:
     b.metric(
         "Deelgenomen", tables.TOO_FEW if row["verborgen"] else tables.thousands(row["deelgenomen"])
     )
-    c.metric("Respons", tables.TOO_FEW if row["verborgen"] else f"{round(100 * row['respons'])}%")
+    c.metric(
+        "Respons (deelgenomen / uitgenodigd)",
+        tables.TOO_FEW if row["verborgen"] else f"{100 * row['respons']:.1f}%".replace(".", ","),
+    )
+    if code == "RIJK":
+        mean, count = survey.mean_rate(response)
+        if count and abs(mean - row["respons"]) >= 0.0005:
+            st.caption(
+                f"Rijksbreed is de respons gepoold: alle deelnemers gedeeld door alle "
+                f"uitgenodigden. Het gewone gemiddelde van de {count} ministeriepercentages is "
+                f"{100 * mean:.1f}%".replace(".", ",")
+                + " (zo rekent de Algemene Rekenkamer haar 'gemiddeld 22,3%')."
+            )
 
 cells = queries.survey_cells(path, version, wave, group)
 own = cells[cells["departement"] == code].set_index("item")
@@ -86,16 +101,21 @@ else:
         f"Gestapelde balken met de verdeling van alle antwoorden per item voor {code}.",
         key="enquete_verdeling",
     )
-    hidden = sorted(set(own.index[own["verborgen"]]))
-    if hidden:
-        st.caption(f"Niet getoond ({tables.TOO_FEW}): {', '.join(hidden)}.")
+    hidden = own[own["verborgen"]]
+    if not hidden.empty:
+        reasons = [
+            f"{item} ({tables.hidden_text(row.to_dict())})" for item, row in hidden.iterrows()
+        ]
+        st.caption(f"Niet getoond: {', '.join(reasons)}.")
 
 st.subheader("Voorbeeldgedrag en cultuur")
 scatter = queries.block_pairs(queries.survey_blocks(path, version, wave, group))
 if view.visible() is not None:
     st.write("Het verband tussen ministeries is alleen zichtbaar voor wie alle ministeries ziet.")
 elif len(scatter) >= 3:
-    r = scatter["cultuur"].corr(scatter["voorbeeldgedrag"])
+    r = float(scatter["cultuur"].corr(scatter["voorbeeldgedrag"]))
+    low, high = survey.correlation_interval(r, len(scatter))
+    interval = f", 95%-interval {low:.2f} tot {high:.2f}".replace(".", ",") if low == low else ""
     view.chart_with_table(
         charts.block_scatter(scatter),
         scatter,
@@ -103,7 +123,8 @@ elif len(scatter) >= 3:
         key="enquete_spreiding",
     )
     st.markdown(
-        f"Correlatie tussen ministeries: **r = {r:.2f}** ({len(scatter)} ministeries). "
+        f"Correlatie tussen ministeries: **r = {r:.2f}**{interval} (n = {len(scatter)} "
+        "ministeries; interval volgens Fisher). "
         "Let op: dit is een verband tussen ministeriegemiddelden. De Algemene Rekenkamer vond "
         "0,6 tussen personen (hoe iemand het voorbeeldgedrag van de leidinggevende ervaart en "
         "hoe diegene de cultuur ervaart); een correlatie tussen gemiddelden zegt daar niets over "
