@@ -6,6 +6,7 @@ reaches the screen passes through one place that adds its n and interval.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -75,7 +76,7 @@ def change_words(
     return text + ": niet groter dan toeval"
 
 
-def rest_words(row: dict[str, Any]) -> str:
+def rest_words(row: Mapping[Any, Any]) -> str:
     """The organisation against the rest of the Rijk (RIJK without it), in words."""
     difference = row.get("rest_verschil")
     if difference is None or pd.isna(difference):
@@ -93,7 +94,7 @@ def rest_words(row: dict[str, Any]) -> str:
     return text + ": niet groter dan toeval"
 
 
-def headline_label(row: dict[str, Any]) -> str:
+def headline_label(row: Mapping[Any, Any]) -> str:
     """'(bijna) nooit besproken in teamoverleg (lager is beter)': what the share counts."""
     label = str(row.get("kop_label") or "")
     richting = str(row.get("richting") or "")
@@ -101,7 +102,7 @@ def headline_label(row: dict[str, Any]) -> str:
     return f"{label} ({note})" if note else label
 
 
-def hidden_text(row: dict[str, Any]) -> str:
+def hidden_text(row: Mapping[Any, Any]) -> str:
     """Why a figure is not shown."""
     if bool(row.get("gevoelig")):
         return SENSITIVE
