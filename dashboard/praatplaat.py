@@ -162,7 +162,7 @@ def ministry_pdf(path: Path, code: str, periode: str, today: date | None = None)
     pdf.heading("De vijftien normen")
     if not mine["aangeleverd"].any():
         pdf.text_line(f"{code} heeft voor {periode} niets aangeleverd.", 9, 5)
-    pdf.grid(_norm_rows(mine, everyone), (8, 56, 20, 28, 34, 36), styled_column=3)
+    pdf.grid(_norm_rows(mine, everyone), (7, 63, 17, 33, 30, 32), styled_column=3)
 
     pdf.heading("Aandeel beoordeelde normen voldaan, vergeleken met rijksbreed")
     pdf.grid(_onderdeel_rows(mine, everyone), (40, 71, 71))

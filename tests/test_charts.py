@@ -9,13 +9,15 @@ import pandas as pd
 import pytest
 
 from dashboard import charts, drilldown, queries
+from etl import vocabulary
+from tests.conftest import TODAY
 
 PERIODE = "2025-Q3"
 
 
 @pytest.fixture
 def grid(sample_db: Path) -> pd.DataFrame:
-    return queries.norm_grid(sample_db, queries.data_version(sample_db), PERIODE)
+    return queries.norm_grid(sample_db, queries.data_version(sample_db), PERIODE, TODAY)
 
 
 def test_clicking_a_ministry_cell_opens_that_ministry_with_the_norm_marked() -> None:
@@ -51,9 +53,9 @@ def test_heatmap_margins_count_only_judged_norms(grid: pd.DataFrame) -> None:
         expected = f"{round(100 * met / judged)}%" if judged else "–"
         assert total["cel"] == expected, code
     per_norm = data[data["departement"] == "Rijksbreed"].set_index("norm")["cel"]
-    submitted = grid[grid["aangeleverd"]]
-    for norm, rows in submitted.groupby("norm"):
-        assert per_norm[norm] == f"{rows['score'].eq(2).sum()}/{len(rows)}"
+    for norm, rows in grid.groupby("norm"):
+        judged_rows = rows[rows["staat"].isin(vocabulary.JUDGED)]
+        assert per_norm[norm] == f"{judged_rows['score'].eq(2).sum()}/{len(judged_rows)}"
 
 
 def test_government_row_shows_a_share_when_hundreds_of_organisations_submitted(
@@ -65,12 +67,12 @@ def test_government_row_shows_a_share_when_hundreds_of_organisations_submitted(
         ignore_index=True,
     )
     rows = charts.heatmap_data(many).query("departement == 'Rijksbreed'").set_index("norm")
-    submitted = many[many["aangeleverd"]]
-    for norm, cells in submitted.groupby("norm"):
+    judged = many[many["staat"].isin(vocabulary.JUDGED)]
+    for norm, cells in judged.groupby("norm"):
         met, of = int(cells["score"].eq(2).sum()), len(cells)
         assert of >= 100
         assert rows.loc[norm, "cel"] == f"{round(100 * met / of)}%"
-        assert rows.loc[norm, "toelichting"].startswith(f"{met} van {of} ")
+        assert rows.loc[norm, "toelichting"].startswith(f"{met} van de {of} ")
 
 
 def test_every_cell_has_a_text_label_and_changes_are_marked(grid: pd.DataFrame) -> None:
@@ -86,13 +88,16 @@ def test_every_cell_has_a_text_label_and_changes_are_marked(grid: pd.DataFrame) 
 
 def test_change_follows_the_predecessor_across_the_line_up_change(sample_db: Path) -> None:
     version = queries.data_version(sample_db)
-    grid = queries.norm_grid(sample_db, version, "2024-Q3")
-    before = queries.norm_grid(sample_db, version, "2024-Q2").set_index(["departement", "norm"])
+    grid = queries.norm_grid(sample_db, version, "2024-Q3", TODAY)
+    before = queries.norm_grid(sample_db, version, "2024-Q2", TODAY)
+    before = before.set_index(["departement", "norm"])
     ez = grid[grid["departement"] == "EZ"].set_index("norm")
     for norm, row in ez.iterrows():
-        previous = before.loc[("EZK", norm), "score"]
-        assert row["vorige_score"] == previous or (
-            pd.isna(previous) and pd.isna(row["vorige_score"])
+        previous = before.loc[("EZK", norm)]
+        # The last judged verdict: EZK's of 2024-Q2, else EZK's own last one before it.
+        expected = previous["score"] if pd.notna(previous["score"]) else previous["vorige_score"]
+        assert row["vorige_score"] == expected or (
+            pd.isna(expected) and pd.isna(row["vorige_score"])
         )
 
 
@@ -118,12 +123,29 @@ def test_palette_text_contrast_meets_wcag_aa() -> None:
         assert (light + 0.05) / (dark + 0.05) >= 4.5, fill
 
 
-def test_palette_reads_in_greyscale_from_dark_to_light() -> None:
+def _rgb(colour: str) -> tuple[int, int, int]:
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return r, g, b
+
+
+def test_palette_gives_problems_the_most_weight_and_reads_in_greyscale() -> None:
+    """Voldoet niet is the darkest cell, voldoet the lightest: light to dark from good to bad,
+    far enough apart to tell without colour."""
+
     def grey(colour: str) -> float:
-        r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+        r, g, b = _rgb(colour)
         return 0.299 * r + 0.587 * g + 0.114 * b
 
-    fills = [charts.STYLE[s][1] for s in (queries.VOLDOET, queries.DEELS, queries.NIET)]
+    fills = [charts.STYLE[s][1] for s in vocabulary.JUDGED]  # voldoet, deels, niet
     greys = [grey(fill) for fill in fills]
-    assert greys == sorted(greys)
-    assert min(b - a for a, b in itertools.pairwise(greys)) > 25
+    assert greys == sorted(greys, reverse=True)
+    assert min(a - b for a, b in itertools.pairwise(greys)) > 25
+
+
+def test_deels_is_not_in_the_blue_family_of_voldoet() -> None:
+    """Blue for what is in order, orange to brown for every step still to take."""
+    r, _, b = _rgb(charts.STYLE[vocabulary.VOLDOET][1])
+    assert b > r
+    for state in (vocabulary.DEELS, vocabulary.NIET):
+        r, _, b = _rgb(charts.STYLE[state][1])
+        assert r > b, state

@@ -73,8 +73,8 @@ def test_export_writes_contract_columns_filtered_by_period_and_department(db: Pa
     result = run_etl("export", "normscores", "--periode", "2025q3", "--departement", "az", db=db)
     assert result.returncode == 0
     rows = list(csv.reader(io.StringIO(result.stdout)))
-    assert rows[0] == ["departement", "periode", "norm", "oordeel", "toelichting"]
-    assert rows[1] == ["AZ", "2025-Q3", "1", "", "Toelichting bij norm 1."]
+    assert rows[0] == ["departement", "periode", "norm", "oordeel", "toelichting", "bron"]
+    assert rows[1] == ["AZ", "2025-Q3", "1", "", "Toelichting bij norm 1.", "zelf"]
     assert len(rows) == 16
 
 

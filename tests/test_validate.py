@@ -10,7 +10,7 @@ from tests.conftest import TODAY, fixture_bytes
 
 FORMAT_NORMSCORES = (
     "Een normscores-bestand heeft de kolommen departement, periode, norm, oordeel "
-    "(en optioneel toelichting)."
+    "(en optioneel toelichting, bron)."
 )
 
 
@@ -100,7 +100,7 @@ def test_header_that_fits_no_kind_lists_the_expected_columns() -> None:
     assert finding.message == (
         "De kolommen passen bij geen enkele soort aanlevering (gevonden: naam, adres, "
         "woonplaats). Verwachte kolommen per soort — normscores: departement, periode, norm, "
-        "oordeel (en optioneel toelichting); enquete: departement, periode, groep, item, "
+        "oordeel (en optioneel toelichting, bron); enquete: departement, periode, groep, item, "
         "antwoord, aantal; respons: departement, periode, groep, uitgenodigd, deelgenomen."
     )
 
@@ -202,7 +202,8 @@ def test_rejects_unknown_oordeel() -> None:
         "oordeel",
         "ongeldig_oordeel",
         "Oordeel 'voldoende' is ongeldig; gebruik voldoet, voldoet deels of voldoet niet "
-        "(of 2, 1, 0), of laat het leeg voor niet beoordeeld.",
+        "(of 2, 1, 0), laat het leeg voor niet beoordeeld, of schrijf onbekend als de norm wel "
+        "is beoordeeld maar het oordeel niet is gepubliceerd.",
     )
 
 
