@@ -137,9 +137,11 @@ def heatmap_data(grid: pd.DataFrame) -> pd.DataFrame:
     margins = pd.DataFrame(_ministry_margins(cells) + _norm_margins(cells))
     data = pd.concat([cells, margins], ignore_index=True)
     data["staat_label"] = data["staat"].where(data["staat"] != MARGIN, "")
+    for flag in ("aangeleverd", "niet_meer_beoordeeld"):
+        data[flag] = data[flag].astype("boolean").fillna(False).astype(bool)
     # Text columns without a value (margins have no previous quarter) become "": Vega's
     # JSON has no NaN, and an object column keeps it as NaN through Altair's clean-up.
-    text = data.select_dtypes(include="object").columns
+    text = data.select_dtypes(include=["object", "str"]).columns
     data[text] = data[text].fillna("")
     return _styled(data, "staat", {**STYLE, MARGIN: MARGIN_STYLE})
 

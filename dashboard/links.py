@@ -23,15 +23,17 @@ def url_select(
 ) -> T:
     """A selectbox that starts from the URL's value and writes its own value back to the URL.
 
-    The URL wins when it differs from the widget's remembered value (a followed link
-    or a drill-down); a change in the widget reaches the URL through `on_change`,
-    which runs before the page, so the two never fight.
+    The URL always wins (a followed link or a drill-down); a change in the widget
+    reaches the URL through `on_change`, which runs before the page, so the two never
+    fight. The URL's value is written into the widget's state on every run, even when
+    it looks unchanged: another page's selector under the same key (the ministry page's
+    "Ministerie") leaves a value that Streamlit drops when this page's selector, with
+    other options, is created, which opened a ministry's survey link on RIJK.
     """
     key = f"url_{param}"
     keys = [str(option) for option in options]
     wanted = st.query_params.get(param)
-    remembered = st.session_state.get(key)
-    if wanted in keys and str(remembered) != wanted:
+    if wanted in keys:
         st.session_state[key] = options[keys.index(wanted)]
     elif str(st.session_state.get(key)) not in keys:
         st.session_state[key] = (

@@ -140,8 +140,8 @@ def sources() -> tuple[str, ...]:
 
 @cache
 def source_names() -> dict[str, str]:
-    """Source code → its description, for captions."""
-    return {row["code"]: row["omschrijving"] for row in _read_rows(SCHEMAS_DIR / "bronnen.csv")}
+    """Source code → its name ('Zelfbeoordeling', 'Algemene Rekenkamer'), for tables."""
+    return {row["code"]: row["naam"] for row in _read_rows(SCHEMAS_DIR / "bronnen.csv")}
 
 
 @cache

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, Playwright
 
-from dashboard import auth
+from dashboard import auth, charts
+from etl.vocabulary import VOLDOET
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
@@ -27,8 +28,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-# Streamlit renders Vega charts as SVG; a "voldoet" cell is a path with the lintblauw fill.
-VOLDOET_CELL = '.vega-embed svg path[fill="#01689B"]'
+# Streamlit renders Vega charts as SVG; a "voldoet" cell is a path with voldoet's fill.
+VOLDOET_CELL = f'.vega-embed svg path[fill="{charts.STYLE[VOLDOET][1]}"]'
 
 
 def _free_port() -> int:

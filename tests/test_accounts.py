@@ -242,7 +242,9 @@ def test_hidden_other_ministries_never_reach_a_department_screen(
     assert shown, screen  # the screen showed something, so the check below checked something
     for data in shown:
         # Every text cell of every chart and table, split on commas (ledger lists codes).
-        cells = data.select_dtypes(include=["object", "string"]).astype(str).to_numpy().ravel()
+        cells = (
+            data.select_dtypes(include=["object", "str", "string"]).astype(str).to_numpy().ravel()
+        )
         tokens = {token.strip() for cell in cells for token in str(cell).split(",")}
         assert not tokens & others, (screen, tokens & others)
 

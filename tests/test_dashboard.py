@@ -317,7 +317,9 @@ def test_survey_page_hides_small_groups_and_never_charts_them(
     # of AZ's distribution (every text cell of every chart is checked, not some columns).
     for index in range(len(app.get("vega_lite_chart"))):
         data = chart_data(app, index)
-        cells = data.select_dtypes(include=["object", "string"]).astype(str).to_numpy().ravel()
+        cells = (
+            data.select_dtypes(include=["object", "str", "string"]).astype(str).to_numpy().ravel()
+        )
         assert "ministerie" not in set(cells)
         assert "AZ" not in set(cells)
 

@@ -42,11 +42,12 @@ def _listed(codes: list[str]) -> str:
     return (", ".join(codes) if len(codes) <= 6 else f"{len(codes)} organisaties") or "geen"
 
 
-first, second, third, fourth = st.columns(4)
+met, judged = int(total["voldaan"].iloc[0]), int(total["beoordeeld"].iloc[0])
+first, second, third, fourth = st.columns([0.8, 1.3, 1, 1])
 first.metric("Aangeleverd", f"{int(status['aangeleverd'].sum())} van {len(status)}")
 second.metric(
-    "Normen voldaan (rijksbreed)",
-    vocabulary.share_text(int(total["voldaan"].iloc[0]), int(total["beoordeeld"].iloc[0])),
+    "Normen voldaan, van beoordeeld",
+    f"{met}/{judged} ({round(100 * met / judged)}%)" if judged else "–",
     help="Voldaan gedeeld door de beoordeelde normen; niet beoordeeld, onbekend en niet "
     "aangeleverd tellen niet mee.",
 )
