@@ -209,3 +209,34 @@ def like_for_like_table(same: pd.DataFrame) -> pd.DataFrame:
             "weggelaten (in een van beide niet beoordeeld of onbekend)": same["weggelaten"],
         }
     )
+
+
+def _who(codes: pd.Series) -> str:
+    return ", ".join(str(c) for c in codes) or "geen"
+
+
+def state_lists(cells: pd.DataFrame) -> str:
+    """Markdown: who meets, meets partly, does not meet, and who has no verdict (and why).
+    Only catalogue codes and state words: no submitted text is rendered as Markdown."""
+    lines = []
+    for state in (*vocabulary.JUDGED[::-1], vocabulary.NIET_BEOORDEELD, vocabulary.ONBEKEND,
+                  vocabulary.NIET_AANGELEVERD, vocabulary.NOG_OPEN):  # fmt: skip
+        chosen = cells.loc[cells["staat"] == state, "departement"]
+        if len(chosen) or state in vocabulary.JUDGED:
+            lines.append(f"- **{vocabulary.LONG_LABELS[state]}** ({len(chosen)}): {_who(chosen)}")
+    return "\n".join(lines)
+
+
+def change_list(cells: pd.DataFrame) -> str:
+    """Markdown: per organisation its last judged verdict, its verdict now, and the change."""
+    lines = []
+    for row in cells.to_dict("records"):
+        score = row["vorige_score"]
+        state = vocabulary.STATE_OF_SCORE.get(int(score)) if pd.notna(score) else None
+        before = vocabulary.LONG_LABELS[state] if state else "geen eerder oordeel"
+        change = vocabulary.change_text(row["wijziging"], bool(row["niet_meer_beoordeeld"]))
+        lines.append(
+            f"- **{row['departement']}**: {before} ({row['vorige_periode']}) → "
+            f"{vocabulary.LONG_LABELS[row['staat']]}: {change}"
+        )
+    return "\n".join(lines)

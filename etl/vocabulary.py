@@ -39,7 +39,7 @@ JUDGED: Final = (VOLDOET, DEELS, NIET)
 OORDELEN: Final = (*JUDGED, NIET_BEOORDEELD, ONBEKEND)
 STATES: Final = (*OORDELEN, NIET_AANGELEVERD, NOG_OPEN)
 SCORES: Final = {VOLDOET: 2, DEELS: 1, NIET: 0}
-MET_SCORE: Final = SCORES[VOLDOET]
+STATE_OF_SCORE: Final = {score: state for state, score in SCORES.items()}
 
 # How a state is written where space is short (heatmap cells) and in full (tables).
 SHORT_LABELS: Final = {

@@ -358,8 +358,8 @@ def test_ministry_page_shows_key_survey_figures_through_the_predecessor(
     app = open_app(
         sample_db, monkeypatch, "screens/ministerie.py", ministerie="LNV", periode="2024-Q2"
     )
-    survey = next(f.value for f in app.dataframe if "rijksbreed" in f.value.columns)
-    assert set(survey["item"]) == {"VBG1", "CUL1", "CUL3", "CUL4", "MEL1", "LEI1"}
+    survey = next(t.value for t in app.table if "rijksbreed" in t.value.columns)
+    assert set(survey.index) == {"VBG1", "CUL1", "CUL3", "CUL4", "MEL1", "LEI1"}
     assert all("n = " in text for text in survey["ministerie"])
 
 

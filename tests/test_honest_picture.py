@@ -140,12 +140,14 @@ def test_the_norm_page_lists_who_went_backwards_through_niet_beoordeeld(
     app = open_app(sample_db, monkeypatch, "screens/norm.py", norm="12", periode="2026-Q3")
     assert app.metric[2].label.startswith("Achteruit")
     assert int(app.metric[2].value) >= 2
-    backwards = app.dataframe[0].value
-    assert {"FIN", "KGG"} <= set(backwards["code"])
-    assert set(backwards["sinds laatste oordeel"]) <= {
-        "slechter",
-        "was beoordeeld, nu niet beoordeeld",
-    }
+    lists = [m.value for m in app.markdown]
+    backwards = next(text for text in lists if "→" in text and "slechter" in text)
+    assert "- **FIN**: voldoet (" in backwards and "- **KGG**: voldoet (" in backwards
+    assert "→ voldoet niet: slechter" in backwards
+    # And VWS on norm 8, which is no longer judged, is listed as going backwards too.
+    app = open_app(sample_db, monkeypatch, "screens/norm.py", norm="8", periode="2026-Q3")
+    texts = [m.value for m in app.markdown]
+    assert any("**VWS**" in t and "was beoordeeld, nu niet beoordeeld" in t for t in texts)
 
 
 # --- 4. like-for-like trends ------------------------------------------------------------------
@@ -314,8 +316,8 @@ def test_the_ministry_page_answers_against_the_rest_of_the_rijk_in_words(
     app = open_app(
         sample_db, monkeypatch, "screens/ministerie.py", ministerie="IenW", periode="2026-Q3"
     )
-    survey_table = next(f.value for f in app.dataframe if "rijksbreed" in f.value.columns)
-    vbg1 = survey_table.set_index("item").loc["VBG1"]
+    survey_table = next(t.value for t in app.table if "rijksbreed" in t.value.columns)
+    vbg1 = survey_table.loc["VBG1"]
     assert vbg1["t.o.v. rest van het Rijk"].startswith("−4,6 procentpunt")
     assert "toeval" in vbg1["t.o.v. rest van het Rijk"]
 

@@ -106,7 +106,7 @@ if not history.empty:
         + (f"{start} is de audit van de Algemene Rekenkamer; {quarters[-1]} een eigen, "
            "niet-geaudit oordeel." if start == quarters[0] and source else "")
     )  # fmt: skip
-    st.dataframe(view.like_for_like_table(same), hide_index=True, width="stretch")
+    st.table(view.like_for_like_table(same).set_index("onderdeel"))
     shares = queries.ministry_onderdeel_shares(history, start)
     view.chart_with_table(
         charts.share_lines(shares, "onderdeel", "Aandeel voldaan"),
@@ -132,7 +132,7 @@ else:
         + ". "
         + tables.INTERVAL_NOTE
     )
-    st.dataframe(tables.key_item_table(key_items), hide_index=True, width="stretch")
+    st.table(tables.key_item_table(key_items).set_index("item"))
     st.page_link(
         "screens/enquete.py",
         label="Alle enquêtecijfers van dit ministerie",

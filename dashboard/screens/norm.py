@@ -48,17 +48,20 @@ source = queries.period_sources(path, version).get(periode, "")
 if source:
     st.caption(f"Oordelen van {periode}: {source}. {view.source_note(source)}")
 
+st.subheader(f"Wie voldoet niet in {periode}")
+st.markdown(view.state_lists(now))
+
 st.subheader(f"Wie ging achteruit in {periode}")
 if worse.empty:
     st.write("Geen enkel ministerie ging achteruit op deze norm.")
 else:
-    st.dataframe(view.cells_table(worse), hide_index=True, width="stretch")
+    st.markdown(view.change_list(worse))
 st.subheader(f"Wie ging vooruit in {periode}")
 better = normgrid.improvements(now)
 if better.empty:
     st.write("Geen enkel ministerie ging vooruit op deze norm.")
 else:
-    st.dataframe(view.cells_table(better), hide_index=True, width="stretch")
+    st.markdown(view.change_list(better))
 
 st.subheader("Alle ministeries door de tijd")
 chosen, page = view.filtered_and_paged(history, "departement", "norm")
