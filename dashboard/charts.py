@@ -156,7 +156,7 @@ def _ministry_margins(cells: pd.DataFrame) -> list[dict[str, Any]]:
             "kolom": TOTAL_COLUMN,
             "onderdeel": "totaal",
             "staat": MARGIN,
-            "cel": f"{round(100 * row['aandeel'])}%" if row["beoordeeld"] else "–",
+            "cel": vocabulary.count_label(int(row["voldaan"]), int(row["beoordeeld"])),
             "toelichting": percent(int(row["voldaan"]), int(row["beoordeeld"]))
             + " van de beoordeelde normen voldaan",
             "aandeel": row["aandeel"] if row["beoordeeld"] else -1.0,

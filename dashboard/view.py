@@ -240,3 +240,17 @@ def change_list(cells: pd.DataFrame) -> str:
             f"{vocabulary.LONG_LABELS[row['staat']]}: {change}"
         )
     return "\n".join(lines)
+
+
+def quarter_labels(cells: pd.DataFrame, by: str | None = None) -> list[str]:
+    """Axis labels that say who judged a quarter: '2023-Q4 (audit AR)' for the Court's
+    baseline, the predecessor's code for its quarters ('2024-Q2 (EZK)'), or both."""
+    labels = []
+    for row in cells.to_dict("records"):
+        notes = []
+        if by is not None and row.get("via_voorganger"):
+            notes.append(str(row[by]))
+        if row.get("bron") == vocabulary.BRON_AUDIT:
+            notes.append("audit AR")
+        labels.append(str(row["periode"]) + (f" ({', '.join(notes)})" if notes else ""))
+    return labels

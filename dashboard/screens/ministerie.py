@@ -79,12 +79,7 @@ history = history[history["periode"] <= periode]
 if not history.empty:
     st.subheader("Elke norm door de tijd")
     cells = history.assign(
-        kwartaal=[
-            f"{p} ({b})" if via else p
-            for p, b, via in zip(
-                history["periode"], history["door"], history["via_voorganger"], strict=True
-            )
-        ],
+        kwartaal=view.quarter_labels(history, "door"),
         normnaam=history["norm"].astype(str) + ". " + history["label"],
     )
     view.chart_with_table(

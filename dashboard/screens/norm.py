@@ -66,7 +66,13 @@ else:
 st.subheader("Alle ministeries door de tijd")
 chosen, page = view.filtered_and_paged(history, "departement", "norm")
 view.chart_with_table(
-    charts.state_grid(page, "periode", "departement", "Kwartaal", "Ministerie"),
+    charts.state_grid(
+        page.assign(kwartaal=view.quarter_labels(page)),
+        "kwartaal",
+        "departement",
+        "Kwartaal",
+        "Ministerie",
+    ),
     view.cells_table(chosen),
     f"Oordeel van elk ministerie op norm {norm} per kwartaal.",
     key="norm_historie",

@@ -70,11 +70,13 @@ else:
     history = queries.ministry_history(path, version, code)
     # The four quarters up to the chosen one, not the newest four.
     recent = sorted(p for p in set(history["periode"]) if p <= periode)[-4:]
-    cells = history[history["periode"].isin(recent)].assign(
-        normnaam=lambda h: h["norm"].astype(str) + ". " + h["label"]
+    cells = history[history["periode"].isin(recent)]
+    cells = cells.assign(
+        normnaam=cells["norm"].astype(str) + ". " + cells["label"],
+        kwartaal=view.quarter_labels(cells, "door"),
     )
     st.altair_chart(
-        charts.state_grid(cells, "periode", "normnaam", "Kwartaal", "Norm"),
+        charts.state_grid(cells, "kwartaal", "normnaam", "Kwartaal", "Norm"),
         alt=f"Oordeel van {code} per norm in de laatste vier kwartalen.",
     )
     st.caption(charts.LEGEND_TEXT)
