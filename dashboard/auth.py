@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import secrets
 import time
 from collections import defaultdict, deque
@@ -21,6 +20,7 @@ import streamlit as st
 from dashboard import queries
 from etl import accounts
 from etl.accounts import COORDINATOR, User
+from etl.settings import settings
 
 SESSION_KEY = "gebruiker"
 COOKIE = "integriteitsmonitor_sessie"
@@ -50,9 +50,7 @@ def pages_for(user: User | None) -> list[str]:
 
 def others_visible() -> bool:
     """Whether department users see other ministries' detail (a setting; default yes)."""
-    return os.environ.get("INTEGRITEIT_DETAIL_ANDERE_MINISTERIES", "ja").lower() not in (
-        "nee", "0", "false",
-    )  # fmt: skip
+    return settings().detail_other_ministries
 
 
 def visible_codes(user: User | None) -> set[str] | None:
@@ -102,7 +100,7 @@ def oidc_configured() -> bool:
 
 def _secret() -> bytes:
     """`$INTEGRITEIT_COOKIE_SECRET`, else `cookie_secret` beside the database, made on first run."""
-    configured = os.environ.get("INTEGRITEIT_COOKIE_SECRET")
+    configured = settings().cookie_secret
     if configured:
         return configured.encode()
     path = Path(queries.db_path()).parent / "cookie_secret"

@@ -14,8 +14,8 @@ from typing import Any, cast
 import altair as alt
 import pandas as pd
 
-from dashboard.queries import NIET_AANGELEVERD_STATUS, OP_TIJD, OPEN, TE_LAAT
-from etl import vocabulary
+from etl import normgrid, vocabulary
+from etl.readmodel import OP_TIJD, TE_LAAT
 from etl.vocabulary import (
     DEELS,
     NIET,
@@ -51,8 +51,8 @@ OUTLINES: dict[str, list[int]] = {
 STATUS_STYLE: dict[str, tuple[str, str, str]] = {
     OP_TIJD: ("op tijd", "#B2D7EE", "#000000"),
     TE_LAAT: ("te laat", "#F4A15D", "#000000"),
-    NIET_AANGELEVERD_STATUS: ("ontbreekt", "#8C3A00", "#FFFFFF"),
-    OPEN: ("open", "#FFFFFF", "#000000"),
+    NIET_AANGELEVERD: ("ontbreekt", "#8C3A00", "#FFFFFF"),
+    NOG_OPEN: ("open", "#FFFFFF", "#000000"),
 }
 MARGIN = "marge"
 MARGIN_STYLE = ("", "#FFFFFF", "#000000")
@@ -69,6 +69,18 @@ FONT = "Source Sans Pro, Arial, sans-serif"
 TEXT_COLOUR = "#1A1A1A"  # Streamlit's grey axis labels fall below 4.5:1 contrast
 
 AltairChart = alt.Chart | alt.LayerChart | alt.FacetChart
+
+
+def vocabulary_norms() -> pd.DataFrame:
+    """Norm number, its column heading in the heatmap, and its onderdeel."""
+    norms = normgrid.norms_frame()
+    return pd.DataFrame(
+        {
+            "norm": norms["norm"],
+            "kolom": norms["norm"].astype(str) + ". " + norms["label"],
+            "onderdeel": norms["onderdeel"],
+        }
+    )
 
 
 def finish(chart: AltairChart) -> AltairChart:
@@ -123,18 +135,21 @@ def change_texts(cells: pd.DataFrame) -> pd.Series:
     )
 
 
-def heatmap_data(grid: pd.DataFrame) -> pd.DataFrame:
-    """Cells of the overview: every ministry × norm, plus the two margins.
+def heatmap_data(grid: pd.DataFrame, totals: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Cells of the overview: every ministry shown × norm, plus the two margins.
 
     The margins are cells too, so they line up with what they summarise: a column
-    "Voldaan" with each ministry's share of judged norms met, and a row "Rijksbreed"
-    with, per norm, how many submitting ministries meet it.
+    "Voldaan" with each ministry's norms met of judged, and a row "Rijksbreed" with, per
+    norm, how many of the ministries that judged it meet it. `totals` (the read model's
+    `norm_totals`, over every organisation) gives that row when the grid holds only the
+    organisations a reader may see; without it the grid itself is counted.
     """
     cells = grid.copy()
     cells["kolom"] = cells["norm"].astype(str) + ". " + cells["label"]
     cells["cel"] = _cell_labels(cells)
     cells["verandering"] = change_texts(cells).where(cells["aangeleverd"], "")
-    margins = pd.DataFrame(_ministry_margins(cells) + _norm_margins(cells))
+    per_norm = vocabulary.share_met(cells, ["norm"]) if totals is None else totals
+    margins = pd.DataFrame(_ministry_margins(cells) + _norm_margins(per_norm))
     data = pd.concat([cells, margins], ignore_index=True)
     data["staat_label"] = data["staat"].where(data["staat"] != MARGIN, "")
     for flag in ("aangeleverd", "niet_meer_beoordeeld"):
@@ -165,8 +180,9 @@ def _ministry_margins(cells: pd.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
-def _norm_margins(cells: pd.DataFrame) -> list[dict[str, Any]]:
-    shares = vocabulary.share_met(cells, ["norm", "kolom", "onderdeel"])
+def _norm_margins(per_norm: pd.DataFrame) -> list[dict[str, Any]]:
+    norms = vocabulary_norms()
+    shares = per_norm[per_norm["norm"].isin(norms["norm"])].merge(norms, on="norm")
     return [
         {
             "departement": GOVERNMENT_ROW,

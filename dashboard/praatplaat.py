@@ -16,8 +16,9 @@ import pandas as pd
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from dashboard import charts, downloads, queries, tables
-from etl import catalog, vocabulary
+from dashboard import charts, downloads, tables
+from etl import catalog, normgrid, vocabulary
+from etl.readmodel import ReadModel
 
 LONG_TO_STATE = {label: state for state, label in vocabulary.LONG_LABELS.items()}
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
@@ -100,8 +101,8 @@ def _style(fill: tuple[int, int, int], text: tuple[int, int, int], bold: bool = 
     return FontFace(emphasis="BOLD" if bold else None, fill_color=fill, color=text)
 
 
-def _norm_rows(mine: pd.DataFrame, everyone: pd.DataFrame) -> list[list[str]]:
-    rijk = vocabulary.share_met(everyone, ["norm"]).set_index("norm")
+def _norm_rows(mine: pd.DataFrame, totals: pd.DataFrame) -> list[list[str]]:
+    rijk = totals.set_index("norm")
     rows = [["Nr", "Norm", "Onderdeel", "Oordeel", "Sinds laatste oordeel", "Rijksbreed voldoet"]]
     for row in mine.sort_values("norm").to_dict("records"):
         change = (
@@ -124,9 +125,9 @@ def _norm_rows(mine: pd.DataFrame, everyone: pd.DataFrame) -> list[list[str]]:
     return rows
 
 
-def _onderdeel_rows(mine: pd.DataFrame, everyone: pd.DataFrame) -> list[list[str]]:
+def _onderdeel_rows(mine: pd.DataFrame, onderdelen: pd.DataFrame) -> list[list[str]]:
     own = vocabulary.share_met(mine, ["onderdeel"]).set_index("onderdeel").to_dict("index")
-    rijk = vocabulary.share_met(everyone, ["onderdeel"]).set_index("onderdeel").to_dict("index")
+    rijk = onderdelen.set_index("onderdeel").to_dict("index")
     rows = [["Onderdeel", "Dit ministerie", "Rijksbreed"]]
     for onderdeel in vocabulary.ONDERDELEN:
         values = [
@@ -141,13 +142,14 @@ def _onderdeel_rows(mine: pd.DataFrame, everyone: pd.DataFrame) -> list[list[str
     return rows
 
 
-def ministry_pdf(path: Path, code: str, periode: str, today: date | None = None) -> bytes:
-    """The one-page praatplaat of one ministry for one quarter."""
-    version = queries.data_version(path)
-    names = queries.organisation_names()
-    today = today or date.today()
-    everyone = queries.norm_grid(path, version, periode, today)
-    mine = everyone[everyone["departement"] == code]
+def ministry_pdf(model: ReadModel, code: str, periode: str, today: date) -> bytes:
+    """The one-page praatplaat of one ministry for one quarter, as `model`'s reader sees it
+    (a ministry the reader may not see gives a page without its detail)."""
+    names = {o.code: o.naam for o in catalog.organisations()}
+    mine = model.norm_grid(periode, today)
+    mine = mine[mine["departement"] == code]
+    totals = model.norm_totals(periode, today)
+    onderdelen = model.onderdeel_totals(periode, today)
     pdf = _Page()
     made = today.strftime("%d-%m-%Y")
     pdf.set_text_color(80, 80, 80)
@@ -155,23 +157,23 @@ def ministry_pdf(path: Path, code: str, periode: str, today: date | None = None)
     pdf.set_text_color(0, 0, 0)
     pdf.text_line(names.get(code, code), 16, 8, bold=True)
     pdf.text_line(f"Kwartaal {periode} · {code} · gemaakt op {made}", 9, 5)
-    source = queries.period_sources(path, version).get(periode, "")
+    source = model.period_sources().get(periode, "")
     if source:
         pdf.text_line(f"Oordelen van {periode}: {source}.", 8, 4)
 
     pdf.heading("De vijftien normen")
     if not mine["aangeleverd"].any():
         pdf.text_line(f"{code} heeft voor {periode} niets aangeleverd.", 9, 5)
-    pdf.grid(_norm_rows(mine, everyone), (7, 63, 17, 33, 30, 32), styled_column=3)
+    pdf.grid(_norm_rows(mine, totals), (7, 63, 17, 33, 30, 32), styled_column=3)
 
     pdf.heading("Aandeel beoordeelde normen voldaan, vergeleken met rijksbreed")
-    pdf.grid(_onderdeel_rows(mine, everyone), (40, 71, 71))
+    pdf.grid(_onderdeel_rows(mine, onderdelen), (40, 71, 71))
 
     top = pdf.get_y() + 2
-    history = queries.ministry_history(path, version, code)
+    history = model.ministry_history(code)
     history = history[history["periode"] <= periode]
     if not history.empty:
-        shares = queries.ministry_onderdeel_shares(history)
+        shares = normgrid.panel_shares(history, ["onderdeel"], ["norm"])
         chart = charts.share_lines(shares, "onderdeel", "Aandeel voldaan").properties(
             width=360, height=160
         )
@@ -183,8 +185,8 @@ def ministry_pdf(path: Path, code: str, periode: str, today: date | None = None)
         pdf.set_text_color(0, 0, 0)
     pdf.set_xy(14, top)
     pdf.set_left_margin(14)
-    _survey_block(pdf, path, version, code, periode)
-    _status_block(pdf, path, version, code, periode, today)
+    _survey_block(pdf, model, code, periode)
+    _status_block(pdf, model, code, periode, today)
 
     pdf.set_y(-14)
     pdf.text_font(7)
@@ -195,8 +197,8 @@ def ministry_pdf(path: Path, code: str, periode: str, today: date | None = None)
     return bytes(pdf.output())
 
 
-def _survey_block(pdf: _Page, path: Path, version: str, code: str, periode: str) -> None:
-    found = queries.ministry_survey(path, version, code, periode)
+def _survey_block(pdf: _Page, model: ReadModel, code: str, periode: str) -> None:
+    found = model.ministry_survey(code, periode)
     pdf.text_font(9, bold=True)
     pdf.set_text_color(1, 104, 155)
     pdf.cell(
@@ -227,16 +229,14 @@ def _survey_block(pdf: _Page, path: Path, version: str, code: str, periode: str)
     pdf.multi_cell(95, 3, pdf.safe(note), new_x="LMARGIN", new_y="NEXT")
 
 
-def _status_block(
-    pdf: _Page, path: Path, version: str, code: str, periode: str, today: date
-) -> None:
+def _status_block(pdf: _Page, model: ReadModel, code: str, periode: str, today: date) -> None:
     pdf.ln(1)
     pdf.text_font(9, bold=True)
     pdf.set_text_color(1, 104, 155)
     pdf.cell(0, 6, pdf.safe("Aanlevering"), new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(0, 0, 0)
     pdf.text_font(8)
-    status = queries.submission_status(path, version, today)
+    status = model.submission_status(today)
     row = status[(status["departement"] == code) & (status["periode"] == periode)]
     if row.empty:
         text = f"Voor {periode} geldt geen aanlevertermijn (nulmeting of buiten de cyclus)."
@@ -250,26 +250,28 @@ def _status_block(
     pdf.multi_cell(95, 4, pdf.safe(text), new_x="LMARGIN", new_y="NEXT")
 
 
-def heatmap_chart(path: Path, periode: str, today: date | None = None) -> charts.AltairChart:
+def heatmap_chart(model: ReadModel, periode: str, today: date) -> charts.AltairChart:
     """The overview's heatmap for a quarter, sorted by name, as in the dashboard."""
-    grid = queries.norm_grid(path, queries.data_version(path), periode, today or date.today())
-    data = charts.heatmap_data(grid)
+    data = _heatmap_cells(model, periode, today)
     return charts.heatmap(data, charts.row_order(data, "naam"))
 
 
-def government_pdf(path: Path, periode: str, today: date | None = None) -> bytes:
+def _heatmap_cells(model: ReadModel, periode: str, today: date) -> pd.DataFrame:
+    """The organisations the reader may see, and the government-wide row over everyone."""
+    totals = model.norm_totals(periode, today)
+    return charts.heatmap_data(model.norm_grid(periode, today), totals[totals["norm"] > 0])
+
+
+def government_pdf(model: ReadModel, periode: str, today: date) -> bytes:
     """Landscape pages with the heatmap of every organisation for the quarter: one page for
     the ministries; for hundreds of organisations a page per 40, each with the norm
     headers and the government-wide row, so every cell stays readable on paper."""
-    today = today or date.today()
-    version = queries.data_version(path)
-    grid = queries.norm_grid(path, version, periode, today)
-    data = charts.heatmap_data(grid)
+    data = _heatmap_cells(model, periode, today)
     order = charts.row_order(data, "naam")
     pages = charts.page_count(order)
     pdf = _Page("L")
     made = today.strftime("%d-%m-%Y")
-    source = queries.period_sources(path, version).get(periode, "")
+    source = model.period_sources().get(periode, "")
     for page in range(1, pages + 1):
         if page > 1:
             pdf.add_page()

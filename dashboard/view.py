@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -13,29 +11,34 @@ import streamlit as st
 from dashboard import auth, charts, downloads, links, queries
 from dashboard.charts import AltairChart
 from etl import catalog, vocabulary
+from etl.readmodel import Access
+from etl.settings import settings
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def data_source() -> tuple[Path, str]:
-    """The database path and its current version (the cache key of every query)."""
-    path = queries.db_path()
-    return path, queries.data_version(path)
+def data_source() -> queries.Data:
+    """The database, its current version (the cache key of every query) and what the
+    signed-in user may see: every read of a page goes through this handle."""
+    return queries.data_for(queries.db_path(), access())
+
+
+def access() -> Access:
+    """What the signed-in user may see, for the read model."""
+    user = auth.current_user()
+    codes = auth.visible_codes(user)
+    return Access(None if codes is None else frozenset(codes), user.username if user else None)
 
 
 def today() -> date:
-    """The date deadlines are judged against: `$INTEGRITEIT_VANDAAG` (ISO) when set, for a
-    demonstration or a test of a given day, else the real date."""
-    fixed = os.environ.get("INTEGRITEIT_VANDAAG", "")
-    try:
-        return date.fromisoformat(fixed) if fixed else date.today()
-    except ValueError:
-        return date.today()
+    """The date deadlines are judged against (`etl.settings`: `$INTEGRITEIT_VANDAAG` when set,
+    for a demonstration or a test of a given day, else the real date)."""
+    return settings().today_or_real()
 
 
-def require_periods(path: Path, version: str) -> list[str]:
+def require_periods(data: queries.Data) -> list[str]:
     """Quarters with data; stops the page with an explanation when there are none."""
-    available = queries.periods(path, version)
+    available = queries.periods(data)
     if not available:
         st.info(
             "Er zijn nog geen normscores geladen. Laad bestanden met "
@@ -86,35 +89,6 @@ def download_row(table: pd.DataFrame, name: str, chart: AltairChart | None = Non
 def visible() -> set[str] | None:
     """Organisations whose detail the signed-in user may see; None means all."""
     return auth.visible_codes(auth.current_user())
-
-
-def restrict(
-    frame: pd.DataFrame, column: str = "departement", keep: tuple[str, ...] = ()
-) -> pd.DataFrame:
-    """Only the rows of organisations the user may see (plus `keep`, e.g. RIJK)."""
-    allowed = visible()
-    if allowed is None or frame.empty:
-        return frame
-    return frame[frame[column].isin(allowed | set(keep))]
-
-
-def restrict_ledger(
-    ledger: pd.DataFrame, only: str | None = None, uploader: str | None = None
-) -> pd.DataFrame:
-    """Load attempts about organisations the user may see (or just `only`), and their own."""
-    allowed = {only} if only else visible()
-    if allowed is None or ledger.empty:
-        return ledger
-    concerns = [
-        bool(allowed & set(codes.split(","))) or who == uploader
-        for codes, who in zip(ledger["Departementen"], ledger["Door"], strict=True)
-    ]
-    mine = ledger[concerns].copy()
-    # A file that also held other organisations shows only the user's own part of that list.
-    mine["Departementen"] = [
-        ",".join(c for c in codes.split(",") if c in allowed) for codes in mine["Departementen"]
-    ]
-    return mine
 
 
 def organisation_filter(organisations: pd.DataFrame, key: str) -> list[str]:
@@ -254,3 +228,10 @@ def quarter_labels(cells: pd.DataFrame, by: str | None = None) -> list[str]:
             notes.append("audit AR")
         labels.append(str(row["periode"]) + (f" ({', '.join(notes)})" if notes else ""))
     return labels
+
+
+def visible_organisations(periode: str) -> list[str]:
+    """Codes of the organisations of the quarter whose detail the user may see."""
+    allowed = access()
+    codes = queries.organisations_in(periode)["departement"]
+    return [code for code in codes if allowed.allows(code)]

@@ -8,7 +8,6 @@ catalogue (all municipalities, say) without a code change.
 from __future__ import annotations
 
 import csv
-import os
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -17,7 +16,8 @@ from typing import Literal, cast
 
 import pandas as pd
 
-SCHEMAS_DIR = Path(__file__).resolve().parent.parent / "schemas"
+from etl.settings import SCHEMAS_DIR, settings
+
 RESERVED_CODE = "RIJK"
 
 
@@ -86,13 +86,27 @@ def _optional_date(text: str) -> date | None:
 
 
 def organisations_path() -> Path:
-    """The organisation catalogue in use: `$INTEGRITEIT_ORGANISATIES` or the shipped one."""
-    override = os.environ.get("INTEGRITEIT_ORGANISATIES")
-    return Path(override) if override else SCHEMAS_DIR / "organisaties.csv"
+    """The organisation catalogue in use (`etl.settings`: `$INTEGRITEIT_ORGANISATIES` or the
+    shipped one)."""
+    return settings().organisations
+
+
+Stamp = tuple[Path, int, int]
+
+
+def stamp(path: Path) -> Stamp:
+    """A catalogue file and its version (modification time and size): caches are keyed on
+    it, so an edited catalogue is read again instead of outliving its edit."""
+    info = path.stat()
+    return path, info.st_mtime_ns, info.st_size
+
+
+def _organisations_from(path: Path) -> tuple[Organisation, ...]:
+    return _organisations_at(stamp(path))
 
 
 @cache
-def _organisations_from(path: Path) -> tuple[Organisation, ...]:
+def _organisations_at(version: Stamp) -> tuple[Organisation, ...]:
     return tuple(
         Organisation(
             code=row["code"],
@@ -102,7 +116,7 @@ def _organisations_from(path: Path) -> tuple[Organisation, ...]:
             geldig_tot=_optional_date(row.get("geldig_tot", "")),
             voorganger=row.get("voorganger") or None,
         )
-        for row in _read_rows(path)
+        for row in _read_rows(version[0])
     )
 
 
@@ -113,42 +127,57 @@ def organisations() -> tuple[Organisation, ...]:
 
 def organisations_by_code() -> dict[str, Organisation]:
     """Lookup keyed on the upper-cased code, since codes match case-insensitively."""
-    return _by_code_for(os.environ.get("INTEGRITEIT_ORGANISATIES"))
+    return _by_code_at(stamp(organisations_path()))
 
 
 @cache
-def _by_code_for(override: str | None) -> dict[str, Organisation]:
-    # Built once per catalogue: validation asks for it on every row.
-    path = Path(override) if override else SCHEMAS_DIR / "organisaties.csv"
-    return {org.code.upper(): org for org in _organisations_from(path)}
+def _by_code_at(version: Stamp) -> dict[str, Organisation]:
+    # Built once per catalogue version: validation asks for it on every row.
+    return {org.code.upper(): org for org in _organisations_at(version)}
 
 
-@cache
 def norms() -> tuple[Norm, ...]:
     """The fifteen norms of the Court of Audit, in catalogue order."""
+    return _norms_at(stamp(SCHEMAS_DIR / "normen.csv"))
+
+
+@cache
+def _norms_at(version: Stamp) -> tuple[Norm, ...]:
     return tuple(
         Norm(int(row["nummer"]), row["onderdeel"], row["label"], row["vraag"])
-        for row in _read_rows(SCHEMAS_DIR / "normen.csv")
+        for row in _read_rows(version[0])
     )
 
 
-@cache
 def sources() -> tuple[str, ...]:
     """Codes of who may have judged a quarter (schemas/bronnen.csv): `zelf`, `AR`."""
-    return tuple(row["code"] for row in _read_rows(SCHEMAS_DIR / "bronnen.csv"))
+    return _sources_at(stamp(SCHEMAS_DIR / "bronnen.csv"))
 
 
 @cache
+def _sources_at(version: Stamp) -> tuple[str, ...]:
+    return tuple(row["code"] for row in _read_rows(version[0]))
+
+
 def source_names() -> dict[str, str]:
     """Source code → its name ('Zelfbeoordeling', 'Algemene Rekenkamer'), for tables."""
-    return {row["code"]: row["naam"] for row in _read_rows(SCHEMAS_DIR / "bronnen.csv")}
+    return _source_names_at(stamp(SCHEMAS_DIR / "bronnen.csv"))
 
 
 @cache
+def _source_names_at(version: Stamp) -> dict[str, str]:
+    return {row["code"]: row["naam"] for row in _read_rows(version[0])}
+
+
 def survey_scales() -> dict[str, tuple[Answer, ...]]:
     """Answer categories per scale, in display order."""
+    return _survey_scales_at(stamp(SCHEMAS_DIR / "enquete_schalen.csv"))
+
+
+@cache
+def _survey_scales_at(version: Stamp) -> dict[str, tuple[Answer, ...]]:
     scales: dict[str, list[Answer]] = {}
-    for row in _read_rows(SCHEMAS_DIR / "enquete_schalen.csv"):
+    for row in _read_rows(version[0]):
         scales.setdefault(row["schaal"], []).append(
             Answer(row["antwoord"], int(row["volgorde"]), row["label"], row["kopcijfer"] == "ja")
         )
@@ -157,9 +186,13 @@ def survey_scales() -> dict[str, tuple[Answer, ...]]:
     }
 
 
-@cache
 def survey_items() -> tuple[SurveyItem, ...]:
     """Survey items with their block and scale."""
+    return _survey_items_at(stamp(SCHEMAS_DIR / "enquete_items.csv"))
+
+
+@cache
+def _survey_items_at(version: Stamp) -> tuple[SurveyItem, ...]:
     return tuple(
         SurveyItem(
             row["item"],
@@ -171,7 +204,7 @@ def survey_items() -> tuple[SurveyItem, ...]:
             _direction(row.get("richting", "")),
             int(row["minimum_antwoord"]) if row.get("minimum_antwoord") else None,
         )
-        for row in _read_rows(SCHEMAS_DIR / "enquete_items.csv")
+        for row in _read_rows(version[0])
     )
 
 
@@ -183,13 +216,13 @@ def _direction(text: str) -> Direction:
 
 def lineage(code: str) -> list[str]:
     """The code and its predecessors, newest first (EZ → EZK), for trend lines across re-orgs."""
-    return list(_lineage_for(code, os.environ.get("INTEGRITEIT_ORGANISATIES")))
+    return list(_lineage_for(code, stamp(organisations_path())))
 
 
 @cache
-def _lineage_for(code: str, override: str | None) -> tuple[str, ...]:
-    # Cached per catalogue: the dashboard asks for every cell of the heatmap.
-    by_code = {org.code: org for org in organisations()}
+def _lineage_for(code: str, version: Stamp) -> tuple[str, ...]:
+    # Cached per catalogue version: the dashboard asks for every cell of the heatmap.
+    by_code = {org.code: org for org in _organisations_at(version)}
     chain = [code]
     while (
         (current := by_code.get(chain[-1]))
@@ -206,10 +239,10 @@ def lineage_frame(codes: list[str]) -> pd.DataFrame:
     For set-based lookups "the figure of this organisation, else of its predecessor".
     A code the catalogue does not know has only itself.
     """
-    path = organisations_path()
-    table = _lineage_table(path)
+    version = stamp(organisations_path())
+    table = _lineage_table(version)
     known = table[table["departement"].isin(codes)]
-    unknown = sorted(set(codes) - {org.code for org in _organisations_from(path)})
+    unknown = sorted(set(codes) - {org.code for org in _organisations_at(version)})
     if not unknown:
         return known
     alone = pd.DataFrame({"departement": unknown, "bron": unknown, "diepte": 0})
@@ -217,13 +250,13 @@ def lineage_frame(codes: list[str]) -> pd.DataFrame:
 
 
 @cache
-def _lineage_table(path: Path) -> pd.DataFrame:
-    # Per catalogue, like the records it comes from: the dashboard asks for it per query.
+def _lineage_table(version: Stamp) -> pd.DataFrame:
+    # Per catalogue version, like the records it comes from: the dashboard asks per query.
     return pd.DataFrame(
         [
             (org.code, source, depth)
-            for org in _organisations_from(path)
-            for depth, source in enumerate(lineage(org.code))
+            for org in _organisations_at(version)
+            for depth, source in enumerate(_lineage_for(org.code, version))
         ],
         columns=["departement", "bron", "diepte"],
     )
@@ -232,14 +265,14 @@ def _lineage_table(path: Path) -> pd.DataFrame:
 def organisations_table() -> pd.DataFrame:
     """The organisations (not RIJK) with name, kind and validity (NaT: unbounded), in
     catalogue order: for set-based "who existed in which quarter"."""
-    return _organisations_table(organisations_path())
+    return _organisations_table(stamp(organisations_path()))
 
 
 @cache
-def _organisations_table(path: Path) -> pd.DataFrame:
+def _organisations_table(version: Stamp) -> pd.DataFrame:
     rows = [
         (o.code, o.naam, o.soort, o.geldig_van, o.geldig_tot)
-        for o in _organisations_from(path)
+        for o in _organisations_at(version)
         if o.code != RESERVED_CODE
     ]
     table = pd.DataFrame(rows, columns=["departement", "naam", "soort", "van", "tot"])
@@ -258,14 +291,18 @@ class Wave:
     gepubliceerd_op: date | None
 
 
-@cache
 def survey_waves() -> dict[str, Wave]:
     """Waves with their own threshold; a wave not listed uses the contract's minimum of 10.
 
     A threshold below 10 is refused here, so no configuration can loosen the rule.
     """
+    return _survey_waves_at(stamp(SCHEMAS_DIR / "enquete_golven.csv"))
+
+
+@cache
+def _survey_waves_at(version: Stamp) -> dict[str, Wave]:
     waves = {}
-    for row in _read_rows(SCHEMAS_DIR / "enquete_golven.csv"):
+    for row in _read_rows(version[0]):
         drempel = int(row["drempel"])
         if drempel < MIN_THRESHOLD:
             raise ValueError(f"enquete_golven.csv: drempel {drempel} voor {row['periode']} < 10")

@@ -8,7 +8,6 @@ Only parses arguments, calls the library and turns findings into
 from __future__ import annotations
 
 import getpass
-import logging
 import os
 import sys
 from collections.abc import Callable
@@ -21,10 +20,12 @@ import click
 
 from etl import accounts, catalog
 from etl.database import database_path, ensure_schema
-from etl.export import enquete_frame, history_frame, normscores_frame, respons_frame, to_csv
+from etl.export import to_csv
 from etl.findings import Finding, count_errors
 from etl.load import expand_paths, load_sources, read_receipts, read_source
 from etl.periods import parse_quarter
+from etl.readmodel import ReadModel, organisations_in
+from etl.settings import settings
 from etl.validate import validate_bytes
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -154,8 +155,9 @@ def export(kind: str, periode: str | None, departement: str | None, db: Path | N
     path = database_path(db)
     if not path.exists():
         click.echo(f"Database {path} bestaat nog niet; laad eerst bestanden.", err=True)
-    frames = {"normscores": normscores_frame, "enquete": enquete_frame, "respons": respons_frame}
-    sys.stdout.write(to_csv(frames[kind](path, quarter, code)))
+    model = ReadModel(path)
+    frames = {"normscores": model.normscores, "enquete": model.enquete, "respons": model.respons}
+    sys.stdout.write(to_csv(frames[kind](quarter, code)))
 
 
 @main.command()
@@ -163,7 +165,7 @@ def export(kind: str, periode: str | None, departement: str | None, db: Path | N
 @db_option
 def history(departement: str | None, db: Path | None) -> None:
     """Toon elke laadactie: wanneer, door wie, bestand, SHA-256, soort, perioden, status."""
-    frame = history_frame(database_path(db), _normalise_code(departement))
+    frame = ReadModel(database_path(db)).history(_normalise_code(departement))
     sys.stdout.write(to_csv(frame))
 
 
@@ -269,17 +271,15 @@ def rapport(
     path = database_path(db)
     if not path.exists():
         raise click.UsageError(f"Database {path} bestaat nog niet; laad eerst bestanden.")
-    # The dashboard's own chart and page code, so downloads and meeting papers are identical;
-    # outside a served app Streamlit's caches warn that there is no runtime, which is fine.
-    from streamlit import logger as streamlit_logger
+    # The dashboard's own chart and paper code (Streamlit-free), so downloads and meeting
+    # papers are the same files.
+    from dashboard import downloads, praatplaat
 
-    streamlit_logger.set_log_level(logging.ERROR)
-    from dashboard import downloads, praatplaat, queries
-
+    model, today = ReadModel(path), settings().today_or_real()
     if heatmap:
         if out.suffix.lower() not in (".png", ".svg"):
             raise click.UsageError("--heatmap schrijft een .png- of .svg-bestand.")
-        chart = praatplaat.heatmap_chart(path, quarter)
+        chart = praatplaat.heatmap_chart(model, quarter, today)
         if out.suffix.lower() == ".png":
             out.write_bytes(downloads.chart_png(chart))
         else:
@@ -289,12 +289,15 @@ def rapport(
     if departement is not None:
         code = _normalise_code(departement)
         assert code is not None
-        out.write_bytes(praatplaat.ministry_pdf(path, code, quarter))
+        out.write_bytes(praatplaat.ministry_pdf(model, code, quarter, today))
         click.echo(f"{out}: praatplaat {code} {quarter}.")
         return
     out.mkdir(parents=True, exist_ok=True)
-    codes = queries.organisations_in(quarter)["departement"].tolist()
+    codes = organisations_in(quarter)["departement"].tolist()
     for code in codes:
-        (out / f"{quarter}_{code}.pdf").write_bytes(praatplaat.ministry_pdf(path, code, quarter))
-    (out / f"{quarter}_rijksbreed.pdf").write_bytes(praatplaat.government_pdf(path, quarter))
+        paper = praatplaat.ministry_pdf(model, code, quarter, today)
+        (out / f"{quarter}_{code}.pdf").write_bytes(paper)
+    (out / f"{quarter}_rijksbreed.pdf").write_bytes(
+        praatplaat.government_pdf(model, quarter, today)
+    )
     click.echo(f"{out}: {len(codes)} praatplaten en rijksbreed.pdf voor {quarter}.")

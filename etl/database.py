@@ -28,7 +28,8 @@ from zoneinfo import ZoneInfo
 import duckdb
 import pandas as pd
 
-DEFAULT_DB = Path("data/integriteit.duckdb")
+from etl.settings import settings
+
 warnings.filterwarnings("ignore", "Arrow output on a DB-API result", UserWarning)
 LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 
@@ -141,10 +142,10 @@ DATA_TABLES = (
 
 
 def database_path(option: str | os.PathLike[str] | None = None) -> Path:
-    """`--db`, else `$INTEGRITEIT_DB`, else `data/integriteit.duckdb`."""
+    """`--db`, else the setting (`$INTEGRITEIT_DB`, else `data/integriteit.duckdb`)."""
     if option:
         return Path(option)
-    return Path(os.environ.get("INTEGRITEIT_DB") or DEFAULT_DB)
+    return settings().database
 
 
 def crash_hook(point: str) -> None:

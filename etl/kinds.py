@@ -1,4 +1,10 @@
-"""The kinds of submission file and their columns, and recognising a kind from a header."""
+"""The kinds of submission file: one registry entry per kind, and recognising a kind.
+
+Each entry says what a file of the kind holds (the contract's columns, which are also the
+columns it exports with), where its rows are stored (the table, the record attributes
+stored there, the view of the current versions). Validation per kind lives in
+`etl.validate`, keyed on the same names.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +16,14 @@ Kind = Literal["normscores", "enquete", "respons"]
 
 @dataclass(frozen=True)
 class KindSpec:
-    """Columns of one kind of file, in the contract's order."""
+    """One kind of file: its columns in the contract's order, and where it is stored."""
 
     name: Kind
     required: tuple[str, ...]
-    optional: tuple[str, ...] = ()
+    optional: tuple[str, ...]
+    table: str  # the table its records go to
+    stored: tuple[str, ...]  # the record attributes stored there (besides submission_id)
+    current_view: str  # the view holding the newest version of every (departement, periode)
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -30,13 +39,37 @@ class KindSpec:
 
 KINDS: dict[Kind, KindSpec] = {
     "normscores": KindSpec(
-        "normscores", ("departement", "periode", "norm", "oordeel"), ("toelichting", "bron")
+        "normscores",
+        ("departement", "periode", "norm", "oordeel"),
+        ("toelichting", "bron"),
+        table="normscores",
+        stored=(
+            "departement",
+            "periode",
+            "norm",
+            "score",
+            "oordeel",
+            "toelichting",
+            "bron",
+            "line",
+        ),
+        current_view="current_normscores",
     ),
     "enquete": KindSpec(
-        "enquete", ("departement", "periode", "groep", "item", "antwoord", "aantal")
+        "enquete",
+        ("departement", "periode", "groep", "item", "antwoord", "aantal"),
+        (),
+        table="survey_counts",
+        stored=("departement", "periode", "groep", "item", "antwoord", "aantal", "line"),
+        current_view="current_survey_counts",
     ),
     "respons": KindSpec(
-        "respons", ("departement", "periode", "groep", "uitgenodigd", "deelgenomen")
+        "respons",
+        ("departement", "periode", "groep", "uitgenodigd", "deelgenomen"),
+        (),
+        table="survey_response",
+        stored=("departement", "periode", "groep", "uitgenodigd", "deelgenomen", "line"),
+        current_view="current_survey_response",
     ),
 }
 

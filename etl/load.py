@@ -27,26 +27,12 @@ from etl import catalog, derive
 from etl.cells import Verdicts
 from etl.database import LOCAL_TIME, crash_hook, writer
 from etl.findings import Finding, count_errors
+from etl.kinds import KINDS
 from etl.read import MAX_BYTES
+from etl.settings import settings
 from etl.validate import Submission, Validation, validate_bytes
 
 Status = Literal["opgeslagen", "ongewijzigd", "geweigerd"]
-
-# Per kind: the table its records go to, and the record attributes stored there.
-STORED_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "normscores": (
-        "normscores",
-        ("departement", "periode", "norm", "score", "oordeel", "toelichting", "bron", "line"),
-    ),
-    "enquete": (
-        "survey_counts",
-        ("departement", "periode", "groep", "item", "antwoord", "aantal", "line"),
-    ),
-    "respons": (
-        "survey_response",
-        ("departement", "periode", "groep", "uitgenodigd", "deelgenomen", "line"),
-    ),
-}
 
 
 @dataclass(frozen=True)
@@ -128,6 +114,7 @@ def load_sources(
     validates a large batch in that many processes (the command line uses every core).
     """
     who = loaded_by or getpass.getuser()
+    today = today or settings().today_or_real()  # one day for the whole batch, passed down
     validations = [
         check_department(validation, only_for)
         for validation in _validate_all(sources, today, workers)
@@ -140,7 +127,7 @@ def load_sources(
         ]
         connection.execute("BEGIN TRANSACTION")
         try:
-            batch.write(connection)
+            batch.write(connection, today)
             crash_hook("after_insert")
             if derive.needed(connection, batch.stored_kinds):
                 derive.refresh(connection)
@@ -275,7 +262,7 @@ class _Batch:
         self.loads: list[tuple[object, ...]] = []
         self.files: dict[str, tuple[object, ...]] = {}
         self.submissions: list[tuple[object, ...]] = []
-        self.records: dict[str, list[tuple[object, ...]]] = {kind: [] for kind in STORED_COLUMNS}
+        self.records: dict[str, list[tuple[object, ...]]] = {kind: [] for kind in KINDS}
         self.stored_kinds: set[str] = set()
         self.survey_periods: set[str] = set()
 
@@ -319,7 +306,7 @@ class _Batch:
         result: LoadResult,
     ) -> None:
         self.files.setdefault(sha, (sha, Path(name).name, len(data), data))
-        _, columns = STORED_COLUMNS[submission.kind]
+        columns = KINDS[submission.kind].stored  # type: ignore[index]
         ids: dict[tuple[str, str], int] = {}
         for departement, periode, version in result.versions:
             ids[(departement, periode)] = self.next_submission
@@ -365,14 +352,14 @@ class _Batch:
             )
         )
 
-    def write(self, connection: duckdb.DuckDBPyConnection) -> None:
+    def write(self, connection: duckdb.DuckDBPyConnection, today: date) -> None:
         """Everything queued, one insert per table."""
         _insert(connection, "files", _FILE_COLUMNS, list(self.files.values()))
         _insert(connection, "submissions", _SUBMISSION_COLUMNS, self.submissions)
-        for kind, (table, columns) in STORED_COLUMNS.items():
-            _insert(connection, table, ("submission_id", *columns), self.records[kind])
+        for kind, spec in KINDS.items():
+            _insert(connection, spec.table, ("submission_id", *spec.stored), self.records[kind])
         _insert(connection, "loads", _LOAD_COLUMNS, self.loads)
-        _freeze_thresholds(connection, self.survey_periods)
+        _freeze_thresholds(connection, self.survey_periods, today)
 
 
 _FILE_COLUMNS = ("sha256", "file_name", "size_bytes", "content")
@@ -421,12 +408,14 @@ def _insert(
         connection.unregister("incoming")
 
 
-def _freeze_thresholds(connection: duckdb.DuckDBPyConnection, periods: set[str]) -> None:
+def _freeze_thresholds(
+    connection: duckdb.DuckDBPyConnection, periods: set[str], today: date
+) -> None:
     """Record a published wave's threshold once; later catalogue edits cannot change it."""
     waves = catalog.survey_waves()
     for periode in sorted(periods):
         wave = waves.get(periode)
-        if wave is None or wave.gepubliceerd_op is None or wave.gepubliceerd_op > date.today():
+        if wave is None or wave.gepubliceerd_op is None or wave.gepubliceerd_op > today:
             continue
         connection.execute(
             "INSERT INTO wave_thresholds VALUES (?, ?, ?) ON CONFLICT (periode) DO NOTHING",

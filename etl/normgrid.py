@@ -19,7 +19,6 @@ from etl.vocabulary import (
     BRON_AUDIT,
     JUDGED,
     NIET_BEOORDEELD,
-    SCORES,
     share_met,
     states,
 )
@@ -217,8 +216,3 @@ def like_for_like(cells: pd.DataFrame, start: str, end: str, by: list[str]) -> p
         )
         rows.append(row)
     return pd.DataFrame(rows)
-
-
-def score_of_state(state: pd.Series) -> pd.Series:
-    """2, 1, 0 for verdicts, NaN otherwise."""
-    return state.map(SCORES).astype(float)

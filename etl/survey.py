@@ -21,6 +21,7 @@ from etl.disclosure import TOTAL_COLUMN, TOTAL_ROW, suppress
 Z95 = 1.959963984540054
 CELL = ["departement", "periode", "groep", "item"]
 GROUP_ORDER = ("alle", "medewerkers", "leidinggevenden")
+KEY_ITEMS = ("VBG1", "CUL1", "CUL3", "CUL4", "MEL1", "LEI1")  # the Court of Audit's headlines
 
 
 def scale_frame() -> pd.DataFrame:

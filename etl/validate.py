@@ -20,6 +20,7 @@ from etl.cells import Row, Verdicts, check_organisation, check_period
 from etl.findings import Finding, sort_findings
 from etl.kinds import KindSpec, detect_kind, expected_columns_message
 from etl.read import MAX_BYTES, Record, Table, read_table
+from etl.settings import settings
 from etl.validate_survey import SurveyCount, SurveyResponse, validate_enquete, validate_respons
 
 MAX_TOELICHTING = 2000
@@ -86,7 +87,7 @@ def validate_bytes(
     verdicts: Verdicts | None = None,
 ) -> Validation:
     """Validate one file's bytes against the contract (`verdicts`: shared by a batch)."""
-    today = today or date.today()
+    today = today or settings().today_or_real()
     verdicts = verdicts or Verdicts()
     table, findings = read_table(data, file, max_bytes)
     if table is None:

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import duckdb
 from streamlit import logger as streamlit_logger
@@ -85,12 +86,15 @@ def _read_csv(folder: Path, target: Path) -> tuple[float, int]:
     return time.perf_counter() - started, int(done.stdout)
 
 
-def _timed(call: Callable[[str], object]) -> list[float]:
+def _timed(db: Path, call: Callable[[Any], object]) -> list[float]:
     """Milliseconds per call, each with a fresh cache key (the data version)."""
+    from dashboard import queries
+
     times = []
     for repeat in range(REPEATS):
+        data = queries.Data(db, f"bench-{time.time_ns()}-{repeat}")
         started = time.perf_counter()
-        call(f"bench-{time.time_ns()}-{repeat}")
+        call(data)
         times.append(1000 * (time.perf_counter() - started))
     return times
 
@@ -100,35 +104,41 @@ def _queries(db: Path, periode: str, code: str) -> dict[str, dict[str, list[floa
     from dashboard import queries
 
     today = date.today()
-    wave = queries.survey_waves(db, "bench")[0]
+    wave = queries.survey_waves(queries.Data(db, "bench"))[0]
+
+    def timed(call: Callable[[Any], object]) -> list[float]:
+        return _timed(db, call)
+
     return {
         "overzicht": {
-            "periods": _timed(lambda v: queries.periods(db, v)),
-            "norm_grid": _timed(lambda v: queries.norm_grid(db, v, periode, today)),
+            "periods": timed(lambda d: queries.periods(d)),
+            "norm_grid": timed(lambda d: queries.norm_grid(d, periode, today)),
+            "norm_totals": timed(lambda d: queries.norm_totals(d, periode, today)),
+            "submission_states": timed(lambda d: queries.submission_states(d, periode, today)),
         },
         "ministerie": {
-            "norm_grid": _timed(lambda v: queries.norm_grid(db, v, periode, today)),
-            "ministry_history": _timed(lambda v: queries.ministry_history(db, v, code)),
-            "ministry_survey": _timed(lambda v: queries.ministry_survey(db, v, code, periode)),
-            "submissions": _timed(lambda v: queries.submissions(db, v)),
+            "norm_grid": timed(lambda d: queries.norm_grid(d, periode, today)),
+            "ministry_history": timed(lambda d: queries.ministry_history(d, code)),
+            "ministry_survey": timed(lambda d: queries.ministry_survey(d, code, periode)),
+            "submissions": timed(lambda d: queries.submissions(d)),
         },
-        "norm": {"norm_history": _timed(lambda v: queries.norm_history(db, v, 9, today))},
+        "norm": {"norm_history": timed(lambda d: queries.norm_history(d, 9, today))},
         "trends": {
-            "onderdeel_shares": _timed(lambda v: queries.onderdeel_shares(db, v)),
-            "ministry_shares": _timed(lambda v: queries.ministry_shares(db, v)),
+            "onderdeel_shares": timed(lambda d: queries.onderdeel_shares(d)),
+            "ministry_shares": timed(lambda d: queries.ministry_shares(d)),
         },
         "aanleverstatus": {
-            "submission_status": _timed(lambda v: queries.submission_status(db, v, today)),
-            "loads": _timed(lambda v: queries.loads(db, v)),
+            "submission_status": timed(lambda d: queries.submission_status(d, today)),
+            "loads": timed(lambda d: queries.loads(d)),
         },
         "enquete": {
-            "survey_waves": _timed(lambda v: queries.survey_waves(db, v)),
-            "survey_cells": _timed(lambda v: queries.survey_cells(db, v, wave, "alle")),
-            "survey_response": _timed(lambda v: queries.survey_response(db, v, wave, "alle")),
-            "survey_distribution": _timed(
-                lambda v: queries.survey_distribution(db, v, wave, "alle", code)
+            "survey_waves": timed(lambda d: queries.survey_waves(d)),
+            "survey_cells": timed(lambda d: queries.survey_cells(d, wave, "alle")),
+            "survey_response": timed(lambda d: queries.survey_response(d, wave, "alle")),
+            "survey_distribution": timed(
+                lambda d: queries.survey_distribution(d, wave, "alle", code)
             ),
-            "survey_blocks": _timed(lambda v: queries.survey_blocks(db, v, wave, "alle")),
+            "survey_blocks": timed(lambda d: queries.survey_blocks(d, wave, "alle")),
         },
     }
 

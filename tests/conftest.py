@@ -5,15 +5,18 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
+from etl.cli import main
 from etl.database import reader
 from etl.load import expand_paths, load_sources, read_receipts, read_source
+from etl.validate import NormScore, Validation
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -32,12 +35,44 @@ def query(db: Path, sql: str) -> list[tuple[Any, ...]]:
         return connection.execute(sql).fetchall()
 
 
+def norm_scores(validation: Validation) -> list[NormScore]:
+    """The norm-score records of a validated file (the others are survey records)."""
+    assert validation.submission is not None, validation.findings
+    return [r for r in validation.submission.records if isinstance(r, NormScore)]
+
+
 def fixture_bytes(name: str) -> bytes:
     return fixture(name).read_bytes()
 
 
-def run_etl(*args: str, db: Path | None = None, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
-    """Run the real entry point, `python -m etl`, as a user would."""
+@dataclass(frozen=True)
+class Ran:
+    """What a command did: its exit status and what it wrote."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_etl(
+    *args: str, db: Path | None = None, env: dict[str, str] | None = None, input: str | None = None
+) -> Ran:
+    """Run a command of `python -m etl` in this process with click's CliRunner, as
+    sqlite-utils tests its CLI: exit status and exact text, fast. An exception that escapes
+    the command fails the test (a user would have seen a traceback)."""
+    environment = dict(env or {})
+    if db is not None:
+        environment["INTEGRITEIT_DB"] = str(db)
+    result = CliRunner().invoke(main, list(args), env=environment, input=input,
+                                catch_exceptions=False)  # fmt: skip
+    return Ran(result.exit_code, result.stdout, result.stderr)
+
+
+def run_process(
+    *args: str, db: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the real entry point, `python -m etl`, as a separate process: for the few tests
+    where the process boundary is the point (locks, a killed load, what a process imports)."""
     environment = {**os.environ, **(env or {})}
     if db is not None:
         environment["INTEGRITEIT_DB"] = str(db)

@@ -17,7 +17,7 @@ PERIODE = "2025-Q3"
 
 @pytest.fixture
 def grid(sample_db: Path) -> pd.DataFrame:
-    return queries.norm_grid(sample_db, queries.data_version(sample_db), PERIODE, TODAY)
+    return queries.norm_grid(queries.data_for(sample_db), PERIODE, TODAY)
 
 
 def test_clicking_a_ministry_cell_opens_that_ministry_with_the_norm_marked() -> None:
@@ -71,8 +71,9 @@ def test_government_row_shows_a_share_when_hundreds_of_organisations_submitted(
     for norm, cells in judged.groupby("norm"):
         met, of = int(cells["score"].eq(2).sum()), len(cells)
         assert of >= 100
-        assert rows.loc[norm, "cel"] == f"{round(100 * met / of)}%"
-        assert rows.loc[norm, "toelichting"].startswith(f"{met} van de {of} ")
+        row = rows.loc[norm]
+        assert row["cel"] == f"{round(100 * met / of)}%"
+        assert str(row["toelichting"]).startswith(f"{met} van de {of} ")
 
 
 def test_every_cell_has_a_text_label_and_changes_are_marked(grid: pd.DataFrame) -> None:
@@ -87,13 +88,13 @@ def test_every_cell_has_a_text_label_and_changes_are_marked(grid: pd.DataFrame) 
 
 
 def test_change_follows_the_predecessor_across_the_line_up_change(sample_db: Path) -> None:
-    version = queries.data_version(sample_db)
-    grid = queries.norm_grid(sample_db, version, "2024-Q3", TODAY)
-    before = queries.norm_grid(sample_db, version, "2024-Q2", TODAY)
+    data = queries.data_for(sample_db)
+    grid = queries.norm_grid(data, "2024-Q3", TODAY)
+    before = queries.norm_grid(data, "2024-Q2", TODAY)
     before = before.set_index(["departement", "norm"])
     ez = grid[grid["departement"] == "EZ"].set_index("norm")
     for norm, row in ez.iterrows():
-        previous = before.loc[("EZK", norm)]
+        previous = before.loc[("EZK", norm)]  # type: ignore[index]
         # The last judged verdict: EZK's of 2024-Q2, else EZK's own last one before it.
         expected = previous["score"] if pd.notna(previous["score"]) else previous["vorige_score"]
         assert row["vorige_score"] == expected or (

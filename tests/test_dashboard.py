@@ -20,10 +20,11 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import auth, queries
 from dashboard import tables as display
-from etl import derive
+from etl import readmodel
 from etl.accounts import User
 from etl.load import load_sources, read_source
-from tests.conftest import ROOT, fixture
+from etl.readmodel import ReadModel
+from tests.conftest import ROOT, TODAY, fixture
 
 APP = str(ROOT / "dashboard" / "app.py")
 LATEST_MINISTRIES = {
@@ -59,11 +60,13 @@ def open_app(
 def chart_data(app: AppTest, index: int = 0) -> pd.DataFrame:
     """The data set behind the index-th Altair chart, as Streamlit sends it to the browser."""
     proto = app.get("vega_lite_chart")[index].proto
-    return pa.ipc.open_stream(proto.datasets[0].data.data).read_all().to_pandas()
+    frame: pd.DataFrame = pa.ipc.open_stream(proto.datasets[0].data.data).read_all().to_pandas()
+    return frame
 
 
 def chart_spec(app: AppTest, index: int = 0) -> dict[str, object]:
-    return json.loads(app.get("vega_lite_chart")[index].proto.spec)
+    spec: dict[str, object] = json.loads(app.get("vega_lite_chart")[index].proto.spec)
+    return spec
 
 
 @pytest.fixture
@@ -334,8 +337,8 @@ def test_survey_page_computes_the_same_figures_when_the_stored_ones_are_stale(
         return [frame.value for frame in app.dataframe]
 
     stored = shown()
-    monkeypatch.setattr(derive, "DERIVED_VERSION", "stale")  # as after a catalogue edit
-    assert derive.read_survey_waves(sample_db) is None
+    monkeypatch.setattr(readmodel, "DERIVED_VERSION", "stale")  # as after a catalogue edit
+    assert readmodel.read_survey_waves(sample_db) is None
     st.cache_data.clear()
     computed = shown()
     assert len(stored) == len(computed) >= 6
@@ -457,7 +460,8 @@ def test_government_paper_has_a_page_per_forty_organisations(many_organisations:
 
     from dashboard import praatplaat
 
-    paper = PdfReader(io.BytesIO(praatplaat.government_pdf(many_organisations, "2025-Q3")))
+    made = praatplaat.government_pdf(ReadModel(many_organisations), "2025-Q3", TODAY)
+    paper = PdfReader(io.BytesIO(made))
     assert len(paper.pages) == 2
     assert "pagina 1 van 2" in paper.pages[0].extract_text()
     assert "pagina 2 van 2" in paper.pages[1].extract_text()

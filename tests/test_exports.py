@@ -13,7 +13,8 @@ from pypdf import PdfReader
 
 from dashboard import downloads, praatplaat
 from etl import catalog
-from tests.conftest import run_etl
+from etl.readmodel import ReadModel
+from tests.conftest import TODAY, run_etl
 
 INJECTIONS = ['=HYPERLINK("http://x")', "+31 70 123", "-2+3", "@SUM(A1)", "\tTAB", "\rCR", "\nLF"]
 
@@ -26,7 +27,7 @@ def _png_size(data: bytes) -> tuple[int, int]:
 
 @pytest.fixture(scope="module")
 def heatmap(sample_db: Path):  # type: ignore[no-untyped-def]
-    return praatplaat.heatmap_chart(sample_db, "2026-Q3")
+    return praatplaat.heatmap_chart(ReadModel(sample_db), "2026-Q3", TODAY)
 
 
 def test_heatmap_png_is_wide_enough_for_a_slide(heatmap) -> None:  # type: ignore[no-untyped-def]
@@ -65,7 +66,8 @@ def test_csv_and_excel_neutralise_formulas_and_keep_numbers_numeric() -> None:
 
 
 def test_praatplaat_is_one_page_with_name_quarter_and_norms(sample_db: Path) -> None:
-    reader = PdfReader(io.BytesIO(praatplaat.ministry_pdf(sample_db, "FIN", "2026-Q3")))
+    made = praatplaat.ministry_pdf(ReadModel(sample_db), "FIN", "2026-Q3", TODAY)
+    reader = PdfReader(io.BytesIO(made))
     assert len(reader.pages) == 1
     box = reader.pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4 in points
@@ -78,7 +80,7 @@ def test_praatplaat_is_one_page_with_name_quarter_and_norms(sample_db: Path) -> 
 
 def test_praatplaat_applies_the_disclosure_rule(sample_db: Path) -> None:
     text = (
-        PdfReader(io.BytesIO(praatplaat.ministry_pdf(sample_db, "AZ", "2026-Q3")))
+        PdfReader(io.BytesIO(praatplaat.ministry_pdf(ReadModel(sample_db), "AZ", "2026-Q3", TODAY)))
         .pages[0]
         .extract_text()
     )

@@ -22,17 +22,17 @@ from pypdf import PdfReader
 from dashboard import charts, praatplaat, queries, tables
 from etl import catalog, normgrid, survey, vocabulary
 from etl.disclosure import exposed, suppress
-from etl.export import normscores_frame
 from etl.load import load_sources, read_source
+from etl.readmodel import ReadModel
 from etl.validate import validate_bytes
-from tests.conftest import ROOT, TODAY, fixture
+from tests.conftest import ROOT, TODAY, fixture, norm_scores
 from tests.test_dashboard import chart_data, open_app
 from tests.test_survey import _determined
 from tests.test_survey import tables as survey_tables
 
 
 def _grid(db: Path, periode: str) -> pd.DataFrame:
-    return queries.norm_grid(db, queries.data_version(db), periode, TODAY)
+    return queries.norm_grid(queries.data_for(db), periode, TODAY)
 
 
 # --- 1. onbekend is not niet beoordeeld -----------------------------------------------------
@@ -43,8 +43,7 @@ def test_a_file_may_say_onbekend_and_it_is_stored_as_its_own_state() -> None:
         f"FIN,2025-Q3,{n},{'Onbekend' if n in (4, 5) else 'voldoet'},AR" for n in range(1, 16)
     ]
     validation = validate_bytes("\n".join(lines).encode(), "f.csv", today=TODAY)
-    assert validation.submission is not None, validation.findings
-    records = {r.norm: r for r in validation.submission.records}  # type: ignore[union-attr]
+    records = {r.norm: r for r in norm_scores(validation)}
     assert records[4].oordeel == vocabulary.ONBEKEND and records[4].score is None
     assert records[1].oordeel == vocabulary.VOLDOET and records[1].bron == "AR"
 
@@ -68,7 +67,7 @@ def test_the_baselines_unpublished_norms_show_as_onbekend_everywhere(sample_db: 
     assert az4["cel"] == "onb." and az4["staat_label"] == vocabulary.ONBEKEND
     # Its own outline pattern besides its label, not the dashed one of a missing file.
     assert charts.OUTLINES[vocabulary.ONBEKEND] != charts.OUTLINES[vocabulary.NIET_AANGELEVERD]
-    exported = normscores_frame(sample_db, periode="2023-Q4")
+    exported = ReadModel(sample_db).normscores(periode="2023-Q4")
     assert set(exported.loc[exported["norm"] == 13, "oordeel"]) == {"onbekend"}
     table = pd.DataFrame(
         {"oordeel": grid.loc[grid["norm"] == 5, "staat"].map(vocabulary.LONG_LABELS)}
@@ -83,7 +82,7 @@ def test_share_met_divides_by_the_judged_norms_only(sample_db: Path) -> None:
     """The issue's two cases: '0/12' for an unpublished baseline norm and '9/14' for norm 8 in
     2026-Q3 while VWS is niet beoordeeld."""
     baseline = vocabulary.share_met(_grid(sample_db, "2023-Q4"), ["norm"]).set_index("norm")
-    assert baseline.loc[4, "beoordeeld"] == 0 and math.isnan(baseline.loc[4, "aandeel"])
+    assert baseline.loc[4, "beoordeeld"] == 0 and math.isnan(float(baseline["aandeel"][4]))
     latest = _grid(sample_db, "2026-Q3")
     vws8 = latest[(latest["departement"] == "VWS") & (latest["norm"] == 8)].iloc[0]
     assert vws8["staat"] == vocabulary.NIET_BEOORDEELD
@@ -95,7 +94,7 @@ def test_share_met_divides_by_the_judged_norms_only(sample_db: Path) -> None:
     old = charts.heatmap_data(_grid(sample_db, "2023-Q4"))
     assert old.query("departement == 'Rijksbreed'").set_index("norm").loc[4, "cel"] == "–"
     # ...and the praatplaat.
-    text = _pdf_text(praatplaat.ministry_pdf(sample_db, "VWS", "2026-Q3", TODAY))
+    text = _pdf_text(praatplaat.ministry_pdf(ReadModel(sample_db), "VWS", "2026-Q3", TODAY))
     assert re.search(r"8 Meldregeling detectie niet beoordeeld .*9 van 13 beoordeeld", text), text
 
 
@@ -155,7 +154,7 @@ def test_the_norm_page_lists_who_went_backwards_through_niet_beoordeeld(
 
 def test_a_share_over_time_compares_like_with_like(sample_db: Path) -> None:
     """BZK respons went 0/1 → 2/3 in 2024-Q1 only because norms 13 and 14 got judged."""
-    history = queries.ministry_history(sample_db, queries.data_version(sample_db), "BZK")
+    history = queries.ministry_history(queries.data_for(sample_db), "BZK")
     shares = queries.ministry_onderdeel_shares(history)
     respons = shares[shares["onderdeel"] == "respons"]
     assert respons["beoordeeld"].nunique() == 1  # the same norms in every quarter
@@ -182,7 +181,7 @@ def test_every_trend_point_says_x_van_y(sample_db: Path, monkeypatch: pytest.Mon
 def test_each_quarter_says_who_judged_it_and_the_change_of_assessor_is_marked(
     sample_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    sources = queries.period_sources(sample_db, queries.data_version(sample_db))
+    sources = queries.period_sources(queries.data_for(sample_db))
     assert sources["2023-Q4"] == "audit Algemene Rekenkamer"
     assert sources["2026-Q3"] == "zelfbeoordeling (niet geaudit)"
     overview = open_app(sample_db, monkeypatch, periode="2023-Q4")
@@ -195,7 +194,7 @@ def test_each_quarter_says_who_judged_it_and_the_change_of_assessor_is_marked(
         for value in pa.ipc.open_stream(dataset.data.data).read_all().to_pandas().to_numpy().ravel()
     }
     assert "vanaf hier: zelfbeoordeling (niet geaudit)" in texts
-    text = _pdf_text(praatplaat.ministry_pdf(sample_db, "FIN", "2026-Q3", TODAY))
+    text = _pdf_text(praatplaat.ministry_pdf(ReadModel(sample_db), "FIN", "2026-Q3", TODAY))
     assert "Oordelen van 2026-Q3: zelfbeoordeling (niet geaudit)." in text
 
 
@@ -255,7 +254,7 @@ def test_each_headline_names_its_answer_and_direction() -> None:
 
 def test_a_fall_of_a_bad_share_is_an_improvement(sample_db: Path) -> None:
     """IenW's CUL3 fell: fewer teams where integrity (almost) never came up is better."""
-    cells = queries.survey_cells(sample_db, queries.data_version(sample_db), "2025-Q4", "alle")
+    cells = queries.survey_cells(queries.data_for(sample_db), "2025-Q4", "alle")
     row = cells[(cells["departement"] == "IenW") & (cells["item"] == "CUL3")].iloc[0].to_dict()
     assert row["verschil"] < 0 and row["richting"] == "lager_beter"
     words = tables.change_words(
@@ -277,12 +276,12 @@ def test_a_fall_of_a_bad_share_is_an_improvement(sample_db: Path) -> None:
 
 
 def test_a_quarters_page_shows_the_newest_wave_at_or_before_it(sample_db: Path) -> None:
-    version = queries.data_version(sample_db)
-    early = queries.ministry_survey(sample_db, version, "BZK", "2023-Q4")
-    late = queries.ministry_survey(sample_db, version, "BZK", "2026-Q3")
+    data = queries.data_for(sample_db)
+    early = queries.ministry_survey(data, "BZK", "2023-Q4")
+    late = queries.ministry_survey(data, "BZK", "2026-Q3")
     assert early is not None and early[0] == "2023-Q4"
     assert late is not None and late[0] == "2025-Q4"
-    text = _pdf_text(praatplaat.ministry_pdf(sample_db, "BZK", "2023-Q4", TODAY))
+    text = _pdf_text(praatplaat.ministry_pdf(ReadModel(sample_db), "BZK", "2023-Q4", TODAY))
     assert "golf 2023-Q4" in text and "2025-Q4" not in text
 
 
@@ -292,7 +291,7 @@ def test_a_quarters_page_shows_the_newest_wave_at_or_before_it(sample_db: Path) 
 def test_a_ministry_is_compared_with_the_rest_of_the_rijk_by_newcombe(sample_db: Path) -> None:
     """IenW VBG1 2025: the intervals of IenW and RIJK overlap, yet against the rest of the
     Rijk the difference interval lies below zero (hand computation from the counts)."""
-    cells = queries.survey_cells(sample_db, queries.data_version(sample_db), "2025-Q4", "alle")
+    cells = queries.survey_cells(queries.data_for(sample_db), "2025-Q4", "alle")
     own = cells[(cells["departement"] == "IenW") & (cells["item"] == "VBG1")].iloc[0]
     rijk = cells[(cells["departement"] == "RIJK") & (cells["item"] == "VBG1")].iloc[0]
     assert own["bovengrens"] > rijk["ondergrens"]  # overlapping intervals: no test
@@ -327,7 +326,7 @@ def test_the_ministry_page_answers_against_the_rest_of_the_rijk_in_words(
 
 def test_intervals_assume_a_random_sample_and_say_so(sample_db: Path) -> None:
     """No finite-population correction: the interval is plain Wilson on the respondents."""
-    cells = queries.survey_cells(sample_db, queries.data_version(sample_db), "2023-Q4", "alle")
+    cells = queries.survey_cells(queries.data_for(sample_db), "2023-Q4", "alle")
     row = cells[(cells["departement"] == "FIN") & (cells["item"] == "VBG1")].iloc[0]
     assert (row["ondergrens"], row["bovengrens"]) == pytest.approx(
         survey.wilson(int(row["kop"]), int(row["n"]))
@@ -336,7 +335,7 @@ def test_intervals_assume_a_random_sample_and_say_so(sample_db: Path) -> None:
 
 
 def test_a_change_across_a_split_is_shown_but_never_flagged(sample_db: Path) -> None:
-    cells = queries.survey_cells(sample_db, queries.data_version(sample_db), "2025-Q4", "alle")
+    cells = queries.survey_cells(queries.data_for(sample_db), "2025-Q4", "alle")
     kgg = cells[cells["departement"] == "KGG"]
     assert kgg["vergeleken_met"].str.endswith("(EZK)").all()
     assert kgg["andere_populatie"].all() and not kgg["significant"].any()
@@ -365,7 +364,7 @@ def test_benjamini_hochberg_controls_false_discoveries_per_screen() -> None:
 
 
 def test_a_melden_answer_given_by_fewer_than_five_hides_the_cell(sample_db: Path) -> None:
-    cells = queries.survey_cells(sample_db, queries.data_version(sample_db), "2023-Q4", "alle")
+    cells = queries.survey_cells(queries.data_for(sample_db), "2023-Q4", "alle")
     sensitive = cells[cells["gevoelig"]]
     assert not sensitive.empty, "the samples must exercise the rule"
     assert sensitive["verborgen"].all() and sensitive["aandeel"].isna().all()
@@ -417,9 +416,7 @@ def test_the_correlation_carries_its_interval_and_n() -> None:
 def test_the_response_rate_says_pooled_and_gives_the_plain_mean(
     sample_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    response = queries.survey_response(
-        sample_db, queries.data_version(sample_db), "2023-Q4", "alle"
-    )
+    response = queries.survey_response(queries.data_for(sample_db), "2023-Q4", "alle")
     mean, count = survey.mean_rate(response)
     assert count == 12 and mean == pytest.approx(0.223, abs=0.002)
     app = open_app(sample_db, monkeypatch, "screens/enquete.py", golf="2023-Q4", ministerie="RIJK")

@@ -11,8 +11,9 @@ import sys
 from pathlib import Path
 
 from etl.database import DATA_TABLES
-from etl.export import normscores_frame, to_csv
+from etl.export import to_csv
 from etl.load import PARALLEL_FROM, Source, expand_paths, load_sources, read_source
+from etl.readmodel import ReadModel
 from tests.conftest import ROOT, TODAY, fixture, fixture_bytes, query
 
 
@@ -29,7 +30,7 @@ def snapshot(
 
 def test_load_then_export_round_trips_the_file(db: Path) -> None:
     assert load(db, "normscores_dutch_excel.csv") == ["opgeslagen"]
-    exported = list(csv.DictReader(io.StringIO(to_csv(normscores_frame(db)), newline="")))
+    exported = list(csv.DictReader(io.StringIO(to_csv(ReadModel(db).normscores()), newline="")))
     original = list(
         csv.DictReader(
             io.StringIO(fixture_bytes("normscores_dutch_excel.csv").decode("cp1252"), newline=""),
@@ -67,12 +68,12 @@ def test_rejected_file_stores_no_data_and_is_recorded_as_refused(db: Path) -> No
 
 def test_a_file_with_one_bad_line_stores_none_of_its_lines(db: Path) -> None:
     assert load(db, "bad_oordeel.csv") == ["geweigerd"]
-    assert normscores_frame(db).empty
+    assert ReadModel(db).normscores().empty
 
 
 def test_resubmission_makes_a_new_version_and_keeps_the_old(db: Path) -> None:
     assert load(db, "normscores_valid.csv", "normscores_valid_v2.csv") == ["opgeslagen"] * 2
-    current = normscores_frame(db)
+    current = ReadModel(db).normscores()
     assert set(current["oordeel"]) == {"voldoet"}
     versions = query(
         db,
@@ -94,7 +95,7 @@ def test_identical_file_twice_changes_nothing_and_says_so(db: Path) -> None:
 def test_reloading_an_older_file_makes_it_current_again(db: Path) -> None:
     load(db, "normscores_valid.csv", "normscores_valid_v2.csv")
     assert load(db, "normscores_valid.csv") == ["opgeslagen"]
-    assert sorted(set(normscores_frame(db)["oordeel"])) == [
+    assert sorted(set(ReadModel(db).normscores()["oordeel"])) == [
         "voldoet",
         "voldoet deels",
         "voldoet niet",
@@ -106,7 +107,7 @@ def test_each_file_stands_or_falls_on_its_own(db: Path) -> None:
         "geweigerd",
         "opgeslagen",
     ]
-    assert sorted(set(normscores_frame(db)["departement"])) == ["AZ", "FIN"]
+    assert sorted(set(ReadModel(db).normscores()["departement"])) == ["AZ", "FIN"]
 
 
 def test_ledger_records_who_when_file_kind_periods_and_status(db: Path) -> None:
@@ -160,7 +161,7 @@ def test_process_killed_mid_load_leaves_database_as_it_was(db: Path) -> None:
     assert list(db.parent.glob(".*.tmp*")), "a killed writer leaves its copy behind"
     # The next load still works and cleans up after the killed one.
     assert _load_in_subprocess(db, "normscores_valid_v2.csv") == 0
-    assert set(normscores_frame(db)["oordeel"]) == {"voldoet"}
+    assert set(ReadModel(db).normscores()["oordeel"]) == {"voldoet"}
     assert list(db.parent.glob(".*.tmp*")) == []
 
 
@@ -180,13 +181,13 @@ def test_concurrent_loads_from_two_processes_both_land(db: Path) -> None:
     ]
     codes = [process.wait(timeout=120) for process in processes]
     assert codes == [0, 0, 0, 0]
-    groups = normscores_frame(db)[["departement", "periode"]].drop_duplicates()
+    groups = ReadModel(db).normscores()[["departement", "periode"]].drop_duplicates()
     assert sorted(map(tuple, groups.to_numpy().tolist())) == [
         ("BZK", "2025-Q2"),
         ("FIN", "2025-Q3"),
     ]
     statuses = snapshot(db, ("loads",))["loads"]
-    assert sorted(row[8] for row in statuses) == [
+    assert sorted(str(row[8]) for row in statuses) == [
         "ongewijzigd",
         "ongewijzigd",
         "opgeslagen",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+from typing import Literal
 
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -96,7 +97,7 @@ NAMES = (
     .map(str.strip)
     .filter(bool)
 )
-CELL_CHARS = st.characters(codec="cp1252", exclude_characters="\x00", exclude_categories=("Cs",))
+CELL_CHARS = st.characters(codec="cp1252", exclude_characters="\x00", exclude_categories=["Cs"])
 CELLS = st.text(alphabet=CELL_CHARS, max_size=20)
 
 
@@ -123,7 +124,7 @@ def test_any_table_written_as_csv_reads_back_identical(
     buffer = io.StringIO(newline="")
     # Python's writer only quotes a lone "\r" when it is part of the line terminator;
     # Excel always quotes line breaks. QUOTE_ALL makes the "\n" variant unambiguous.
-    quoting = csv.QUOTE_MINIMAL if newline == "\r\n" else csv.QUOTE_ALL
+    quoting: Literal[0, 1] = csv.QUOTE_MINIMAL if newline == "\r\n" else csv.QUOTE_ALL
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator=newline, quoting=quoting)
     writer.writerow(header)
     writer.writerows(rows)

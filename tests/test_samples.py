@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from etl.export import normscores_frame
 from etl.load import read_receipts
+from etl.readmodel import ReadModel
 from etl.validate import validate_bytes
 from tests.conftest import SAMPLES, TODAY
 
@@ -32,16 +32,16 @@ def test_samples_include_dutch_excel_files() -> None:
 def test_latest_quarter_export_has_all_norms_for_every_submitting_ministry(
     sample_db: Path,
 ) -> None:
-    everything = normscores_frame(sample_db)
+    everything = ReadModel(sample_db).normscores()
     latest = everything["periode"].max()
-    frame = normscores_frame(sample_db, periode=latest)
+    frame = ReadModel(sample_db).normscores(periode=latest)
     counts = frame.groupby("departement")["norm"].apply(sorted)
     assert len(counts) >= 12
     assert all(norms == list(range(1, 16)) for norms in counts)
 
 
 def test_baseline_matches_the_court_of_audit_text(sample_db: Path) -> None:
-    frame = normscores_frame(sample_db, periode="2023-Q4").set_index(["departement", "norm"])
+    frame = ReadModel(sample_db).normscores(periode="2023-Q4").set_index(["departement", "norm"])
     assert frame.loc[("AZ", 10), "oordeel"] == "voldoet niet"
     assert frame.loc[("JenV", 1), "oordeel"] == "voldoet deels"
     assert frame.loc[("DEF", 12), "oordeel"] == "voldoet niet"
@@ -55,7 +55,7 @@ def test_baseline_matches_the_court_of_audit_text(sample_db: Path) -> None:
 
 
 def test_some_ministry_misses_a_quarter(sample_db: Path) -> None:
-    frame = normscores_frame(sample_db)
+    frame = ReadModel(sample_db).normscores()
     latest = frame[frame["periode"] == frame["periode"].max()]
     assert "AenM" not in set(latest["departement"])
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -12,11 +13,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from etl import derive, survey
+from etl import survey
 from etl.database import reader
 from etl.disclosure import exposed, suppress
-from etl.export import survey_data
 from etl.load import load_sources, read_source
+from etl.readmodel import ReadModel, read_survey, read_survey_waves
 from etl.validate import validate_bytes
 from tests.conftest import TODAY, fixture, fixture_bytes, query, run_etl
 
@@ -204,7 +205,10 @@ def test_the_enquete_export_reveals_no_hidden_cell_by_subtraction(sample_db: Pat
     assert ("AZ", "2023-Q4", "leidinggevenden", "VBG1") in hidden
     published = {tuple(r) for r in exported[survey.CELL].drop_duplicates().itertuples(index=False)}
     assert not (published & hidden)
-    values = exported.set_index([*survey.CELL, "antwoord"])["aantal"].to_dict()
+    values: dict[tuple[str, ...], int] = {
+        tuple(str(v) for v in row[:-1]): int(row[-1])
+        for row in exported[[*survey.CELL, "antwoord", "aantal"]].itertuples(index=False)
+    }
     truth = full.set_index([*survey.CELL, "antwoord"])["aantal"].to_dict()
     for departement, periode, groep, item in hidden:
         for answer in survey.scale_frame().query("item == @item")["antwoord"]:
@@ -213,7 +217,14 @@ def test_the_enquete_export_reveals_no_hidden_cell_by_subtraction(sample_db: Pat
                 assert guess is None, (departement, periode, groep, item, answer, guess, target)
 
 
-def _subtractions(values: dict, departement: str, periode: str, groep: str, item: str, answer: str):  # type: ignore[no-untyped-def]
+def _subtractions(
+    values: dict[tuple[str, ...], int],
+    departement: str,
+    periode: str,
+    groep: str,
+    item: str,
+    answer: str,
+) -> Iterator[int | None]:
     """Row: alle − the other group. Column: RIJK − every other ministry. Both ways round."""
 
     def get(d: str, g: str) -> int | None:
@@ -273,7 +284,10 @@ def test_response_export_hides_small_groups_and_keeps_their_invitations_out_of_r
 def _rijk_shares(exported: pd.DataFrame, periode: str) -> dict[tuple[str, str], float]:
     rijk = exported.query("departement == 'RIJK' and groep == 'alle' and periode == @periode")
     totals = rijk.groupby("item")["aantal"].sum()
-    return {(row.item, row.antwoord): row.aantal / totals[row.item] for row in rijk.itertuples()}
+    return {
+        (str(row.item), str(row.antwoord)): float(row.aantal) / float(totals[str(row.item)])  # type: ignore[arg-type]
+        for row in rijk.itertuples()
+    }
 
 
 def test_sample_data_reproduces_the_2023_government_wide_figures(sample_db: Path) -> None:
@@ -313,16 +327,16 @@ def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def test_stored_survey_figures_equal_a_fresh_computation(sample_db: Path) -> None:
-    fresh = survey.published_tables(*survey_data(sample_db))
+    fresh = survey.published_tables(*ReadModel(sample_db).survey_data())
     assert set(fresh) == set(survey.SURVEY_TABLES)
     for name in survey.SURVEY_TABLES:
-        stored = derive.read_survey(sample_db, name, {})
+        stored = read_survey(sample_db, name, {})
         assert stored is not None
         assert len(stored) > 0
         pd.testing.assert_frame_equal(
             _sorted(stored), _sorted(fresh[name]), check_dtype=False, check_exact=False
         )
-    assert derive.read_survey_waves(sample_db) == sorted(set(fresh["kop"]["periode"]))[::-1]
+    assert read_survey_waves(sample_db) == sorted(set(fresh["kop"]["periode"]))[::-1]
 
 
 def test_stored_survey_figures_go_stale_when_a_catalogue_changes(
@@ -331,10 +345,10 @@ def test_stored_survey_figures_go_stale_when_a_catalogue_changes(
     catalogue = tmp_path / "organisaties.csv"
     original = (Path(__file__).parent.parent / "schemas" / "organisaties.csv").read_text()
     catalogue.write_text(original.replace("Ministerie van Financiën", "Financiën (hernoemd)"))
-    assert derive.read_survey(sample_db, "kop", {"groep": "alle"}) is not None
+    assert read_survey(sample_db, "kop", {"groep": "alle"}) is not None
     monkeypatch.setenv("INTEGRITEIT_ORGANISATIES", str(catalogue))
-    assert derive.read_survey(sample_db, "kop", {"groep": "alle"}) is None
-    assert derive.read_survey_waves(sample_db) is None
+    assert read_survey(sample_db, "kop", {"groep": "alle"}) is None
+    assert read_survey_waves(sample_db) is None
 
 
 def test_a_load_of_norm_scores_only_does_not_recompute_the_published_survey_figures(
@@ -342,7 +356,7 @@ def test_a_load_of_norm_scores_only_does_not_recompute_the_published_survey_figu
 ) -> None:
     copy = tmp_path / "kopie.duckdb"
     shutil.copy(sample_db, copy)
-    before = derive.read_survey(copy, "kop", {"periode": "2025-Q4"})
+    before = read_survey(copy, "kop", {"periode": "2025-Q4"})
 
     def must_not_run(*args: object) -> None:
         raise AssertionError("survey figures recomputed for a norm-score load")
@@ -350,6 +364,6 @@ def test_a_load_of_norm_scores_only_does_not_recompute_the_published_survey_figu
     monkeypatch.setattr(survey, "published_tables", must_not_run)
     results = load_sources([read_source(fixture("normscores_valid_v2.csv"))], copy, today=TODAY)
     assert [r.status for r in results] == ["opgeslagen"]
-    after = derive.read_survey(copy, "kop", {"periode": "2025-Q4"})
+    after = read_survey(copy, "kop", {"periode": "2025-Q4"})
     assert before is not None and after is not None
     pd.testing.assert_frame_equal(before, after)

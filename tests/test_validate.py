@@ -6,7 +6,7 @@ import pytest
 
 from etl.findings import Finding
 from etl.validate import Validation, validate_bytes
-from tests.conftest import TODAY, fixture_bytes
+from tests.conftest import TODAY, fixture_bytes, norm_scores
 
 FORMAT_NORMSCORES = (
     "Een normscores-bestand heeft de kolommen departement, periode, norm, oordeel "
@@ -27,8 +27,7 @@ def only(name: str) -> Finding:
 def test_dutch_excel_file_loads_without_edits() -> None:
     result = validate("normscores_dutch_excel.csv")
     assert result.findings == []
-    assert result.submission is not None
-    rows = result.submission.records
+    rows = norm_scores(result)
     assert [r.norm for r in rows] == list(range(1, 16))
     assert {r.departement for r in rows} == {"FIN"}
     assert {r.periode for r in rows} == {"2025-Q3"}
@@ -54,29 +53,34 @@ def test_numeric_oordeel_codes_are_accepted() -> None:
         f"SZW,2025-Q1,{n},{n % 3}\n".encode() for n in range(1, 16)
     )
     result = validate_bytes(data, "f.csv", TODAY)
-    assert result.submission is not None
-    assert [r.score for r in result.submission.records[:3]] == [1, 2, 0]
+    assert [r.score for r in norm_scores(result)[:3]] == [1, 2, 0]
 
 
 @pytest.mark.parametrize(
-    ("name", "message"),
+    ("name", "code", "message"),
     [
-        ("empty.csv", "Het bestand is leeg."),
-        ("header_only.csv", "Het bestand bevat alleen een kopregel en geen gegevens."),
+        ("empty.csv", "leeg", "Het bestand is leeg."),
+        (
+            "header_only.csv",
+            "geen_regels",
+            "Het bestand bevat alleen een kopregel en geen gegevens.",
+        ),
         (
             "xlsx_renamed.csv",
+            "geen_csv",
             "Dit is geen CSV-bestand maar een Excel-werkmap (.xlsx) of ander zip-bestand. "
             "Sla het in Excel op als CSV ('Opslaan als' → 'CSV').",
         ),
         (
             "pdf_renamed.csv",
+            "geen_csv",
             "Dit is geen CSV-bestand maar een PDF-bestand. "
             "Sla het in Excel op als CSV ('Opslaan als' → 'CSV').",
         ),
     ],
 )
-def test_file_that_is_no_csv_is_refused_as_a_whole(name: str, message: str) -> None:
-    assert only(name) == Finding(name, None, None, only(name).code, message)
+def test_file_that_is_no_csv_is_refused_as_a_whole(name: str, code: str, message: str) -> None:
+    assert only(name) == Finding(name, None, None, code, message)
 
 
 def test_file_over_the_size_limit_is_refused_before_parsing() -> None:

@@ -10,6 +10,7 @@ from dashboard import auth, queries, tables, view
 from etl.findings import count_errors
 from etl.load import Source, check_department, load_sources
 from etl.read import MAX_BYTES
+from etl.readmodel import Access
 from etl.validate import validate_bytes
 
 
@@ -18,9 +19,14 @@ def _sha(source: Source) -> str:
 
 
 user = auth.current_user()
-assert user is not None and user.may_submit  # the navigation only offers this screen then
+if user is None or not user.may_submit:
+    # The navigation only offers this screen to those who may submit; a check that stays
+    # in force under `python -O`, unlike an assert.
+    st.error("U mag geen bestanden aanleveren.")
+    st.stop()
 only_for = user.department
-path, version = queries.db_path(), queries.data_version(queries.db_path())
+data = view.data_source()
+path = data.path
 
 st.title("Aanleveren")
 st.caption(
@@ -40,15 +46,15 @@ files = st.file_uploader(
 )
 
 if "upload_result" in st.session_state:
-    for line in st.session_state.pop("upload_result"):
-        st.success(line) if ": opgeslagen" in line or ": ongewijzigd" in line else st.error(line)
+    for status, line in st.session_state.pop("upload_result"):
+        st.success(line) if status != "geweigerd" else st.error(line)
 
 accepted: list[Source] = []
 refused: list[Source] = []
 for upload in files or []:
-    data = upload.getvalue()
-    source = Source(upload.name, data)
-    validation = check_department(validate_bytes(data, upload.name), only_for)
+    content = upload.getvalue()
+    source = Source(upload.name, content)
+    validation = check_department(validate_bytes(content, upload.name), only_for)
     st.subheader(upload.name)
     if validation.findings:
         errors = count_errors(len(validation.findings))
@@ -60,7 +66,7 @@ for upload in files or []:
     submission = validation.submission
     assert submission is not None
     st.success(f"In orde ({submission.kind}, {submission.row_count} regels).")
-    current = queries.current_records(path, version, submission.kind, submission.groups)
+    current = queries.current_records(data, submission.kind, submission.groups)
     st.dataframe(tables.change_preview(submission, current), hide_index=True, width="stretch")
     accepted.append(source)
 
@@ -75,11 +81,13 @@ if new_refusals:
 
 if accepted and st.button("Opslaan", type="primary"):
     results = load_sources(accepted, path, loaded_by=user.username, only_for=only_for)
-    st.session_state["upload_result"] = [result.summary() for result in results]
+    st.session_state["upload_result"] = [(result.status, result.summary()) for result in results]
     st.session_state["upload_round"] += 1
     st.rerun()
 
 if not files:
     st.subheader("Eerdere aanleveringen")
-    history = view.restrict_ledger(queries.loads(path, version), only_for, user.username)
+    # Their own organisation's attempts and their own, whatever others they may see.
+    own = Access(frozenset({only_for}), user.username) if only_for else data.access
+    history = queries.loads(queries.data_for(path, own))
     st.dataframe(history.head(20), hide_index=True, width="stretch")

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import streamlit as st
 
 from dashboard import charts, queries, view
+from etl import vocabulary
 from etl.periods import SUBMISSION_DAYS
+from etl.readmodel import OP_TIJD, TE_LAAT
 
-path, version = view.data_source()
-view.require_periods(path, version)
+data = view.data_source()
+view.require_periods(data)
 
 st.title("Aanleverstatus")
 st.caption(
@@ -18,15 +18,14 @@ st.caption(
     "Telt vanaf de ontvangstdatum van de eerste versie."
 )
 
-status = view.restrict(queries.submission_status(path, version, date.today()))
+status = queries.submission_status(data, view.today())
 latest = status[status["periode"] == status["periode"].max()]
 a, b, c = st.columns(3)
-a.metric("Op tijd (laatste kwartaal)", int((latest["status"] == queries.OP_TIJD).sum()))
-b.metric("Te laat", int((latest["status"] == queries.TE_LAAT).sum()))
+a.metric("Op tijd (laatste kwartaal)", int((latest["status"] == OP_TIJD).sum()))
+b.metric("Te laat", int((latest["status"] == TE_LAAT).sum()))
 c.metric(
-    "Ontbreekt",
-    ", ".join(latest.loc[latest["status"] == queries.NIET_AANGELEVERD_STATUS, "departement"])
-    or "geen",
+    "Ontbreekt (termijn verstreken)",
+    ", ".join(latest.loc[latest["status"] == vocabulary.NIET_AANGELEVERD, "departement"]) or "geen",
 )
 
 st.subheader("Ministeries × kwartalen")
@@ -40,4 +39,4 @@ view.chart_with_table(
 
 st.subheader("Alle laadacties")
 st.caption("Elke poging, ook geweigerde, met wie, wanneer, welk bestand en de SHA-256.")
-st.dataframe(view.restrict_ledger(queries.loads(path, version)), hide_index=True, width="stretch")
+st.dataframe(queries.loads(data), hide_index=True, width="stretch")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, links, queries, tables, view
+from dashboard import charts, figures, links, queries, tables, view
 from etl import survey
 
-path, version = view.data_source()
-waves = queries.survey_waves(path, version)
+data = view.data_source()
+waves = queries.survey_waves(data)
 
 st.title("Enquête integriteit")
 if not waves:
@@ -22,7 +22,7 @@ names = queries.organisation_names()
 first, second, third = st.columns([1, 2, 1])
 with first:
     wave = links.url_select("Golf (kwartaal van sluiting)", waves, "golf")
-in_wave = view.restrict(queries.survey_cells(path, version, wave, "alle"))
+in_wave = queries.survey_cells(data, wave, "alle")
 codes = sorted(set(in_wave["departement"]) - {"RIJK"}, key=str.lower)
 with second:
     code = links.url_select(
@@ -46,7 +46,7 @@ st.caption(
     "geen cijfer als een antwoord door 1 tot 4 mensen is gegeven."
 )
 
-response = queries.survey_response(path, version, wave, group)
+response = queries.survey_response(data, wave, group)
 mine = response[response["departement"] == code]
 if not mine.empty:
     row = mine.iloc[0]
@@ -69,16 +69,16 @@ if not mine.empty:
                 + " (zo rekent de Algemene Rekenkamer haar 'gemiddeld 22,3%')."
             )
 
-cells = queries.survey_cells(path, version, wave, group)
+cells = queries.survey_cells(data, wave, group)
 own = cells[cells["departement"] == code].set_index("item")
 rijk = cells[cells["departement"] == "RIJK"].set_index("item")
-items = [i for i in queries.survey_item_order() if i in own.index]
+items = [i for i in figures.survey_item_order() if i in own.index]
 
 
-for block, block_items in queries.items_by_block(items).items():
+for block, block_items in figures.items_by_block(items).items():
     st.subheader(f"Blok {block}")
     st.dataframe(tables.survey_item_table(own, rijk, block_items), hide_index=True, width="stretch")
-    points = queries.interval_points(cells, code, block_items)
+    points = figures.interval_points(cells, code, block_items)
     if not points.empty:
         view.chart_with_table(
             charts.survey_intervals(points),
@@ -90,11 +90,11 @@ for block, block_items in queries.items_by_block(items).items():
 
 st.subheader("Alle antwoorden")
 st.caption("De volledige verdeling, met neutraal en weet niet apart zichtbaar.")
-shown = queries.survey_distribution(path, version, wave, group, code)
+shown = queries.survey_distribution(data, wave, group, code)
 if shown.empty:
     st.write(tables.TOO_FEW)
 else:
-    labelled = queries.with_item_labels(shown)
+    labelled = figures.with_item_labels(shown)
     view.chart_with_table(
         charts.survey_distribution(labelled),
         labelled[["item", "antwoord_label", "aantal", "aandeel"]],
@@ -109,7 +109,7 @@ else:
         st.caption(f"Niet getoond: {', '.join(reasons)}.")
 
 st.subheader("Voorbeeldgedrag en cultuur")
-scatter = queries.block_pairs(queries.survey_blocks(path, version, wave, group))
+scatter = figures.block_pairs(queries.survey_blocks(data, wave, group))
 if view.visible() is not None:
     st.write("Het verband tussen ministeries is alleen zichtbaar voor wie alle ministeries ziet.")
 elif len(scatter) >= 3:

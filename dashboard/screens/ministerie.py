@@ -7,14 +7,14 @@ import streamlit as st
 from dashboard import charts, links, praatplaat, queries, tables, view
 from etl import catalog, normgrid, vocabulary
 
-path, version = view.data_source()
-available = view.require_periods(path, version)
+data = view.data_source()
+available = view.require_periods(data)
 names = queries.organisation_names()
 
 left, right = st.columns([2, 1])
 with right:
     periode = view.period_select(available)
-codes = view.restrict(queries.organisations_in(periode))["departement"].tolist()
+codes = view.visible_organisations(periode)
 with left:
     code = links.url_select(
         "Ministerie", codes, "ministerie", format_func=lambda c: f"{c} — {names.get(c, c)}"
@@ -23,7 +23,7 @@ with left:
 st.title(names.get(code, code))
 st.download_button(
     "Praatplaat (PDF, één A4)",
-    lambda: praatplaat.ministry_pdf(path, code, periode, view.today()),
+    lambda: praatplaat.ministry_pdf(data.model(), code, periode, view.today()),
     file_name=f"praatplaat-{code}-{periode}.pdf",
     mime="application/pdf",
     on_click="ignore",
@@ -34,7 +34,7 @@ if len(chain) > 1:
     st.caption(f"Voortgezet uit {', '.join(chain[1:])}: eerdere kwartalen komen van de voorganger.")
 
 today = view.today()
-grid = queries.norm_grid(path, version, periode, today)
+grid = queries.norm_grid(data, periode, today)
 mine = grid[grid["departement"] == code]
 if not mine["aangeleverd"].any():
     state = mine["staat"].iloc[0] if not mine.empty else vocabulary.NIET_AANGELEVERD
@@ -54,7 +54,7 @@ c.metric(
     help="Vergeleken met het laatste oordeel vóór dit kwartaal; een norm die niet meer is "
     "beoordeeld telt mee, want dat kan een terugval verbergen.",
 )
-source = queries.period_sources(path, version).get(periode, "")
+source = queries.period_sources(data).get(periode, "")
 if source:
     st.caption(f"Oordelen van {periode}: {source}. {view.source_note(source)}")
 
@@ -74,7 +74,7 @@ st.subheader(f"De vijftien normen in {periode}")
 st.dataframe(view.cells_table(mine).drop(columns=["code", "naam", "periode"]), hide_index=True,
              width="stretch")  # fmt: skip
 
-history = queries.ministry_history(path, version, code)
+history = queries.ministry_history(data, code)
 history = history[history["periode"] <= periode]
 if not history.empty:
     st.subheader("Elke norm door de tijd")
@@ -116,7 +116,7 @@ if not history.empty:
     )
 
 st.subheader("Enquête")
-found = queries.ministry_survey(path, version, code, periode)
+found = queries.ministry_survey(data, code, periode)
 if found is None:
     st.write(f"Geen enquêtegegevens voor dit ministerie in of vóór {periode}.")
 else:
@@ -136,7 +136,7 @@ else:
     )
 
 st.subheader("Aanleveringen")
-submitted = queries.submissions(path, version)
+submitted = queries.submissions(data)
 submitted = submitted[submitted["departement"].isin(chain)]
 st.dataframe(
     submitted.sort_values(["periode", "versie"], ascending=False), hide_index=True, width="stretch"

@@ -7,8 +7,8 @@ import streamlit as st
 from dashboard import charts, links, queries, view
 from etl import normgrid, vocabulary
 
-path, version = view.data_source()
-available = view.require_periods(path, version)
+data = view.data_source()
+available = view.require_periods(data)
 norms = queries.norms_frame().set_index("norm")
 
 left, right = st.columns([2, 1])
@@ -25,12 +25,11 @@ with left:
 st.title(f"Norm {norm}. {norms.loc[norm, 'label']}")
 st.caption(f"Onderdeel {norms.loc[norm, 'onderdeel']}. {norms.loc[norm, 'vraag']}")
 
-everyone = queries.norm_history(path, version, norm, view.today())
-history = view.restrict(everyone)
+today = view.today()
+history = queries.norm_history(data, norm, today)
 now = history[history["periode"] == periode]
-all_now = everyone[everyone["periode"] == periode]
-total = vocabulary.share_met(all_now, [])
-met, judged = int(total["voldaan"].iloc[0]), int(total["beoordeeld"].iloc[0])
+totals = queries.norm_totals(data, periode, today).set_index("norm")
+met, judged = int(totals.loc[norm, "voldaan"]), int(totals.loc[norm, "beoordeeld"])
 worse = normgrid.regressions(now)
 a, b, c = st.columns(3)
 a.metric(
@@ -41,10 +40,10 @@ a.metric(
 )
 b.metric("Beter dan het laatste oordeel", len(normgrid.improvements(now)))
 c.metric("Achteruit (slechter, of niet meer beoordeeld)", len(worse))
-unjudged = all_now["staat"].isin([vocabulary.NIET_BEOORDEELD, vocabulary.ONBEKEND]).sum()
+unjudged = now["staat"].isin([vocabulary.NIET_BEOORDEELD, vocabulary.ONBEKEND]).sum()
 if unjudged:
     st.caption(f"{int(unjudged)} ministerie(s) zonder oordeel op deze norm in {periode}.")
-source = queries.period_sources(path, version).get(periode, "")
+source = queries.period_sources(data).get(periode, "")
 if source:
     st.caption(f"Oordelen van {periode}: {source}. {view.source_note(source)}")
 
@@ -80,10 +79,9 @@ view.chart_with_table(
 st.caption(charts.LEGEND_TEXT)
 
 st.subheader("Rijksbreed aandeel dat voldoet")
-quarters = sorted(set(everyone["periode"]))
+quarters = sorted(set(history["periode"]))
 start = st.selectbox("Vanaf kwartaal", quarters[:-1] or quarters, key="norm_vanaf")
-chosen_cells = everyone[everyone["periode"] >= start].assign(reeks="rijksbreed")
-shares = normgrid.panel_shares(chosen_cells, ["reeks"], ["departement"])
+shares, per_quarter = queries.norm_government(data, norm, today, start)
 view.chart_with_table(
     charts.share_lines(shares, "reeks", "Aandeel dat voldoet"),
     shares,
@@ -95,10 +93,6 @@ st.caption(
     f"Bij elk punt: voldaan van beoordeeld. Vanaf {start} tellen alleen de ministeries met een "
     "oordeel in élk kwartaal (gelijk met gelijk). Per kwartaal over alle beoordeelde "
     "ministeries: "
-    + ", ".join(
-        f"{r['periode']} {r['x_van_y']}"
-        for r in normgrid.quarter_shares(everyone, []).to_dict("records")
-        if r["periode"] >= start
-    )
+    + ", ".join(f"{r['periode']} {r['x_van_y']}" for r in per_quarter.to_dict("records"))
     + "."
 )

@@ -15,8 +15,8 @@ st.caption(
     "voor de norm."
 )
 
-path, version = view.data_source()
-available = view.require_periods(path, version)
+data = view.data_source()
+available = view.require_periods(data)
 left, right = st.columns([2, 1])
 with left:
     periode = view.period_select(available)
@@ -29,13 +29,14 @@ with right:
     )
 
 today = view.today()
-grid = queries.norm_grid(path, version, periode, today)
+grid = queries.norm_grid(data, periode, today)
 names = queries.organisation_names()
-status = grid.drop_duplicates("departement")
-visible = view.restrict(status)
+status = queries.submission_states(data, periode, today)
+visible = grid.drop_duplicates("departement")
 missing = visible.loc[visible["staat"] == vocabulary.NIET_AANGELEVERD, "departement"].tolist()
 still_open = visible.loc[visible["staat"] == vocabulary.NOG_OPEN, "departement"].tolist()
-total = vocabulary.share_met(grid, [])
+totals = queries.norm_totals(data, periode, today)
+total = totals[totals["norm"] == 0]
 
 
 def _listed(codes: list[str]) -> str:
@@ -56,16 +57,16 @@ fourth.metric(
     f"Nog open (termijn tot {submission_deadline(periode):%d-%m-%Y})", _listed(still_open)
 )
 
-source = queries.period_sources(path, version).get(periode, "")
+source = queries.period_sources(data).get(periode, "")
 st.subheader(f"Oordeel per ministerie en norm, {periode}")
 if source:
     st.caption(f"Oordelen van {periode}: {source}. {view.source_note(source)}")
-data = view.restrict(charts.heatmap_data(grid), keep=(charts.GOVERNMENT_ROW,))
+cells = charts.heatmap_data(grid, totals[totals["norm"] > 0])
 # Hundreds of organisations (all municipalities, say): filter by kind, search, and page.
-wanted = view.organisation_filter(status[["departement", "naam", "soort"]], "overzicht")
-data = data[data["departement"].isin(set(wanted) | {charts.GOVERNMENT_ROW})]
-rows = view.page_select(charts.row_order(data, sort), "overzicht_pagina")
-heatmap = charts.heatmap(data[data["departement"].isin(rows)], rows)
+wanted = view.organisation_filter(visible[["departement", "naam", "soort"]], "overzicht")
+cells = cells[cells["departement"].isin(set(wanted) | {charts.GOVERNMENT_ROW})]
+rows = view.page_select(charts.row_order(cells, sort), "overzicht_pagina")
+heatmap = charts.heatmap(cells[cells["departement"].isin(rows)], rows)
 event = st.altair_chart(
     heatmap,
     key="heatmap",
@@ -110,13 +111,13 @@ with by_norm:
         query_params={"periode": periode, "norm": str(norm)},
     )
 
-table = view.cells_table(view.restrict(grid))
+table = view.cells_table(grid)
 with st.expander("Gegevens van deze grafiek als tabel"):
     st.dataframe(table, hide_index=True, width="stretch")
 view.download_row(table, f"heatmap-{periode}", heatmap)
 st.download_button(
     "Rijksbreed beeld (PDF)",
-    lambda: praatplaat.government_pdf(path, periode, today),
+    lambda: praatplaat.government_pdf(data.model(), periode, today),
     file_name=f"rijksbreed-{periode}.pdf",
     mime="application/pdf",
     on_click="ignore",

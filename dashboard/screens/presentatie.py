@@ -23,11 +23,12 @@ st.markdown(
     unsafe_allow_html=True,
 )
 
-path, version = view.data_source()
-available = view.require_periods(path, version)
+data = view.data_source()
+available = view.require_periods(data)
 periode = links.url_select("Periode", available, "periode")
-grid = queries.norm_grid(path, version, periode, view.today())
-codes = sorted(view.restrict(grid)["departement"].unique(), key=str.lower)
+today = view.today()
+grid = queries.norm_grid(data, periode, today)
+codes = sorted(grid["departement"].unique(), key=str.lower)
 slides = ["overzicht", *codes]
 wanted = st.query_params.get("stap", "0")
 step = min(max(int(wanted) if wanted.isdigit() else 0, 0), len(slides) - 1)
@@ -46,12 +47,13 @@ leave.page_link("screens/overzicht.py", label="Presentatie verlaten", icon=":mat
 
 if slides[step] == "overzicht":
     st.title(f"Integriteit bij het Rijk, {periode}")
-    source = queries.period_sources(path, version).get(periode, "")
+    source = queries.period_sources(data).get(periode, "")
     if source:
         st.markdown(f"Oordelen van {periode}: **{source}**. {view.source_note(source)}")
-    data = view.restrict(charts.heatmap_data(grid), keep=(charts.GOVERNMENT_ROW,))
+    totals = queries.norm_totals(data, periode, today)
+    cells = charts.heatmap_data(grid, totals[totals["norm"] > 0])
     st.altair_chart(
-        charts.heatmap(data, charts.row_order(data, "naam")),
+        charts.heatmap(cells, charts.row_order(cells, "naam")),
         alt=f"Heatmap van alle ministeries en de vijftien normen in {periode}.",
     )
     st.caption(charts.LEGEND_TEXT)
@@ -67,7 +69,7 @@ else:
     )
     second.metric("Beter dan het laatste oordeel", len(normgrid.improvements(mine)))
     third.metric("Achteruit (incl. niet meer beoordeeld)", len(normgrid.regressions(mine)))
-    history = queries.ministry_history(path, version, code)
+    history = queries.ministry_history(data, code)
     # The four quarters up to the chosen one, not the newest four.
     recent = sorted(p for p in set(history["periode"]) if p <= periode)[-4:]
     cells = history[history["periode"].isin(recent)]

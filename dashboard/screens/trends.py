@@ -6,8 +6,8 @@ import streamlit as st
 
 from dashboard import charts, queries, view
 
-path, version = view.data_source()
-available = view.require_periods(path, version)
+data = view.data_source()
+available = view.require_periods(data)
 
 st.title("Trends")
 st.caption(
@@ -28,7 +28,7 @@ start = st.selectbox(
 )
 
 st.subheader("Rijksbreed per onderdeel")
-onderdelen = queries.onderdeel_shares(path, version, start)
+onderdelen = queries.onderdeel_shares(data, start)
 view.chart_with_table(
     charts.share_lines(onderdelen, "onderdeel", "Aandeel voldaan"),
     onderdelen,
@@ -44,7 +44,7 @@ if not onderdelen.empty:
         + ". Alle beoordeelde normen per kwartaal staan in de tabel hieronder."
     )
 with st.expander("Alle beoordeelde normen per kwartaal (niet gelijk met gelijk)"):
-    st.dataframe(queries.onderdeel_quarters(path, version), hide_index=True, width="stretch")
+    st.dataframe(queries.onderdeel_quarters(data), hide_index=True, width="stretch")
 
 st.subheader("Per ministerie")
 st.caption(
@@ -52,7 +52,7 @@ st.caption(
     "EZK, LVVN via LNV); die kwartalen staan als open vierkant. Per ministerie tellen alleen "
     "de normen met een oordeel in elk getoond kwartaal."
 )
-ministries = view.restrict(queries.ministry_shares(path, version, start), column="ministerie")
+ministries = queries.ministry_shares(data, start)
 ministries, page = view.filtered_and_paged(ministries, "ministerie", "trends")
 view.chart_with_table(
     charts.ministry_multiples(page),

@@ -1,0 +1,618 @@
+"""The read model: every read of the database, and who may see what, in one place.
+
+Like datasette's `Database` object, a `ReadModel` owns the reading side of one database
+file: the SQL the dashboard, the exports, the meeting papers and the derived tables ask
+for lives here and nowhere else, parameters bound. It answers in DataFrames through
+the pooled read-only connections of `etl.database`, combined with the pure figures of
+`etl.normgrid` and `etl.survey`. An `Access` travels with it: detail of organisations a
+reader may not see is dropped here, once, so no screen, download or paper can forget it;
+government-wide figures are computed over everyone and stay visible to all.
+No Streamlit: the dashboard caches these answers, the command line uses them directly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TypeVar
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from etl import catalog, normgrid, survey, vocabulary
+from etl.database import LOCAL_TIME, query_frame, reader
+from etl.kinds import KINDS
+from etl.periods import FIRST_SUBMISSION_QUARTER, quarter_end, quarter_start, submission_deadline
+from etl.settings import SCHEMAS_DIR
+
+T = TypeVar("T")
+GOVERNMENT = (catalog.RESERVED_CODE, "Rijksbreed")
+
+HISTORY_COLUMNS = [
+    "geladen_op", "door", "bestand", "sha256", "soort", "perioden", "departementen", "status",
+    "fouten", "ontvangen",
+]  # fmt: skip
+LEDGER_HEADINGS = {
+    "geladen_op": "Geladen op",
+    "door": "Door",
+    "bestand": "Bestand",
+    "sha256": "SHA-256",
+    "soort": "Soort",
+    "perioden": "Perioden",
+    "departementen": "Departementen",
+    "status": "Status",
+    "fouten": "Fouten",
+    "ontvangen": "Ontvangen",
+}
+OP_TIJD, TE_LAAT = "op tijd", "te laat"
+
+
+class DatabaseBusy(RuntimeError):
+    """Another program holds the database for writing; try again shortly."""
+
+
+@dataclass(frozen=True)
+class Access:
+    """Whose detail a reader may see: `visible` codes (None: every organisation), and the
+    reader's own name, so a ledger shows the reader's own attempts too."""
+
+    visible: frozenset[str] | None = None
+    reader: str | None = None
+
+    def allows(self, code: str) -> bool:
+        return self.visible is None or code in self.visible or code in GOVERNMENT
+
+    def rows(self, frame: pd.DataFrame, column: str = "departement") -> pd.DataFrame:
+        """Only rows of organisations this reader may see (government-wide rows always)."""
+        if self.visible is None or frame.empty or column not in frame:
+            return frame
+        return frame[frame[column].isin(self.visible | set(GOVERNMENT))]
+
+
+EVERYONE = Access()
+
+
+def _retrying(read: Callable[[], T]) -> T:
+    """Run a read, retrying briefly while a foreign process holds the file for writing."""
+    for attempt in range(6):
+        try:
+            return read()
+        except duckdb.IOException as error:
+            # Only a foreign read-write process (never our own writer) can cause this.
+            if attempt == 5:
+                raise DatabaseBusy(str(error)) from error
+            time.sleep(0.1 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+class ReadModel:
+    """The reading side of one database file, seen with one `Access`."""
+
+    def __init__(self, path: Path, access: Access = EVERYONE) -> None:
+        self.path = path
+        self.access = access
+
+    # --- plumbing ---------------------------------------------------------------------------
+
+    def _query(self, sql: str, params: Sequence[object] | None = None) -> pd.DataFrame | None:
+        """Run one read; None when there is no database yet."""
+
+        def read() -> pd.DataFrame | None:
+            with reader(self.path) as connection:
+                return None if connection is None else query_frame(connection, sql, params)
+
+        return _retrying(read)
+
+    def _scores(self, where: str, params: Sequence[object]) -> pd.DataFrame:
+        """The newest version of the norm scores matching `where` (a condition of this module)."""
+        frame = self._query(
+            "SELECT departement, periode, norm, score, oordeel, toelichting, "
+            "coalesce(bron, 'zelf') AS bron, version AS versie "
+            f"FROM current_normscores WHERE {where} ORDER BY periode, departement, norm",
+            params,
+        )
+        if frame is None:
+            return pd.DataFrame(columns=normgrid.SCORE_COLUMNS).astype(
+                {"norm": int, "score": float}
+            )
+        # Plain floats: NaN is "no score", and arithmetic (changes) needs no NA special cases.
+        return frame.astype({"score": float})
+
+    # --- norm scores ------------------------------------------------------------------------
+
+    def periods(self) -> list[str]:
+        """Quarters with at least one submission, newest first."""
+        frame = self._query("SELECT DISTINCT periode FROM current_normscores ORDER BY periode DESC")
+        return [] if frame is None else [str(p) for p in frame["periode"]]
+
+    def period_sources(self) -> dict[str, str]:
+        """Quarter → who judged it, in words (the Court's audit or self-assessment)."""
+        frame = self._query(
+            "SELECT periode, list_distinct(list(coalesce(bron, 'zelf'))) AS bronnen "
+            "FROM current_normscores GROUP BY periode"
+        )
+        if frame is None:
+            return {}
+        return {
+            str(p): normgrid.source_label(frozenset(b))
+            for p, b in zip(frame["periode"], frame["bronnen"], strict=True)
+        }
+
+    def _full_grid(self, periode: str, today: date) -> pd.DataFrame:
+        scores = self._scores("periode <= ?", [periode])
+        return normgrid.grid(scores, [periode], normgrid.norms_frame(), today)
+
+    def norm_grid(self, periode: str, today: date) -> pd.DataFrame:
+        """Every organisation the reader may see × every norm of the quarter: state,
+        toelichting, source and change against the last judged verdict."""
+        return self.access.rows(self._full_grid(periode, today)).reset_index(drop=True)
+
+    def norm_totals(self, periode: str, today: date) -> pd.DataFrame:
+        """Government-wide, over every organisation: per norm (and `norm` 0 for all norms
+        together) how many met of how many judged, and who did not submit or is still open."""
+        grid = self._full_grid(periode, today)
+        per_norm = vocabulary.share_met(grid, ["norm"])
+        total = vocabulary.share_met(grid, []).assign(norm=0)
+        return pd.concat([per_norm, total], ignore_index=True)
+
+    def onderdeel_totals(self, periode: str, today: date) -> pd.DataFrame:
+        """Government-wide share met per onderdeel in one quarter, over every organisation."""
+        return vocabulary.share_met(self._full_grid(periode, today), ["onderdeel"])
+
+    def submission_states(self, periode: str, today: date) -> pd.DataFrame:
+        """Per organisation of the quarter (government-wide, codes only): submitted, nog open
+        or niet aangeleverd. Whether a ministry submitted is no detail of its own."""
+        grid = self._full_grid(periode, today)
+        columns = ["departement", "naam", "soort", "staat", "aangeleverd"]
+        return grid.drop_duplicates("departement")[columns].reset_index(drop=True)
+
+    def norm_history(self, norm: int, today: date) -> pd.DataFrame:
+        """Every organisation the reader may see × quarter on one norm."""
+        return self.access.rows(self._norm_history(norm, today)).reset_index(drop=True)
+
+    def _norm_history(self, norm: int, today: date) -> pd.DataFrame:
+        scores = self._scores("norm = ?", [norm])
+        quarters = sorted(scores["periode"].unique())
+        if not quarters:
+            return pd.DataFrame()
+        norms = normgrid.norms_frame()
+        return normgrid.grid(scores, quarters, norms[norms["norm"] == norm], today)
+
+    def norm_government(
+        self, norm: int, today: date, start: str
+    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Government-wide on one norm from `start`: like for like (a panel of the
+        ministries that judged it in every quarter) and per quarter over all judged."""
+        cells = self._norm_history(norm, today)
+        if cells.empty:
+            return pd.DataFrame(), pd.DataFrame()
+        chosen = cells[cells["periode"] >= start].assign(reeks="rijksbreed")
+        return (
+            normgrid.panel_shares(chosen, ["reeks"], ["departement"]),
+            normgrid.quarter_shares(chosen, []),
+        )
+
+    def ministry_history(self, code: str) -> pd.DataFrame:
+        """All quarters of one ministry, continued through its predecessors before it existed."""
+        if not self.access.allows(code):
+            return pd.DataFrame(columns=[*normgrid.SCORE_COLUMNS, "staat", "ministerie"])
+        chain = catalog.lineage(code)
+        scores = self._scores("list_contains(?, departement)", [chain])
+        depth = scores["departement"].map({source: i for i, source in enumerate(chain)})
+        nearest = depth == depth.groupby(scores["periode"]).transform("min")
+        frame = scores[nearest].rename(columns={"departement": "door"})
+        frame = frame.assign(ministerie=code, via_voorganger=frame["door"] != code)
+        frame["staat"] = vocabulary.states(frame["oordeel"], pd.Series(True, index=frame.index))
+        frame = frame.merge(normgrid.norms_frame(), on="norm", how="left")
+        return frame.sort_values(["periode", "norm"]).reset_index(drop=True)
+
+    def onderdeel_shares(self, start: str | None = None) -> pd.DataFrame:
+        """Government-wide share met per onderdeel and quarter from `start` on, like for like:
+        over the (ministry, norm) pairs judged in every quarter shown."""
+        scores = self._scores("periode >= coalesce(CAST(? AS VARCHAR), '')", [start])
+        cells = scores.merge(normgrid.norms_frame(), on="norm").assign(staat=lambda c: c["oordeel"])
+        return normgrid.panel_shares(cells, ["onderdeel"], ["departement", "norm"])
+
+    def onderdeel_quarters(self) -> pd.DataFrame:
+        """Government-wide share met per onderdeel and quarter over every judged norm."""
+        scores = self._scores("true", [])
+        cells = scores.merge(normgrid.norms_frame(), on="norm").assign(staat=lambda c: c["oordeel"])
+        return normgrid.quarter_shares(cells, ["onderdeel"])
+
+    def ministry_shares(self, start: str | None = None) -> pd.DataFrame:
+        """Share met per ministry the reader may see and quarter from `start` on, continued
+        through predecessors (marked), like for like per ministry."""
+        latest = max(self.periods(), default=None)
+        scores = self._scores("periode >= coalesce(CAST(? AS VARCHAR), '')", [start])
+        if latest is None or scores.empty:
+            return pd.DataFrame()
+        codes = [c for c in organisations_in(latest)["departement"] if self.access.allows(c)]
+        lineage = catalog.lineage_frame(codes).rename(columns={"departement": "ministerie"})
+        # Per quarter the nearest organisation of the chain with scores, as on the ministry page.
+        sources = scores[["departement", "periode"]].drop_duplicates()
+        chosen = (
+            lineage.merge(sources.rename(columns={"departement": "door"}), left_on="bron",
+                          right_on="door")
+            .sort_values("diepte", kind="stable")
+            .drop_duplicates(["ministerie", "periode"])
+        )  # fmt: skip
+        chosen = chosen.assign(via_voorganger=chosen["door"] != chosen["ministerie"])
+        chosen = chosen[["ministerie", "periode", "door", "via_voorganger"]]
+        cells = chosen.merge(
+            scores.rename(columns={"departement": "door"}), on=["door", "periode"]
+        ).assign(staat=lambda c: c["oordeel"])
+        shares = normgrid.panel_shares(cells, ["ministerie"], ["norm"])
+        shares = shares.merge(chosen, on=["ministerie", "periode"], how="left")
+        order = {code: i for i, code in enumerate(codes)}
+        shares = shares.assign(volgorde=shares["ministerie"].map(order))
+        shares = shares.sort_values(["volgorde", "periode"]).drop(columns="volgorde")
+        return shares.reset_index(drop=True)
+
+    # --- submissions and the ledger ---------------------------------------------------------
+
+    def submissions(self) -> pd.DataFrame:
+        """Every stored version of norm scores: received, loaded, by whom, from which file."""
+        columns = ["departement", "periode", "versie", "geladen_op", "ontvangen", "door",
+                   "bestand", "sha256"]  # fmt: skip
+        frame = self._query(
+            "SELECT s.departement, s.periode, s.version AS versie, l.loaded_at, "
+            "coalesce(l.received_on, CAST(l.loaded_at AS DATE)) AS ontvangen, "
+            "l.loaded_by AS door, l.file_name AS bestand, s.sha256 "
+            "FROM submissions s JOIN loads l USING (load_id) "
+            "WHERE s.kind = 'normscores' ORDER BY s.periode, s.departement, s.version",
+        )
+        if frame is None:
+            return pd.DataFrame(columns=columns)
+        frame["geladen_op"] = _local(frame.pop("loaded_at"))
+        frame["ontvangen"] = pd.to_datetime(frame["ontvangen"]).dt.date
+        return self.access.rows(frame[columns]).reset_index(drop=True)
+
+    def submission_status(self, today: date) -> pd.DataFrame:
+        """Organisations × quarters: on time, late, missing, or still open before the deadline."""
+        first = self._query(
+            "SELECT s.departement, s.periode, "
+            "min(coalesce(l.received_on, CAST(l.loaded_at AS DATE))) AS ontvangen, "
+            "max(s.version) AS versies, max(l.loaded_at) AS laatst_geladen "
+            "FROM submissions s JOIN loads l USING (load_id) "
+            "WHERE s.kind = 'normscores' AND s.periode >= ? GROUP BY s.departement, s.periode",
+            [FIRST_SUBMISSION_QUARTER],
+        )
+        columns = ["departement", "periode", "status", "ontvangen", "versies", "laatst_geladen"]
+        if first is None or first.empty:
+            return pd.DataFrame(columns=[*columns, "termijn"])
+        first["ontvangen"] = pd.to_datetime(first["ontvangen"]).dt.date
+        first["laatst_geladen"] = _local(first["laatst_geladen"])
+        quarters = sorted(first["periode"].unique())
+        grid = normgrid.organisations_during(quarters)[["departement", "periode"]]
+        grid = grid.merge(first, on=["departement", "periode"], how="left")
+        grid["termijn"] = grid["periode"].map({q: submission_deadline(q) for q in quarters})
+        grid["status"] = [
+            submission_status(received, deadline, today)
+            for received, deadline in zip(grid["ontvangen"], grid["termijn"], strict=True)
+        ]
+        grid["ontvangen"] = grid["ontvangen"].astype(object).where(grid["ontvangen"].notna(), None)
+        grid["versies"] = grid["versies"].fillna(0).astype(int)
+        return self.access.rows(grid[[*columns, "termijn"]]).reset_index(drop=True)
+
+    def history(self, departement: str | None = None) -> pd.DataFrame:
+        """Every load attempt, oldest first, with local times: what `etl history` lists.
+
+        A reader who sees only some organisations gets the attempts about those (with the
+        other codes of a mixed file left out) and their own attempts.
+        """
+        frame = self._query(
+            "SELECT loaded_at, loaded_by, file_name, sha256, coalesce(kind, ''), periods, "
+            "departments, status, findings, CAST(received_on AS VARCHAR) FROM loads "
+            "WHERE CAST(? AS VARCHAR) IS NULL "
+            "OR list_contains(string_split(departments, ','), ?) ORDER BY load_id",
+            [departement, departement],
+        )
+        if frame is None:
+            return pd.DataFrame(columns=HISTORY_COLUMNS)
+        frame.columns = HISTORY_COLUMNS
+        frame["geladen_op"] = local_iso(frame["geladen_op"])
+        return self._ledger_rows(frame)
+
+    def ledger(self) -> pd.DataFrame:
+        """The ledger of every load attempt, newest first, with Dutch headings."""
+        frame = self.history()
+        return frame.iloc[::-1].rename(columns=LEDGER_HEADINGS).reset_index(drop=True)
+
+    def _ledger_rows(self, ledger: pd.DataFrame) -> pd.DataFrame:
+        allowed = self.access.visible
+        if allowed is None or ledger.empty:
+            return ledger
+        concerns = [
+            bool(allowed & set(codes.split(","))) or who == self.access.reader
+            for codes, who in zip(ledger["departementen"], ledger["door"], strict=True)
+        ]
+        mine = ledger[concerns].copy()
+        # A file that also held other organisations shows only the reader's part of the list.
+        mine["departementen"] = [
+            ",".join(c for c in codes.split(",") if c in allowed) for codes in mine["departementen"]
+        ]
+        return mine.reset_index(drop=True)
+
+    def current_records(self, kind: str, groups: Sequence[tuple[str, str]]) -> pd.DataFrame:
+        """The current version's rows for these (departement, periode) pairs (a preview)."""
+        view = KINDS[kind].current_view  # type: ignore[index]
+        wanted = [f"{d}|{p}" for d, p in groups if self.access.allows(d)]
+        # The view name comes from the kind registry, never from input.
+        frame = self._query(
+            f"SELECT * FROM {view} WHERE list_contains(?, departement || '|' || periode)",
+            [wanted],
+        )
+        if frame is None:
+            return pd.DataFrame(columns=["departement", "periode", "norm", "oordeel"])
+        return frame
+
+    # --- exports ----------------------------------------------------------------------------
+
+    def normscores(
+        self, periode: str | None = None, departement: str | None = None
+    ) -> pd.DataFrame:
+        """The newest version of every (departement, periode), in the contract's columns."""
+        columns = list(KINDS["normscores"].columns)
+        frame = self._query(
+            "SELECT departement, periode, norm, "
+            # niet beoordeeld is an empty cell in the contract; onbekend is written out.
+            "CASE WHEN oordeel = 'niet beoordeeld' THEN '' ELSE oordeel END AS oordeel, "
+            "toelichting, coalesce(bron, 'zelf') AS bron FROM current_normscores "
+            "WHERE (CAST(? AS VARCHAR) IS NULL OR periode = ?) "
+            "AND (CAST(? AS VARCHAR) IS NULL OR departement = ?) "
+            "ORDER BY periode, departement, norm",
+            [periode, periode, departement, departement],
+        )
+        if frame is None:
+            return pd.DataFrame(columns=columns)
+        return self.access.rows(frame[columns]).reset_index(drop=True)
+
+    def enquete(self, periode: str | None = None, departement: str | None = None) -> pd.DataFrame:
+        """Counts per ministry and RIJK, groups and `alle`, with every hidden cell left out.
+
+        Hidden cells are dropped whole (no row, so no count to subtract); RIJK still
+        includes them, which the complementary suppression has made safe.
+        """
+        columns = list(KINDS["enquete"].columns)
+        counts, _, thresholds = self.survey_data()
+        full = survey.complete_counts(counts)
+        if full.empty:
+            return pd.DataFrame(columns=columns)
+        hidden = survey.hidden_cells(full, thresholds)
+        keys = full[survey.CELL].itertuples(index=False)
+        shown = full[[tuple(key) not in hidden for key in keys]]
+        order = {g: i for i, g in enumerate(survey.GROUP_ORDER)}
+        answers = survey.scale_frame()[["item", "antwoord", "volgorde"]]
+        result = _filtered(shown, periode, departement).merge(answers, on=["item", "antwoord"])
+        result = result.assign(
+            rijk=result["departement"] == catalog.RESERVED_CODE,
+            groep_volgorde=result["groep"].map(order),
+        ).sort_values(["periode", "rijk", "departement", "item", "groep_volgorde", "volgorde"])
+        return self.access.rows(result[columns]).reset_index(drop=True)
+
+    def respons(self, periode: str | None = None, departement: str | None = None) -> pd.DataFrame:
+        """Invited and participants per group, `alle` and RIJK; small groups' participation
+        left out."""
+        columns = list(KINDS["respons"].columns)
+        _, response, thresholds = self.survey_data()
+        table = survey.response_table(response, thresholds)
+        if table.empty:
+            return pd.DataFrame(columns=columns)
+        table = _filtered(table[~table["verborgen"]], periode, departement)
+        table = table.assign(
+            deelgenomen=table["deelgenomen"].astype(int),
+            rijk=table["departement"] == catalog.RESERVED_CODE,
+        )
+        ordered = table.sort_values(["periode", "rijk", "departement", "groep"])[columns]
+        return self.access.rows(ordered).reset_index(drop=True)
+
+    # --- survey -----------------------------------------------------------------------------
+
+    def survey_data(self) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, int]]:
+        """Newest survey counts and response, and each wave's threshold (frozen ones first).
+        Raw counts: only for computing published figures, never to show."""
+
+        def read() -> tuple[pd.DataFrame, pd.DataFrame, dict[str, int]]:
+            with reader(self.path) as connection:
+                if connection is None:
+                    return (
+                        pd.DataFrame(columns=list(KINDS["enquete"].columns)),
+                        pd.DataFrame(columns=list(KINDS["respons"].columns)),
+                        {},
+                    )
+                return survey_data_from(connection)
+
+        return _retrying(read)
+
+    def published_survey(self) -> dict[str, pd.DataFrame]:
+        """All survey figures computed from the raw counts, after the disclosure rule (only
+        when the copy the last load stored is stale: at national scale this takes seconds)."""
+        return survey.published_tables(*self.survey_data())
+
+    def stored_survey(
+        self, name: str, filters: Mapping[str, str | Sequence[str]]
+    ) -> pd.DataFrame | None:
+        """Rows of one stored survey table, None when stale (see `etl.derive`)."""
+        return _retrying(lambda: read_survey(self.path, name, filters))
+
+    def stored_survey_waves(self) -> list[str] | None:
+        """Waves with stored survey figures, newest first; None when stale."""
+        return _retrying(lambda: read_survey_waves(self.path))
+
+    def survey_rows(
+        self,
+        name: str,
+        filters: Mapping[str, str | Sequence[str]],
+        published: Callable[[], dict[str, pd.DataFrame]] | None = None,
+    ) -> pd.DataFrame:
+        """Rows of one published survey table (stored ones when current, else computed by
+        `published`), for the organisations the reader may see and RIJK."""
+        frame = self.stored_survey(name, filters)
+        if frame is None:
+            frame = (published or self.published_survey)()[name]
+            for column, value in filters.items():
+                if not frame.empty:
+                    frame = frame[frame[column].isin([value] if isinstance(value, str) else value)]
+        return self.access.rows(frame).reset_index(drop=True)
+
+    def ministry_survey(
+        self,
+        code: str,
+        periode: str,
+        published: Callable[[], dict[str, pd.DataFrame]] | None = None,
+    ) -> tuple[str, str, pd.DataFrame] | None:
+        """The key items of the newest wave at or before `periode` with figures for this
+        ministry (or its predecessor), beside RIJK: a quarter's page never shows a later
+        survey. Returns the wave, whose figures they are, and the items."""
+        chain = [c for c in catalog.lineage(code) if self.access.allows(c)]
+        filters = {"groep": "alle", "item": list(survey.KEY_ITEMS),
+                   "departement": [*chain, catalog.RESERVED_CODE]}  # fmt: skip
+        cells = self.survey_rows("kop", filters, published)
+        if cells.empty or not chain:
+            return None
+        for wave in sorted({w for w in cells["periode"] if w <= periode}, reverse=True):
+            in_wave = cells[cells["periode"] == wave]
+            for source in chain:
+                own = in_wave[in_wave["departement"] == source]
+                if not own.empty:
+                    rijk = in_wave[in_wave["departement"] == catalog.RESERVED_CODE]
+                    items = own.set_index("item").join(rijk.set_index("item").add_suffix("_rijk"))
+                    return wave, source, items
+        return None
+
+
+# --- the stored survey figures (written by `etl.derive`) ---------------------------------------
+
+# Bump when a computation behind the derived tables changes, so old copies go stale.
+DERIVED_VERSION = "3"
+DERIVED_PREFIX = "derived_survey_"
+_FILTERABLE = ("departement", "periode", "groep", "item")
+
+
+def fingerprint() -> str:
+    """Identifies the code version and the catalogues the derived tables were computed with."""
+    digest = hashlib.sha256(DERIVED_VERSION.encode())
+    for path in (
+        catalog.organisations_path(),
+        SCHEMAS_DIR / "enquete_items.csv",
+        SCHEMAS_DIR / "enquete_schalen.csv",
+        SCHEMAS_DIR / "enquete_golven.csv",
+    ):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def read_survey(
+    db_path: Path, name: str, filters: Mapping[str, str | Sequence[str]]
+) -> pd.DataFrame | None:
+    """Rows of one stored survey table (`kop`, `verdeling`, `blokken`, `respons`), filtered on
+    equality or membership; None when there are none stored or they are stale."""
+    if name not in survey.SURVEY_TABLES or not set(filters) <= set(_FILTERABLE):
+        raise ValueError(f"unknown survey table or column: {name} {sorted(filters)}")
+    with reader(db_path) as connection:
+        if connection is None or not derived_fresh(connection):
+            return None
+        table = f"{DERIVED_PREFIX}{name}"
+        if not _has_table(connection, table):
+            return pd.DataFrame()
+        conditions = [
+            f"{column} = ?" if isinstance(value, str) else f"list_contains(?, {column})"
+            for column, value in filters.items()
+        ]
+        where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+        params = [value if isinstance(value, str) else list(value) for value in filters.values()]
+        # Table and column names were checked against the lists above; values are parameters.
+        return query_frame(connection, f"SELECT * FROM {table}{where}", params)
+
+
+def read_survey_waves(db_path: Path) -> list[str] | None:
+    """Waves with stored survey figures, newest first; None when none are stored or stale."""
+    with reader(db_path) as connection:
+        if connection is None or not derived_fresh(connection):
+            return None
+        if not _has_table(connection, f"{DERIVED_PREFIX}kop"):
+            return []
+        rows = connection.execute(
+            f"SELECT DISTINCT periode FROM {DERIVED_PREFIX}kop ORDER BY periode DESC"
+        ).fetchall()
+        return [str(periode) for (periode,) in rows]
+
+
+def _has_table(connection: duckdb.DuckDBPyConnection, table: str) -> bool:
+    found = connection.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [table]
+    ).fetchone()
+    return found is not None and found[0] > 0
+
+
+def derived_fresh(connection: duckdb.DuckDBPyConnection) -> bool:
+    """Whether derived tables exist and were made with this code and these catalogues."""
+    if not _has_table(connection, "derived_meta"):
+        return False
+    row = connection.execute("SELECT fingerprint FROM derived_meta").fetchone()
+    return row is not None and row[0] == fingerprint()
+
+
+def survey_data_from(
+    connection: duckdb.DuckDBPyConnection,
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, int]]:
+    """`ReadModel.survey_data` on an open connection (the writer's, refreshing derived tables)."""
+    counts = query_frame(
+        connection, f"SELECT {', '.join(KINDS['enquete'].columns)} FROM current_survey_counts"
+    )
+    response = query_frame(
+        connection, f"SELECT {', '.join(KINDS['respons'].columns)} FROM current_survey_response"
+    )
+    frozen = connection.execute("SELECT periode, drempel FROM wave_thresholds").fetchall()
+    waves = set(counts["periode"]) | set(response["periode"])
+    thresholds = {periode: catalog.wave_threshold(periode) for periode in waves}
+    thresholds.update({str(periode): int(drempel) for periode, drempel in frozen})
+    return counts, response, thresholds
+
+
+def organisations_in(periode: str) -> pd.DataFrame:
+    """Organisations (not RIJK) that existed during the quarter, from the catalogue."""
+    start, end = quarter_start(periode), quarter_end(periode)
+    rows = [
+        {"departement": o.code, "naam": o.naam, "soort": o.soort}
+        for o in catalog.organisations()
+        if o.code != catalog.RESERVED_CODE and o.valid_during(start, end)
+    ]
+    return pd.DataFrame(rows, columns=["departement", "naam", "soort"])
+
+
+def submission_status(received: date | float | None, deadline: date, today: date) -> str:
+    """On time, late, or — without a file — still open before the deadline, else missing."""
+    if isinstance(received, date):
+        return OP_TIJD if received <= deadline else TE_LAAT
+    return vocabulary.NOG_OPEN if today <= deadline else vocabulary.NIET_AANGELEVERD
+
+
+def _filtered(frame: pd.DataFrame, periode: str | None, departement: str | None) -> pd.DataFrame:
+    if periode is not None:
+        frame = frame[frame["periode"] == periode]
+    if departement is not None:
+        frame = frame[frame["departement"] == departement]
+    return frame
+
+
+def _local(moments: pd.Series) -> pd.Series:
+    return pd.to_datetime(moments).dt.tz_localize("UTC").dt.tz_convert(LOCAL_TIME)
+
+
+def local_iso(utc: pd.Series) -> pd.Series:
+    """UTC moments as Dutch local time in ISO 8601 with the offset (2026-07-01T14:00:00+02:00).
+
+    Set-based, without a Python call per row: the ledger has a row per file ever offered.
+    """
+    moments = pd.to_datetime(utc).astype("datetime64[us]")
+    local = moments.dt.tz_localize("UTC").dt.tz_convert(LOCAL_TIME).dt.tz_localize(None)
+    text = np.datetime_as_string(local.to_numpy(), unit="s")
+    minutes = ((local - moments).dt.total_seconds() // 60).astype(int)
+    offsets = minutes.map(lambda m: f"{'+' if m >= 0 else '-'}{abs(m) // 60:02d}:{abs(m) % 60:02d}")
+    return pd.Series(text, index=utc.index, dtype=object) + offsets.astype(object)

@@ -1,0 +1,87 @@
+"""Settings in one typed object, read from the environment in one place.
+
+Every setting the product has is a field here, with the environment variable that sets
+it and what it means (`FIELDS`, which the README's table is tested against), as
+datasette keeps its `SETTINGS`. The object is rebuilt only when the environment changes.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+SCHEMAS_DIR = Path(__file__).resolve().parent.parent / "schemas"
+DEFAULT_DB = Path("data/integriteit.duckdb")
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: its field, its environment variable, its default, what it does (Dutch)."""
+
+    field: str
+    variable: str
+    default: str
+    meaning: str
+
+
+FIELDS = (
+    Setting("database", "INTEGRITEIT_DB", "data/integriteit.duckdb",
+            "het databasebestand (de opdrachtregel kan het met --db overschrijven)"),
+    Setting("organisations", "INTEGRITEIT_ORGANISATIES", "schemas/organisaties.csv",
+            "de catalogus van organisaties (bijvoorbeeld alle gemeenten)"),
+    Setting("cookie_secret", "INTEGRITEIT_COOKIE_SECRET", "inhoud van data/cookie_secret",
+            "het geheim waarmee het inlogcookie wordt ondertekend"),
+    Setting("detail_other_ministries", "INTEGRITEIT_DETAIL_ANDERE_MINISTERIES", "ja",
+            "`nee`: een departementsgebruiker ziet van andere ministeries alleen rijksbrede "
+            "cijfers, in elk scherm, elke download en elk vergaderstuk"),
+    Setting("today", "INTEGRITEIT_VANDAAG", "de echte datum",
+            "de dag (JJJJ-MM-DD) waartegen termijnen worden beoordeeld, voor een demonstratie "
+            "of een test"),
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the environment set; see `FIELDS` for each field's variable and meaning."""
+
+    database: Path
+    organisations: Path
+    cookie_secret: str | None
+    detail_other_ministries: bool
+    today: date | None
+
+    def today_or_real(self) -> date:
+        """The day deadlines are judged against."""
+        return self.today or date.today()
+
+
+def settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """The settings of this environment (by default the process's own)."""
+    source = os.environ if environ is None else environ
+    return _parse(tuple(source.get(f.variable, "") for f in FIELDS))
+
+
+@cache
+def _parse(values: tuple[str, ...]) -> Settings:
+    raw = dict(zip((f.field for f in FIELDS), values, strict=True))
+    return Settings(
+        database=Path(raw["database"]) if raw["database"] else DEFAULT_DB,
+        organisations=(
+            Path(raw["organisations"]) if raw["organisations"] else SCHEMAS_DIR / "organisaties.csv"
+        ),
+        cookie_secret=raw["cookie_secret"] or None,
+        detail_other_ministries=raw["detail_other_ministries"].strip().lower()
+        not in ("nee", "0", "false"),
+        today=_date(raw["today"]),
+    )
+
+
+def _date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text.strip()) if text.strip() else None
+    except ValueError:
+        return None  # a mistyped demonstration date falls back to the real one

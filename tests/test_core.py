@@ -1,0 +1,151 @@
+"""One vocabulary, one read model, a Streamlit-free core: the layers hold as the README says."""
+
+from __future__ import annotations
+
+import ast
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from dashboard import praatplaat
+from etl import catalog, settings
+from etl.readmodel import Access, ReadModel
+from tests.conftest import ROOT, TODAY, run_etl
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+# The core: what the command line, the papers and the charts may import without Streamlit.
+CORE = ["etl", "dashboard.charts", "dashboard.downloads", "dashboard.praatplaat",
+        "dashboard.tables", "dashboard.figures"]  # fmt: skip
+
+
+def _imports(path: Path) -> set[str]:
+    """Modules a file imports at module level or anywhere inside (an import is an import)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+    return found
+
+
+def test_rapport_alle_runs_without_importing_streamlit(sample_db: Path, tmp_path: Path) -> None:
+    """A real process, since this one has imported Streamlit for the dashboard tests."""
+    script = (
+        "import sys\n"
+        "from etl.cli import main\n"
+        f"main(['rapport', '--alle', '--periode', '2026-Q3', '--out', r'{tmp_path / 'papers'}',"
+        f" '--db', r'{sample_db}'], standalone_mode=False)\n"
+        "loaded = sorted(m for m in sys.modules if m.split('.')[0] == 'streamlit')\n"
+        "print('STREAMLIT', loaded)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    assert "STREAMLIT []" in done.stdout
+    assert len(list((tmp_path / "papers").glob("*.pdf"))) == 16
+    assert "logger" not in done.stderr.lower()
+
+
+@pytest.mark.parametrize("module", sorted((ROOT / "etl").glob("*.py")), ids=lambda p: p.name)
+def test_etl_knows_nothing_of_streamlit_or_the_dashboard(module: Path) -> None:
+    imported = _imports(module)
+    assert not {m for m in imported if m.split(".")[0] == "streamlit"}, module
+    assert not {m for m in imported if m.split(".")[0] == "dashboard"} or module.name == "cli.py"
+
+
+@pytest.mark.parametrize("name", ["charts", "downloads", "praatplaat", "tables", "figures"])
+def test_renderings_are_plain_functions_without_streamlit(name: str) -> None:
+    imported = _imports(ROOT / "dashboard" / f"{name}.py")
+    assert not {m for m in imported if m.split(".")[0] == "streamlit"}
+    assert "dashboard.queries" not in imported
+
+
+def test_sql_for_reading_lives_in_the_read_model_only() -> None:
+    """A read (SELECT) appears in the read model, and in the writer's own bookkeeping (load,
+    accounts, database), never in the dashboard, the export formatting or the derived
+    tables' writer (whose `CREATE TABLE … AS SELECT` copies a frame, it reads nothing)."""
+    for path in [*(ROOT / "dashboard").rglob("*.py"), ROOT / "etl" / "export.py",
+                 ROOT / "etl" / "derive.py"]:  # fmt: skip
+        assert not re.search(r"(?<!AS )SELECT ", path.read_text(encoding="utf-8")), path
+
+
+def test_every_setting_is_documented_in_the_readme() -> None:
+    for setting in settings.FIELDS:
+        assert f"`{setting.variable}`" in README, setting.variable
+
+
+def test_settings_come_from_the_environment_in_one_place() -> None:
+    read = settings.settings(
+        {
+            "INTEGRITEIT_DB": "/tmp/x.duckdb",
+            "INTEGRITEIT_DETAIL_ANDERE_MINISTERIES": "nee",
+            "INTEGRITEIT_VANDAAG": "2026-10-15",
+        }
+    )
+    assert read.database == Path("/tmp/x.duckdb")
+    assert read.detail_other_ministries is False
+    assert str(read.today) == "2026-10-15"
+    assert settings.settings({}).database == Path("data/integriteit.duckdb")
+    assert settings.settings({"INTEGRITEIT_VANDAAG": "morgen"}).today is None
+
+
+def test_an_edited_catalogue_is_read_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Catalogue caches are keyed on the file's version, so an edit does not go unseen."""
+    path = tmp_path / "organisaties.csv"
+    shutil.copy(catalog.organisations_path(), path)
+    monkeypatch.setenv("INTEGRITEIT_ORGANISATIES", str(path))
+    assert "NIEUW" not in catalog.organisations_by_code()
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("NIEUW,Ministerie van Nieuwe Zaken,ministerie,2026-01-01,,\n")
+    assert "NIEUW" in catalog.organisations_by_code()
+    assert catalog.lineage("NIEUW") == ["NIEUW"]
+
+
+# --- access in the read model ------------------------------------------------------------------
+
+
+def test_a_hidden_ministry_never_leaves_the_read_model(sample_db: Path) -> None:
+    model = ReadModel(sample_db, Access(frozenset({"BZK"}), "lead.bzk"))
+    assert set(model.norm_grid("2026-Q3", TODAY)["departement"]) == {"BZK"}
+    assert set(model.submissions()["departement"]) == {"BZK"}
+    assert set(model.submission_status(TODAY)["departement"]) == {"BZK"}
+    assert model.ministry_history("FIN").empty
+    assert set(model.normscores()["departement"]) == {"BZK"}
+    assert set(model.enquete()["departement"]) <= {"BZK", "RIJK"}
+    ledger = model.history()
+    assert all(set(codes.split(",")) <= {"BZK", ""} for codes in ledger["departementen"])
+    # Government-wide figures stay: counted over every ministry.
+    everyone = ReadModel(sample_db).norm_totals("2026-Q3", TODAY)
+    pd.testing.assert_frame_equal(model.norm_totals("2026-Q3", TODAY), everyone)
+
+
+def test_the_government_wide_paper_obeys_the_same_rule(sample_db: Path) -> None:
+    """The government-wide PDF held every ministry although the setting hid them."""
+    model = ReadModel(sample_db, Access(frozenset({"BZK"}), "lead.bzk"))
+    cells = praatplaat._heatmap_cells(model, "2026-Q3", TODAY)
+    assert set(cells["departement"]) == {"BZK", "Rijksbreed"}
+    rijk = cells[cells["departement"] == "Rijksbreed"].set_index("norm")["cel"]
+    assert rijk[8] == "9/13"  # still over every ministry that judged norm 8
+    paper = praatplaat.government_pdf(model, "2026-Q3", TODAY)
+    assert paper.startswith(b"%PDF")
+
+
+def test_the_cli_exports_everything_in_process(sample_db: Path) -> None:
+    """The command line through click's CliRunner: exit status and exact text."""
+    done = run_etl("export", "normscores", "--periode", "2023-Q4", "--departement", "az",
+                   db=sample_db)  # fmt: skip
+    assert done.returncode == 0
+    lines = done.stdout.splitlines()
+    assert lines[0] == "departement,periode,norm,oordeel,toelichting,bron"
+    assert lines[4].startswith("AZ,2023-Q4,4,onbekend,") and lines[4].endswith(",AR")
+    wrong = run_etl("export", "normscores", "--periode", "2025-Q5", db=sample_db)
+    assert wrong.returncode == 2
+    assert "'2025-Q5' is geen kwartaal; schrijf bijvoorbeeld 2025-Q3." in wrong.stderr
