@@ -15,7 +15,6 @@ import altair as alt
 import pandas as pd
 
 from etl import normgrid, vocabulary
-from etl.readmodel import OP_TIJD, TE_LAAT
 from etl.vocabulary import (
     DEELS,
     NIET,
@@ -24,7 +23,9 @@ from etl.vocabulary import (
     NOG_OPEN,
     ONBEKEND,
     ONDERDELEN,
+    OP_TIJD,
     SHORT_LABELS,
+    TE_LAAT,
     VOLDOET,
 )
 

@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
@@ -25,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from etl import catalog, normgrid, survey, vocabulary
-from etl.database import LOCAL_TIME, query_frame, reader
+from etl.database import LOCAL_TIME, file_identity, query_frame, reader
 from etl.kinds import KINDS
 from etl.periods import FIRST_SUBMISSION_QUARTER, quarter_end, quarter_start, submission_deadline
 from etl.settings import SCHEMAS_DIR
@@ -49,7 +50,6 @@ LEDGER_HEADINGS = {
     "fouten": "Fouten",
     "ontvangen": "Ontvangen",
 }
-OP_TIJD, TE_LAAT = "op tijd", "te laat"
 
 
 class DatabaseBusy(RuntimeError):
@@ -144,8 +144,15 @@ class ReadModel:
         }
 
     def _full_grid(self, periode: str, today: date) -> pd.DataFrame:
-        scores = self._scores("periode <= ?", [periode])
-        return normgrid.grid(scores, [periode], normgrid.norms_frame(), today)
+        """Every organisation's cells of the quarter (before access): the overview asks for the
+        grid, the government totals and the submission states of the same quarter at once,
+        so one computation per file version, quarter and day serves all three."""
+        identity = file_identity(self.path) or ""
+        catalogues = (
+            catalog.stamp(catalog.organisations_path()),
+            catalog.stamp(SCHEMAS_DIR / "normen.csv"),
+        )
+        return _grid_of(self.path, identity, periode, today, catalogues).copy()
 
     def norm_grid(self, periode: str, today: date) -> pd.DataFrame:
         """Every organisation the reader may see × every norm of the quarter: state,
@@ -292,7 +299,7 @@ class ReadModel:
         grid = grid.merge(first, on=["departement", "periode"], how="left")
         grid["termijn"] = grid["periode"].map({q: submission_deadline(q) for q in quarters})
         grid["status"] = [
-            submission_status(received, deadline, today)
+            vocabulary.submission_status(received, deadline, today)
             for received, deadline in zip(grid["ontvangen"], grid["termijn"], strict=True)
         ]
         grid["ontvangen"] = grid["ontvangen"].astype(object).where(grid["ontvangen"].notna(), None)
@@ -575,6 +582,15 @@ def survey_data_from(
     return counts, response, thresholds
 
 
+@lru_cache(maxsize=16)
+def _grid_of(
+    path: Path, identity: str, periode: str, today: date, catalogues: tuple[catalog.Stamp, ...]
+) -> pd.DataFrame:
+    """`ReadModel._full_grid`, kept per database version (`identity`) and catalogue version."""
+    scores = ReadModel(path)._scores("periode <= ?", [periode])
+    return normgrid.grid(scores, [periode], normgrid.norms_frame(), today)
+
+
 def organisations_in(periode: str) -> pd.DataFrame:
     """Organisations (not RIJK) that existed during the quarter, from the catalogue."""
     start, end = quarter_start(periode), quarter_end(periode)
@@ -584,13 +600,6 @@ def organisations_in(periode: str) -> pd.DataFrame:
         if o.code != catalog.RESERVED_CODE and o.valid_during(start, end)
     ]
     return pd.DataFrame(rows, columns=["departement", "naam", "soort"])
-
-
-def submission_status(received: date | float | None, deadline: date, today: date) -> str:
-    """On time, late, or — without a file — still open before the deadline, else missing."""
-    if isinstance(received, date):
-        return OP_TIJD if received <= deadline else TE_LAAT
-    return vocabulary.NOG_OPEN if today <= deadline else vocabulary.NIET_AANGELEVERD
 
 
 def _filtered(frame: pd.DataFrame, periode: str | None, departement: str | None) -> pd.DataFrame:

@@ -8,6 +8,7 @@ Streamlit, no database.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Final, Literal
 
 import pandas as pd
@@ -82,6 +83,11 @@ ONDERDELEN: Final = ("preventie", "detectie", "respons")
 # Who judged a quarter (schemas/bronnen.csv): the Court's audit or the ministry itself.
 BRON_AUDIT: Final = "AR"
 BRON_ZELF: Final = "zelf"
+
+# A submission against its deadline (Aanleverstatus): on time, late, or without a file
+# nog open / niet aangeleverd as above.
+OP_TIJD: Final = "op tijd"
+TE_LAAT: Final = "te laat"
 
 # Symbols beside a state: a change against the last *judged* verdict, and a verdict
 # that became niet beoordeeld (it can hide a regression and raises the share met).
@@ -172,3 +178,11 @@ def change_text(change: float, unjudged_now: bool = False) -> str:
     if change == 0:
         return "gelijk"
     return "beter" if change > 0 else "slechter"
+
+
+def submission_status(received: date | float | None, deadline: date, today: date) -> str:
+    """On time, late, or — without a file — nog open before the deadline, else niet
+    aangeleverd. The one rule for the overview, Aanleverstatus and the papers."""
+    if isinstance(received, date):
+        return OP_TIJD if received <= deadline else TE_LAAT
+    return NOG_OPEN if today <= deadline else NIET_AANGELEVERD

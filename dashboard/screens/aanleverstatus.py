@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard import charts, queries, view
 from etl import vocabulary
 from etl.periods import SUBMISSION_DAYS
-from etl.readmodel import OP_TIJD, TE_LAAT
+from etl.vocabulary import OP_TIJD, TE_LAAT
 
 data = view.data_source()
 view.require_periods(data)
