@@ -12,7 +12,13 @@ from typing import Any
 import pandas as pd
 
 TOO_FEW = "te weinig respondenten"
-SENSITIVE = "minder dan 5 (op een antwoord; niet getoond)"
+
+
+def sensitive_text(minimum: int) -> str:
+    """Why a melden figure is hidden: an answer given by fewer than `minimum` people."""
+    return f"minder dan {minimum} (op een antwoord; niet getoond)"
+
+
 INTERVAL_NOTE = (
     "Aandeel met 95%-interval (Wilson) en n, het aantal respondenten op het item. Het interval "
     "neemt aan dat de respondenten een aselecte steekproef zijn van wie is uitgenodigd; bij een "
@@ -105,7 +111,10 @@ def headline_label(row: Mapping[Any, Any]) -> str:
 def hidden_text(row: Mapping[Any, Any]) -> str:
     """Why a figure is not shown."""
     if bool(row.get("gevoelig")):
-        return SENSITIVE
+        minimum = row.get("minimum_antwoord")
+        return (
+            sensitive_text(int(minimum)) if minimum is not None and pd.notna(minimum) else TOO_FEW
+        )
     return TOO_FEW
 
 

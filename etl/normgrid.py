@@ -19,6 +19,7 @@ from etl.vocabulary import (
     BRON_AUDIT,
     JUDGED,
     NIET_BEOORDEELD,
+    VOLDOET,
     share_met,
     states,
 )
@@ -135,28 +136,38 @@ def panel_shares(cells: pd.DataFrame, by: list[str], unit: list[str]) -> pd.Data
     reason alone (BZK respons 0 of 1 → 2 of 3 while norm 15 stayed nee). Each row says
     "x van y", who judged the quarter, and how many units the panel left out.
     """
-    quarters = sorted(cells["periode"].unique())
-    keyed = cells.assign(_bron=cells["bron"].fillna("").astype(str))
-    judged = keyed[keyed["staat"].isin(JUDGED)]
+    quarters = cells["periode"].nunique()
+    judged = cells.loc[cells["staat"].isin(JUDGED), [*by, *unit, "periode", "staat", "bron"]]
     columns = ["periode", *by, "voldaan", "beoordeeld", "aandeel", "x_van_y", "bron", "weggelaten"]
     if judged.empty:
         return pd.DataFrame(columns=columns)
-    seen = judged.groupby([*by, *unit])["periode"].nunique()
-    panel = seen[seen == len(quarters)].reset_index()[[*by, *unit]]
-    everything = keyed.drop_duplicates([*by, *unit]).groupby(by, sort=False).size()
-    kept = keyed.merge(panel, on=[*by, *unit])
+    seen = judged.groupby([*by, *unit], sort=False)["periode"].nunique()
+    panel = seen[seen == quarters].reset_index()[[*by, *unit]]
+    kept = judged.merge(panel, on=[*by, *unit])
     shares = share_met(kept, [*by, "periode"])
-    sources = judged.groupby([*by, "periode"])["_bron"].agg(lambda b: source_label(frozenset(b)))
-    shares = shares.merge(sources.rename("bron").reset_index(), on=[*by, "periode"], how="left")
-    in_panel = panel.groupby(by, sort=False).size()
-    shares["weggelaten"] = [
-        int(everything.get(key, 0)) - int(in_panel.get(key, 0))
-        for key in (shares[by[0]] if len(by) == 1 else zip(*(shares[c] for c in by), strict=True))
-    ]
-    shares["x_van_y"] = [
-        f"{m} van {j}" for m, j in zip(shares["voldaan"], shares["beoordeeld"], strict=True)
-    ]
+    shares = shares.merge(source_labels(judged, [*by, "periode"]), on=[*by, "periode"], how="left")
+    units = cells[[*by, *unit]].drop_duplicates().groupby(by, sort=False).size().rename("_alle")
+    in_panel = panel.groupby(by, sort=False).size().rename("_panel")
+    counts = pd.concat([units, in_panel], axis=1).fillna(0).reset_index()
+    shares = shares.merge(counts, on=by, how="left")
+    shares["weggelaten"] = (shares["_alle"] - shares["_panel"]).astype(int)
+    shares["x_van_y"] = (
+        shares["voldaan"].astype(str) + " van " + shares["beoordeeld"].astype(str)
+    ).astype(object)
     return shares[columns].sort_values([*by, "periode"]).reset_index(drop=True)
+
+
+def source_labels(judged: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Per group, who judged its cells in words (`source_label`), set-based."""
+    audit = judged.assign(_ar=judged["bron"].eq(BRON_AUDIT))
+    flags = audit.groupby(by, sort=False)["_ar"].agg(["any", "all"]).reset_index()
+    flags["bron"] = [
+        source_label(
+            frozenset({BRON_AUDIT} if all_ else {BRON_AUDIT, "zelf"} if any_ else {"zelf"})
+        )
+        for any_, all_ in zip(flags["any"], flags["all"], strict=True)
+    ]
+    return flags[[*by, "bron"]]
 
 
 def quarter_shares(cells: pd.DataFrame, by: list[str]) -> pd.DataFrame:
@@ -201,8 +212,8 @@ def like_for_like(cells: pd.DataFrame, start: str, end: str, by: list[str]) -> p
         pair = both[mask]
         row = dict(zip(by, key, strict=True))
         n = len(pair)
-        met_start = int((pair["staat_b"] == "voldoet").sum())
-        met_end = int((pair["staat_e"] == "voldoet").sum())
+        met_start = int((pair["staat_b"] == VOLDOET).sum())
+        met_end = int((pair["staat_e"] == VOLDOET).sum())
         row.update(
             {
                 "vergelijkbaar": n,

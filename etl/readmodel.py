@@ -123,6 +123,21 @@ class ReadModel:
         # Plain floats: NaN is "no score", and arithmetic (changes) needs no NA special cases.
         return frame.astype({"score": float})
 
+    def _last_judged(self, periode: str) -> pd.DataFrame:
+        """Per organisation and norm its last judged verdict before `periode` (arg_max: the
+        row of the latest quarter), in the columns of `_scores`."""
+        frame = self._query(
+            "SELECT departement, max(periode) AS periode, norm, "
+            "arg_max(score, periode) AS score, arg_max(oordeel, periode) AS oordeel, "
+            "'' AS toelichting, arg_max(coalesce(bron, 'zelf'), periode) AS bron, "
+            "arg_max(version, periode) AS versie FROM current_normscores "
+            "WHERE periode < ? AND score IS NOT NULL GROUP BY departement, norm",
+            [periode],
+        )
+        if frame is None:
+            return pd.DataFrame(columns=normgrid.SCORE_COLUMNS)
+        return frame.astype({"score": float})
+
     # --- norm scores ------------------------------------------------------------------------
 
     def periods(self) -> list[str]:
@@ -496,7 +511,7 @@ class ReadModel:
 # --- the stored survey figures (written by `etl.derive`) ---------------------------------------
 
 # Bump when a computation behind the derived tables changes, so old copies go stale.
-DERIVED_VERSION = "3"
+DERIVED_VERSION = "4"
 DERIVED_PREFIX = "derived_survey_"
 _FILTERABLE = ("departement", "periode", "groep", "item")
 
@@ -587,7 +602,10 @@ def _grid_of(
     path: Path, identity: str, periode: str, today: date, catalogues: tuple[catalog.Stamp, ...]
 ) -> pd.DataFrame:
     """`ReadModel._full_grid`, kept per database version (`identity`) and catalogue version."""
-    scores = ReadModel(path)._scores("periode <= ?", [periode])
+    model = ReadModel(path)
+    # The quarter's own rows, and per organisation and norm only its last judged verdict
+    # before it: all the change needs, a row per cell instead of every quarter's.
+    scores = pd.concat([model._scores("periode = ?", [periode]), model._last_judged(periode)])
     return normgrid.grid(scores, [periode], normgrid.norms_frame(), today)
 
 

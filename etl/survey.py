@@ -314,13 +314,19 @@ SURVEY_TABLES = ("kop", "verdeling", "blokken", "respons")
 
 
 def item_directions() -> pd.DataFrame:
-    """Per item: what the headline counts (`kop_label`) and which way is good (`richting`)."""
+    """Per item: what the headline counts (`kop_label`), which way is good (`richting`), and
+    a sensitive item's smallest publishable answer count (`minimum_antwoord`)."""
     return pd.DataFrame(
         [
-            {"item": i.item, "kop_label": i.kop, "richting": i.richting}
+            {
+                "item": i.item,
+                "kop_label": i.kop,
+                "richting": i.richting,
+                "minimum_antwoord": i.minimum_antwoord,
+            }
             for i in catalog.survey_items()
         ],
-        columns=["item", "kop_label", "richting"],
+        columns=["item", "kop_label", "richting", "minimum_antwoord"],
     )
 
 

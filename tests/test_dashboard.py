@@ -313,7 +313,7 @@ def test_survey_page_hides_small_groups_and_never_charts_them(
         frame.value for frame in app.dataframe if "ministerie" in frame.value.columns
     )
     # No figure: too few respondents, or (melden items) an answer given by 1 to 4 people.
-    assert set(figures["ministerie"]) <= {display.TOO_FEW, display.SENSITIVE}
+    assert set(figures["ministerie"]) <= {display.TOO_FEW, display.sensitive_text(5)}
     assert display.TOO_FEW in set(figures["ministerie"])
     assert app.metric[1].value == "te weinig respondenten"
     # Nothing of AZ's managers reaches a chart: no point of the series "ministerie", no bar
