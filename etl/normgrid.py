@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from etl import catalog
@@ -20,6 +21,7 @@ from etl.vocabulary import (
     JUDGED,
     NIET_BEOORDEELD,
     VOLDOET,
+    met_and_judged,
     share_met,
     states,
 )
@@ -134,40 +136,74 @@ def panel_shares(cells: pd.DataFrame, by: list[str], unit: list[str]) -> pd.Data
     The panel is every `unit` (a norm, or a ministry and norm) judged in *every* quarter
     of `cells`; a unit judged in some quarters only would make the share jump for that
     reason alone (BZK respons 0 of 1 → 2 of 3 while norm 15 stayed nee). Each row says
-    "x van y", who judged the quarter, and how many units the panel left out.
+    "x van y", who judged the quarter, and how many units the panel left out. `cells`
+    hold one row per unit and quarter. Counted with integer codes and `bincount`: the
+    trends count every cell of every quarter, tens of thousands nationally.
     """
-    quarters = cells["periode"].nunique()
-    judged = cells.loc[cells["staat"].isin(JUDGED), [*by, *unit, "periode", "staat", "bron"]]
     columns = ["periode", *by, "voldaan", "beoordeeld", "aandeel", "x_van_y", "bron", "weggelaten"]
-    if judged.empty:
+    met, judged = met_and_judged(cells["staat"])
+    if not judged.any():
         return pd.DataFrame(columns=columns)
-    seen = judged.groupby([*by, *unit], sort=False)["periode"].nunique()
-    panel = seen[seen == quarters].reset_index()[[*by, *unit]]
-    kept = judged.merge(panel, on=[*by, *unit])
-    shares = share_met(kept, [*by, "periode"])
-    shares = shares.merge(source_labels(judged, [*by, "periode"]), on=[*by, "periode"], how="left")
-    units = cells[[*by, *unit]].drop_duplicates().groupby(by, sort=False).size().rename("_alle")
-    in_panel = panel.groupby(by, sort=False).size().rename("_panel")
-    counts = pd.concat([units, in_panel], axis=1).fillna(0).reset_index()
-    shares = shares.merge(counts, on=by, how="left")
-    shares["weggelaten"] = (shares["_alle"] - shares["_panel"]).astype(int)
-    shares["x_van_y"] = (
-        shares["voldaan"].astype(str) + " van " + shares["beoordeeld"].astype(str)
+    group, groups = _codes(cells, by)
+    unit_code, units = _codes(cells, [*by, *unit])
+    quarter, quarters = pd.factorize(cells["periode"], sort=True)
+    n_groups, n_quarters = len(groups), len(quarters)
+    judged_quarters = np.bincount(unit_code[judged], minlength=len(units))
+    in_panel = judged & (judged_quarters[unit_code] == n_quarters)
+    key = group * n_quarters + quarter
+    size = n_groups * n_quarters
+    voldaan = np.bincount(key[in_panel], weights=met[in_panel], minlength=size).astype(int)
+    beoordeeld = np.bincount(key[in_panel], minlength=size)
+    audit = (cells["bron"].to_numpy() == BRON_AUDIT)[judged]
+    audited = np.bincount(key[judged], weights=audit, minlength=size)
+    any_judged = np.bincount(key[judged], minlength=size)
+    group_of_unit = np.zeros(len(units), dtype=np.int64)
+    group_of_unit[unit_code] = group
+    all_units = np.bincount(group_of_unit, minlength=n_groups)
+    panel_units = np.bincount(group_of_unit[judged_quarters == n_quarters], minlength=n_groups)
+    shown = np.nonzero(beoordeeld > 0)[0]
+    result = groups.iloc[shown // n_quarters].reset_index(drop=True)
+    result["periode"] = np.asarray(quarters)[shown % n_quarters]
+    result["voldaan"] = voldaan[shown]
+    result["beoordeeld"] = beoordeeld[shown]
+    result["aandeel"] = result["voldaan"] / result["beoordeeld"]
+    result["x_van_y"] = (
+        result["voldaan"].astype(str) + " van " + result["beoordeeld"].astype(str)
     ).astype(object)
-    return shares[columns].sort_values([*by, "periode"]).reset_index(drop=True)
+    share = audited[shown] / any_judged[shown]
+    words = {
+        "all": source_label(frozenset({BRON_AUDIT})),
+        "some": source_label(frozenset({BRON_AUDIT, "zelf"})),
+        "none": source_label(frozenset({"zelf"})),
+    }
+    kind = np.select([share == 1, share > 0], ["all", "some"], "none")
+    result["bron"] = pd.Series(kind).map(words).to_numpy()
+    group_index = shown // n_quarters
+    result["weggelaten"] = (all_units - panel_units)[group_index]
+    return result[columns].sort_values([*by, "periode"]).reset_index(drop=True)
+
+
+def _codes(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
+    """An integer code per row for the combination of `columns`, and the combinations."""
+    combined = np.zeros(len(frame), dtype=np.int64)
+    for column in columns:
+        codes, uniques = pd.factorize(frame[column])
+        combined = combined * (len(uniques) + 1) + codes
+    _, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
+    return inverse.astype(np.int64), frame[columns].iloc[first].reset_index(drop=True)
 
 
 def source_labels(judged: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     """Per group, who judged its cells in words (`source_label`), set-based."""
-    audit = judged.assign(_ar=judged["bron"].eq(BRON_AUDIT))
-    flags = audit.groupby(by, sort=False)["_ar"].agg(["any", "all"]).reset_index()
-    flags["bron"] = [
-        source_label(
-            frozenset({BRON_AUDIT} if all_ else {BRON_AUDIT, "zelf"} if any_ else {"zelf"})
-        )
-        for any_, all_ in zip(flags["any"], flags["all"], strict=True)
-    ]
-    return flags[[*by, "bron"]]
+    audit = judged.assign(_ar=judged["bron"].eq(BRON_AUDIT).astype(float))
+    share = audit.groupby(by, sort=False)["_ar"].mean().reset_index()
+    words = {
+        "all": source_label(frozenset({BRON_AUDIT})),
+        "some": source_label(frozenset({BRON_AUDIT, "zelf"})),
+        "none": source_label(frozenset({"zelf"})),
+    }
+    kind = np.select([share["_ar"] == 1, share["_ar"] > 0], ["all", "some"], "none")
+    return share.assign(bron=pd.Series(kind, index=share.index).map(words))[[*by, "bron"]]
 
 
 def quarter_shares(cells: pd.DataFrame, by: list[str]) -> pd.DataFrame:

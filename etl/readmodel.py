@@ -108,10 +108,12 @@ class ReadModel:
 
         return _retrying(read)
 
-    def _scores(self, where: str, params: Sequence[object]) -> pd.DataFrame:
-        """The newest version of the norm scores matching `where` (a condition of this module)."""
+    def _scores(self, where: str, params: Sequence[object], text: bool = True) -> pd.DataFrame:
+        """The newest version of the norm scores matching `where` (a condition of this module);
+        without the toelichting when `text` is false (trends count, they do not quote)."""
+        toelichting = "toelichting" if text else "'' AS toelichting"
         frame = self._query(
-            "SELECT departement, periode, norm, score, oordeel, toelichting, "
+            f"SELECT departement, periode, norm, score, oordeel, {toelichting}, "
             "coalesce(bron, 'zelf') AS bron, version AS versie "
             f"FROM current_normscores WHERE {where} ORDER BY periode, departement, norm",
             params,
@@ -121,7 +123,8 @@ class ReadModel:
                 {"norm": int, "score": float}
             )
         # Plain floats: NaN is "no score", and arithmetic (changes) needs no NA special cases.
-        return frame.astype({"score": float})
+        frame = frame.astype({"score": float})
+        return frame
 
     def _last_judged(self, periode: str) -> pd.DataFrame:
         """Per organisation and norm its last judged verdict before `periode` (arg_max: the
@@ -236,13 +239,13 @@ class ReadModel:
     def onderdeel_shares(self, start: str | None = None) -> pd.DataFrame:
         """Government-wide share met per onderdeel and quarter from `start` on, like for like:
         over the (ministry, norm) pairs judged in every quarter shown."""
-        scores = self._scores("periode >= coalesce(CAST(? AS VARCHAR), '')", [start])
+        scores = self._scores("periode >= coalesce(CAST(? AS VARCHAR), '')", [start], text=False)
         cells = scores.merge(normgrid.norms_frame(), on="norm").assign(staat=lambda c: c["oordeel"])
         return normgrid.panel_shares(cells, ["onderdeel"], ["departement", "norm"])
 
     def onderdeel_quarters(self) -> pd.DataFrame:
         """Government-wide share met per onderdeel and quarter over every judged norm."""
-        scores = self._scores("true", [])
+        scores = self._scores("true", [], text=False)
         cells = scores.merge(normgrid.norms_frame(), on="norm").assign(staat=lambda c: c["oordeel"])
         return normgrid.quarter_shares(cells, ["onderdeel"])
 
@@ -250,24 +253,34 @@ class ReadModel:
         """Share met per ministry the reader may see and quarter from `start` on, continued
         through predecessors (marked), like for like per ministry."""
         latest = max(self.periods(), default=None)
-        scores = self._scores("periode >= coalesce(CAST(? AS VARCHAR), '')", [start])
+        scores = self._scores("periode >= coalesce(CAST(? AS VARCHAR), '')", [start], text=False)
         if latest is None or scores.empty:
             return pd.DataFrame()
         codes = [c for c in organisations_in(latest)["departement"] if self.access.allows(c)]
-        lineage = catalog.lineage_frame(codes).rename(columns={"departement": "ministerie"})
-        # Per quarter the nearest organisation of the chain with scores, as on the ministry page.
-        sources = scores[["departement", "periode"]].drop_duplicates()
-        chosen = (
-            lineage.merge(sources.rename(columns={"departement": "door"}), left_on="bron",
-                          right_on="door")
-            .sort_values("diepte", kind="stable")
-            .drop_duplicates(["ministerie", "periode"])
+        # Per quarter the nearest organisation of the chain with scores, as on the ministry
+        # page: its own where it has them (nearly always), else a predecessor's. Decided on
+        # the (organisation, quarter) pairs, then the cells are fetched in one merge.
+        pairs = scores[["departement", "periode"]].drop_duplicates()
+        own = pairs[pairs["departement"].isin(codes)].assign(ministerie=lambda p: p["departement"])
+        lineage = catalog.lineage_frame(codes)
+        lineage = lineage[lineage["diepte"] > 0].rename(
+            columns={"departement": "ministerie", "bron": "departement"}
+        )
+        earlier = lineage.merge(pairs, on="departement").merge(
+            own[["ministerie", "periode"]].assign(_own=True), on=["ministerie", "periode"],
+            how="left",
         )  # fmt: skip
+        earlier = earlier[earlier["_own"].isna()].sort_values("diepte", kind="stable")
+        earlier = earlier.drop_duplicates(["ministerie", "periode"])
+        chosen = pd.concat(
+            [own, earlier[["departement", "periode", "ministerie"]]], ignore_index=True
+        ).rename(columns={"departement": "door"})
         chosen = chosen.assign(via_voorganger=chosen["door"] != chosen["ministerie"])
-        chosen = chosen[["ministerie", "periode", "door", "via_voorganger"]]
-        cells = chosen.merge(
-            scores.rename(columns={"departement": "door"}), on=["door", "periode"]
-        ).assign(staat=lambda c: c["oordeel"])
+        cells = (
+            scores.rename(columns={"departement": "door"})
+            .merge(chosen[["door", "periode", "ministerie"]], on=["door", "periode"])
+            .assign(staat=lambda c: c["oordeel"])
+        )
         shares = normgrid.panel_shares(cells, ["ministerie"], ["norm"])
         shares = shares.merge(chosen, on=["ministerie", "periode"], how="left")
         order = {code: i for i, code in enumerate(codes)}

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Final, Literal
 
+import numpy as np
 import pandas as pd
 
 Oordeel = Literal["voldoet", "voldoet deels", "voldoet niet", "niet beoordeeld", "onbekend"]
@@ -120,6 +121,13 @@ def states(oordeel: pd.Series, submitted: pd.Series, open_: pd.Series | None = N
     return known.where(submitted.astype(bool), missing).astype(str)
 
 
+def met_and_judged(staat: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Per cell: does it count as met, and as judged? The rule behind every share met."""
+    values = staat.to_numpy(dtype=object)
+    judged = np.isin(values, JUDGED)
+    return judged & (values == VOLDOET), judged
+
+
 def share_met(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     """Per group: norms met (`voldaan`), norms judged (`beoordeeld`), and the share met.
 
@@ -129,14 +137,10 @@ def share_met(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     judged norm keep their row with `aandeel` NaN, so a screen says "–", not 0%.
     `frame` needs a `staat` column (see `states`).
     """
-    judged = frame["staat"].isin(JUDGED)
-    counted = frame.assign(
-        voldaan=frame["staat"].eq(VOLDOET).astype(int), beoordeeld=judged.astype(int)
-    )
+    met, judged = met_and_judged(frame["staat"])
+    counted = frame.assign(voldaan=met.astype(int), beoordeeld=judged.astype(int))
     if not by:
-        result = pd.DataFrame(
-            {"voldaan": [int(counted["voldaan"].sum())], "beoordeeld": [int(judged.sum())]}
-        )
+        result = pd.DataFrame({"voldaan": [int(met.sum())], "beoordeeld": [int(judged.sum())]})
     else:
         result = counted.groupby(by, as_index=False, sort=False)[["voldaan", "beoordeeld"]].sum()
     result["aandeel"] = result["voldaan"] / result["beoordeeld"].where(result["beoordeeld"] > 0)
