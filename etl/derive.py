@@ -13,33 +13,53 @@ itself. This module is the writing side; the read model reads them.
 from __future__ import annotations
 
 import duckdb
+import pandas as pd
 
 from etl import survey
-from etl.readmodel import DERIVED_PREFIX, derived_fresh, fingerprint, survey_data_from
+from etl.readmodel import (
+    DERIVED_GRID,
+    DERIVED_PREFIX,
+    derived_fresh,
+    fingerprint,
+    scores_from,
+    stored_grid,
+    survey_data_from,
+)
 
-SURVEY_KINDS = frozenset({"enquete", "respons"})  # the kinds the derived tables come from
+SURVEY_KINDS = frozenset({"enquete", "respons"})  # what the survey figures come from
+GRID_KINDS = frozenset({"normscores"})  # what the norm grid comes from
 
 
 def needed(connection: duckdb.DuckDBPyConnection, stored_kinds: set[str]) -> bool:
-    """Whether a batch that stored these kinds must recompute the derived tables: it stored
-    survey data, or it stored anything while they are stale (a catalogue changed since)."""
-    return bool(stored_kinds & SURVEY_KINDS) or (
+    """Whether a batch that stored these kinds must recompute derived tables: it stored
+    what one of them comes from, or anything while they are stale (a catalogue changed)."""
+    return bool(stored_kinds & (SURVEY_KINDS | GRID_KINDS)) or (
         bool(stored_kinds) and not derived_fresh(connection)
     )
 
 
-def refresh(connection: duckdb.DuckDBPyConnection) -> None:
-    """Recompute every derived table from the current data (inside the writer's transaction)."""
-    tables = survey.published_tables(*survey_data_from(connection))
-    for name, frame in tables.items():
-        # Table names come from SURVEY_TABLES, never from input.
-        connection.execute(f"DROP TABLE IF EXISTS {DERIVED_PREFIX}{name}")
-        if frame.empty:
-            continue
-        connection.register("derived", frame)
-        try:
-            connection.execute(f"CREATE TABLE {DERIVED_PREFIX}{name} AS SELECT * FROM derived")
-        finally:
-            connection.unregister("derived")
+def refresh(connection: duckdb.DuckDBPyConnection, stored_kinds: set[str] | None = None) -> None:
+    """Recompute the derived tables the stored kinds feed (all of them when they are stale),
+    inside the writer's transaction. A load of norm scores only leaves the survey figures."""
+    stale = not derived_fresh(connection)
+    kinds = set(stored_kinds) if stored_kinds is not None else set(SURVEY_KINDS | GRID_KINDS)
+    if stale or kinds & SURVEY_KINDS:
+        for name, frame in survey.published_tables(*survey_data_from(connection)).items():
+            _replace(connection, f"{DERIVED_PREFIX}{name}", frame)
+    if stale or kinds & GRID_KINDS:
+        _replace(connection, DERIVED_GRID, stored_grid(scores_from(connection)))
     connection.execute("CREATE OR REPLACE TABLE derived_meta (fingerprint VARCHAR NOT NULL)")
     connection.execute("INSERT INTO derived_meta VALUES (?)", [fingerprint()])
+
+
+def _replace(connection: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+    """Drop a derived table and write it again from a frame (none when the frame is empty)."""
+    # Table names are this module's constants, never input.
+    connection.execute(f"DROP TABLE IF EXISTS {table}")
+    if frame.empty:
+        return
+    connection.register("derived", frame)
+    try:
+        connection.execute(f"CREATE TABLE {table} AS SELECT * FROM derived")
+    finally:
+        connection.unregister("derived")

@@ -130,7 +130,7 @@ def load_sources(
             batch.write(connection, today)
             crash_hook("after_insert")
             if derive.needed(connection, batch.stored_kinds):
-                derive.refresh(connection)
+                derive.refresh(connection, batch.stored_kinds)
             crash_hook("before_commit")
             connection.execute("COMMIT")
         except BaseException:

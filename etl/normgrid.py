@@ -105,19 +105,30 @@ def last_judged(keys: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
     lineage = catalog.lineage_frame(sorted(keys["departement"].unique())).rename(
         columns={"bron": "bron_code"}
     )
-    found = (
-        keys.rename_axis("rij")
-        .reset_index()
-        .merge(lineage, on="departement")
-        .merge(judged, on=["bron_code", "norm"])
-    )
-    found = found[found["eerder"] < found["periode"]]
+    left = keys.rename_axis("rij").reset_index().merge(lineage, on="departement")
+    left = left.assign(_q=_quarter_numbers(left["periode"])).sort_values("_q", kind="stable")
+    right = judged.assign(_q=_quarter_numbers(judged["eerder"])).sort_values("_q", kind="stable")
+    by = ["bron_code", "norm"]
+    left[by] = left[by].astype({"bron_code": object, "norm": np.int64})
+    right[by] = right[by].astype({"bron_code": object, "norm": np.int64})
+    # Per cell and source, the latest judged quarter strictly before the cell's own.
+    found = pd.merge_asof(
+        left, right, on="_q", by=by, allow_exact_matches=False, direction="backward"
+    ).dropna(subset=["eerder"])
     found = found.sort_values(["eerder", "diepte"], ascending=[False, True], kind="stable")
     found = found.drop_duplicates("rij")
     rows = found["rij"].to_numpy()
     out.loc[rows, "vorige_score"] = found["score"].astype(float).to_numpy()
     out.loc[rows, "vorige_periode"] = found["eerder"].astype(str).to_numpy()
     return out
+
+
+def _quarter_numbers(periods: pd.Series) -> np.ndarray:
+    """'2025-Q3' → 2025·4 + 3: quarters as ordered integers (for `merge_asof`)."""
+    text = periods.astype(str)
+    years = text.str.slice(0, 4).astype(int).to_numpy()
+    quarters = text.str.slice(6, 7).astype(int).to_numpy()
+    return np.asarray(years * 4 + quarters, dtype=np.int64)
 
 
 def regressions(cells: pd.DataFrame) -> pd.DataFrame:

@@ -126,6 +126,32 @@ class ReadModel:
         frame = frame.astype({"score": float})
         return frame
 
+    def _stored_grid(
+        self, where: str, params: Sequence[object], today: date
+    ) -> pd.DataFrame | None:
+        """Cells of the grid the last load stored (`etl.derive`), None when there is none or it
+        is stale. Whether a missing file is nog open depends on the day: decided here."""
+
+        def read() -> pd.DataFrame | None:
+            with reader(self.path) as connection:
+                if connection is None or not derived_fresh(connection):
+                    return None
+                if not _has_table(connection, DERIVED_GRID):
+                    return None
+                # `where` is a condition of this module; values are parameters.
+                return query_frame(
+                    connection,
+                    f"SELECT * FROM {DERIVED_GRID} WHERE {where} ORDER BY rij",
+                    params,
+                )
+
+        frame = _retrying(read)
+        if frame is None:
+            return None
+        if frame.empty:
+            return frame.drop(columns="rij")
+        return from_stored_grid(frame, today)
+
     def _last_judged(self, periode: str) -> pd.DataFrame:
         """Per organisation and norm its last judged verdict before `periode` (arg_max: the
         row of the latest quarter), in the columns of `_scores`."""
@@ -162,9 +188,13 @@ class ReadModel:
         }
 
     def _full_grid(self, periode: str, today: date) -> pd.DataFrame:
-        """Every organisation's cells of the quarter (before access): the overview asks for the
-        grid, the government totals and the submission states of the same quarter at once,
-        so one computation per file version, quarter and day serves all three."""
+        """Every organisation's cells of the quarter (before access): the grid the last load
+        stored, else computed here. The overview asks for the grid, the government totals and
+        the submission states of the same quarter at once, so one computation per file
+        version, quarter and day serves all three."""
+        stored = self._stored_grid("periode = ?", [periode], today)
+        if stored is not None:
+            return stored
         identity = file_identity(self.path) or ""
         catalogues = (
             catalog.stamp(catalog.organisations_path()),
@@ -201,6 +231,9 @@ class ReadModel:
         return self.access.rows(self._norm_history(norm, today)).reset_index(drop=True)
 
     def _norm_history(self, norm: int, today: date) -> pd.DataFrame:
+        stored = self._stored_grid("norm = ?", [norm], today)
+        if stored is not None:
+            return stored
         scores = self._scores("norm = ?", [norm])
         quarters = sorted(scores["periode"].unique())
         if not quarters:
@@ -524,8 +557,9 @@ class ReadModel:
 # --- the stored survey figures (written by `etl.derive`) ---------------------------------------
 
 # Bump when a computation behind the derived tables changes, so old copies go stale.
-DERIVED_VERSION = "4"
+DERIVED_VERSION = "5"
 DERIVED_PREFIX = "derived_survey_"
+DERIVED_GRID = "derived_grid"
 _FILTERABLE = ("departement", "periode", "groep", "item")
 
 
@@ -537,6 +571,8 @@ def fingerprint() -> str:
         SCHEMAS_DIR / "enquete_items.csv",
         SCHEMAS_DIR / "enquete_schalen.csv",
         SCHEMAS_DIR / "enquete_golven.csv",
+        SCHEMAS_DIR / "normen.csv",
+        SCHEMAS_DIR / "bronnen.csv",
     ):
         digest.update(path.read_bytes())
     return digest.hexdigest()
@@ -591,6 +627,37 @@ def derived_fresh(connection: duckdb.DuckDBPyConnection) -> bool:
         return False
     row = connection.execute("SELECT fingerprint FROM derived_meta").fetchone()
     return row is not None and row[0] == fingerprint()
+
+
+def scores_from(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every current norm score, on an open connection (the writer's, storing the grid)."""
+    frame = query_frame(
+        connection,
+        "SELECT departement, periode, norm, score, oordeel, toelichting, "
+        "coalesce(bron, 'zelf') AS bron, version AS versie FROM current_normscores "
+        "ORDER BY periode, departement, norm",
+    )
+    return frame.astype({"score": float})
+
+
+def stored_grid(scores: pd.DataFrame) -> pd.DataFrame:
+    """The grid of every quarter, as a load stores it: states decided as if every deadline
+    were still to come (`from_stored_grid` decides nog open against the day of reading)."""
+    quarters = sorted(scores["periode"].unique())
+    if not quarters:
+        return pd.DataFrame()
+    grid = normgrid.grid(scores, quarters, normgrid.norms_frame(), date.min)
+    return grid.assign(rij=np.arange(len(grid)))
+
+
+def from_stored_grid(frame: pd.DataFrame, today: date) -> pd.DataFrame:
+    """Stored grid rows with each cell's state for the day of reading."""
+    frame = frame.drop(columns="rij").reset_index(drop=True)
+    deadline = frame["periode"].map({q: submission_deadline(q) for q in set(frame["periode"])})
+    frame["staat"] = vocabulary.states(frame["oordeel"], frame["aangeleverd"], deadline >= today)
+    earlier = frame["vorige_periode"].astype(object)
+    frame["vorige_periode"] = earlier.where(earlier.notna(), None)
+    return frame.astype({"score": float, "vorige_score": float, "wijziging": float})
 
 
 def survey_data_from(

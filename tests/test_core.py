@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from dashboard import praatplaat
-from etl import catalog, settings
+from etl import catalog, normgrid, settings
 from etl.readmodel import Access, ReadModel
 from tests.conftest import ROOT, TODAY, run_etl
 
@@ -149,3 +149,17 @@ def test_the_cli_exports_everything_in_process(sample_db: Path) -> None:
     wrong = run_etl("export", "normscores", "--periode", "2025-Q5", db=sample_db)
     assert wrong.returncode == 2
     assert "'2025-Q5' is geen kwartaal; schrijf bijvoorbeeld 2025-Q3." in wrong.stderr
+
+
+@pytest.mark.parametrize("periode", ["2023-Q4", "2024-Q3", "2026-Q3"])
+def test_the_grid_a_load_stores_equals_a_fresh_computation(sample_db: Path, periode: str) -> None:
+    """The overview reads the grid the last load stored; it must be the one computed here."""
+    model = ReadModel(sample_db)
+    stored = model._stored_grid("periode = ?", [periode], TODAY)
+    assert stored is not None
+    scores = model._scores("periode <= ?", [periode])
+    fresh = normgrid.grid(scores, [periode], normgrid.norms_frame(), TODAY)
+    pd.testing.assert_frame_equal(
+        stored[list(fresh.columns)].reset_index(drop=True).astype(object),
+        fresh.reset_index(drop=True).astype(object),
+    )
