@@ -23,6 +23,7 @@ from etl.readmodel import (
     fingerprint,
     scores_from,
     stored_grid,
+    stored_trends,
     survey_data_from,
 )
 
@@ -47,7 +48,10 @@ def refresh(connection: duckdb.DuckDBPyConnection, stored_kinds: set[str] | None
         for name, frame in survey.published_tables(*survey_data_from(connection)).items():
             _replace(connection, f"{DERIVED_PREFIX}{name}", frame)
     if stale or kinds & GRID_KINDS:
-        _replace(connection, DERIVED_GRID, stored_grid(scores_from(connection)))
+        scores = scores_from(connection)
+        _replace(connection, DERIVED_GRID, stored_grid(scores))
+        for table, frame in stored_trends(scores).items():
+            _replace(connection, table, frame)
     connection.execute("CREATE OR REPLACE TABLE derived_meta (fingerprint VARCHAR NOT NULL)")
     connection.execute("INSERT INTO derived_meta VALUES (?)", [fingerprint()])
 

@@ -271,10 +271,14 @@ class ReadModel:
 
     def onderdeel_shares(self, start: str | None = None) -> pd.DataFrame:
         """Government-wide share met per onderdeel and quarter from `start` on, like for like:
-        over the (ministry, norm) pairs judged in every quarter shown."""
-        scores = self._scores("periode >= coalesce(CAST(? AS VARCHAR), '')", [start], text=False)
-        cells = scores.merge(normgrid.norms_frame(), on="norm").assign(staat=lambda c: c["oordeel"])
-        return normgrid.panel_shares(cells, ["onderdeel"], ["departement", "norm"])
+        over the (ministry, norm) pairs judged in every quarter shown. From the start of the
+        series the last load stored it; from a later quarter it is computed here."""
+        if self._from_the_start(start):
+            stored = self._stored_table(DERIVED_TRENDS["onderdelen"])
+            if stored is not None:
+                return stored
+        where = "periode >= coalesce(CAST(? AS VARCHAR), '')"
+        return onderdeel_panel(self._scores(where, [start], text=False))
 
     def onderdeel_quarters(self) -> pd.DataFrame:
         """Government-wide share met per onderdeel and quarter over every judged norm."""
@@ -285,41 +289,31 @@ class ReadModel:
     def ministry_shares(self, start: str | None = None) -> pd.DataFrame:
         """Share met per ministry the reader may see and quarter from `start` on, continued
         through predecessors (marked), like for like per ministry."""
-        latest = max(self.periods(), default=None)
-        scores = self._scores("periode >= coalesce(CAST(? AS VARCHAR), '')", [start], text=False)
-        if latest is None or scores.empty:
-            return pd.DataFrame()
-        codes = [c for c in organisations_in(latest)["departement"] if self.access.allows(c)]
-        # Per quarter the nearest organisation of the chain with scores, as on the ministry
-        # page: its own where it has them (nearly always), else a predecessor's. Decided on
-        # the (organisation, quarter) pairs, then the cells are fetched in one merge.
-        pairs = scores[["departement", "periode"]].drop_duplicates()
-        own = pairs[pairs["departement"].isin(codes)].assign(ministerie=lambda p: p["departement"])
-        lineage = catalog.lineage_frame(codes)
-        lineage = lineage[lineage["diepte"] > 0].rename(
-            columns={"departement": "ministerie", "bron": "departement"}
-        )
-        earlier = lineage.merge(pairs, on="departement").merge(
-            own[["ministerie", "periode"]].assign(_own=True), on=["ministerie", "periode"],
-            how="left",
-        )  # fmt: skip
-        earlier = earlier[earlier["_own"].isna()].sort_values("diepte", kind="stable")
-        earlier = earlier.drop_duplicates(["ministerie", "periode"])
-        chosen = pd.concat(
-            [own, earlier[["departement", "periode", "ministerie"]]], ignore_index=True
-        ).rename(columns={"departement": "door"})
-        chosen = chosen.assign(via_voorganger=chosen["door"] != chosen["ministerie"])
-        cells = (
-            scores.rename(columns={"departement": "door"})
-            .merge(chosen[["door", "periode", "ministerie"]], on=["door", "periode"])
-            .assign(staat=lambda c: c["oordeel"])
-        )
-        shares = normgrid.panel_shares(cells, ["ministerie"], ["norm"])
-        shares = shares.merge(chosen, on=["ministerie", "periode"], how="left")
-        order = {code: i for i, code in enumerate(codes)}
-        shares = shares.assign(volgorde=shares["ministerie"].map(order))
-        shares = shares.sort_values(["volgorde", "periode"]).drop(columns="volgorde")
-        return shares.reset_index(drop=True)
+        shares = None
+        if self._from_the_start(start):
+            shares = self._stored_table(DERIVED_TRENDS["ministeries"])
+        if shares is None:
+            where = "periode >= coalesce(CAST(? AS VARCHAR), '')"
+            shares = ministry_panel(self._scores(where, [start], text=False))
+        return self.access.rows(shares, "ministerie").reset_index(drop=True)
+
+    def _from_the_start(self, start: str | None) -> bool:
+        first = min(self.periods(), default=None)
+        return start is None or first is None or start <= first
+
+    def _stored_table(self, table: str) -> pd.DataFrame | None:
+        """A whole derived table (a constant of this module), None when missing or stale."""
+
+        def read() -> pd.DataFrame | None:
+            with reader(self.path) as connection:
+                if connection is None or not derived_fresh(connection):
+                    return None
+                if not _has_table(connection, table):
+                    return None
+                return query_frame(connection, f"SELECT * FROM {table} ORDER BY rij")
+
+        frame = _retrying(read)
+        return None if frame is None else frame.drop(columns="rij")
 
     # --- submissions and the ledger ---------------------------------------------------------
 
@@ -557,9 +551,13 @@ class ReadModel:
 # --- the stored survey figures (written by `etl.derive`) ---------------------------------------
 
 # Bump when a computation behind the derived tables changes, so old copies go stale.
-DERIVED_VERSION = "5"
+DERIVED_VERSION = "6"
 DERIVED_PREFIX = "derived_survey_"
 DERIVED_GRID = "derived_grid"
+DERIVED_TRENDS = {
+    "onderdelen": "derived_trend_onderdelen",
+    "ministeries": "derived_trend_ministeries",
+}
 _FILTERABLE = ("departement", "periode", "groep", "item")
 
 
@@ -638,6 +636,59 @@ def scores_from(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         "ORDER BY periode, departement, norm",
     )
     return frame.astype({"score": float})
+
+
+def onderdeel_panel(scores: pd.DataFrame) -> pd.DataFrame:
+    """`ReadModel.onderdeel_shares` from the scores of the quarters to show."""
+    cells = scores.merge(normgrid.norms_frame(), on="norm").assign(staat=lambda c: c["oordeel"])
+    return normgrid.panel_shares(cells, ["onderdeel"], ["departement", "norm"])
+
+
+def ministry_panel(scores: pd.DataFrame) -> pd.DataFrame:
+    """`ReadModel.ministry_shares` (before access) from the scores of the quarters to show:
+    every organisation of the newest quarter, continued through its predecessors."""
+    if scores.empty:
+        return pd.DataFrame()
+    codes = organisations_in(str(scores["periode"].max()))["departement"].tolist()
+    # Per quarter the nearest organisation of the chain with scores, as on the ministry
+    # page: its own where it has them (nearly always), else a predecessor's. Decided on
+    # the (organisation, quarter) pairs, then the cells are fetched in one merge.
+    pairs = scores[["departement", "periode"]].drop_duplicates()
+    own = pairs[pairs["departement"].isin(codes)].assign(ministerie=lambda p: p["departement"])
+    lineage = catalog.lineage_frame(codes)
+    lineage = lineage[lineage["diepte"] > 0].rename(
+        columns={"departement": "ministerie", "bron": "departement"}
+    )
+    earlier = lineage.merge(pairs, on="departement").merge(
+        own[["ministerie", "periode"]].assign(_own=True), on=["ministerie", "periode"],
+        how="left",
+    )  # fmt: skip
+    earlier = earlier[earlier["_own"].isna()].sort_values("diepte", kind="stable")
+    earlier = earlier.drop_duplicates(["ministerie", "periode"])
+    chosen = pd.concat(
+        [own, earlier[["departement", "periode", "ministerie"]]], ignore_index=True
+    ).rename(columns={"departement": "door"})
+    chosen = chosen.assign(via_voorganger=chosen["door"] != chosen["ministerie"])
+    cells = (
+        scores.rename(columns={"departement": "door"})
+        .merge(chosen[["door", "periode", "ministerie"]], on=["door", "periode"])
+        .assign(staat=lambda c: c["oordeel"])
+    )
+    shares = normgrid.panel_shares(cells, ["ministerie"], ["norm"])
+    shares = shares.merge(chosen, on=["ministerie", "periode"], how="left")
+    order = {code: i for i, code in enumerate(codes)}
+    shares = shares.assign(volgorde=shares["ministerie"].map(order))
+    shares = shares.sort_values(["volgorde", "periode"]).drop(columns="volgorde")
+    return shares.reset_index(drop=True)
+
+
+def stored_trends(scores: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The trends from the start of the series, as a load stores them (with a row order)."""
+    tables = {"onderdelen": onderdeel_panel(scores), "ministeries": ministry_panel(scores)}
+    return {
+        DERIVED_TRENDS[name]: frame.assign(rij=np.arange(len(frame)))
+        for name, frame in tables.items()
+    }
 
 
 def stored_grid(scores: pd.DataFrame) -> pd.DataFrame:

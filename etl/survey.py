@@ -168,12 +168,16 @@ def sensitive_cells(full: pd.DataFrame) -> set[tuple[str, ...]]:
     return set(small[CELL].astype(str).itertuples(index=False, name=None))
 
 
-def hidden_cells(full: pd.DataFrame, thresholds: dict[str, int]) -> set[tuple[str, ...]]:
+def hidden_cells(
+    full: pd.DataFrame,
+    thresholds: dict[str, int],
+    known_sensitive: set[tuple[str, ...]] | None = None,
+) -> set[tuple[str, ...]]:
     """(departement, periode, groep, item) cells that the disclosure rule hides: fewer
     respondents than the threshold, a sensitive count under its minimum, and what protects
     either from subtraction."""
     n = full.groupby(CELL, as_index=False)["aantal"].sum()
-    sensitive = sensitive_cells(full)
+    sensitive = sensitive_cells(full) if known_sensitive is None else known_sensitive
     hidden: set[tuple[str, ...]] = set()
     for (periode, item), table in n.groupby(["periode", "item"]):
         # Whole columns to Python lists at once: element-wise access is slow on Arrow strings.
@@ -243,8 +247,9 @@ def headlines(
     table["bovengrens"] = high
     table["aandeel_neutraal"] = table["neutraal"] / table["n"].where(table["n"] > 0)
     table["aandeel_weet_niet"] = table["weet_niet"] / table["n"].where(table["n"] > 0)
-    table["verborgen"] = _flagged(table, CELL, hidden_cells(full, thresholds))
-    table["gevoelig"] = _flagged(table, CELL, sensitive_cells(full))
+    sensitive = sensitive_cells(full)
+    table["verborgen"] = _flagged(table, CELL, hidden_cells(full, thresholds, sensitive))
+    table["gevoelig"] = _flagged(table, CELL, sensitive)
     figures = ["n", "kop", "neutraal", "weet_niet", "aandeel", "ondergrens", "bovengrens",
                "aandeel_neutraal", "aandeel_weet_niet"]  # fmt: skip
     table[figures] = table[figures].astype(float)
@@ -427,21 +432,21 @@ def benjamini_hochberg(table: pd.DataFrame, column: str) -> pd.Series:
     """Per screen (`SCREEN`): which p-values stay below the Benjamini–Hochberg line at a
     false discovery rate of 5%. With hundreds of comparisons per wave, 5% of them would
     look significant by chance alone; this keeps the expected share of false alarms
-    among the flagged ones at 5%."""
-
-    def flags(p: pd.Series) -> pd.Series:
-        valid = p.dropna().sort_values()
-        m = len(valid)
-        if m == 0:
-            return pd.Series(False, index=p.index)
-        line = FALSE_DISCOVERY_RATE * np.arange(1, m + 1) / m
-        below = np.nonzero(valid.to_numpy() <= line)[0]
-        chosen = set(valid.index[: below[-1] + 1]) if len(below) else set()
-        return pd.Series([i in chosen for i in p.index], index=p.index)
-
-    if table.empty:
-        return pd.Series(False, index=table.index, dtype=bool)
-    return table.groupby(SCREEN, group_keys=False)[column].apply(flags).reindex(table.index)
+    among the flagged ones at 5%. Set-based: thousands of screens nationally."""
+    flags = pd.Series(False, index=table.index, dtype=bool)
+    valid = table[column].notna()
+    if not valid.any():
+        return flags
+    ranked = table.loc[valid, SCREEN].assign(_p=table.loc[valid, column].astype(float))
+    ranked = ranked.sort_values([*SCREEN, "_p"], kind="stable")
+    groups = ranked.groupby(SCREEN, sort=False)
+    rank = groups.cumcount() + 1
+    size = groups["_p"].transform("size")
+    below = ranked["_p"] <= FALSE_DISCOVERY_RATE * rank / size
+    # Every p-value up to the largest rank under the line passes (step-up).
+    largest = rank.where(below, 0).groupby([ranked[c] for c in SCREEN], sort=False)
+    flags.loc[ranked.index] = (rank <= largest.transform("max")).to_numpy()
+    return flags
 
 
 def with_rest(headline: pd.DataFrame) -> pd.DataFrame:
