@@ -31,7 +31,12 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_csv(frame: pd.DataFrame) -> str:
-    """UTF-8-ready CSV text with comma delimiter and header row, neutralised."""
+    """UTF-8-ready CSV text with comma delimiter and header row, neutralised.
+
+    Lines end in CRLF (RFC 4180), which also makes the writer quote every text holding a
+    bare carriage return: with LF endings such a cell went out unquoted, and a spreadsheet
+    started a new row at the CR, whose first cell could be a live formula.
+    """
     buffer = io.StringIO()
-    neutralise_frame(frame).to_csv(buffer, index=False, lineterminator="\n")
+    neutralise_frame(frame).to_csv(buffer, index=False, lineterminator="\r\n")
     return buffer.getvalue()

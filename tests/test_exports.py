@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import struct
 from pathlib import Path
@@ -143,3 +144,13 @@ def test_rapport_needs_exactly_one_kind(sample_db: Path, tmp_path: Path) -> None
     result = run_etl("rapport", "--periode", "2026-Q3", "--out", str(tmp_path / "x"), db=sample_db)
     assert result.returncode == 2
     assert "Kies precies één" in result.stderr
+
+
+def test_a_bare_carriage_return_stays_inside_its_quoted_cell() -> None:
+    """A toelichting 'a<CR>=1+1' must not become a new row starting with a formula."""
+    from etl.export import to_csv
+
+    text = to_csv(pd.DataFrame({"departement": ["FIN"], "toelichting": ["a\r=1+1"]}))
+    assert text == 'departement,toelichting\r\nFIN,"a\r=1+1"\r\n'
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert rows == [["departement", "toelichting"], ["FIN", "a\r=1+1"]]
