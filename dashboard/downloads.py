@@ -8,7 +8,9 @@ run as a formula are neutralised; numbers stay numbers.
 from __future__ import annotations
 
 import io
+import json
 import re
+from typing import Any
 
 import pandas as pd
 import vl_convert as vlc
@@ -20,9 +22,30 @@ from etl.export import neutralise, neutralise_frame, to_csv
 MIN_PNG_WIDTH = 1600
 
 
+# A control character in submitted text (a vertical tab is what Word writes for Shift+Enter)
+# is fine in a browser but not in SVG's XML: every rendering goes through `_spec`, which
+# turns C0 controls other than tab, LF and CR in any text of the chart into a space.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _printable(value: Any) -> Any:
+    if isinstance(value, str):
+        return _CONTROL.sub(" ", value)
+    if isinstance(value, dict):
+        return {key: _printable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_printable(item) for item in value]
+    return value
+
+
+def _spec(chart: AltairChart) -> str:
+    """The chart's Vega-Lite JSON, safe for the XML of SVG and PNG."""
+    return json.dumps(_printable(chart.to_dict()))
+
+
 def chart_svg(chart: AltairChart) -> str:
     """The chart as SVG, with its text as text (searchable, scalable)."""
-    return str(vlc.vegalite_to_svg(chart.to_json()))
+    return str(vlc.vegalite_to_svg(_spec(chart)))
 
 
 def chart_png(chart: AltairChart, min_width: int = MIN_PNG_WIDTH) -> bytes:
@@ -31,7 +54,7 @@ def chart_png(chart: AltairChart, min_width: int = MIN_PNG_WIDTH) -> bytes:
     match = re.search(r'width="([\d.]+)"', svg)
     width = float(match.group(1)) if match else 800.0
     scale = max(2.0, min_width / width)
-    return bytes(vlc.vegalite_to_png(chart.to_json(), scale=scale))
+    return bytes(vlc.vegalite_to_png(_spec(chart), scale=scale))
 
 
 def csv_utf8(frame: pd.DataFrame) -> bytes:

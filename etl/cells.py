@@ -78,6 +78,11 @@ def check_organisation(
     organisation = by_code.get(value.upper())
     if organisation is None:
         return None, [Finding(file, line, "departement", "onbekende_code", _unknown_code(value))]
+    if not value.isascii():
+        # Codes are ASCII: a ligature or full-width letter that upper-cases to a code ('ﬁn'
+        # → 'FIN') must not be read as that code.
+        message = f"Departement '{value}' bevat tekens die geen gewone letters of cijfers zijn."
+        return None, [Finding(file, line, "departement", "niet_ascii", message)]
     if organisation.code == catalog.RESERVED_CODE:
         message = (
             f"'{catalog.RESERVED_CODE}' is gereserveerd voor rijksbrede cijfers en kan niet "
@@ -141,6 +146,9 @@ def check_period(text: str, today: date, file: str, line: int) -> tuple[str | No
     return quarter, []
 
 
+MAX_COUNT = 2**31 - 1  # the storage type of every count (DuckDB INTEGER)
+
+
 def check_whole_number(
     text: str, column: str, file: str, line: int
 ) -> tuple[int | None, list[Finding]]:
@@ -148,7 +156,14 @@ def check_whole_number(
     value = text.strip()
     if not value:
         return None, [Finding(file, line, column, "leeg", f"{column.capitalize()} ontbreekt.")]
-    if re.fullmatch(r"\d+", value):
+    if re.fullmatch(r"[0-9]+", value):
+        # Stored as INTEGER: a larger number is refused here, never by the database mid-load.
+        if len(value.lstrip("0")) > len(str(MAX_COUNT)) or int(value) > MAX_COUNT:
+            message = (
+                f"{column.capitalize()} {value[:20]}{'…' if len(value) > 20 else ''} is te groot; "
+                f"het grootste aantal is {MAX_COUNT:,}.".replace(",", ".")
+            )
+            return None, [Finding(file, line, column, "te_groot_getal", message)]
         return int(value), []
     message = f"{column.capitalize()} '{text.strip()}' is geen geheel getal van 0 of meer."
     return None, [Finding(file, line, column, "geen_aantal", message)]

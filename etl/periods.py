@@ -11,13 +11,17 @@ SUBMISSION_DAYS = 30
 # baseline) was not a department's submission and has no deadline.
 FIRST_SUBMISSION_QUARTER = "2024-Q1"
 
-_QUARTER = re.compile(r"^\s*(\d{4})\s*-?\s*[Qq]([1-4])\s*$")
+# ASCII digits only: `\d` would also take Arabic-Indic or full-width digits, which `int`
+# then reads, and a phantom quarter that sorts after every real one would be stored.
+_QUARTER = re.compile(r"^[ \t]*([0-9]{4})[ \t]*-?[ \t]*[Qq]([1-4])[ \t]*$")
+FIRST_YEAR = 2000  # no integrity quarter before it: an earlier year is a typo
 
 
 def parse_quarter(text: str) -> str | None:
-    """Normalise `2025-Q3`, `2025-q3` or `2025Q3` to `2025-Q3`; None when it is no quarter."""
+    """Normalise `2025-Q3`, `2025-q3` or `2025Q3` to `2025-Q3`; None when it is no quarter
+    (non-ASCII digits, or a year before 2000, included)."""
     match = _QUARTER.match(text)
-    if match is None:
+    if match is None or int(match.group(1)) < FIRST_YEAR:
         return None
     return f"{match.group(1)}-Q{match.group(2)}"
 

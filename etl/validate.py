@@ -233,7 +233,7 @@ def _check_norm(text: str, file: str, line: int) -> tuple[int | None, list[Findi
     numbers = [norm.nummer for norm in catalog.norms()]
     if not value:
         return None, [Finding(file, line, "norm", "leeg", "Norm ontbreekt.")]
-    if re.fullmatch(r"\d+", value) and int(value) in numbers:
+    if re.fullmatch(r"[0-9]{1,3}", value) and int(value) in numbers:
         return int(value), []
     message = f"Norm '{value}' is geen normnummer van {min(numbers)} tot en met {max(numbers)}."
     return None, [Finding(file, line, "norm", "ongeldige_norm", message)]

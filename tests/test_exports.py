@@ -48,7 +48,7 @@ def test_csv_and_excel_neutralise_formulas_and_keep_numbers_numeric() -> None:
     frame = pd.DataFrame({"tekst": INJECTIONS, "getal": [-2.5, -1, 0, 1, 2, 3, 4]})
     comma = downloads.csv_utf8(frame).decode("utf-8")
     assert all(f"'{value}" in comma for value in ("=HYPERLINK", "+31 70", "-2+3", "@SUM"))
-    assert "\n-2.5," not in comma and ",-2.5\n" in comma
+    assert "\n-2.5," not in comma and ",-2.5\r\n" in comma
     excel_nl = downloads.csv_excel_nl(frame)
     assert excel_nl.startswith("\ufeff".encode())
     text = excel_nl.decode("utf-8-sig")

@@ -1,0 +1,80 @@
+"""What an attacker or a clumsy user broke (hardening issue): the points fixed so far."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from dashboard import praatplaat
+from etl.load import Source, load_sources
+from etl.periods import parse_quarter
+from etl.readmodel import ReadModel
+from etl.validate import validate_bytes
+from tests.conftest import TODAY
+
+
+def _normscores(departement: str = "FIN", periode: str = "2025-Q3", norm: str = "{n}") -> bytes:
+    lines = ["departement,periode,norm,oordeel,toelichting"] + [
+        f"{departement},{periode},{norm.format(n=n)},voldoet,x" for n in range(1, 16)
+    ]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+@pytest.mark.parametrize(
+    "periode",
+    ["٢٠٢٥-Q3", "２０２５-Q3", "2025-Q٣", "0000-Q1", "0999-Q4", "1999-Q4"],
+    ids=["arabic-indic", "full-width", "arabic-quarter", "year-0", "year-999", "year-1999"],
+)
+def test_a_period_in_other_digits_or_before_2000_is_refused(periode: str) -> None:
+    assert parse_quarter(periode) is None
+    findings = validate_bytes(_normscores(periode=periode), "f.csv", TODAY).findings
+    assert {(f.column, f.code) for f in findings} == {("periode", "ongeldige_periode")}
+    assert findings[0].line == 2
+
+
+def test_a_code_in_ligatures_or_full_width_letters_is_refused() -> None:
+    findings = validate_bytes(_normscores(departement="ＦＩＮ"), "f.csv", TODAY).findings
+    assert findings[0].code == "onbekende_code" and findings[0].column == "departement"
+    # 'ﬁn' upper-cases to 'FIN': it was silently taken for FIN.
+    findings = validate_bytes(_normscores(departement="ﬁn"), "f.csv", TODAY).findings
+    assert findings[0].code == "niet_ascii" and findings[0].column == "departement"
+
+
+def test_a_norm_in_other_digits_is_refused() -> None:
+    """Norm 3 written with the Arabic-Indic digit three was read as norm 3."""
+    data = _normscores().replace(b"FIN,2025-Q3,3,", "FIN,2025-Q3,٣,".encode())
+    findings = validate_bytes(data, "f.csv", TODAY).findings
+    assert [(f.line, f.column, f.code) for f in findings] == [(4, "norm", "ongeldige_norm")]
+
+
+@pytest.mark.parametrize("count", ["2147483648", "9" * 5000, "١٠"])
+def test_a_count_beyond_storage_or_in_other_digits_is_a_finding_not_a_crash(
+    count: str, tmp_path: Path
+) -> None:
+    lines = [
+        "departement,periode,groep,uitgenodigd,deelgenomen",
+        f"FIN,2025-Q4,medewerkers,{count},1",
+    ]
+    data = ("\n".join(lines) + "\n").encode()
+    validation = validate_bytes(data, "r.csv", TODAY)
+    assert [f.column for f in validation.findings] == ["uitgenodigd"]
+    # And a batch with such a file beside a good one stores the good one.
+    good = _normscores()
+    results = load_sources(
+        [Source("r.csv", data), Source("f.csv", good)], tmp_path / "db.duckdb", "t", TODAY
+    )
+    assert [r.status for r in results] == ["geweigerd", "opgeslagen"]
+
+
+def test_a_vertical_tab_in_a_toelichting_does_not_break_the_meeting_papers(
+    tmp_path: Path,
+) -> None:
+    data = _normscores().replace(b",x\n", b",regel een\x0bregel twee\n")
+    db = tmp_path / "db.duckdb"
+    [result] = load_sources([Source("vt.csv", data)], db, "t", TODAY)
+    assert result.status == "opgeslagen"
+    model = ReadModel(db)
+    assert praatplaat.government_pdf(model, "2025-Q3", TODAY).startswith(b"%PDF")
+    assert praatplaat.ministry_pdf(model, "FIN", "2025-Q3", date(2026, 11, 28)).startswith(b"%PDF")
