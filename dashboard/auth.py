@@ -68,7 +68,7 @@ class SignInLimiter:
 
     def wait_seconds(self, username: str, now: float | None = None) -> int:
         now = time.monotonic() if now is None else now
-        attempts = self.failures[username.lower()]
+        attempts = self.failures[accounts.sign_in_key(username)]
         while attempts and now - attempts[0] > WINDOW_SECONDS:
             attempts.popleft()
         if len(attempts) < MAX_FAILURES:
@@ -76,10 +76,12 @@ class SignInLimiter:
         return int(WINDOW_SECONDS - (now - attempts[0])) + 1
 
     def failed(self, username: str, now: float | None = None) -> None:
-        self.failures[username.lower()].append(time.monotonic() if now is None else now)
+        self.failures[accounts.sign_in_key(username)].append(
+            time.monotonic() if now is None else now
+        )
 
     def succeeded(self, username: str) -> None:
-        self.failures.pop(username.lower(), None)
+        self.failures.pop(accounts.sign_in_key(username), None)
 
 
 @st.cache_resource

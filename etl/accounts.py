@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -65,9 +66,20 @@ def normalise_role(text: str) -> str:
     raise AccountError(f"Onbekende rol '{value}'; gebruik coordinator, lezer of departement:CODE.")
 
 
+MAX_PASSWORD_BYTES = 72  # bcrypt's limit; longer would be refused by bcrypt with a traceback
+
+
+def sign_in_key(username: str) -> str:
+    """A user name as sign-in compares it: Unicode-normalised, whitespace squeezed, lower
+    case. The failed-attempt limit is keyed on this, so ' beheerder\t' counts as beheerder."""
+    return " ".join(unicodedata.normalize("NFKC", username).split()).lower()
+
+
 def hash_password(password: str) -> str:
     if len(password) < 8:
         raise AccountError("Een wachtwoord heeft minstens 8 tekens.")
+    if len(password.encode("utf-8")) > MAX_PASSWORD_BYTES:
+        raise AccountError(f"Een wachtwoord heeft hoogstens {MAX_PASSWORD_BYTES} bytes.")
     return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt()).decode("ascii")
 
 
@@ -119,13 +131,16 @@ def authenticate(db_path: Path, username: str, password: str) -> User | None:
         if connection is None:
             return None
         row = connection.execute(
-            "SELECT username, role, email, password_hash FROM users "
-            "WHERE lower(username) = lower(?)",
-            [username.strip()],
+            "SELECT username, role, email, password_hash FROM users WHERE lower(username) = ?",
+            [sign_in_key(username)],
         ).fetchone()
     # Compare against a dummy hash for unknown users, so timing does not tell who exists.
     stored = row[3] if row and row[3] else _dummy_hash()
-    matches = bcrypt.checkpw(password.encode("utf-8"), stored.encode("ascii"))
+    # No password over bcrypt's limit was ever stored: such an attempt fails like any other
+    # wrong password (after the same work), instead of raising at an anonymous visitor.
+    given = password.encode("utf-8")
+    too_long = len(given) > MAX_PASSWORD_BYTES
+    matches = bcrypt.checkpw(given[:MAX_PASSWORD_BYTES], stored.encode("ascii")) and not too_long
     if row is None or not row[3] or not matches:
         return None
     return User(row[0], row[1], row[2])

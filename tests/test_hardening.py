@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import tomllib
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from dashboard import praatplaat
+from dashboard import auth, praatplaat
+from etl import accounts
 from etl.load import Source, load_sources
 from etl.periods import parse_quarter
 from etl.readmodel import ReadModel
 from etl.validate import validate_bytes
-from tests.conftest import TODAY
+from tests.conftest import ROOT, TODAY
 
 
 def _normscores(departement: str = "FIN", periode: str = "2025-Q3", norm: str = "{n}") -> bytes:
@@ -78,3 +80,24 @@ def test_a_vertical_tab_in_a_toelichting_does_not_break_the_meeting_papers(
     model = ReadModel(db)
     assert praatplaat.government_pdf(model, "2025-Q3", TODAY).startswith(b"%PDF")
     assert praatplaat.ministry_pdf(model, "FIN", "2025-Q3", date(2026, 11, 28)).startswith(b"%PDF")
+
+
+def test_the_sign_in_limit_is_not_bypassed_by_whitespace_or_case() -> None:
+    limiter = auth.SignInLimiter()
+    for name in ["beheerder", " beheerder", "beheerder\t", "BEHEERDER ", "beheerder\u00a0"]:
+        limiter.failed(name, now=0.0)
+    assert limiter.wait_seconds("beheerder", now=1.0) > 0
+
+
+def test_a_password_over_72_bytes_is_a_failed_sign_in_not_a_traceback(tmp_path: Path) -> None:
+    db = tmp_path / "db.duckdb"
+    accounts.add_user(db, "lezer1", "lezer", "lang-genoeg-wachtwoord")
+    assert accounts.authenticate(db, "lezer1", "x" * 200) is None
+    assert accounts.authenticate(db, " LEZER1 ", "lang-genoeg-wachtwoord") is not None
+    with pytest.raises(accounts.AccountError, match="hoogstens 72 bytes"):
+        accounts.add_user(db, "lezer2", "lezer", "é" * 40)
+
+
+def test_users_never_see_error_details() -> None:
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["client"]["showErrorDetails"] == "none"
