@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 
@@ -235,3 +236,13 @@ def visible_organisations(periode: str) -> list[str]:
     allowed = access()
     codes = queries.organisations_in(periode)["departement"]
     return [code for code in codes if allowed.allows(code)]
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def plain(text: str) -> str:
+    """Text from a submission (a file name, a finding quoting a cell) for an element that
+    renders Markdown: every Markdown character escaped, so it shows as typed and never
+    becomes a link, an image fetched by every viewer, or a heading."""
+    return _MARKDOWN.sub(r"\\\1", text)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import auth, praatplaat
+from dashboard import auth, praatplaat, view
 from etl import accounts
 from etl.load import Source, load_sources
 from etl.periods import parse_quarter
@@ -101,3 +101,11 @@ def test_a_password_over_72_bytes_is_a_failed_sign_in_not_a_traceback(tmp_path: 
 def test_users_never_see_error_details() -> None:
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["client"]["showErrorDetails"] == "none"
+
+
+def test_a_file_name_with_markdown_shows_as_typed() -> None:
+    """Upload names go into headings and messages, which render Markdown."""
+    name = "![x](http://evil.example/a.png) [log opnieuw in](http://evil.example) **.csv"
+    escaped = view.plain(name)
+    assert "](" not in escaped.replace("\\](", "") and "**" not in escaped
+    assert escaped.replace("\\", "") == name.replace("\\", "")

@@ -47,7 +47,7 @@ files = st.file_uploader(
 
 if "upload_result" in st.session_state:
     for status, line in st.session_state.pop("upload_result"):
-        st.success(line) if status != "geweigerd" else st.error(line)
+        st.success(view.plain(line)) if status != "geweigerd" else st.error(view.plain(line))
 
 accepted: list[Source] = []
 refused: list[Source] = []
@@ -55,7 +55,7 @@ for upload in files or []:
     content = upload.getvalue()
     source = Source(upload.name, content)
     validation = check_department(validate_bytes(content, upload.name), only_for)
-    st.subheader(upload.name)
+    st.subheader(view.plain(upload.name))
     if validation.findings:
         errors = count_errors(len(validation.findings))
         st.error(f"Geweigerd: {errors}. Er wordt niets van opgeslagen.")
