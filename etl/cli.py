@@ -22,7 +22,7 @@ from etl import accounts, catalog
 from etl.database import database_path, ensure_schema
 from etl.export import to_csv
 from etl.findings import Finding, count_errors
-from etl.load import expand_paths, load_sources, read_receipts, read_source
+from etl.load import ReceiptError, expand_paths, load_sources, read_receipts, read_source
 from etl.periods import parse_quarter
 from etl.readmodel import ReadModel, organisations_in
 from etl.settings import settings
@@ -130,7 +130,10 @@ def load(
     if not files:
         raise click.UsageError("Geen .csv-bestanden gevonden.")
     default_day = _parse_date(ontvangen) if ontvangen else None
-    received = read_receipts(ontvangstlijst) if ontvangstlijst else {}
+    try:
+        received = read_receipts(ontvangstlijst) if ontvangstlijst else {}
+    except ReceiptError as error:
+        raise click.BadParameter(str(error), param_hint="--ontvangstlijst") from error
     sources = [
         replace(read_source(path), received_on=received.get(path.name, default_day))
         for path in files

@@ -67,7 +67,11 @@ class LoadResult:
 
 
 def read_source(path: Path, max_bytes: int = MAX_BYTES) -> Source:
-    """Read a file's bytes, refusing before reading when it is over the size limit."""
+    """Read a file's bytes, refusing before reading when it is over the size limit or is
+    no file at all (a folder named like a CSV)."""
+    if not path.is_file():
+        message = "Dit is geen bestand (maar bijvoorbeeld een map); er is niets gelezen."
+        return Source(str(path), None, (Finding(str(path), None, None, "geen_bestand", message),))
     size = path.stat().st_size
     if size > max_bytes:
         size_mb = f"{size / 1024 / 1024:.1f}".replace(".", ",")
@@ -78,22 +82,48 @@ def read_source(path: Path, max_bytes: int = MAX_BYTES) -> Source:
     return Source(str(path), path.read_bytes())
 
 
+class ReceiptError(ValueError):
+    """A receipt list that cannot be read, with a Dutch message naming the line."""
+
+
 def read_receipts(path: Path) -> dict[str, date]:
-    """A receipt list: tab-separated `bestand` and `ontvangen` (ISO date), keyed on file name.
+    """A receipt list: tab-separated `bestand` and `ontvangen` (`2025-10-15`, or Dutch Excel's
+    `15-10-2025`), keyed on file name.
 
     For batches loaded after they arrived: lateness counts from receipt, not from loading.
     """
+    receipts: dict[str, date] = {}
     with path.open(encoding="utf-8", newline="") as handle:
-        rows = csv.DictReader(handle, delimiter="\t")
-        return {row["bestand"]: date.fromisoformat(row["ontvangen"].strip()) for row in rows}
+        for line, row in enumerate(csv.DictReader(handle, delimiter="\t"), start=2):
+            text = (row.get("ontvangen") or "").strip()
+            day = parse_day(text)
+            if day is None or not row.get("bestand"):
+                raise ReceiptError(
+                    f"{path}:{line}: '{text}' is geen datum; schrijf bijvoorbeeld 2025-10-15."
+                )
+            receipts[row["bestand"]] = day
+    return receipts
+
+
+def parse_day(text: str) -> date | None:
+    """`2025-10-15` or `15-10-2025` as a date; None when it is neither."""
+    for pattern in ("%Y-%m-%d", "%d-%m-%Y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
 
 
 def expand_paths(paths: list[Path]) -> list[Path]:
-    """Files as given; a folder means every `.csv` in it, in name order."""
+    """Files as given; a folder means every `.csv` file in it (not a folder named so), in
+    name order."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv"))
+            files.extend(
+                sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv" and p.is_file())
+            )
         else:
             files.append(path)
     return files

@@ -92,7 +92,8 @@ def decode(data: bytes, file: str) -> tuple[str | None, str, list[Finding]]:
 
 
 # A multi-byte UTF-8 sequence for a Latin letter or sign (é, ë, €, ...).
-_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xc3\xc5\xe2][\x80-\xbf]{1,2}")
+# Also a four-byte sequence (an emoji), which Windows-1252 would turn into four letters.
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xc3\xc5\xe2][\x80-\xbf]{1,2}|[\xf0-\xf4][\x80-\xbf]{3}")
 
 
 def _mixed_encoding(data: bytes, file: str, error: UnicodeDecodeError) -> Finding:
@@ -116,8 +117,10 @@ def _binary_kind(data: bytes) -> str | None:
 
 
 def _first_record(text: str, delimiter: str) -> list[str]:
+    """The first record that is not blank: a file may start with an empty line."""
     try:
-        return next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), [])
+        rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        return next((row for row in rows if not _is_blank(row)), [])
     except csv.Error:
         return []
 
@@ -147,13 +150,16 @@ def detect_delimiter(text: str) -> str:
     return ","
 
 
+_SEP_HINT = re.compile(r"(?i)sep=(.)(?:\r\n|\r|\n)")
+
+
 def _strip_sep_hint(text: str) -> tuple[str, str | None, int]:
-    """Excel's optional first line `sep=;` names the delimiter; honour and skip it."""
-    first, newline, rest = text.partition("\n")
-    candidate = first.rstrip("\r")
-    if candidate.lower().startswith("sep=") and len(candidate) == 5 and newline:
-        return rest, candidate[4], 1
-    return text, None, 0
+    """Excel's optional first line `sep=;` names the delimiter; honour and skip it, whatever
+    the line end (old Mac Excel writes a bare CR)."""
+    hint = _SEP_HINT.match(text)
+    if hint is None:
+        return text, None, 0
+    return text[hint.end() :], hint.group(1), 1
 
 
 def _is_blank(cells: list[str]) -> bool:

@@ -14,7 +14,7 @@ from etl.load import Source, load_sources
 from etl.periods import parse_quarter
 from etl.readmodel import ReadModel
 from etl.validate import validate_bytes
-from tests.conftest import ROOT, TODAY
+from tests.conftest import ROOT, TODAY, run_etl, run_process
 
 
 def _normscores(departement: str = "FIN", periode: str = "2025-Q3", norm: str = "{n}") -> bytes:
@@ -121,3 +121,45 @@ def test_many_empty_header_columns_are_checked_in_one_pass() -> None:
     findings = validate_bytes(data, "f.csv", TODAY).findings
     unnamed = [f for f in findings if f.code == "kolom_zonder_naam"]
     assert [(f.line, f.column) for f in unnamed] == [(1, "5004")]
+
+
+def test_a_file_starting_with_a_blank_line_is_read() -> None:
+    data = b"\n" + _normscores()
+    validation = validate_bytes(data, "f.csv", TODAY)
+    assert validation.findings == [] and validation.submission is not None
+    assert validation.submission.records[0].line == 3
+
+
+def test_cr_only_line_ends_after_sep_are_read() -> None:
+    data = b"sep=;\r" + _normscores().replace(b",", b";").replace(b"\n", b"\r")
+    validation = validate_bytes(data, "f.csv", TODAY)
+    assert validation.findings == [] and validation.submission is not None
+
+
+def test_an_emoji_beside_a_windows_1252_byte_is_refused_not_garbled() -> None:
+    data = _normscores().replace(b",x\n", ",\U0001f600 en caf".encode() + b"\xe9\n")
+    findings = validate_bytes(data, "f.csv", TODAY).findings
+    assert [(f.line, f.code) for f in findings] == [(2, "gemengde_codering")]
+
+
+def test_a_folder_named_like_a_csv_and_a_dutch_receipt_date_are_no_tracebacks(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "aanleveringen"
+    (folder / "map.csv").mkdir(parents=True)
+    (folder / "fin.csv").write_bytes(_normscores())
+    (tmp_path / "ontvangen.tsv").write_text("bestand\tontvangen\nfin.csv\t15-10-2025\n")
+    done = run_etl(
+        "load", str(folder), "--ontvangstlijst", str(tmp_path / "ontvangen.tsv"),
+        "--db", str(tmp_path / "db.duckdb"),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines() == [
+        f"{folder / 'fin.csv'}: opgeslagen (FIN 2025-Q3 versie 1)."
+    ]
+    wrong = run_process("validate", str(folder / "map.csv"))
+    assert "Traceback" not in wrong.stderr
+    (tmp_path / "fout.tsv").write_text("bestand\tontvangen\nfin.csv\tgisteren\n")
+    bad = run_etl("load", str(folder), "--ontvangstlijst", str(tmp_path / "fout.tsv"))
+    assert bad.returncode == 2
+    assert "fout.tsv:2: 'gisteren' is geen datum; schrijf bijvoorbeeld 2025-10-15." in bad.stderr
