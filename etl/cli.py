@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 import click
 
 from etl import accounts, catalog
+from etl.database import backup as database_backup
 from etl.database import database_path, ensure_schema
 from etl.export import to_csv
 from etl.findings import Finding, count_errors
@@ -170,6 +171,25 @@ def history(departement: str | None, db: Path | None) -> None:
     """Toon elke laadactie: wanneer, door wie, bestand, SHA-256, soort, perioden, status."""
     frame = ReadModel(database_path(db)).history(_normalise_code(departement))
     sys.stdout.write(to_csv(frame))
+
+
+@main.command()
+@click.option(
+    "--naar",
+    "target",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Het bestand waarin de back-up komt.",
+)
+@db_option
+def backup(target: Path, db: Path | None) -> None:
+    """Maak een consistente kopie van de database, ook terwijl het dashboard draait."""
+    path = database_path(db)
+    if not path.exists():
+        click.echo(f"Database {path} bestaat nog niet; er is niets om te bewaren.", err=True)
+        sys.exit(1)
+    loads = database_backup(path, target)
+    click.echo(f"Back-up van {path} in {target} ({loads} laadacties).")
 
 
 @main.group()

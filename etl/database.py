@@ -202,6 +202,34 @@ def writer(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             raise
 
 
+def backup(db_path: Path, target: Path) -> int:
+    """A consistent copy of the database while the dashboard serves; returns its load count.
+
+    Under the writer's lock no load is at work, and the live file is only ever replaced
+    whole (see `writer`), so a copy taken under the lock is one whole version. The copy is
+    opened and checked before it takes the target's name, so a failed backup never leaves
+    a half file under that name.
+    """
+    db_path = db_path.resolve()
+    lock_path = db_path.with_name(db_path.name + ".lock")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    work = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    with lock_path.open("a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        shutil.copy2(db_path, work)
+    try:
+        check = duckdb.connect(str(work), read_only=True)
+        try:
+            row = check.execute("SELECT count(*) FROM loads").fetchone()
+        finally:
+            check.close()
+        os.replace(work, target)
+    except BaseException:
+        work.unlink(missing_ok=True)
+        raise
+    return int(row[0]) if row else 0
+
+
 def query_frame(
     connection: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] | None = None
 ) -> pd.DataFrame:

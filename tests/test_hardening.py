@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import shutil
 import tomllib
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from dashboard import auth, praatplaat, view
 from etl import accounts
+from etl.database import reader
 from etl.load import Source, load_sources
 from etl.periods import parse_quarter
 from etl.readmodel import ReadModel
@@ -163,3 +166,22 @@ def test_a_folder_named_like_a_csv_and_a_dutch_receipt_date_are_no_tracebacks(
     bad = run_etl("load", str(folder), "--ontvangstlijst", str(tmp_path / "fout.tsv"))
     assert bad.returncode == 2
     assert "fout.tsv:2: 'gisteren' is geen datum; schrijf bijvoorbeeld 2025-10-15." in bad.stderr
+
+
+def test_a_backup_taken_while_readers_serve_restores_every_version(
+    sample_db: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "integriteit.duckdb"
+    shutil.copy(sample_db, db)
+    with reader(db) as busy:  # the dashboard holds the file open meanwhile
+        assert busy is not None
+        done = run_etl("backup", "--naar", str(tmp_path / "kopie.duckdb"), "--db", str(db))
+        assert busy.execute("SELECT count(*) FROM loads").fetchone() is not None
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"Back-up van {db} in {tmp_path / 'kopie.duckdb'} (")
+    original, copy = ReadModel(db), ReadModel(tmp_path / "kopie.duckdb")
+    pd.testing.assert_frame_equal(original.normscores(), copy.normscores())
+    pd.testing.assert_frame_equal(original.enquete(), copy.enquete())
+    pd.testing.assert_frame_equal(original.history(), copy.history())
+    missing = run_etl("backup", "--naar", str(tmp_path / "x.duckdb"), "--db", str(tmp_path / "nee"))
+    assert missing.returncode == 1 and "bestaat nog niet" in missing.stderr
