@@ -23,7 +23,15 @@ from etl.database import backup as database_backup
 from etl.database import database_path, ensure_schema
 from etl.export import to_csv
 from etl.findings import Finding, count_errors
-from etl.load import ReceiptError, expand_paths, load_sources, read_receipts, read_source
+from etl.load import (
+    ReceiptError,
+    VersionError,
+    expand_paths,
+    load_sources,
+    read_receipts,
+    read_source,
+    withdraw_version,
+)
 from etl.periods import parse_quarter
 from etl.readmodel import ReadModel, organisations_in
 from etl.settings import settings
@@ -190,6 +198,33 @@ def backup(target: Path, db: Path | None) -> None:
         sys.exit(1)
     loads = database_backup(path, target)
     click.echo(f"Back-up van {path} in {target} ({loads} laadacties).")
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(["normscores", "enquete", "respons"]))
+@click.option("--departement", required=True, help="De organisatiecode.")
+@click.option("--periode", required=True, help="Het kwartaal, bijvoorbeeld 2025-Q3.")
+@click.option("--versie", required=True, type=click.IntRange(min=1), help="Het versienummer.")
+@click.option("--reden", required=True, help="Waarom; wordt bij de handeling bewaard.")
+@click.option("--herstel", is_flag=True, help="Maak een eerdere intrekking ongedaan.")
+@click.option("--door", default=None, help="Wie dit doet (anders de gebruiker van het systeem).")
+@db_option
+def intrekken(
+    kind: str, departement: str, periode: str, versie: int, reden: str, herstel: bool,
+    door: str | None, db: Path | None,
+) -> None:  # fmt: skip
+    """Trek een opgeslagen versie in (of herstel haar); er wordt niets verwijderd."""
+    code, quarter = _normalise_code(departement), _normalise_period(periode)
+    assert code is not None and quarter is not None  # required options, normalised
+    try:
+        message = withdraw_version(
+            database_path(db), kind, code, quarter, versie, door or getpass.getuser(), reden,
+            restore=herstel,
+        )  # fmt: skip
+    except VersionError as error:
+        click.echo(str(error), err=True)
+        sys.exit(1)
+    click.echo(message)
 
 
 @main.group()

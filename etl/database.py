@@ -114,11 +114,33 @@ CREATE TABLE IF NOT EXISTS users (
     email       VARCHAR,              -- matches the OIDC identity
     created_at  TIMESTAMP NOT NULL
 );
+-- Withdrawing a version, and undoing that, are recorded acts; nothing is deleted.
+CREATE TABLE IF NOT EXISTS version_events (
+    event_id    INTEGER PRIMARY KEY,
+    kind        VARCHAR NOT NULL,
+    departement VARCHAR NOT NULL,
+    periode     VARCHAR NOT NULL,
+    version     INTEGER NOT NULL,
+    action      VARCHAR NOT NULL,     -- ingetrokken | hersteld
+    done_at     TIMESTAMP NOT NULL,   -- UTC
+    door        VARCHAR NOT NULL,
+    reden       VARCHAR NOT NULL
+);
+CREATE OR REPLACE VIEW withdrawn_versions AS
+    SELECT kind, departement, periode, version FROM version_events
+    GROUP BY kind, departement, periode, version
+    HAVING arg_max(action, event_id) = 'ingetrokken';
+-- The current version: the newest one that is not withdrawn.
 CREATE OR REPLACE VIEW current_submissions AS
-    SELECT s.* FROM submissions s
-    WHERE s.version = (
-        SELECT max(version) FROM submissions x
-        WHERE x.kind = s.kind AND x.departement = s.departement AND x.periode = s.periode
+    WITH valid AS (
+        SELECT s.* FROM submissions s ANTI JOIN withdrawn_versions w
+        ON w.kind = s.kind AND w.departement = s.departement AND w.periode = s.periode
+           AND w.version = s.version
+    )
+    SELECT v.* FROM valid v
+    WHERE v.version = (
+        SELECT max(version) FROM valid x
+        WHERE x.kind = v.kind AND x.departement = v.departement AND x.periode = v.periode
     );
 CREATE OR REPLACE VIEW current_normscores AS
     SELECT n.*, s.version, s.load_id FROM normscores n
@@ -138,6 +160,7 @@ DATA_TABLES = (
     "survey_counts",
     "survey_response",
     "wave_thresholds",
+    "version_events",
 )
 
 

@@ -281,12 +281,22 @@ class _Batch:
         self.who = who
         self.next_load = _next_id(connection, "loads", "load_id")
         self.next_submission = _next_id(connection, "submissions", "submission_id")
-        # (kind, departement, periode) -> (newest version, its file's SHA-256)
+        # (kind, departement, periode) -> (newest version number, the current version's
+        # SHA-256): a new version numbers on from the newest, withdrawn ones included, while
+        # "identical" compares with the version in force (a withdrawn one is not).
+        in_force = {
+            (kind, departement, periode): sha
+            for kind, departement, periode, sha in connection.execute(
+                "SELECT kind, departement, periode, sha256 FROM current_submissions"
+            ).fetchall()
+        }
         self.current: dict[tuple[str, str, str], tuple[int, str]] = {
-            (kind, departement, periode): (int(version), sha)
-            for kind, departement, periode, version, sha in connection.execute(
-                "SELECT kind, departement, periode, max(version), arg_max(sha256, version) "
-                "FROM submissions GROUP BY ALL"
+            (kind, departement, periode): (
+                int(version),
+                in_force.get((kind, departement, periode), ""),
+            )
+            for kind, departement, periode, version in connection.execute(
+                "SELECT kind, departement, periode, max(version) FROM submissions GROUP BY ALL"
             ).fetchall()
         }
         self.loads: list[tuple[object, ...]] = []
@@ -458,3 +468,59 @@ def _next_id(connection: duckdb.DuckDBPyConnection, table: str, column: str) -> 
     row = connection.execute(f"SELECT coalesce(max({column}), 0) + 1 FROM {table}").fetchone()
     assert row is not None
     return int(row[0])
+
+
+class VersionError(ValueError):
+    """A withdrawal (or its undoing) that cannot be done, with a Dutch message."""
+
+
+WITHDRAWN, RESTORED = "ingetrokken", "hersteld"
+
+
+def withdraw_version(
+    db_path: Path,
+    kind: str,
+    departement: str,
+    periode: str,
+    version: int,
+    by: str,
+    reason: str,
+    restore: bool = False,
+) -> str:
+    """Withdraw a stored version (or undo that): a recorded, reversible act, nothing deleted.
+
+    The version in force becomes the newest one not withdrawn; its rows, file and ledger
+    entry stay queryable. The derived tables follow in the same transaction.
+    """
+    if not reason.strip():
+        raise VersionError("Geef een reden op; die wordt bij de intrekking bewaard.")
+    action = RESTORED if restore else WITHDRAWN
+    with writer(db_path) as connection:
+        exists = connection.execute(
+            "SELECT count(*) FROM submissions WHERE kind = ? AND departement = ? "
+            "AND periode = ? AND version = ?",
+            [kind, departement, periode, version],
+        ).fetchone()
+        if not exists or not exists[0]:
+            raise VersionError(f"Er is geen {kind}-versie {version} van {departement} {periode}.")
+        withdrawn = connection.execute(
+            "SELECT count(*) FROM withdrawn_versions WHERE kind = ? AND departement = ? "
+            "AND periode = ? AND version = ?",
+            [kind, departement, periode, version],
+        ).fetchone()
+        is_withdrawn = bool(withdrawn and withdrawn[0])
+        if is_withdrawn != restore:
+            state = "is al ingetrokken" if is_withdrawn else "is niet ingetrokken"
+            raise VersionError(f"Versie {version} van {departement} {periode} {state}.")
+        connection.execute("BEGIN TRANSACTION")
+        connection.execute(
+            "INSERT INTO version_events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                _next_id(connection, "version_events", "event_id"), kind, departement, periode,
+                version, action, datetime.now(UTC).replace(tzinfo=None), by, reason.strip(),
+            ],
+        )  # fmt: skip
+        derive.refresh(connection, {kind})
+        connection.execute("COMMIT")
+    verb = "hersteld" if restore else "ingetrokken"
+    return f"{kind} {departement} {periode} versie {version} {verb}."

@@ -320,12 +320,16 @@ class ReadModel:
     def submissions(self) -> pd.DataFrame:
         """Every stored version of norm scores: received, loaded, by whom, from which file."""
         columns = ["departement", "periode", "versie", "geladen_op", "ontvangen", "door",
-                   "bestand", "sha256"]  # fmt: skip
+                   "bestand", "sha256", "ingetrokken"]  # fmt: skip
         frame = self._query(
             "SELECT s.departement, s.periode, s.version AS versie, l.loaded_at, "
             "coalesce(l.received_on, CAST(l.loaded_at AS DATE)) AS ontvangen, "
-            "l.loaded_by AS door, l.file_name AS bestand, s.sha256 "
+            "l.loaded_by AS door, l.file_name AS bestand, s.sha256, "
+            "w.version IS NOT NULL AS ingetrokken "
             "FROM submissions s JOIN loads l USING (load_id) "
+            "LEFT JOIN withdrawn_versions w ON w.kind = s.kind "
+            "AND w.departement = s.departement AND w.periode = s.periode "
+            "AND w.version = s.version "
             "WHERE s.kind = 'normscores' ORDER BY s.periode, s.departement, s.version",
         )
         if frame is None:

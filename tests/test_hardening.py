@@ -185,3 +185,38 @@ def test_a_backup_taken_while_readers_serve_restores_every_version(
     pd.testing.assert_frame_equal(original.history(), copy.history())
     missing = run_etl("backup", "--naar", str(tmp_path / "x.duckdb"), "--db", str(tmp_path / "nee"))
     assert missing.returncode == 1 and "bestaat nog niet" in missing.stderr
+
+
+def test_a_mistaken_version_can_be_withdrawn_and_restored_without_losing_anything(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "db.duckdb"
+    first = _normscores()
+    second = first.replace(b"FIN,2025-Q3,1,voldoet,x", b"FIN,2025-Q3,1,voldoet niet,vergissing")
+    load_sources([Source("v1.csv", first)], db, "t", TODAY)
+    load_sources([Source("v2.csv", second)], db, "t", TODAY)
+
+    def norm_1() -> str:
+        frame = ReadModel(db).normscores()
+        return str(frame.loc[frame["norm"] == 1, "oordeel"].iloc[0])
+
+    def cell_1() -> str:
+        grid = ReadModel(db).norm_grid("2025-Q3", TODAY)
+        return str(grid.loc[(grid["departement"] == "FIN") & (grid["norm"] == 1), "staat"].iloc[0])
+
+    assert norm_1() == "voldoet niet" and cell_1() == "voldoet niet"
+    args = ["intrekken", "normscores", "--departement", "fin", "--periode", "2025q3"]
+    args += ["--versie", "2", "--reden", "verkeerd bestand", "--door", "coord", "--db", str(db)]
+    done = run_etl(*args)
+    assert (done.returncode, done.stdout) == (0, "normscores FIN 2025-Q3 versie 2 ingetrokken.\n")
+    assert norm_1() == "voldoet" and cell_1() == "voldoet"  # version 1 is in force again
+    versions = ReadModel(db).submissions()
+    assert versions[["versie", "ingetrokken"]].values.tolist() == [[1, False], [2, True]]
+    again = run_etl(*args)
+    assert again.returncode == 1 and "is al ingetrokken" in again.stderr
+    # Loading the withdrawn file again is a new version, not "unchanged".
+    [reloaded] = load_sources([Source("v2.csv", second)], db, "t", TODAY)
+    assert reloaded.versions == [("FIN", "2025-Q3", 3)]
+    restored = run_etl(*args[:-4], "--herstel", "--db", str(db))
+    assert restored.returncode == 0 and restored.stdout.endswith("versie 2 hersteld.\n")
+    assert len(ReadModel(db).history()) == 3  # three loads; the acts are their own record
