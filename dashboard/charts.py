@@ -96,11 +96,6 @@ def finish(chart: AltairChart) -> AltairChart:
     return cast(AltairChart, styled)
 
 
-change_mark = vocabulary.change_mark
-change_text = vocabulary.change_text
-percent = vocabulary.share_text
-
-
 def _styled(
     frame: pd.DataFrame, state: str, styles: dict[str, tuple[str, str, str]]
 ) -> pd.DataFrame:
@@ -119,7 +114,7 @@ def _cell_labels(cells: pd.DataFrame) -> list[str]:
         else pd.Series(False, index=cells.index)
     )
     return [
-        STYLE[s][0] + change_mark(c, bool(u))
+        STYLE[s][0] + vocabulary.change_mark(c, bool(u))
         for s, c, u in zip(cells["staat"], changes, unjudged, strict=True)
     ]
 
@@ -128,7 +123,7 @@ def change_texts(cells: pd.DataFrame) -> pd.Series:
     """The change of every cell in words (see `vocabulary.change_text`)."""
     return pd.Series(
         [
-            change_text(c, bool(u))
+            vocabulary.change_text(c, bool(u))
             for c, u in zip(cells["wijziging"], cells["niet_meer_beoordeeld"], strict=True)
         ],
         index=cells.index,
@@ -173,7 +168,7 @@ def _ministry_margins(cells: pd.DataFrame) -> list[dict[str, Any]]:
             "onderdeel": "totaal",
             "staat": MARGIN,
             "cel": vocabulary.count_label(int(row["voldaan"]), int(row["beoordeeld"])),
-            "toelichting": percent(int(row["voldaan"]), int(row["beoordeeld"]))
+            "toelichting": vocabulary.share_text(int(row["voldaan"]), int(row["beoordeeld"]))
             + " van de beoordeelde normen voldaan",
             "aandeel": row["aandeel"] if row["beoordeeld"] else -1.0,
         }
@@ -331,8 +326,10 @@ def share_lines(data: pd.DataFrame, series: str, title: str) -> AltairChart:
     """Share met over quarters, one line per series with its own colour, dash and shape.
 
     The data are like for like (`etl.normgrid.panel_shares`: the same norms in every
-    quarter); every point says "x van y"; a rule marks where the assessor changes (the
-    Court's 2023 audit → the ministries' own judgement).
+    quarter, so "van y" is the same along a line); every point's tooltip says "x van y" and
+    the newest point of each line carries it as a label (a label on every point overlapped
+    the others), the table under the chart lists them all; a rule marks where the assessor
+    changes (the Court's 2023 audit → the ministries' own judgement).
     """
     domain = sorted(set(data[series]), key=lambda v: (*ONDERDELEN, v).index(v))
     colours = alt.Scale(domain=domain, range=SERIES_COLOURS[: len(domain)])
@@ -359,7 +356,13 @@ def share_lines(data: pd.DataFrame, series: str, title: str) -> AltairChart:
     ]
     lines = base.mark_line(strokeWidth=2.5)
     points = base.mark_point(size=80, filled=True).encode(tooltip=tooltip)
-    labels = base.mark_text(dy=-11, fontSize=10, font=FONT).encode(text="x_van_y:N")
+    newest = data["periode"] == data.groupby(series)["periode"].transform("max")
+    labels = (
+        alt.Chart(data[newest])
+        .encode(x=x, y="aandeel:Q", color=alt.Color(f"{series}:N", scale=colours, legend=None))
+        .mark_text(align="left", dx=8, fontSize=11, font=FONT)
+        .encode(text="x_van_y:N")
+    )
     layers: list[Any] = [lines, points, labels]
     changes = assessor_changes(data)
     if not changes.empty:

@@ -164,7 +164,7 @@ def ministry_pdf(model: ReadModel, code: str, periode: str, today: date) -> byte
     pdf.heading("De vijftien normen")
     if not mine["aangeleverd"].any():
         pdf.text_line(f"{code} heeft voor {periode} niets aangeleverd.", 9, 5)
-    pdf.grid(_norm_rows(mine, totals), (7, 63, 17, 33, 30, 32), styled_column=3)
+    pdf.grid(_norm_rows(mine, totals), (7, 58, 19, 31, 33, 34), styled_column=3)
 
     pdf.heading("Aandeel beoordeelde normen voldaan, vergeleken met rijksbreed")
     pdf.grid(_onderdeel_rows(mine, onderdelen), (40, 71, 71))
@@ -173,7 +173,7 @@ def ministry_pdf(model: ReadModel, code: str, periode: str, today: date) -> byte
     history = model.ministry_history(code)
     history = history[history["periode"] <= periode]
     if not history.empty:
-        shares = normgrid.panel_shares(history, ["onderdeel"], ["norm"])
+        shares = normgrid.ministry_onderdeel_shares(history)
         chart = charts.share_lines(shares, "onderdeel", "Aandeel voldaan").properties(
             width=360, height=160
         )
@@ -192,7 +192,12 @@ def ministry_pdf(model: ReadModel, code: str, periode: str, today: date) -> byte
     pdf.text_font(7)
     pdf.set_text_color(80, 80, 80)
     pdf.multi_cell(
-        0, 3.5, pdf.safe(SOURCE + " Enquêtecijfers: minder dan 10 respondenten = geen cijfer.")
+        0,
+        3.5,
+        pdf.safe(
+            SOURCE + " Enquêtecijfers: minder dan 10 respondenten = geen cijfer; bij de "
+            "meldvragen ook geen cijfer als een antwoord door 1 tot 4 mensen is gegeven."
+        ),
     )
     return bytes(pdf.output())
 
@@ -221,11 +226,12 @@ def _survey_block(pdf: _Page, model: ReadModel, code: str, periode: str) -> None
     ]
     pdf.grid(rows, (12, 41, 41), size=7)
     pdf.text_font(6.5)
-    shown = set(table["item"])
-    statements = ", ".join(
-        f"{i.item}: {i.stelling}" for i in catalog.survey_items() if i.item in shown
+    # What each share counts and which way is good, as on the screen ('kopcijfer telt').
+    statements = "; ".join(
+        f"{r['item']}: {r['stelling']} — telt: {r['kopcijfer telt']}"
+        for r in table.to_dict("records")
     )
-    note = tables.INTERVAL_NOTE + " " + statements
+    note = tables.INTERVAL_NOTE + " " + statements + "."
     pdf.multi_cell(95, 3, pdf.safe(note), new_x="LMARGIN", new_y="NEXT")
 
 

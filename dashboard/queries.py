@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 import streamlit as st
@@ -69,6 +69,11 @@ def _ask(path: Path, version: str, access: Access, question: str, *args: Any) ->
 
 def _answer(data: Data, question: str, *args: Any) -> Any:
     return _ask(data.path, data.version, data.access, question, *args)
+
+
+def _frame(data: Data, question: str, *args: Any) -> pd.DataFrame:
+    """A cached answer that is a DataFrame (typed for the pages)."""
+    return cast(pd.DataFrame, _answer(data, question, *args))
 
 
 @st.cache_data(show_spinner=False)
@@ -137,32 +142,27 @@ def period_sources(data: Data) -> dict[str, str]:
 
 def norm_grid(data: Data, periode: str, today: date) -> pd.DataFrame:
     """The organisations the user may see × every norm of the quarter (`ReadModel.norm_grid`)."""
-    result: pd.DataFrame = _answer(data, "norm_grid", periode, today)
-    return result
+    return _frame(data, "norm_grid", periode, today)
 
 
 def norm_totals(data: Data, periode: str, today: date) -> pd.DataFrame:
     """Government-wide met of judged per norm (norm 0: all norms), over every organisation."""
-    result: pd.DataFrame = _answer(data, "norm_totals", periode, today)
-    return result
+    return _frame(data, "norm_totals", periode, today)
 
 
 def onderdeel_totals(data: Data, periode: str, today: date) -> pd.DataFrame:
     """Government-wide share met per onderdeel in one quarter."""
-    result: pd.DataFrame = _answer(data, "onderdeel_totals", periode, today)
-    return result
+    return _frame(data, "onderdeel_totals", periode, today)
 
 
 def submission_states(data: Data, periode: str, today: date) -> pd.DataFrame:
     """Per organisation of the quarter: submitted, nog open or niet aangeleverd."""
-    result: pd.DataFrame = _answer(data, "submission_states", periode, today)
-    return result
+    return _frame(data, "submission_states", periode, today)
 
 
 def norm_history(data: Data, norm: int, today: date) -> pd.DataFrame:
     """Every organisation the user may see × quarter on one norm."""
-    result: pd.DataFrame = _answer(data, "norm_history", norm, today)
-    return result
+    return _frame(data, "norm_history", norm, today)
 
 
 def norm_government(
@@ -175,32 +175,22 @@ def norm_government(
 
 def ministry_history(data: Data, code: str) -> pd.DataFrame:
     """All quarters of one ministry, through its predecessors (empty if not visible)."""
-    result: pd.DataFrame = _answer(data, "ministry_history", code)
-    return result
-
-
-def ministry_onderdeel_shares(history: pd.DataFrame, start: str | None = None) -> pd.DataFrame:
-    """Share met per onderdeel and quarter of one ministry from `start` on, like for like."""
-    chosen = history if start is None else history[history["periode"] >= start]
-    return normgrid.panel_shares(chosen, ["onderdeel"], ["norm"])
+    return _frame(data, "ministry_history", code)
 
 
 def onderdeel_shares(data: Data, start: str | None = None) -> pd.DataFrame:
     """Government-wide share met per onderdeel and quarter from `start`, like for like."""
-    result: pd.DataFrame = _answer(data, "onderdeel_shares", start)
-    return result
+    return _frame(data, "onderdeel_shares", start)
 
 
 def onderdeel_quarters(data: Data) -> pd.DataFrame:
     """Government-wide share met per onderdeel and quarter over every judged norm."""
-    result: pd.DataFrame = _answer(data, "onderdeel_quarters")
-    return result
+    return _frame(data, "onderdeel_quarters")
 
 
 def ministry_shares(data: Data, start: str | None = None) -> pd.DataFrame:
     """Share met per visible ministry and quarter from `start`, like for like."""
-    result: pd.DataFrame = _answer(data, "ministry_shares", start)
-    return result
+    return _frame(data, "ministry_shares", start)
 
 
 # --- submissions -------------------------------------------------------------------------
@@ -208,26 +198,22 @@ def ministry_shares(data: Data, start: str | None = None) -> pd.DataFrame:
 
 def submissions(data: Data) -> pd.DataFrame:
     """Every stored version the user may see, with when and by whom it was loaded."""
-    result: pd.DataFrame = _answer(data, "submissions")
-    return result
+    return _frame(data, "submissions")
 
 
 def submission_status(data: Data, today: date) -> pd.DataFrame:
     """Organisations × quarters: on time, late, missing, or still open."""
-    result: pd.DataFrame = _answer(data, "submission_status", today)
-    return result
+    return _frame(data, "submission_status", today)
 
 
 def loads(data: Data) -> pd.DataFrame:
     """The ledger the user may see, newest first, with Dutch headings."""
-    result: pd.DataFrame = _answer(data, "ledger")
-    return result
+    return _frame(data, "ledger")
 
 
 def current_records(data: Data, kind: str, groups: list[tuple[str, str]]) -> pd.DataFrame:
     """The current version's rows for these (departement, periode) pairs, to preview a change."""
-    result: pd.DataFrame = _answer(data, "current_records", kind, tuple(groups))
-    return result
+    return _frame(data, "current_records", kind, tuple(groups))
 
 
 # --- survey ------------------------------------------------------------------------------

@@ -145,9 +145,11 @@ def panel_shares(cells: pd.DataFrame, by: list[str], unit: list[str]) -> pd.Data
     """Share met per group and quarter over a fixed panel: like for like across the series.
 
     The panel is every `unit` (a norm, or a ministry and norm) judged in *every* quarter
-    of `cells`; a unit judged in some quarters only would make the share jump for that
-    reason alone (BZK respons 0 of 1 → 2 of 3 while norm 15 stayed nee). Each row says
-    "x van y", who judged the quarter, and how many units the panel left out. `cells`
+    its group has cells in (a ministry that began in July 2024 or skipped a quarter keeps
+    its own line over its own quarters); a unit judged in some of them only would make the
+    share jump for that reason alone (BZK respons 0 of 1 → 2 of 3 while norm 15 stayed
+    nee). Each row says "x van y", who judged the quarter, and how many units the panel
+    left out. `cells`
     hold one row per unit and quarter. Counted with integer codes and `bincount`: the
     trends count every cell of every quarter, tens of thousands nationally.
     """
@@ -159,19 +161,22 @@ def panel_shares(cells: pd.DataFrame, by: list[str], unit: list[str]) -> pd.Data
     unit_code, units = _codes(cells, [*by, *unit])
     quarter, quarters = pd.factorize(cells["periode"], sort=True)
     n_groups, n_quarters = len(groups), len(quarters)
-    judged_quarters = np.bincount(unit_code[judged], minlength=len(units))
-    in_panel = judged & (judged_quarters[unit_code] == n_quarters)
     key = group * n_quarters + quarter
     size = n_groups * n_quarters
+    # Quarters per group: each (group, quarter) pair with any cell counts once.
+    group_quarters = np.bincount(np.unique(key) // n_quarters, minlength=n_groups)
+    group_of_unit = np.zeros(len(units), dtype=np.int64)
+    group_of_unit[unit_code] = group
+    judged_quarters = np.bincount(unit_code[judged], minlength=len(units))
+    complete = judged_quarters == group_quarters[group_of_unit]
+    in_panel = judged & complete[unit_code]
     voldaan = np.bincount(key[in_panel], weights=met[in_panel], minlength=size).astype(int)
     beoordeeld = np.bincount(key[in_panel], minlength=size)
     audit = (cells["bron"].to_numpy() == BRON_AUDIT)[judged]
     audited = np.bincount(key[judged], weights=audit, minlength=size)
     any_judged = np.bincount(key[judged], minlength=size)
-    group_of_unit = np.zeros(len(units), dtype=np.int64)
-    group_of_unit[unit_code] = group
     all_units = np.bincount(group_of_unit, minlength=n_groups)
-    panel_units = np.bincount(group_of_unit[judged_quarters == n_quarters], minlength=n_groups)
+    panel_units = np.bincount(group_of_unit[complete], minlength=n_groups)
     shown = np.nonzero(beoordeeld > 0)[0]
     result = groups.iloc[shown // n_quarters].reset_index(drop=True)
     result["periode"] = np.asarray(quarters)[shown % n_quarters]
@@ -181,14 +186,11 @@ def panel_shares(cells: pd.DataFrame, by: list[str], unit: list[str]) -> pd.Data
     result["x_van_y"] = (
         result["voldaan"].astype(str) + " van " + result["beoordeeld"].astype(str)
     ).astype(object)
+    # Who judged, from the share of judged cells the Court audited: all, some, or none.
     share = audited[shown] / any_judged[shown]
-    words = {
-        "all": source_label(frozenset({BRON_AUDIT})),
-        "some": source_label(frozenset({BRON_AUDIT, "zelf"})),
-        "none": source_label(frozenset({"zelf"})),
-    }
-    kind = np.select([share == 1, share > 0], ["all", "some"], "none")
-    result["bron"] = pd.Series(kind).map(words).to_numpy()
+    sources = [frozenset({BRON_AUDIT}), frozenset({BRON_AUDIT, "zelf"}), frozenset({"zelf"})]
+    kind = np.select([share == 1, share > 0], [0, 1], 2)
+    result["bron"] = [source_label(sources[k]) for k in kind]
     group_index = shown // n_quarters
     result["weggelaten"] = (all_units - panel_units)[group_index]
     return result[columns].sort_values([*by, "periode"]).reset_index(drop=True)
@@ -204,17 +206,11 @@ def _codes(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, pd.Data
     return inverse.astype(np.int64), frame[columns].iloc[first].reset_index(drop=True)
 
 
-def source_labels(judged: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    """Per group, who judged its cells in words (`source_label`), set-based."""
-    audit = judged.assign(_ar=judged["bron"].eq(BRON_AUDIT).astype(float))
-    share = audit.groupby(by, sort=False)["_ar"].mean().reset_index()
-    words = {
-        "all": source_label(frozenset({BRON_AUDIT})),
-        "some": source_label(frozenset({BRON_AUDIT, "zelf"})),
-        "none": source_label(frozenset({"zelf"})),
-    }
-    kind = np.select([share["_ar"] == 1, share["_ar"] > 0], ["all", "some"], "none")
-    return share.assign(bron=pd.Series(kind, index=share.index).map(words))[[*by, "bron"]]
+def ministry_onderdeel_shares(history: pd.DataFrame, start: str | None = None) -> pd.DataFrame:
+    """One ministry's share met per onderdeel and quarter from `start` on, like for like
+    (its norms judged in every quarter shown): the ministry page and its praatplaat."""
+    chosen = history if start is None else history[history["periode"] >= start]
+    return panel_shares(chosen, ["onderdeel"], ["norm"])
 
 
 def quarter_shares(cells: pd.DataFrame, by: list[str]) -> pd.DataFrame:

@@ -131,25 +131,9 @@ class ReadModel:
     ) -> pd.DataFrame | None:
         """Cells of the grid the last load stored (`etl.derive`), None when there is none or it
         is stale. Whether a missing file is nog open depends on the day: decided here."""
-
-        def read() -> pd.DataFrame | None:
-            with reader(self.path) as connection:
-                if connection is None or not derived_fresh(connection):
-                    return None
-                if not _has_table(connection, DERIVED_GRID):
-                    return None
-                # `where` is a condition of this module; values are parameters.
-                return query_frame(
-                    connection,
-                    f"SELECT * FROM {DERIVED_GRID} WHERE {where} ORDER BY rij",
-                    params,
-                )
-
-        frame = _retrying(read)
-        if frame is None:
-            return None
-        if frame.empty:
-            return frame.drop(columns="rij")
+        frame = self._stored_table(DERIVED_GRID, where, params)
+        if frame is None or frame.empty:
+            return frame
         return from_stored_grid(frame, today)
 
     def _last_judged(self, periode: str) -> pd.DataFrame:
@@ -301,8 +285,11 @@ class ReadModel:
         first = min(self.periods(), default=None)
         return start is None or first is None or start <= first
 
-    def _stored_table(self, table: str) -> pd.DataFrame | None:
-        """A whole derived table (a constant of this module), None when missing or stale."""
+    def _stored_table(
+        self, table: str, where: str = "true", params: Sequence[object] = ()
+    ) -> pd.DataFrame | None:
+        """Rows of a derived table (a constant of this module; `where` a condition of this
+        module, values bound) in stored order, None when it is missing or stale."""
 
         def read() -> pd.DataFrame | None:
             with reader(self.path) as connection:
@@ -310,7 +297,9 @@ class ReadModel:
                     return None
                 if not _has_table(connection, table):
                     return None
-                return query_frame(connection, f"SELECT * FROM {table} ORDER BY rij")
+                return query_frame(
+                    connection, f"SELECT * FROM {table} WHERE {where} ORDER BY rij", params
+                )
 
         frame = _retrying(read)
         return None if frame is None else frame.drop(columns="rij")
@@ -707,7 +696,7 @@ def stored_grid(scores: pd.DataFrame) -> pd.DataFrame:
 
 def from_stored_grid(frame: pd.DataFrame, today: date) -> pd.DataFrame:
     """Stored grid rows with each cell's state for the day of reading."""
-    frame = frame.drop(columns="rij").reset_index(drop=True)
+    frame = frame.reset_index(drop=True)
     deadline = frame["periode"].map({q: submission_deadline(q) for q in set(frame["periode"])})
     frame["staat"] = vocabulary.states(frame["oordeel"], frame["aangeleverd"], deadline >= today)
     earlier = frame["vorige_periode"].astype(object)

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from dashboard import charts, praatplaat, queries, tables
-from etl import catalog, normgrid, survey, vocabulary
+from etl import catalog, normgrid, readmodel, survey, vocabulary
 from etl.disclosure import exposed, suppress
 from etl.load import load_sources, read_source
 from etl.readmodel import ReadModel
@@ -155,7 +155,7 @@ def test_the_norm_page_lists_who_went_backwards_through_niet_beoordeeld(
 def test_a_share_over_time_compares_like_with_like(sample_db: Path) -> None:
     """BZK respons went 0/1 → 2/3 in 2024-Q1 only because norms 13 and 14 got judged."""
     history = queries.ministry_history(queries.data_for(sample_db), "BZK")
-    shares = queries.ministry_onderdeel_shares(history)
+    shares = normgrid.ministry_onderdeel_shares(history)
     respons = shares[shares["onderdeel"] == "respons"]
     assert respons["beoordeeld"].nunique() == 1  # the same norms in every quarter
     assert respons.iloc[:2]["x_van_y"].tolist() == ["0 van 1", "0 van 1"]
@@ -442,3 +442,14 @@ def test_the_presentation_shows_the_quarters_up_to_the_chosen_one(
 
 def _pdf_text(data: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_every_ministry_keeps_its_trend_over_its_own_quarters(sample_db: Path) -> None:
+    """AenM began in 2024-Q3 and skipped 2026-Q3, BZ skipped 2025-Q2: a panel over every
+    quarter of the Rijk left them without a line."""
+    shares = ReadModel(sample_db).ministry_shares()
+    latest = set(readmodel.organisations_in("2026-Q3")["departement"])
+    assert set(shares["ministerie"]) == latest
+    aenm = shares[shares["ministerie"] == "AenM"]
+    assert aenm["periode"].min() == "2024-Q3" and "2026-Q3" not in set(aenm["periode"])
+    assert aenm["beoordeeld"].nunique() == 1  # still like for like along its own line

@@ -102,7 +102,7 @@ if not history.empty:
            "niet-geaudit oordeel." if start == quarters[0] and source else "")
     )  # fmt: skip
     st.table(view.like_for_like_table(same).set_index("onderdeel"))
-    shares = queries.ministry_onderdeel_shares(history, start)
+    shares = normgrid.ministry_onderdeel_shares(history, start)
     view.chart_with_table(
         charts.share_lines(shares, "onderdeel", "Aandeel voldaan"),
         shares,
