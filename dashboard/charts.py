@@ -296,7 +296,12 @@ def state_grid(
     ]
     grid = _grid_layers(
         cells,
-        x=alt.X(f"{x}:O", title=None, axis=alt.Axis(orient="top", labelAngle=-40)),
+        # Every quarter keeps its label, "2023-Q4 (audit AR)" included: no pruning by overlap.
+        x=alt.X(
+            f"{x}:O",
+            title=None,
+            axis=alt.Axis(orient="top", labelAngle=-40, labelOverlap=False, labelLimit=180),
+        ),
         y=alt.Y(f"{y}:N", sort=None, title=None, axis=alt.Axis(labelFontSize=13, labelLimit=220)),
         tooltip=tooltip,
         styles=STYLE,
