@@ -35,7 +35,7 @@ run: install $(DB)
 	$(BIN)/python -m etl gebruikers init --db $(DB)
 	test -s data/cookie_secret || (umask 077; $(BIN)/python -c "import secrets; print(secrets.token_hex(32))" > data/cookie_secret)
 	STREAMLIT_SERVER_COOKIE_SECRET=$$(cat data/cookie_secret) \
-	  $(BIN)/streamlit run dashboard/app.py --server.port 8501 --server.headless true
+	  $(BIN)/streamlit run dashboard/serve.py --server.port 8501 --server.headless true
 
 # The browser test drives Debian's Chromium (Playwright's own download is not reachable here).
 browser:

@@ -3,31 +3,23 @@
 Two ways in: local accounts (bcrypt, managed with `python -m etl gebruikers`) for one
 machine or a pilot, and `st.login` with the organisation's OIDC provider when
 `.streamlit/secrets.toml` configures it; both end in the same `User` with a role from
-the `users` table. Failed sign-ins are rate-limited per user name in this process.
+the `users` table. Sessions and failed sign-ins are kept on the server (`etl.sessions`).
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
-import time
-from collections import defaultdict, deque
-from pathlib import Path
-
 import streamlit as st
 
-from dashboard import queries
-from etl import accounts
+from dashboard import queries, web
+from dashboard.web import COOKIE
+from etl import accounts, sessions
 from etl.accounts import COORDINATOR, User
 from etl.settings import settings
 
 SESSION_KEY = "gebruiker"
-COOKIE = "integriteitsmonitor_sessie"
-COOKIE_HOURS = 8
+_TOKEN = "sessietoken"
 _PENDING_COOKIE = "cookie_te_zetten"
 _SIGNED_OUT = "uitgelogd"
-MAX_FAILURES, WINDOW_SECONDS = 5, 300
 
 # Page keys (screen file stems) per role. Anonymous visitors only get the sign-in screen.
 READ_PAGES = (
@@ -60,35 +52,6 @@ def visible_codes(user: User | None) -> set[str] | None:
     return {user.department or ""}
 
 
-class SignInLimiter:
-    """Failed attempts per user name in a sliding window; shared by all sessions."""
-
-    def __init__(self) -> None:
-        self.failures: dict[str, deque[float]] = defaultdict(deque)
-
-    def wait_seconds(self, username: str, now: float | None = None) -> int:
-        now = time.monotonic() if now is None else now
-        attempts = self.failures[accounts.sign_in_key(username)]
-        while attempts and now - attempts[0] > WINDOW_SECONDS:
-            attempts.popleft()
-        if len(attempts) < MAX_FAILURES:
-            return 0
-        return int(WINDOW_SECONDS - (now - attempts[0])) + 1
-
-    def failed(self, username: str, now: float | None = None) -> None:
-        self.failures[accounts.sign_in_key(username)].append(
-            time.monotonic() if now is None else now
-        )
-
-    def succeeded(self, username: str) -> None:
-        self.failures.pop(accounts.sign_in_key(username), None)
-
-
-@st.cache_resource
-def limiter() -> SignInLimiter:
-    return SignInLimiter()
-
-
 def oidc_configured() -> bool:
     """True when secrets.toml holds an [auth] section with a provider to sign in with."""
     try:
@@ -100,70 +63,45 @@ def oidc_configured() -> bool:
     )
 
 
-def _secret() -> bytes:
-    """`$INTEGRITEIT_COOKIE_SECRET`, else `cookie_secret` beside the database, made on first run."""
-    configured = settings().cookie_secret
-    if configured:
-        return configured.encode()
-    path = Path(queries.db_path()).parent / "cookie_secret"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32) + "\n", encoding="ascii")
-        path.chmod(0o600)
-    return path.read_text(encoding="ascii").strip().encode()
-
-
-def _signature(payload: str) -> str:
-    return hmac.new(_secret(), payload.encode(), hashlib.sha256).hexdigest()
-
-
-def issue_token(username: str, now: float | None = None) -> str:
-    """A signed, expiring token that keeps a user signed in across page reloads."""
-    expires = int((time.time() if now is None else now) + COOKIE_HOURS * 3600)
-    payload = f"{username}|{expires}"
-    return f"{payload}|{_signature(payload)}"
-
-
-def verify_token(token: str, now: float | None = None) -> str | None:
-    """The user name in a valid, unexpired token; None for anything else."""
-    username, _, rest = token.partition("|")
-    expires, _, signature = rest.partition("|")
-    if not expires.isdigit() or int(expires) < (time.time() if now is None else now):
-        return None
-    if not hmac.compare_digest(signature, _signature(f"{username}|{expires}")):
-        return None
-    return username
+def _session_user(token: str) -> User | None:
+    """The account a session token belongs to, while the session and that account last."""
+    db = queries.db_path()
+    session = sessions.find(db, token)
+    return None if session is None else accounts.session_user(db, session)
 
 
 def flush_cookie() -> None:
-    """Set or clear the sign-in cookie in the browser (a script in a zero-height frame)."""
-    pending = st.session_state.pop(_PENDING_COOKIE, None)
-    if pending is None:
+    """Set or clear the HttpOnly sign-in cookie: a script in a zero-height frame posts a
+    one-time nonce to the server, whose response carries the cookie (see dashboard.web)."""
+    nonce = st.session_state.pop(_PENDING_COOKIE, None)
+    if nonce is None:
         return
-    age = COOKIE_HOURS * 3600 if pending else 0
-    # st.iframe runs the script in a same-origin frame (st.components.v1.html, which did
-    # this before, is deprecated). The token is ours (HMAC-signed), never user input.
-    st.iframe(
-        f"<script>document.cookie = '{COOKIE}={pending}; path=/; max-age={age}; "
-        "SameSite=Strict';</script>",
-        height=1,
-    )
+    # st.iframe runs the script in a same-origin frame; the nonce is ours, never user input.
+    st.iframe(web.cookie_script(nonce), height=1)
 
 
 def current_user() -> User | None:
-    """The signed-in user: this session's, the cookie's, or the OIDC identity's."""
-    user: User | None = st.session_state.get(SESSION_KEY)
-    if user is not None:
-        return user
-    # st.context.cookies is what the browser sent when this session began: after signing
-    # out in this session the old cookie is still there, so it must not count.
-    token = None if st.session_state.get(_SIGNED_OUT) else st.context.cookies.get(COOKIE)
-    username = verify_token(token) if isinstance(token, str) and token else None
-    if username is not None:
-        user = accounts.get_user(queries.db_path(), username)
+    """The signed-in user: this session's or the cookie's (checked against the server's
+    sessions on every run, so signing out elsewhere or removing the account ends it),
+    else the OIDC identity's."""
+    token = st.session_state.get(_TOKEN)
+    if token is None and not st.session_state.get(_SIGNED_OUT):
+        # st.context.cookies is what the browser sent when this session began.
+        cookie = st.context.cookies.get(COOKIE)
+        token = cookie if isinstance(cookie, str) and cookie else None
+    if token is not None:
+        user: User | None = _session_user(token)
         if user is not None:
+            st.session_state[_TOKEN] = token
             st.session_state[SESSION_KEY] = user
             return user
+        st.session_state.pop(_TOKEN, None)  # revoked, expired, or its account is gone
+        st.session_state.pop(SESSION_KEY, None)
+        st.session_state[_SIGNED_OUT] = True
+        return None
+    user = st.session_state.get(SESSION_KEY)
+    if isinstance(user, User):
+        return user
     if oidc_configured() and st.user.is_logged_in and st.user.get("email"):
         user = accounts.user_for_email(queries.db_path(), str(st.user.get("email")))
         if user is not None:
@@ -173,24 +111,36 @@ def current_user() -> User | None:
 
 
 def sign_in(username: str, password: str) -> str | None:
-    """Check the password; on success remember the user. Returns a Dutch error or None."""
-    wait = limiter().wait_seconds(username)
+    """Check the password; on success start a server-side session. Returns a Dutch error or None.
+
+    Failed attempts count per normalised name in the session store, so neither spaces
+    around the name nor a restart of the server resets the limit."""
+    db = queries.db_path()
+    key = accounts.sign_in_key(username)
+    wait = sessions.wait_seconds(db, key)
     if wait:
         return f"Te veel mislukte pogingen. Probeer het over {wait // 60 + 1} minuten opnieuw."
-    user = accounts.authenticate(queries.db_path(), username, password)
-    if user is None:
-        limiter().failed(username)
+    user = accounts.authenticate(db, username, password)
+    made = None if user is None else accounts.account_made(db, user.username)
+    if user is None or made is None:
+        sessions.failed(db, key)
         return "Gebruikersnaam of wachtwoord klopt niet."
-    limiter().succeeded(username)
+    sessions.succeeded(db, key)
+    token = sessions.create(db, user.username, made)
     st.session_state[SESSION_KEY] = user
-    st.session_state[_PENDING_COOKIE] = issue_token(user.username)
+    st.session_state[_TOKEN] = token
+    st.session_state[_PENDING_COOKIE] = web.hand_off(token)
     st.session_state.pop(_SIGNED_OUT, None)
     return None
 
 
 def sign_out() -> None:
+    """End the session on the server (a copied cookie stops working too) and clear the cookie."""
+    token = st.session_state.pop(_TOKEN, None)
+    if token:
+        sessions.revoke(queries.db_path(), token)
     st.session_state.pop(SESSION_KEY, None)
-    st.session_state[_PENDING_COOKIE] = ""
+    st.session_state[_PENDING_COOKIE] = web.hand_off("")
     st.session_state[_SIGNED_OUT] = True
     if oidc_configured() and st.user.is_logged_in:
         st.logout()

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import bcrypt
 
-from etl import catalog
+from etl import catalog, sessions
 from etl.database import reader, writer
 
 COORDINATOR, READER, DEPARTMENT_PREFIX = "coordinator", "lezer", "departement:"
@@ -113,6 +113,8 @@ def remove_user(db_path: Path, username: str) -> None:
         ).fetchall()
         if not found:
             raise AccountError(f"Gebruiker '{username}' bestaat niet.")
+    # Its sessions end with it; a later account of the same name would not match them anyway.
+    sessions.revoke_user(db_path, username)
 
 
 def list_users(db_path: Path) -> list[User]:
@@ -179,6 +181,32 @@ def _dummy_hash() -> str:
     command (a load included) would otherwise pay.
     """
     return bcrypt.hashpw(b"not a password", bcrypt.gensalt()).decode("ascii")
+
+
+def account_made(db_path: Path, username: str) -> str | None:
+    """When this account was created, as text: what a session is bound to."""
+    with reader(db_path) as connection:
+        if connection is None:
+            return None
+        row = connection.execute(
+            "SELECT CAST(created_at AS VARCHAR) FROM users WHERE lower(username) = lower(?)",
+            [username],
+        ).fetchone()
+    return None if row is None else str(row[0])
+
+
+def session_user(db_path: Path, session: sessions.Session) -> User | None:
+    """The account a session was issued to, if that very account (not a later one of the
+    same name) still exists; with its role as it is now."""
+    with reader(db_path) as connection:
+        if connection is None:
+            return None
+        row = connection.execute(
+            "SELECT username, role, email FROM users "
+            "WHERE lower(username) = lower(?) AND CAST(created_at AS VARCHAR) = ?",
+            [session.username, session.account_made],
+        ).fetchone()
+    return None if row is None else User(row[0], row[1], row[2])
 
 
 def get_user(db_path: Path, username: str) -> User | None:

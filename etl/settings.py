@@ -33,8 +33,6 @@ FIELDS = (
             "het databasebestand (de opdrachtregel kan het met --db overschrijven)"),
     Setting("organisations", "INTEGRITEIT_ORGANISATIES", "schemas/organisaties.csv",
             "de catalogus van organisaties (bijvoorbeeld alle gemeenten)"),
-    Setting("cookie_secret", "INTEGRITEIT_COOKIE_SECRET", "inhoud van data/cookie_secret",
-            "het geheim waarmee het inlogcookie wordt ondertekend"),
     Setting("detail_other_ministries", "INTEGRITEIT_DETAIL_ANDERE_MINISTERIES", "ja",
             "`nee`: een departementsgebruiker ziet van andere ministeries alleen rijksbrede "
             "cijfers, in elk scherm, elke download en elk vergaderstuk"),
@@ -50,7 +48,6 @@ class Settings:
 
     database: Path
     organisations: Path
-    cookie_secret: str | None
     detail_other_ministries: bool
     today: date | None
 
@@ -73,7 +70,6 @@ def _parse(values: tuple[str, ...]) -> Settings:
         organisations=(
             Path(raw["organisations"]) if raw["organisations"] else SCHEMAS_DIR / "organisaties.csv"
         ),
-        cookie_secret=raw["cookie_secret"] or None,
         detail_other_ministries=raw["detail_other_ministries"].strip().lower()
         not in ("nee", "0", "false"),
         today=_date(raw["today"]),

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, Playwright
 
-from dashboard import auth, charts
+from dashboard import charts, web
 from etl.vocabulary import VOLDOET
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,7 +43,7 @@ def serve(db: Path, env: dict[str, str] | None = None, quiet: bool = False) -> I
     """`streamlit run` on a free port against this database; yields the base URL."""
     port = _free_port()
     command = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
+        sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "serve.py"),
         "--server.port", str(port), "--server.headless", "true",
     ]  # fmt: skip
     environment = {**os.environ, **(env or {}), "INTEGRITEIT_DB": str(db)}
@@ -94,7 +94,7 @@ def sign_in(page: Page, server: str, username: str, password: str, path: str = "
     page.get_by_text(f"Ingelogd als {username}").wait_for(timeout=30000)
     # The sign-in cookie is set by a script in a frame that renders just after the rerun.
     for _ in range(100):
-        if any(c["name"] == auth.COOKIE for c in page.context.cookies()):
+        if any(c["name"] == web.COOKIE for c in page.context.cookies()):
             return
         page.wait_for_timeout(100)
     raise AssertionError("the sign-in cookie was never set")

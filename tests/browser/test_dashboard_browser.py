@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import shutil
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from dashboard import web
 from etl import accounts
 from scripts import browser, national_samples
 from tests.conftest import ROOT, run_etl
@@ -187,3 +189,32 @@ def test_overview_with_400_organisations_pages_and_keeps_the_norm_headers(
         page.wait_for_timeout(1000)
         page.screenshot(path=str(ARTIFACTS / "overzicht-nationaal.png"), full_page=True)
         page.context.close()
+
+
+def test_the_session_cookie_is_http_only_and_signing_out_ends_a_copied_cookie(
+    server: str, chromium: Browser
+) -> None:
+    own = browser.new_page(chromium)
+    sign_in(own, server, "lezer1")
+    [cookie] = [c for c in own.context.cookies() if c["name"] == web.COOKIE]
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+    assert web.COOKIE not in own.evaluate("document.cookie")
+    copied = chromium.new_context().new_page()
+    copied.context.add_cookies([cookie])
+    copied.goto(server)
+    copied.get_by_text("Ingelogd als lezer1").wait_for(timeout=30000)
+    own.get_by_role("button", name="Uitloggen").click()
+    own.get_by_label("Gebruikersnaam").wait_for(timeout=30000)
+    copied.goto(server)
+    copied.get_by_label("Gebruikersnaam").wait_for(timeout=30000)
+    assert copied.get_by_text("Ingelogd als").count() == 0
+    own.context.close()
+    copied.context.close()
+
+
+def test_no_other_site_may_frame_the_dashboard(server: str) -> None:
+    for path in ("/", "/overzicht", "/_stcore/health"):
+        with urllib.request.urlopen(server + path, timeout=10) as response:
+            assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
+            assert response.headers["Content-Security-Policy"] == "frame-ancestors 'self'"
+            assert response.headers["X-Content-Type-Options"] == "nosniff"
