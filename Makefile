@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DB := data/integriteit.duckdb
 SAMPLES := $(wildcard sample_submissions/*.csv) sample_submissions/ontvangen.tsv
 
-.PHONY: install install-test browser run load test lint typecheck samples bench clean
+.PHONY: install install-test browser spreadsheet run load test lint typecheck samples bench clean
 
 install: $(VENV)/.installed
 
@@ -44,6 +44,13 @@ browser:
 	  apt="$$sudo env DEBIAN_FRONTEND=noninteractive apt-get -y -q"; \
 	  $$apt install chromium || { $$apt update && $$apt install chromium; }; }
 
+# Exports are opened in a real spreadsheet by the tests: Debian's headless LibreOffice Calc.
+spreadsheet:
+	@test -x /usr/bin/soffice || { \
+	  if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
+	  apt="$$sudo env DEBIAN_FRONTEND=noninteractive apt-get -y -q"; \
+	  $$apt install libreoffice-calc-nogui || { $$apt update && $$apt install libreoffice-calc-nogui; }; }
+
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -51,7 +58,7 @@ lint: install-test
 typecheck: install-test
 	$(BIN)/mypy
 
-test: lint typecheck browser
+test: lint typecheck browser spreadsheet
 	$(BIN)/pytest
 
 # Measured, not asserted: figures for this machine, last line `BENCH load_ratio=...`.

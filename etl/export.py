@@ -8,17 +8,24 @@ business (`etl.readmodel`); this module only writes it down.
 from __future__ import annotations
 
 import io
+import re
 
 import pandas as pd
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
+# A line inside a cell that starts like a formula. A spreadsheet that guesses the wrong
+# delimiter (LibreOffice opening the semicolon file, Excel in another locale) no longer
+# sees the quotes, so every line break inside a cell may start a new row of its own.
+_FORMULA_LINE = re.compile(r"(?<=[\r\n])(?=[=+\-@\t])")
 
 
 def neutralise(value: object) -> object:
-    """Prefix a text cell with `'` when a spreadsheet would read it as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+    """Prefix `'` to a text cell, and to each line inside it, that a spreadsheet would
+    read as a formula."""
+    if not isinstance(value, str):
+        return value
+    value = _FORMULA_LINE.sub("'", value)
+    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
 
 
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:

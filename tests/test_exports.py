@@ -151,6 +151,6 @@ def test_a_bare_carriage_return_stays_inside_its_quoted_cell() -> None:
     from etl.export import to_csv
 
     text = to_csv(pd.DataFrame({"departement": ["FIN"], "toelichting": ["a\r=1+1"]}))
-    assert text == 'departement,toelichting\r\nFIN,"a\r=1+1"\r\n'
+    assert text == 'departement,toelichting\r\nFIN,"a\r\'=1+1"\r\n'
     rows = list(csv.reader(io.StringIO(text, newline="")))
-    assert rows == [["departement", "toelichting"], ["FIN", "a\r=1+1"]]
+    assert rows == [["departement", "toelichting"], ["FIN", "a\r'=1+1"]]
