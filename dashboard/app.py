@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import streamlit as st
@@ -9,12 +10,18 @@ import streamlit as st
 from dashboard import auth, queries
 from dashboard.queries import DatabaseBusy
 from dashboard.screens import inloggen
+from etl.database import database_trouble
 
 SCREENS = Path(__file__).parent / "screens"
 BUSY = (
     "De database is op dit moment bezet door een ander programma. "
     "Probeer het over enkele seconden opnieuw (herlaad de pagina)."
 )
+UNREADABLE = (
+    "De database kan op dit moment niet worden gelezen (beschadigd, van een nieuwere versie, "
+    "of de schijf is vol). Er is niets gewijzigd. Meld dit bij de beheerder."
+)
+LOG = logging.getLogger("integriteitsmonitor")
 TITLES = {
     "overzicht": "Overzicht",
     "ministerie": "Ministerie",
@@ -31,10 +38,16 @@ st.set_page_config(page_title="Integriteitsmonitor Rijk", layout="wide")
 
 
 try:
-    queries.schema_checked(str(queries.db_path()))
+    queries.schema_checked(str(queries.db_path()), queries.data_version(queries.db_path()))
     user = auth.current_user()
 except DatabaseBusy:
     st.warning(BUSY)
+    st.stop()
+except Exception as error:  # a broken, newer, full or unreadable database: say so in Dutch
+    if database_trouble(error) is None:
+        raise
+    LOG.error("database: %s", database_trouble(error))
+    st.error(UNREADABLE)
     st.stop()
 if user is None:
     # Every address shows the sign-in form, so a link keeps its page and parameters

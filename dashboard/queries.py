@@ -55,8 +55,9 @@ def data_for(path: Path, access: Access = EVERYONE) -> Data:
 
 
 @st.cache_resource(show_spinner=False)
-def schema_checked(path: str) -> bool:
-    """Once per process: upgrade a database file made by an older version of the tool."""
+def schema_checked(path: str, version: str | None = None) -> bool:
+    """Once per file version: upgrade a database file made by an earlier release (a restored
+    backup is a new version, so it is checked again)."""
     readmodel._retrying(lambda: ensure_schema(Path(path)))
     return True
 

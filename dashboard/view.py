@@ -12,6 +12,7 @@ import streamlit as st
 from dashboard import auth, charts, downloads, links, queries
 from dashboard.charts import AltairChart
 from etl import catalog, vocabulary
+from etl.periods import quarter_of
 from etl.readmodel import Access
 from etl.settings import settings
 
@@ -236,6 +237,21 @@ def visible_organisations(periode: str) -> list[str]:
     allowed = access()
     codes = queries.organisations_in(periode)["departement"]
     return [code for code in codes if allowed.allows(code)]
+
+
+def no_organisation_note(periode: str) -> str:
+    """Why the ministry page has nothing to show to this user in this quarter."""
+    own = access().visible or frozenset()
+    parts = []
+    for code in sorted(own):
+        organisation = catalog.organisations_by_code().get(code.upper())
+        if organisation is not None and organisation.geldig_tot is not None:
+            parts.append(
+                f"{code} bestaat na {organisation.geldig_tot:%d-%m-%Y} niet meer; kies een "
+                f"kwartaal tot en met {quarter_of(organisation.geldig_tot)} om de gegevens "
+                "te zien."
+            )
+    return " ".join(parts) or f"Er is in {periode} geen organisatie die u mag inzien."
 
 
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")

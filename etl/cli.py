@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+import duckdb
 
-from etl import accounts, catalog
+from etl import accounts, catalog, migrations
 from etl.database import backup as database_backup
-from etl.database import database_path, ensure_schema
+from etl.database import database_path, database_trouble, ensure_schema
 from etl.export import to_csv
 from etl.findings import Finding, count_errors
 from etl.load import (
@@ -86,7 +87,36 @@ def _parse_date(value: str) -> date:
     raise click.BadParameter(f"'{value}' is geen datum; schrijf bijvoorbeeld 2025-10-15.")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _db_argument(arguments: list[str]) -> Path:
+    """The database a command line names with `--db`, else the setting's."""
+    for index, argument in enumerate(arguments):
+        if argument == "--db" and index + 1 < len(arguments):
+            return Path(arguments[index + 1])
+        if argument.startswith("--db="):
+            return Path(argument.removeprefix("--db="))
+    return database_path()
+
+
+class _Main(click.Group):
+    """The command group; a broken, newer, full or read-only database is one line on stderr
+    and exit status 1, never a traceback."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta["arguments"] = list(args)
+        return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (OSError, duckdb.Error, migrations.NewerDatabase) as error:
+            message = database_trouble(error)
+            if message is None:
+                raise
+            click.echo(f"{_db_argument(ctx.meta.get('arguments', []))}::: {message}", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Integriteitsmonitor Rijk: aanleveringen controleren, laden en exporteren."""
 

@@ -11,9 +11,9 @@ leaves the original untouched.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
-import re
 import shutil
 import threading
 import time
@@ -28,104 +28,13 @@ from zoneinfo import ZoneInfo
 import duckdb
 import pandas as pd
 
+from etl import migrations
 from etl.settings import settings
 
 warnings.filterwarnings("ignore", "Arrow output on a DB-API result", UserWarning)
 LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS loads (
-    load_id     INTEGER PRIMARY KEY,
-    loaded_at   TIMESTAMP NOT NULL,   -- UTC
-    loaded_by   VARCHAR NOT NULL,
-    file_name   VARCHAR NOT NULL,
-    sha256      VARCHAR NOT NULL,
-    kind        VARCHAR,
-    periods     VARCHAR NOT NULL,
-    departments VARCHAR NOT NULL,
-    status      VARCHAR NOT NULL,     -- opgeslagen | ongewijzigd | geweigerd
-    findings    INTEGER NOT NULL,
-    row_count   INTEGER NOT NULL
-);
--- When the department's file arrived, if earlier than the load (a batch loaded later).
-ALTER TABLE loads ADD COLUMN IF NOT EXISTS received_on DATE;
-CREATE TABLE IF NOT EXISTS files (
-    sha256      VARCHAR PRIMARY KEY,
-    file_name   VARCHAR NOT NULL,
-    size_bytes  BIGINT NOT NULL,
-    content     BLOB NOT NULL
-);
-CREATE TABLE IF NOT EXISTS submissions (
-    submission_id INTEGER PRIMARY KEY,
-    kind        VARCHAR NOT NULL,
-    departement VARCHAR NOT NULL,
-    periode     VARCHAR NOT NULL,
-    version     INTEGER NOT NULL,
-    load_id     INTEGER NOT NULL,
-    sha256      VARCHAR NOT NULL,
-    UNIQUE (kind, departement, periode, version)
-);
-CREATE TABLE IF NOT EXISTS normscores (
-    submission_id INTEGER NOT NULL,
-    departement VARCHAR NOT NULL,
-    periode     VARCHAR NOT NULL,
-    norm        INTEGER NOT NULL,
-    score       TINYINT,              -- 2 voldoet, 1 deels, 0 niet, NULL no verdict
-    oordeel     VARCHAR NOT NULL,     -- etl.vocabulary.OORDELEN (niet beoordeeld, onbekend too)
-    toelichting VARCHAR NOT NULL,
-    line        INTEGER NOT NULL,
-    PRIMARY KEY (submission_id, norm)
-);
--- Who judged (schemas/bronnen.csv); files before this column were self-assessments,
--- except the Court's 2023 baseline, which the samples now say explicitly.
-ALTER TABLE normscores ADD COLUMN IF NOT EXISTS bron VARCHAR DEFAULT 'zelf';
-CREATE TABLE IF NOT EXISTS survey_counts (
-    submission_id INTEGER NOT NULL,
-    departement VARCHAR NOT NULL,
-    periode     VARCHAR NOT NULL,
-    groep       VARCHAR NOT NULL,
-    item        VARCHAR NOT NULL,
-    antwoord    VARCHAR NOT NULL,
-    aantal      INTEGER NOT NULL,
-    line        INTEGER NOT NULL,
-    PRIMARY KEY (submission_id, groep, item, antwoord)
-);
-CREATE TABLE IF NOT EXISTS survey_response (
-    submission_id INTEGER NOT NULL,
-    departement VARCHAR NOT NULL,
-    periode     VARCHAR NOT NULL,
-    groep       VARCHAR NOT NULL,
-    uitgenodigd INTEGER NOT NULL,
-    deelgenomen INTEGER NOT NULL,
-    line        INTEGER NOT NULL,
-    PRIMARY KEY (submission_id, groep)
-);
--- The disclosure threshold of a wave, frozen when its first survey data is loaded
--- after publication, so a later edit of the catalogue cannot change published figures.
-CREATE TABLE IF NOT EXISTS wave_thresholds (
-    periode     VARCHAR PRIMARY KEY,
-    drempel     INTEGER NOT NULL,
-    vastgelegd_op TIMESTAMP NOT NULL
-);
-CREATE TABLE IF NOT EXISTS users (
-    username    VARCHAR PRIMARY KEY,
-    password_hash VARCHAR,            -- bcrypt; NULL for accounts that only sign in via OIDC
-    role        VARCHAR NOT NULL,     -- coordinator | lezer | departement:CODE
-    email       VARCHAR,              -- matches the OIDC identity
-    created_at  TIMESTAMP NOT NULL
-);
--- Withdrawing a version, and undoing that, are recorded acts; nothing is deleted.
-CREATE TABLE IF NOT EXISTS version_events (
-    event_id    INTEGER PRIMARY KEY,
-    kind        VARCHAR NOT NULL,
-    departement VARCHAR NOT NULL,
-    periode     VARCHAR NOT NULL,
-    version     INTEGER NOT NULL,
-    action      VARCHAR NOT NULL,     -- ingetrokken | hersteld
-    done_at     TIMESTAMP NOT NULL,   -- UTC
-    door        VARCHAR NOT NULL,
-    reden       VARCHAR NOT NULL
-);
+VIEWS = """
 CREATE OR REPLACE VIEW withdrawn_versions AS
     SELECT kind, departement, periode, version FROM version_events
     GROUP BY kind, departement, periode, version
@@ -151,7 +60,6 @@ CREATE OR REPLACE VIEW current_survey_response AS
     SELECT r.*, s.version FROM survey_response r JOIN current_submissions s USING (submission_id);
 """
 
-_CREATED = re.compile(r"^CREATE (?:OR REPLACE )?(?:TABLE|VIEW) (?:IF NOT EXISTS )?(\w+)", re.M)
 DATA_TABLES = (
     "loads",
     "files",
@@ -162,6 +70,30 @@ DATA_TABLES = (
     "wave_thresholds",
     "version_events",
 )
+
+
+def database_trouble(error: BaseException) -> str | None:
+    """A Dutch sentence for what went wrong with the database file or its disk, or None
+    for anything else (a bug). The command line and the dashboard both say it instead of a
+    traceback. Every write works on a copy (see `writer`), so each says nothing changed."""
+    unchanged = "Er is niets gewijzigd."
+    if isinstance(error, migrations.NewerDatabase):
+        return str(error)
+    if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+        return f"De schijf is vol ({error.filename or 'databasemap'}). {unchanged}"
+    if isinstance(error, OSError) and error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return (
+            f"Geen schrijfrechten op {error.filename or 'de databasemap'} (alleen-lezen?). "
+            f"{unchanged}"
+        )
+    if isinstance(error, duckdb.Error) and not isinstance(error, duckdb.ConstraintException):
+        return (
+            "Het databasebestand is beschadigd of geen database van de Integriteitsmonitor "
+            f"({type(error).__name__}). {unchanged} Zet een back-up terug "
+            "(README, Back-up en herstel) of bouw de database opnieuw op met "
+            "`python -m etl herbouw`."
+        )
+    return None
 
 
 def database_path(option: str | os.PathLike[str] | None = None) -> Path:
@@ -205,11 +137,14 @@ def writer(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         for stale in db_path.parent.glob(f".{db_path.name}.*.tmp*"):
             stale.unlink(missing_ok=True)
         work = db_path.with_name(f".{db_path.name}.{os.getpid()}.tmp")
-        if db_path.exists():
-            shutil.copy2(db_path, work)
-        connection = duckdb.connect(str(work))
+        connection: duckdb.DuckDBPyConnection | None = None
         try:
-            connection.execute(SCHEMA)
+            # Inside the try: a copy cut short by a full disk is removed, not left behind.
+            if db_path.exists():
+                shutil.copy2(db_path, work)
+            connection = duckdb.connect(str(work))
+            migrations.migrate(connection)
+            connection.execute(VIEWS)
             yield connection
             connection.execute("CHECKPOINT")
             connection.close()
@@ -219,7 +154,8 @@ def writer(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
             os.replace(work, db_path)
             _fsync_dir(db_path.parent)
         except BaseException:
-            connection.close()
+            if connection is not None:
+                connection.close()
             work.unlink(missing_ok=True)
             Path(str(work) + ".wal").unlink(missing_ok=True)
             raise
@@ -237,10 +173,10 @@ def backup(db_path: Path, target: Path) -> int:
     lock_path = db_path.with_name(db_path.name + ".lock")
     target.parent.mkdir(parents=True, exist_ok=True)
     work = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    with lock_path.open("a+") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        shutil.copy2(db_path, work)
     try:
+        with lock_path.open("a+") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            shutil.copy2(db_path, work)
         check = duckdb.connect(str(work), read_only=True)
         try:
             row = check.execute("SELECT count(*) FROM loads").fetchone()
@@ -368,22 +304,19 @@ def _retire(shared: _Shared) -> None:
 
 
 def ensure_schema(db_path: Path) -> None:
-    """Bring a database made by an older version up to the current schema.
+    """Bring a database made by an earlier release up to this one's schema.
 
-    Readers open read-only and cannot create what is missing, so a file from before a
-    table existed is upgraded once through the writer (a no-op write, atomic as always).
+    Readers open read-only and cannot migrate, so a file that misses migrations is
+    upgraded once through the writer (atomic as every write: the old file stays until the
+    migrated copy replaces it). A file from a newer release raises `NewerDatabase`.
     """
     if not db_path.exists():
         return
-    expected = set(_CREATED.findall(SCHEMA))
     with reader(db_path) as connection:
         assert connection is not None
-        present = {
-            name
-            for (name,) in connection.execute(
-                "SELECT table_name FROM duckdb_tables() UNION SELECT view_name FROM duckdb_views()"
-            ).fetchall()
-        }
-    if not expected <= present:
+        done = migrations.applied(connection)
+    if done and max(done) > migrations.LATEST:
+        raise migrations.NewerDatabase(max(done))
+    if set(done) != {m.number for m in migrations.MIGRATIONS}:
         with writer(db_path):
             pass

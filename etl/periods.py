@@ -15,6 +15,8 @@ FIRST_SUBMISSION_QUARTER = "2024-Q1"
 # then reads, and a phantom quarter that sorts after every real one would be stored.
 _QUARTER = re.compile(r"^[ \t]*([0-9]{4})[ \t]*-?[ \t]*[Qq]([1-4])[ \t]*$")
 FIRST_YEAR = 2000  # no integrity quarter before it: an earlier year is a typo
+# How every stored period looks (RE2, for the database's own CHECK): ASCII digits, 2000 on.
+STORED_QUARTER = "[2-9][0-9]{3}-Q[1-4]"
 
 
 def parse_quarter(text: str) -> str | None:

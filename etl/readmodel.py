@@ -83,7 +83,10 @@ def _retrying(read: Callable[[], T]) -> T:
         try:
             return read()
         except duckdb.IOException as error:
-            # Only a foreign read-write process (never our own writer) can cause this.
+            # Only a foreign read-write process (never our own writer) holds a lock; any
+            # other I/O error (a truncated file) is no reason to wait.
+            if "lock" not in str(error).lower():
+                raise
             if attempt == 5:
                 raise DatabaseBusy(str(error)) from error
             time.sleep(0.1 * (attempt + 1))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import shutil
 import tomllib
 from datetime import date
@@ -280,3 +281,95 @@ def test_a_mistaken_version_can_be_withdrawn_and_restored_without_losing_anythin
     restored = run_etl(*args[:-4], "--herstel", "--db", str(db))
     assert restored.returncode == 0 and restored.stdout.endswith("versie 2 hersteld.\n")
     assert len(ReadModel(db).history()) == 3  # three loads; the acts are their own record
+
+
+def _sample_load(db: Path) -> None:
+    result = run_etl(
+        "load", str(ROOT / "tests" / "fixtures" / "normscores_valid.csv"), "--db", str(db)
+    )
+    assert result.returncode == 0
+
+
+@pytest.mark.parametrize("damage", ["afgekapt", "vervangen"])
+def test_a_truncated_or_replaced_database_file_is_a_message_not_a_traceback(
+    tmp_path: Path, damage: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "db.duckdb"
+    _sample_load(db)
+    data = db.read_bytes()
+    db.write_bytes(data[: len(data) // 3] if damage == "afgekapt" else b"departement,periode\n")
+    before = db.read_bytes()
+    for command in (["load", str(ROOT / "tests" / "fixtures" / "respons_valid.csv")],
+                    ["export", "normscores"], ["history"]):  # fmt: skip
+        result = run_etl(*command, "--db", str(db))
+        assert result.returncode == 1, command
+        assert "beschadigd" in result.stderr and "Traceback" not in result.stderr
+        assert result.stderr.startswith(f"{db}:::")
+    assert db.read_bytes() == before
+    monkeypatch.setenv("INTEGRITEIT_DB", str(db))
+    app = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60).run()
+    assert not app.exception
+    assert "kan op dit moment niet worden gelezen" in app.error[0].value
+
+
+def test_a_full_disk_leaves_neither_a_partial_copy_nor_a_changed_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "db.duckdb"
+    _sample_load(db)
+    before = db.read_bytes()
+
+    def half_a_copy(source: Path, target: Path) -> None:
+        Path(target).write_bytes(Path(source).read_bytes()[:1000])
+        raise OSError(errno.ENOSPC, "No space left on device", str(target))
+
+    monkeypatch.setattr("etl.database.shutil.copy2", half_a_copy)
+    result = run_etl(
+        "load", str(ROOT / "tests" / "fixtures" / "respons_valid.csv"), "--db", str(db)
+    )
+    assert result.returncode == 1
+    assert "De schijf is vol" in result.stderr and "Traceback" not in result.stderr
+    assert db.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir() if ".tmp" in p.name] == []
+    backup = run_etl("backup", "--naar", str(tmp_path / "kopie.duckdb"), "--db", str(db))
+    assert backup.returncode == 1 and "De schijf is vol" in backup.stderr
+    assert [p.name for p in tmp_path.iterdir() if "kopie" in p.name] == []
+
+
+def test_a_read_only_disk_is_a_message_and_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "db.duckdb"
+    _sample_load(db)
+    before = db.read_bytes()
+
+    def refuse(source: object, target: object) -> None:
+        raise OSError(errno.EROFS, "Read-only file system", str(target))
+
+    monkeypatch.setattr("etl.database.os.replace", refuse)
+    result = run_etl(
+        "load", str(ROOT / "tests" / "fixtures" / "respons_valid.csv"), "--db", str(db)
+    )
+    assert result.returncode == 1
+    assert "Geen schrijfrechten" in result.stderr and "Traceback" not in result.stderr
+    assert db.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir() if ".tmp" in p.name] == []
+
+
+@pytest.mark.parametrize(
+    "screen",
+    ["overzicht", "ministerie", "norm", "trends", "enquete", "aanleverstatus", "presentatie",
+     "aanleveren"],
+)  # fmt: skip
+def test_a_user_of_an_organisation_that_has_ended_gets_pages_not_tracebacks(
+    sample_db: Path, monkeypatch: pytest.MonkeyPatch, screen: str
+) -> None:
+    monkeypatch.setenv("INTEGRITEIT_DB", str(sample_db))
+    monkeypatch.setenv("INTEGRITEIT_DETAIL_ANDERE_MINISTERIES", "nee")
+    app = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60)
+    app.session_state[auth.SESSION_KEY] = User("lead.ezk", "departement:EZK")
+    app.switch_page(f"screens/{screen}.py").run()
+    assert not app.exception
+    if screen == "ministerie":
+        assert "EZK bestaat na 30-06-2024 niet meer" in app.info[0].value
+        assert "2024-Q2" in app.info[0].value

@@ -15,6 +15,11 @@ left, right = st.columns([2, 1])
 with right:
     periode = view.period_select(available)
 codes = view.visible_organisations(periode)
+if not codes:
+    # A department user of an organisation that no longer exists in this quarter (EZK after
+    # the July 2024 line-up), with other ministries' detail hidden: nothing of theirs here.
+    st.info(view.no_organisation_note(periode))
+    st.stop()
 with left:
     code = links.url_select(
         "Ministerie", codes, "ministerie", format_func=lambda c: f"{c} — {names.get(c, c)}"

@@ -200,9 +200,7 @@ def test_the_session_cookie_is_http_only_and_signing_out_ends_a_copied_cookie(
     assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
     assert web.COOKIE not in own.evaluate("document.cookie")
     copied = chromium.new_context().new_page()
-    copied.context.add_cookies(
-        [{"name": cookie["name"], "value": cookie["value"], "url": server}]
-    )
+    copied.context.add_cookies([{"name": cookie["name"], "value": cookie["value"], "url": server}])
     copied.goto(server)
     copied.get_by_text("Ingelogd als lezer1").wait_for(timeout=30000)
     own.get_by_role("button", name="Uitloggen").click()

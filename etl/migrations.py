@@ -1,0 +1,230 @@
+"""Numbered schema migrations: how a database made by any earlier release reaches this one.
+
+Each migration has a number, a description and a function; `schema_migrations` records
+which ones a file has had, when, so an upgrade runs exactly the missing ones, in order,
+inside the single writer (see `etl.database.writer`): on a copy, replaced whole, so a
+failed or killed upgrade leaves the old file as it was. Nothing is deleted by a
+migration: a row that a new rule refuses is moved to `quarantined_rows`, whole, with
+the reason. A file from a newer release is refused rather than guessed at.
+
+Migration 1 is the schema as release 2026-11 left it (the ad-hoc `IF NOT EXISTS`
+changes before that are folded into it, so it also upgrades anything older); a file
+of that release is kept as a test fixture (`tests/fixtures/release-2026-11.duckdb.gz`).
+Add a migration by appending to `MIGRATIONS`; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import duckdb
+
+from etl.periods import STORED_QUARTER
+
+
+class NewerDatabase(RuntimeError):
+    """The file was made by a newer release; its message is Dutch."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(
+            f"Deze database is gemaakt door een nieuwere versie van de Integriteitsmonitor "
+            f"(schemaversie {number}, deze versie kent tot en met {LATEST}). "
+            "Werk de software bij; de database is niet gewijzigd."
+        )
+
+
+@dataclass(frozen=True)
+class Migration:
+    number: int
+    description: str
+    apply: Callable[[duckdb.DuckDBPyConnection], None]
+
+
+BASELINE = """
+CREATE TABLE IF NOT EXISTS loads (
+    load_id     INTEGER PRIMARY KEY,
+    loaded_at   TIMESTAMP NOT NULL,   -- UTC
+    loaded_by   VARCHAR NOT NULL,
+    file_name   VARCHAR NOT NULL,
+    sha256      VARCHAR NOT NULL,
+    kind        VARCHAR,
+    periods     VARCHAR NOT NULL,
+    departments VARCHAR NOT NULL,
+    status      VARCHAR NOT NULL,     -- opgeslagen | ongewijzigd | geweigerd
+    findings    INTEGER NOT NULL,
+    row_count   INTEGER NOT NULL
+);
+-- When the department's file arrived, if earlier than the load (a batch loaded later).
+ALTER TABLE loads ADD COLUMN IF NOT EXISTS received_on DATE;
+CREATE TABLE IF NOT EXISTS files (
+    sha256      VARCHAR PRIMARY KEY,
+    file_name   VARCHAR NOT NULL,
+    size_bytes  BIGINT NOT NULL,
+    content     BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS submissions (
+    submission_id INTEGER PRIMARY KEY,
+    kind        VARCHAR NOT NULL,
+    departement VARCHAR NOT NULL,
+    periode     VARCHAR NOT NULL,
+    version     INTEGER NOT NULL,
+    load_id     INTEGER NOT NULL,
+    sha256      VARCHAR NOT NULL,
+    UNIQUE (kind, departement, periode, version)
+);
+CREATE TABLE IF NOT EXISTS normscores (
+    submission_id INTEGER NOT NULL,
+    departement VARCHAR NOT NULL,
+    periode     VARCHAR NOT NULL,
+    norm        INTEGER NOT NULL,
+    score       TINYINT,              -- 2 voldoet, 1 deels, 0 niet, NULL no verdict
+    oordeel     VARCHAR NOT NULL,     -- etl.vocabulary.OORDELEN (niet beoordeeld, onbekend too)
+    toelichting VARCHAR NOT NULL,
+    line        INTEGER NOT NULL,
+    PRIMARY KEY (submission_id, norm)
+);
+-- Who judged (schemas/bronnen.csv); files before this column were self-assessments,
+-- except the Court's 2023 baseline, which the samples now say explicitly.
+ALTER TABLE normscores ADD COLUMN IF NOT EXISTS bron VARCHAR DEFAULT 'zelf';
+CREATE TABLE IF NOT EXISTS survey_counts (
+    submission_id INTEGER NOT NULL,
+    departement VARCHAR NOT NULL,
+    periode     VARCHAR NOT NULL,
+    groep       VARCHAR NOT NULL,
+    item        VARCHAR NOT NULL,
+    antwoord    VARCHAR NOT NULL,
+    aantal      INTEGER NOT NULL,
+    line        INTEGER NOT NULL,
+    PRIMARY KEY (submission_id, groep, item, antwoord)
+);
+CREATE TABLE IF NOT EXISTS survey_response (
+    submission_id INTEGER NOT NULL,
+    departement VARCHAR NOT NULL,
+    periode     VARCHAR NOT NULL,
+    groep       VARCHAR NOT NULL,
+    uitgenodigd INTEGER NOT NULL,
+    deelgenomen INTEGER NOT NULL,
+    line        INTEGER NOT NULL,
+    PRIMARY KEY (submission_id, groep)
+);
+-- The disclosure threshold of a wave, frozen when its first survey data is loaded
+-- after publication, so a later edit of the catalogue cannot change published figures.
+CREATE TABLE IF NOT EXISTS wave_thresholds (
+    periode     VARCHAR PRIMARY KEY,
+    drempel     INTEGER NOT NULL,
+    vastgelegd_op TIMESTAMP NOT NULL
+);
+CREATE TABLE IF NOT EXISTS users (
+    username    VARCHAR PRIMARY KEY,
+    password_hash VARCHAR,            -- bcrypt; NULL for accounts that only sign in via OIDC
+    role        VARCHAR NOT NULL,     -- coordinator | lezer | departement:CODE
+    email       VARCHAR,              -- matches the OIDC identity
+    created_at  TIMESTAMP NOT NULL
+);
+-- Withdrawing a version, and undoing that, are recorded acts; nothing is deleted.
+CREATE TABLE IF NOT EXISTS version_events (
+    event_id    INTEGER PRIMARY KEY,
+    kind        VARCHAR NOT NULL,
+    departement VARCHAR NOT NULL,
+    periode     VARCHAR NOT NULL,
+    version     INTEGER NOT NULL,
+    action      VARCHAR NOT NULL,     -- ingetrokken | hersteld
+    done_at     TIMESTAMP NOT NULL,   -- UTC
+    door        VARCHAR NOT NULL,
+    reden       VARCHAR NOT NULL
+);
+"""
+
+# Every table that stores a period, and so gets the database's own check on it.
+PERIOD_TABLES = (
+    "submissions",
+    "normscores",
+    "survey_counts",
+    "survey_response",
+    "wave_thresholds",
+    "version_events",
+)
+
+
+def _baseline(connection: duckdb.DuckDBPyConnection) -> None:
+    connection.execute(BASELINE)
+
+
+def _periods_checked(connection: duckdb.DuckDBPyConnection) -> None:
+    """Let the database itself refuse a period the product does not understand.
+
+    DuckDB cannot add a CHECK to an existing table, so each table is rebuilt from its own
+    definition with the check added. Rows whose period fails it (a quarter in Arabic-Indic
+    digits stored by a release before the ASCII rule) go to `quarantined_rows` as JSON.
+    """
+    connection.execute(
+        "CREATE TABLE IF NOT EXISTS quarantined_rows (table_name VARCHAR NOT NULL, "
+        "row_json VARCHAR NOT NULL, reason VARCHAR NOT NULL, migration INTEGER NOT NULL, "
+        "moved_at TIMESTAMP NOT NULL)"
+    )
+    valid = f"regexp_full_match(periode, '{STORED_QUARTER}')"
+    now = datetime.now(UTC).replace(tzinfo=None)
+    for table in PERIOD_TABLES:
+        row = connection.execute(
+            "SELECT sql FROM duckdb_tables() WHERE table_name = ? AND schema_name = 'main'",
+            [table],
+        ).fetchone()
+        assert row is not None, table
+        definition = str(row[0]).rstrip().removesuffix(";").rstrip()
+        head = f"CREATE TABLE {table}("
+        assert definition.startswith(head) and definition.endswith(")"), definition
+        rebuilt = f"CREATE TABLE {table}__nieuw(" + definition[len(head) : -1]
+        connection.execute(f"{rebuilt}, CHECK({valid}))")
+        connection.execute(
+            f"INSERT INTO quarantined_rows SELECT '{table}', CAST(to_json(t) AS VARCHAR), "
+            "'periode is geen kwartaal JJJJ-Qn in ASCII-cijfers', 2, ? "
+            f"FROM {table} t WHERE NOT coalesce({valid}, false)",
+            [now],
+        )
+        connection.execute(
+            f"INSERT INTO {table}__nieuw SELECT * FROM {table} WHERE coalesce({valid}, false)"
+        )
+        connection.execute(f"DROP TABLE {table}")
+        connection.execute(f"ALTER TABLE {table}__nieuw RENAME TO {table}")
+
+
+MIGRATIONS = (
+    Migration(1, "schema van release 2026-11 (ledger, bestanden, versies, accounts)", _baseline),
+    Migration(2, "perioden door de database zelf gecontroleerd (JJJJ-Qn)", _periods_checked),
+)
+LATEST = MIGRATIONS[-1].number
+
+
+def applied(connection: duckdb.DuckDBPyConnection) -> list[int]:
+    """The migrations this database has had (none for a file before migrations existed)."""
+    exists = connection.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'schema_migrations'"
+    ).fetchone()
+    if not exists or not exists[0]:
+        return []
+    rows = connection.execute("SELECT number FROM schema_migrations ORDER BY 1").fetchall()
+    return [int(n) for (n,) in rows]
+
+
+def migrate(connection: duckdb.DuckDBPyConnection) -> list[int]:
+    """Run the missing migrations in order; returns their numbers."""
+    done = set(applied(connection))
+    if done and max(done) > LATEST:
+        raise NewerDatabase(max(done))
+    connection.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (number INTEGER PRIMARY KEY, "
+        "description VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
+    )
+    ran = []
+    for migration in MIGRATIONS:
+        if migration.number in done:
+            continue
+        migration.apply(connection)
+        connection.execute(
+            "INSERT INTO schema_migrations VALUES (?, ?, ?)",
+            [migration.number, migration.description, datetime.now(UTC).replace(tzinfo=None)],
+        )
+        ran.append(migration.number)
+    return ran
