@@ -35,6 +35,7 @@ from etl.load import (
 )
 from etl.periods import parse_quarter
 from etl.readmodel import ReadModel, organisations_in
+from etl.rebuild import RebuildError, rebuild
 from etl.settings import settings
 from etl.validate import validate_bytes
 
@@ -321,6 +322,35 @@ def gebruikers_list(db: Path | None) -> None:
     """Toon alle accounts met hun rol (nooit wachtwoorden)."""
     for user in accounts.list_users(database_path(db)):
         click.echo(f"{user.username}\t{user.role}\t{user.email or ''}")
+
+
+@main.command()
+@click.option(
+    "--naar",
+    "target",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Nieuw databasebestand (mag nog niet bestaan).",
+)
+@db_option
+def herbouw(target: Path, db: Path | None) -> None:
+    """Bouw een database opnieuw op uit de gearchiveerde bestanden en het logboek."""
+    try:
+        report = rebuild(database_path(db), target)
+    except RebuildError as error:
+        raise click.UsageError(str(error)) from error
+    click.echo(
+        f"{target}: {report.replayed} bestanden opnieuw geladen, {report.refused_copied} "
+        f"weigeringen en {report.events} intrekkingen of herstellingen overgenomen."
+    )
+    for difference in report.differences:
+        click.echo(f"{target}::: {difference}", err=True)
+    if report.differences:
+        click.echo(
+            f"{target}::: {len(report.differences)} verschillen met het origineel.", err=True
+        )
+        sys.exit(1)
+    click.echo("Alle versies zijn gelijk aan die van het origineel.")
 
 
 @gebruikers.command("init")

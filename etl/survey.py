@@ -144,8 +144,10 @@ def change_arrays(
     n2: np.ndarray,
     big2: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """`change` for whole columns: difference and Newcombe's (1998) hybrid score interval."""
-    p1, p2 = x1 / n1, x2 / n2
+    """`change` for whole columns: difference and Newcombe's (1998) hybrid score interval
+    (NaN where a side has no respondents)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p1, p2 = x1 / n1, x2 / n2
     l1, u1 = wilson_arrays(x1, n1, big1)
     l2, u2 = wilson_arrays(x2, n2, big2)
     d = p2 - p1
@@ -408,7 +410,7 @@ def with_changes(headline: pd.DataFrame) -> pd.DataFrame:
         result[column] = result[column].astype(float)
     for column in ("significant", "andere_populatie"):
         result[column] = result[column].astype("boolean").fillna(False).astype(bool)
-    result["vergeleken_met"] = result["vergeleken_met"].fillna("").astype(str)
+    result["vergeleken_met"] = result["vergeleken_met"].astype("string").fillna("").astype(str)
     return result
 
 
@@ -423,7 +425,7 @@ def two_proportion_p(x1: np.ndarray, n1: np.ndarray, x2: np.ndarray, n2: np.ndar
         pooled = (x1 + x2) / (n1 + n2)
         se = np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
         z = np.abs(x2 / n2 - x1 / n1) / se
-    z = np.where(se > 0, z, np.where(x1 / n1 == x2 / n2, 0.0, np.inf))
+        z = np.where(se > 0, z, np.where(x1 / n1 == x2 / n2, 0.0, np.inf))
     erfc = np.frompyfunc(math.erfc, 1, 1)
     return np.asarray(erfc(z / math.sqrt(2)), dtype=float)
 
