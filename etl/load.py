@@ -10,10 +10,14 @@ derived tables (`etl.derive`) are refreshed in the same transaction.
 from __future__ import annotations
 
 import csv
+import ctypes
 import getpass
 import hashlib
 import multiprocessing
 import operator
+import os
+import signal
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
@@ -221,14 +225,29 @@ def _validate_all(sources: list[Source], today: date | None, workers: int) -> li
     # Interleaved shares hold the same mix of kinds, so they take about as long.
     shares = [sources[start::workers] for start in range(workers)]
     context = multiprocessing.get_context("fork")  # the catalogues come along, no re-import
-    with ProcessPoolExecutor(max_workers=workers - 1, mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers - 1, mp_context=context, initializer=_die_with_parent
+    ) as pool:
         others = [pool.submit(_validate_packed, share, today) for share in shares[1:]]
+        crash_hook("validating")
         results = [_validate_share(shares[0], today)]
         results += [[_unpack(packed) for packed in other.result()] for other in others]
     validations: list[Validation] = [None] * len(sources)  # type: ignore[list-item]
     for start, share in enumerate(results):
         validations[start::workers] = share
     return validations
+
+
+def _die_with_parent() -> None:
+    """In a worker: let the kernel kill this process when the load that started it dies
+    (kill -9 included), so a killed load leaves no orphaned workers behind (Linux only)."""
+    if not sys.platform.startswith("linux"):
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    pr_set_pdeathsig = 1
+    libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() == 1:  # the parent died before the line above took effect
+        os._exit(1)
 
 
 def _validate_share(sources: list[Source], today: date | None) -> list[Validation]:

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from etl import budget
 from etl.findings import Finding
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -203,6 +204,7 @@ def _parse(
     consumed = 0
     try:
         for row in reader:
+            budget.check()
             start = consumed + 1 + offset
             consumed = reader.line_num
             if header is None:

@@ -7,6 +7,7 @@ datasette keeps its `SETTINGS`. The object is rebuilt only when the environment 
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -36,6 +37,8 @@ FIELDS = (
     Setting("detail_other_ministries", "INTEGRITEIT_DETAIL_ANDERE_MINISTERIES", "ja",
             "`nee`: een departementsgebruiker ziet van andere ministeries alleen rijksbrede "
             "cijfers, in elk scherm, elke download en elk vergaderstuk"),
+    Setting("seconds_per_file", "INTEGRITEIT_SECONDEN_PER_BESTAND", "30",
+            "hoe lang de controle van één bestand mag duren; daarna wordt het geweigerd"),
     Setting("today", "INTEGRITEIT_VANDAAG", "de echte datum",
             "de dag (JJJJ-MM-DD) waartegen termijnen worden beoordeeld, voor een demonstratie "
             "of een test"),
@@ -49,6 +52,7 @@ class Settings:
     database: Path
     organisations: Path
     detail_other_ministries: bool
+    seconds_per_file: float
     today: date | None
 
     def today_or_real(self) -> date:
@@ -72,6 +76,7 @@ def _parse(values: tuple[str, ...]) -> Settings:
         ),
         detail_other_ministries=raw["detail_other_ministries"].strip().lower()
         not in ("nee", "0", "false"),
+        seconds_per_file=_seconds(raw["seconds_per_file"], 30.0),
         today=_date(raw["today"]),
     )
 
@@ -81,3 +86,11 @@ def _date(text: str) -> date | None:
         return date.fromisoformat(text.strip()) if text.strip() else None
     except ValueError:
         return None  # a mistyped demonstration date falls back to the real one
+
+
+def _seconds(text: str, default: float) -> float:
+    try:
+        value = float(text.strip()) if text.strip() else default
+    except ValueError:
+        return default
+    return value if value > 0 and math.isfinite(value) else default

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
-from etl import catalog, vocabulary
+from etl import budget, catalog, vocabulary
 from etl.cells import Row, Verdicts, check_organisation, check_period
 from etl.findings import Finding, sort_findings
 from etl.kinds import KindSpec, detect_kind, expected_columns_message
@@ -86,17 +86,41 @@ def validate_bytes(
     max_bytes: int = MAX_BYTES,
     verdicts: Verdicts | None = None,
 ) -> Validation:
-    """Validate one file's bytes against the contract (`verdicts`: shared by a batch)."""
+    """Validate one file's bytes against the contract (`verdicts`: shared by a batch), within
+    the time budget per file (`etl.budget`, the setting `seconds_per_file`)."""
+    seconds = settings().seconds_per_file
+    try:
+        with budget.limit(seconds):
+            return _validate_bytes(data, file, today, max_bytes, verdicts)
+    except budget.OverBudget:
+        message = (
+            f"De controle van dit bestand duurde langer dan {seconds:g} seconden en is "
+            "gestopt; het bestand is geweigerd. Controleer of er niet veel lege kolommen of "
+            "regels in staan, of splits het bestand."
+        )
+        return Validation(file, findings=[Finding(file, None, None, "te_traag", message)])
+
+
+def _validate_bytes(
+    data: bytes,
+    file: str,
+    today: date | None,
+    max_bytes: int,
+    verdicts: Verdicts | None,
+) -> Validation:
     today = today or settings().today_or_real()
     verdicts = verdicts or Verdicts()
     table, findings = read_table(data, file, max_bytes)
     if table is None:
         return Validation(file, findings=findings)
+    budget.check()
     spec, columns, header_findings = check_header(table, file)
+    budget.check()
     findings.extend(header_findings)
     if spec is None or columns is None:
         return Validation(file, findings=sort_findings(findings))
     rows, shape_findings = shape_rows(table, columns, file)
+    budget.check()
     findings.extend(shape_findings)
     if not table.records:
         message = "Het bestand bevat alleen een kopregel en geen gegevens."
@@ -110,6 +134,7 @@ def validate_bytes(
         records, row_findings = list_of(validate_enquete(rows, file, today, verdicts))
     else:
         records, row_findings = list_of(validate_respons(rows, file, today, verdicts))
+    budget.check()
     findings.extend(row_findings)
     submission = Submission(file, spec.name, table.encoding, table.delimiter, tuple(records))
     validation.findings = sort_findings(findings)
@@ -198,6 +223,7 @@ def shape_rows(table: Table, columns: dict[str, int], file: str) -> tuple[list[R
     names = list(columns)
     pick = operator.itemgetter(*columns.values())
     for record in table.records:
+        budget.check()
         if (
             record.cells
             and record.cells[0].strip().lower() == header[0]

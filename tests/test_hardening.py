@@ -373,3 +373,68 @@ def test_a_user_of_an_organisation_that_has_ended_gets_pages_not_tracebacks(
     if screen == "ministerie":
         assert "EZK bestaat na 30-06-2024 niet meer" in app.info[0].value
         assert "2024-Q2" in app.info[0].value
+
+
+def _marked(marker: str) -> list[int]:
+    """Processes whose environment carries this marker (a load and the workers it forked)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            environ = (entry / "environ").read_bytes()
+            state = (entry / "stat").read_text().split()[2]
+        except OSError:
+            continue
+        if marker.encode() in environ and state != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs Linux /proc")
+def test_a_killed_load_leaves_no_orphaned_worker_processes(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    import uuid
+
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("one core: the load validates in its own process, without workers")
+    folder = tmp_path / "veel"
+    folder.mkdir()
+    data = (ROOT / "tests" / "fixtures" / "normscores_valid.csv").read_bytes()
+    for number in range(210):  # more than PARALLEL_FROM, so workers are forked
+        (folder / f"bestand_{number:03}.csv").write_bytes(data)
+    marker = f"INTEGRITEIT_TESTMERK_{uuid.uuid4().hex}"
+    env = {**os.environ, marker: "1", "INTEGRITEIT_PAUSE_AT": "validating:30",
+           "INTEGRITEIT_DB": str(tmp_path / "db.duckdb")}  # fmt: skip
+    load = subprocess.Popen([sys.executable, "-m", "etl", "load", str(folder)], cwd=ROOT, env=env)
+    deadline = time.monotonic() + 60
+    while len(_marked(marker)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert len(_marked(marker)) >= 2, "the load forked no worker"
+    load.send_signal(signal.SIGKILL)
+    load.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while _marked(marker) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _marked(marker) == []
+    assert not (tmp_path / "db.duckdb").exists()
+
+
+def test_a_file_that_outlasts_its_time_budget_is_refused_with_a_finding(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    data = (ROOT / "tests" / "fixtures" / "normscores_valid.csv").read_bytes()
+    assert validate_bytes(data, "ok.csv").submission is not None
+    monkeypatch.setenv("INTEGRITEIT_SECONDEN_PER_BESTAND", "0.000000001")
+    validation = validate_bytes(data, "traag.csv")
+    assert validation.submission is None
+    [finding] = validation.findings
+    assert finding.code == "te_traag" and "1e-09 seconden" in finding.message
+    result = run_etl("load", str(ROOT / "tests" / "fixtures" / "normscores_valid.csv"),
+                     "--db", str(tmp_path / "db.duckdb"))  # fmt: skip
+    assert result.returncode == 1 and "te_traag" not in result.stderr
+    assert "duurde langer dan" in result.stderr
