@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DB := data/integriteit.duckdb
 SAMPLES := $(wildcard sample_submissions/*.csv) sample_submissions/ontvangen.tsv
 
-.PHONY: install install-test browser spreadsheet run load test lint typecheck samples bench clean
+.PHONY: install install-test browser spreadsheet fuzz run load test lint typecheck samples bench clean
 
 install: $(VENV)/.installed
 
@@ -64,6 +64,10 @@ test: lint typecheck browser spreadsheet
 # Measured, not asserted: figures for this machine, last line `BENCH load_ratio=...`.
 bench: install-test browser
 	$(BIN)/python -m scripts.bench
+
+# The hardening issue's fuzz run: 10,000 seeded mutated files (a smaller run is in make test).
+fuzz: install-test
+	$(BIN)/python -m scripts.fuzz
 
 samples: install
 	$(BIN)/python -m scripts.generate_samples

@@ -437,11 +437,11 @@ class ReadModel:
         includes them, which the complementary suppression has made safe.
         """
         columns = list(KINDS["enquete"].columns)
-        counts, _, thresholds = self.survey_data()
+        counts, response, thresholds = self.survey_data()
         full = survey.complete_counts(counts)
         if full.empty:
             return pd.DataFrame(columns=columns)
-        hidden = survey.hidden_cells(full, thresholds)
+        hidden = self._survey_plan(full, response, thresholds).cells
         keys = full[survey.CELL].itertuples(index=False)
         shown = full[[tuple(key) not in hidden for key in keys]]
         order = {g: i for i, g in enumerate(survey.GROUP_ORDER)}
@@ -457,11 +457,14 @@ class ReadModel:
         """Invited and participants per group, `alle` and RIJK; small groups' participation
         left out."""
         columns = list(KINDS["respons"].columns)
-        _, response, thresholds = self.survey_data()
-        table = survey.response_table(response, thresholds)
+        counts, response, thresholds = self.survey_data()
+        table = survey.populations(response)
         if table.empty:
             return pd.DataFrame(columns=columns)
-        table = _filtered(table[~table["verborgen"]], periode, departement)
+        plan = self._survey_plan(survey.complete_counts(counts), response, thresholds)
+        hidden = [tuple(key) in plan.groups for key in
+                  table[["departement", "periode", "groep"]].itertuples(index=False)]  # fmt: skip
+        table = _filtered(table[~pd.Series(hidden, index=table.index)], periode, departement)
         table = table.assign(
             deelgenomen=table["deelgenomen"].astype(int),
             rijk=table["departement"] == catalog.RESERVED_CODE,
@@ -470,6 +473,23 @@ class ReadModel:
         return self.access.rows(ordered).reset_index(drop=True)
 
     # --- survey -----------------------------------------------------------------------------
+
+    def _survey_plan(
+        self, full: pd.DataFrame, response: pd.DataFrame, thresholds: dict[str, int]
+    ) -> survey.Plan:
+        """What the disclosure rule hides: as the last load stored it (the LP audit takes
+        seconds at national scale), else computed now."""
+        kop, groups = self.stored_survey("kop", {}), self.stored_survey("respons", {})
+        if kop is not None and groups is not None and "verborgen" in kop and "verborgen" in groups:
+            cells = kop.loc[kop["verborgen"].astype(bool), survey.CELL].astype(str)
+            people = groups.loc[
+                groups["verborgen"].astype(bool), ["departement", "periode", "groep"]
+            ]
+            return survey.Plan(
+                frozenset(cells.itertuples(index=False, name=None)),
+                frozenset(people.astype(str).itertuples(index=False, name=None)),
+            )
+        return survey.disclosure_plan(full, thresholds, None, survey.populations(response))
 
     def survey_data(self) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, int]]:
         """Newest survey counts and response, and each wave's threshold (frozen ones first).
@@ -547,7 +567,7 @@ class ReadModel:
 # --- the stored survey figures (written by `etl.derive`) ---------------------------------------
 
 # Bump when a computation behind the derived tables changes, so old copies go stale.
-DERIVED_VERSION = "6"
+DERIVED_VERSION = "7"
 DERIVED_PREFIX = "derived_survey_"
 DERIVED_GRID = "derived_grid"
 DERIVED_TRENDS = {

@@ -1,0 +1,363 @@
+"""The linear-programming adversary: what the published survey counts give away.
+
+Subtraction along rows and columns (see `etl.disclosure`) is not the only attack. An
+adversary who has every published count and response figure also knows that counts
+are whole numbers of at least 0, that every respondent of a group answers every item
+(so each item's answers add up to the group's participants), that MEL2 is asked to
+MEL1's "ja", that LEI1 is asked to managers only, and that totals add up (`alle` is
+both groups, RIJK all ministries). With those facts as linear constraints, the
+smallest and largest value each hidden count can take are two linear programmes
+(solved with HiGHS, through its own `highspy`). A hidden count is protected when that interval is
+at least `width` wide; the audit lists every count that is not.
+
+Exception, stated: what the shown government-wide figures alone already pin is no
+disclosure of a hidden cell (nobody in the Rijk gave that answer, so every ministry's
+count of it is 0; see `_implied_by_totals`), and is not listed.
+
+The constraints split into independent blocks (counts that share no equation), and
+each block is solved on its own: small programmes, solved fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+
+TOTAL_ROW, TOTAL_COLUMN = "RIJK", "alle"
+GROUPS = ("medewerkers", "leidinggevenden")
+CONDITIONAL = {"MEL2": ("MEL1", "ja")}  # item asked to those who gave this answer to that item
+TOLERANCE = 1e-6
+SPREAD_PROGRAMMES = 8
+
+Cell = tuple[str, str, str]  # (departement, groep, item)
+Key = tuple[str, ...]  # a variable: ("x", d, g, item, answer) or ("n", d, g)
+
+
+@dataclass(frozen=True)
+class Exposure:
+    """A hidden count the adversary bounds more tightly than the protection width."""
+
+    departement: str
+    groep: str
+    item: str
+    antwoord: str | None  # None: the cell's number of respondents
+    low: float
+    high: float
+
+    @property
+    def cell(self) -> Cell:
+        return (self.departement, self.groep, self.item)
+
+
+class _Model:
+    """Unknowns and equations of one wave, as the adversary sees it."""
+
+    def __init__(
+        self,
+        counts: Mapping[tuple[str, str, str, str], int],
+        answers: Mapping[str, list[str]],
+        hidden: set[Cell],
+        participants: Mapping[tuple[str, str], int],
+        published: set[tuple[str, str]],
+    ) -> None:
+        self.counts = counts
+        self.answers = answers
+        self.hidden = hidden
+        self.participants = participants
+        self.published = published
+        self.index: dict[Key, int] = {}
+        self.rows: list[tuple[dict[int, float], float]] = []
+        self.cells = {(d, g, i) for d, g, i, _ in counts}
+
+    def truth(self, key: Key) -> float:
+        """An unknown's true value (the adversary does not have it; the audit does)."""
+        if key[0] == "x":
+            _, d, g, item, answer = key
+            return float(self.counts.get((d, g, item, answer), 0))
+        return float(self.participants[(key[1], key[2])])
+
+    def _value(self, key: Key) -> float | None:
+        """A known value, or None for an unknown."""
+        if key[0] == "x":
+            _, d, g, item, answer = key
+            if (d, g, item) in self.hidden:
+                return None
+            return float(self.counts.get((d, g, item, answer), 0))
+        _, d, g = key
+        return float(self.participants[(d, g)]) if (d, g) in self.published else None
+
+    def equation(self, terms: Iterable[tuple[Key, float]]) -> None:
+        """sum(sign * key) = 0; kept when it has unknowns (known values go to the right)."""
+        coefficients: dict[int, float] = defaultdict(float)
+        constant = 0.0
+        for key, sign in terms:
+            value = self._value(key)
+            if value is None:
+                coefficients[self.index.setdefault(key, len(self.index))] += sign
+            else:
+                constant -= sign * value
+        if any(coefficients.values()):
+            self.rows.append((dict(coefficients), constant))
+
+    def build(self) -> None:
+        departments = sorted({d for d, _, _ in self.cells} - {TOTAL_ROW})
+        for item in sorted({i for _, _, i in self.cells}):
+            for a in self.answers[item]:
+                for d in [*departments, TOTAL_ROW]:  # alle = medewerkers + leidinggevenden
+                    if (d, TOTAL_COLUMN, item) in self.cells:
+                        parts = [g for g in GROUPS if (d, g, item) in self.cells]
+                        self.equation(
+                            [(("x", d, TOTAL_COLUMN, item, a), 1.0)]
+                            + [(("x", d, g, item, a), -1.0) for g in parts]
+                        )
+                for g in (*GROUPS, TOTAL_COLUMN):  # RIJK = every ministry
+                    members = [d for d in departments if (d, g, item) in self.cells]
+                    if (TOTAL_ROW, g, item) in self.cells and members:
+                        self.equation(
+                            [(("x", TOTAL_ROW, g, item, a), 1.0)]
+                            + [(("x", d, g, item, a), -1.0) for d in members]
+                        )
+        for d, g, item in sorted(self.hidden & self.cells):
+            total = self._respondents(d, g, item)
+            if total is not None:
+                self.equation(
+                    [(("x", d, g, item, a), 1.0) for a in self.answers[item]] + [(total, -1.0)]
+                )
+        self._participant_sums(departments)
+
+    def _respondents(self, d: str, g: str, item: str) -> Key | None:
+        """What a hidden cell's answers add up to, when the adversary's facts say so truly."""
+        if item in CONDITIONAL:
+            source, answer = CONDITIONAL[item]
+            return ("x", d, g, source, answer) if (d, g, source) in self.cells else None
+        n = sum(self.counts.get((d, g, item, a), 0) for a in self.answers[item])
+        # "Everyone answers every item" is only a constraint where it is true of the data;
+        # an adversary assuming it elsewhere would be wrong, not better informed.
+        return ("n", d, g) if self.participants.get((d, g)) == n else None
+
+    def _participant_sums(self, departments: list[str]) -> None:
+        known = self.participants
+        for d in [*departments, TOTAL_ROW]:
+            groups = [(d, g) for g in (TOTAL_COLUMN, *GROUPS)]
+            if all(k in known for k in groups) and known[groups[0]] == sum(
+                known[k] for k in groups[1:]
+            ):
+                self.equation(
+                    [(("n", d, TOTAL_COLUMN), 1.0)] + [(("n", d, g), -1.0) for g in GROUPS]
+                )
+        for g in (*GROUPS, TOTAL_COLUMN):
+            members = [d for d in departments if (d, g) in known]
+            if (TOTAL_ROW, g) in known and known[(TOTAL_ROW, g)] == sum(
+                known[(d, g)] for d in members
+            ):
+                self.equation([(("n", TOTAL_ROW, g), 1.0)] + [(("n", d, g), -1.0) for d in members])
+
+
+def _implied_by_totals(
+    key: Key, counts: Mapping[tuple[str, str, str, str], int], hidden: set[Cell]
+) -> bool:
+    """Whether shown government-wide figures alone pin this count, whatever else is shown:
+    nobody in the Rijk gave this answer (in this group, or in all), nobody in the Rijk was
+    asked a conditional item (MEL1 "ja" is 0, in the Rijk or in this very cell), or one
+    ministry makes up the whole Rijk.
+    Sufficient conditions only, so an exemption is never granted wrongly."""
+    if key[0] != "x":
+        return False
+    _, d, g, item, answer = key
+
+    def shown_zero(group: str, it: str, a: str) -> bool:
+        """The Rijk's count of this answer in this group is shown as 0, or follows as 0 from
+        shown ones (`alle` is both groups, each group is part of `alle`)."""
+
+        def shown(grp: str) -> bool:
+            return (TOTAL_ROW, grp, it) not in hidden and counts.get((TOTAL_ROW, grp, it, a)) == 0
+
+        if shown(group) or shown(TOTAL_COLUMN):
+            return True
+        return group == TOTAL_COLUMN and all(shown(grp) for grp in GROUPS)
+
+    if shown_zero(g, item, answer):
+        return True
+    if item in CONDITIONAL:
+        source, yes = CONDITIONAL[item]
+        if shown_zero(g, source, yes):
+            return True
+        # The cell's own respondents are shown as none (its MEL1 "ja" is a shown 0): a
+        # count of nobody discloses nobody.
+        if (d, g, source) not in hidden and counts.get((d, g, source, yes)) == 0:
+            return True
+    ministries = {m for m, grp, it, _ in counts if it == item and grp == g and m != TOTAL_ROW}
+    return ministries == {d} and (TOTAL_ROW, g, item) not in hidden
+
+
+def _blocks(rows: list[tuple[dict[int, float], float]], size: int) -> list[list[int]]:
+    """Variables that share no equation, grouped (union-find over the equations)."""
+    parent = list(range(size))
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for coefficients, _ in rows:
+        first, *rest = coefficients
+        for other in rest:
+            parent[find(other)] = find(first)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for variable in range(size):
+        groups[find(variable)].append(variable)
+    return list(groups.values())
+
+
+def _solver() -> highspy.Highs:
+    """A quiet HiGHS instance. Its first construction in a process prints a banner on the
+    process's own standard output, which would end up inside an export: it is sent to
+    /dev/null at the file-descriptor level, once."""
+    global _QUIET
+    if not _QUIET:
+        sys.stdout.flush()
+        saved = os.dup(1)
+        try:
+            with open(os.devnull, "w") as null:
+                os.dup2(null.fileno(), 1)
+                highspy.Highs()  # type: ignore[no-untyped-call]
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+        _QUIET = True
+    solver = highspy.Highs()  # type: ignore[no-untyped-call]
+    solver.setOptionValue("output_flag", False)
+    return solver
+
+
+_QUIET = False
+
+
+class _Block:
+    """One block of equations as a HiGHS model, re-solved for each objective (warm start)."""
+
+    def __init__(self, rows: list[tuple[dict[int, float], float]], local: dict[int, int]) -> None:
+        self.size = len(local)
+        columns: list[list[tuple[int, float]]] = [[] for _ in range(self.size)]
+        for r, (coefficients, _) in enumerate(rows):
+            for variable, coefficient in coefficients.items():
+                columns[local[variable]].append((r, coefficient))
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = self.size, len(rows)
+        lp.col_cost_ = np.zeros(self.size)
+        lp.col_lower_ = np.zeros(self.size)
+        lp.col_upper_ = np.full(self.size, highspy.kHighsInf)
+        rhs = np.array([constant for _, constant in rows], dtype=float)
+        lp.row_lower_, lp.row_upper_ = rhs, rhs.copy()
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = np.cumsum([0] + [len(c) for c in columns]).astype(np.int32)
+        lp.a_matrix_.index_ = np.array([r for c in columns for r, _ in c], dtype=np.int32)
+        lp.a_matrix_.value_ = np.array([v for c in columns for _, v in c], dtype=float)
+        self.solver = _solver()
+        self.solver.passModel(lp)
+        self.all = np.arange(self.size, dtype=np.int32)
+
+    def optimum(self, objective: np.ndarray) -> np.ndarray | None:
+        """The optimal point for this objective; None when unbounded (or infeasible)."""
+        self.solver.changeColsCost(self.size, self.all, objective.astype(float))
+        self.solver.run()
+        if self.solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        return np.asarray(self.solver.getSolution().col_value, dtype=float)
+
+
+def bounds(
+    model: _Model, width: float, only: set[Key] | None = None
+) -> dict[Key, tuple[float, float]]:
+    """The smallest and largest value of each unknown the constraints allow, or, for an
+    unknown already seen to vary by `width` between feasible points, that observed range.
+
+    Two programmes per unknown would be slow; but the true counts are one feasible point,
+    and every solved programme's optimum is another: an unknown that already varies by
+    `width` between them is protected, whatever its exact bounds, and needs no programme.
+    """
+    keys = list(model.index)
+    truth = np.array([model.truth(key) for key in keys], dtype=float)
+    result: dict[Key, tuple[float, float]] = {}
+    by_variable: dict[int, list[int]] = defaultdict(list)
+    for number, (coefficients, _) in enumerate(model.rows):
+        for variable in coefficients:
+            by_variable[variable].append(number)
+    for block in _blocks(model.rows, len(keys)):
+        if only is not None and not any(keys[v] in only for v in block):
+            continue
+        equations = sorted({e for v in block for e in by_variable[v]})
+        local = {variable: j for j, variable in enumerate(block)}
+        program = _Block([model.rows[number] for number in equations], local)
+        low, high = truth[block].copy(), truth[block].copy()
+
+        def seen(point: np.ndarray | None) -> None:
+            nonlocal low, high
+            if point is not None:
+                low, high = np.minimum(low, point), np.maximum(high, point)
+
+        # A few random directions first: each optimum is a far corner of the feasible
+        # region, so most free unknowns show their room without a programme of their own.
+        generator = np.random.default_rng(len(block))
+        for _ in range(SPREAD_PROGRAMMES if len(block) > 2 else 0):
+            seen(program.optimum(generator.standard_normal(len(block))))
+        for j in range(len(block)):
+            if only is not None and keys[block[j]] not in only:
+                continue
+            for sign in (1.0, -1.0):
+                if high[j] - low[j] >= width - TOLERANCE:
+                    break
+                objective = np.zeros(len(block))
+                objective[j] = sign
+                point = program.optimum(objective)
+                if point is None and sign < 0:
+                    high[j] = np.inf  # unbounded above
+                seen(point)
+        for j, variable in enumerate(block):
+            if only is None or keys[variable] in only:
+                result[keys[variable]] = (float(low[j]), float(high[j]))
+    return result
+
+
+def attack(
+    counts: Mapping[tuple[str, str, str, str], int],
+    answers: Mapping[str, list[str]],
+    hidden: set[Cell],
+    participants: Mapping[tuple[str, str], int],
+    published: set[tuple[str, str]],
+    width: float,
+) -> list[Exposure]:
+    """Hidden counts of one wave that the adversary pins within less than `width`.
+
+    `counts`: every cell's answer counts, RIJK and `alle` included, hidden ones too (the
+    truth, from which the adversary's view is built); `participants`: each group's true
+    number of participants (RIJK and `alle` included); `published`: the groups whose
+    participants the response table shows.
+    """
+    model = _Model(counts, answers, hidden, participants, published)
+    model.build()
+    pinned = {
+        key: (low, high)
+        for key, (low, high) in bounds(model, width).items()
+        if high - low < width - TOLERANCE
+    }
+    if not pinned:
+        return []
+    exposures = []
+    for key, (low, high) in pinned.items():
+        if _implied_by_totals(key, counts, hidden):
+            continue
+        if key[0] == "x":
+            _, d, g, item, answer = key
+            exposures.append(Exposure(d, g, item, answer, low, high))
+        else:
+            _, d, g = key
+            exposures.append(Exposure(d, g, "", None, low, high))
+    return sorted(exposures, key=lambda e: (e.departement, e.groep, e.item, e.antwoord or ""))
