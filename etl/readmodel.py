@@ -29,6 +29,7 @@ from etl import catalog, normgrid, survey, vocabulary
 from etl.database import LOCAL_TIME, file_identity, query_frame, reader
 from etl.kinds import KINDS
 from etl.periods import FIRST_SUBMISSION_QUARTER, quarter_end, quarter_start, submission_deadline
+from etl.publication import Plan
 from etl.settings import SCHEMAS_DIR
 
 T = TypeVar("T")
@@ -476,7 +477,7 @@ class ReadModel:
 
     def _survey_plan(
         self, full: pd.DataFrame, response: pd.DataFrame, thresholds: dict[str, int]
-    ) -> survey.Plan:
+    ) -> Plan:
         """What the disclosure rule hides: as the last load stored it (the LP audit takes
         seconds at national scale), else computed now."""
         kop, groups = self.stored_survey("kop", {}), self.stored_survey("respons", {})
@@ -485,7 +486,7 @@ class ReadModel:
             people = groups.loc[
                 groups["verborgen"].astype(bool), ["departement", "periode", "groep"]
             ]
-            return survey.Plan(
+            return Plan(
                 frozenset(cells.itertuples(index=False, name=None)),
                 frozenset(people.astype(str).itertuples(index=False, name=None)),
             )

@@ -270,7 +270,8 @@ def _check_norm(text: str, file: str, line: int) -> tuple[int | None, list[Findi
         return None, [Finding(file, line, "norm", "leeg", "Norm ontbreekt.")]
     if re.fullmatch(r"[0-9]{1,3}", value) and int(value) in numbers:
         return int(value), []
-    message = f"Norm '{value}' is geen normnummer van {min(numbers)} tot en met {max(numbers)}."
+    shown = value if len(value) <= 20 else value[:20] + "…"
+    message = f"Norm '{shown}' is geen normnummer van {min(numbers)} tot en met {max(numbers)}."
     return None, [Finding(file, line, "norm", "ongeldige_norm", message)]
 
 

@@ -438,3 +438,36 @@ def test_a_file_that_outlasts_its_time_budget_is_refused_with_a_finding(
                      "--db", str(tmp_path / "db.duckdb"))  # fmt: skip
     assert result.returncode == 1 and "te_traag" not in result.stderr
     assert "duurde langer dan" in result.stderr
+
+
+def test_the_coordinator_withdraws_and_restores_a_version_in_the_dashboard(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "db.duckdb"
+    for name in ("normscores_valid.csv", "normscores_valid_v2.csv"):
+        loaded = run_etl("load", str(ROOT / "tests" / "fixtures" / name), "--db", str(db))
+        assert loaded.returncode == 0
+    monkeypatch.setenv("INTEGRITEIT_DB", str(db))
+    app = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60)
+    app.session_state[auth.SESSION_KEY] = User("ipim.secretaris", "coordinator")
+    app.switch_page("screens/aanleveren.py").run()
+
+    def record(restore: bool) -> None:
+        inputs = {t.label: t for t in app.text_input}
+        inputs["Organisatiecode"].input("fin")
+        inputs["Kwartaal"].input("2025-q3")
+        app.number_input[0].set_value(2)
+        inputs["Reden"].input("verkeerd bestand" if not restore else "toch goed")
+        app.checkbox[0].set_value(restore)
+        [submit] = [b for b in app.button if b.label == "Vastleggen"]
+        submit.click().run()
+        assert not app.exception
+
+    record(restore=False)
+    assert app.success[-1].value == "normscores FIN 2025\\-Q3 versie 2 ingetrokken\\."
+    versions = ReadModel(db).submissions()
+    assert versions.loc[versions["versie"] == 2, "ingetrokken"].tolist() == [True]
+    record(restore=True)
+    assert ReadModel(db).submissions()["ingetrokken"].tolist() == [False, False]
+    record(restore=True)  # not withdrawn (any more): a Dutch message, nothing recorded
+    assert "is niet ingetrokken" in app.error[-1].value

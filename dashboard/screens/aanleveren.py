@@ -7,8 +7,12 @@ import hashlib
 import streamlit as st
 
 from dashboard import auth, queries, tables, view
+from etl import catalog
+from etl.accounts import COORDINATOR
 from etl.findings import count_errors
-from etl.load import Source, check_department, load_sources
+from etl.kinds import KINDS
+from etl.load import Source, VersionError, check_department, load_sources, withdraw_version
+from etl.periods import parse_quarter
 from etl.read import MAX_BYTES
 from etl.readmodel import Access
 from etl.validate import validate_bytes
@@ -91,3 +95,33 @@ if not files:
     own = Access(frozenset({only_for}), user.username) if only_for else data.access
     history = queries.loads(queries.data_for(path, own))
     st.dataframe(history.head(20), hide_index=True, width="stretch")
+
+if user.role == COORDINATOR:
+    with st.expander("Versie intrekken of herstellen (coördinator)"):
+        st.caption(
+            "Een verkeerd opgeslagen versie trekt u in; de vorige versie die niet is "
+            "ingetrokken geldt dan weer. Er wordt niets verwijderd: de versie, het bestand en "
+            "de regel in het logboek blijven, en de intrekking zelf wordt vastgelegd met wie, "
+            "wanneer en waarom. Herstellen maakt een intrekking ongedaan."
+        )
+        with st.form("intrekken"):
+            kind = st.selectbox("Soort", list(KINDS))
+            code = st.text_input("Organisatiecode", placeholder="bijvoorbeeld FIN")
+            periode = st.text_input("Kwartaal", placeholder="JJJJ-Qn")
+            version = st.number_input("Versie", min_value=1, step=1)
+            reason = st.text_input("Reden")
+            restore = st.checkbox("Herstellen (een intrekking ongedaan maken)")
+            if st.form_submit_button("Vastleggen"):
+                organisation = catalog.organisations_by_code().get(code.strip().upper())
+                quarter = parse_quarter(periode)
+                try:
+                    if organisation is None or quarter is None:
+                        raise VersionError("Vul een bestaande organisatiecode en een kwartaal in.")
+                    message = withdraw_version(
+                        path, str(kind), organisation.code, quarter, int(version),
+                        user.username, reason, restore,
+                    )  # fmt: skip
+                except VersionError as error:
+                    st.error(str(error))
+                else:
+                    st.success(view.plain(message))
