@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 TOO_FEW = "te weinig respondenten"
+PROTECTED = "niet getoond, om een kleine groep elders te beschermen"
 
 
 def sensitive_text(minimum: int) -> str:
@@ -109,7 +110,10 @@ def headline_label(row: Mapping[Any, Any]) -> str:
 
 
 def hidden_text(row: Mapping[Any, Any]) -> str:
-    """Why a figure is not shown."""
+    """Why a figure is not shown: too few respondents, a sensitive small count, or hidden
+    to protect a small group elsewhere (subtraction or the LP audit would recover it)."""
+    if row.get("reden") == "bescherming":
+        return PROTECTED
     if bool(row.get("gevoelig")):
         minimum = row.get("minimum_antwoord")
         return (

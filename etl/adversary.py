@@ -37,6 +37,7 @@ SPREAD_PROGRAMMES = 8
 
 Cell = tuple[str, str, str]  # (departement, groep, item)
 Key = tuple[str, ...]  # a variable: ("x", d, g, item, answer) or ("n", d, g)
+Row = tuple[dict[int, float], float, float]  # coefficients by unknown, lower and upper bound
 
 
 @dataclass(frozen=True)
@@ -65,14 +66,16 @@ class _Model:
         hidden: set[Cell],
         participants: Mapping[tuple[str, str], int],
         published: set[tuple[str, str]],
+        threshold: int | None = None,
     ) -> None:
+        self.threshold = threshold
         self.counts = counts
         self.answers = answers
         self.hidden = hidden
         self.participants = participants
         self.published = published
         self.index: dict[Key, int] = {}
-        self.rows: list[tuple[dict[int, float], float]] = []
+        self.rows: list[Row] = []
         self.cells = {(d, g, i) for d, g, i, _ in counts}
 
     def truth(self, key: Key) -> float:
@@ -92,8 +95,11 @@ class _Model:
         _, d, g = key
         return float(self.participants[(d, g)]) if (d, g) in self.published else None
 
-    def equation(self, terms: Iterable[tuple[Key, float]]) -> None:
-        """sum(sign * key) = 0; kept when it has unknowns (known values go to the right)."""
+    def equation(
+        self, terms: Iterable[tuple[Key, float]], lower: float = 0.0, upper: float = 0.0
+    ) -> None:
+        """lower <= sum(sign * key) <= upper (an equation when both are 0); kept when it has
+        unknowns (known values go to the bounds)."""
         coefficients: dict[int, float] = defaultdict(float)
         constant = 0.0
         for key, sign in terms:
@@ -103,7 +109,7 @@ class _Model:
             else:
                 constant -= sign * value
         if any(coefficients.values()):
-            self.rows.append((dict(coefficients), constant))
+            self.rows.append((dict(coefficients), lower + constant, upper + constant))
 
     def build(self) -> None:
         departments = sorted({d for d, _, _ in self.cells} - {TOTAL_ROW})
@@ -129,7 +135,23 @@ class _Model:
                 self.equation(
                     [(("x", d, g, item, a), 1.0) for a in self.answers[item]] + [(total, -1.0)]
                 )
+            if self.threshold is not None:  # what the cell's label says of its size
+                size = sum(self.counts.get((d, g, item, a), 0) for a in self.answers[item])
+                low, high = self._label(size)
+                self.equation([(("x", d, g, item, a), 1.0) for a in self.answers[item]], low, high)
+        if self.threshold is not None:
+            for d, g in sorted(set(self.participants) - self.published):
+                low, high = self._label(self.participants[(d, g)])
+                self.equation([(("n", d, g), 1.0)], low, high)
         self._participant_sums(departments)
+
+    def _label(self, size: int) -> tuple[float, float]:
+        """A hidden figure's label tells its size: "te weinig respondenten" (below the
+        threshold) or "ter bescherming" of a small group elsewhere (at least the threshold)."""
+        assert self.threshold is not None
+        if size < self.threshold:
+            return 0.0, float(self.threshold - 1)
+        return float(self.threshold), float("inf")
 
     def _respondents(self, d: str, g: str, item: str) -> Key | None:
         """What a hidden cell's answers add up to, when the adversary's facts say so truly."""
@@ -196,7 +218,7 @@ def _implied_by_totals(
     return ministries == {d} and (TOTAL_ROW, g, item) not in hidden
 
 
-def _blocks(rows: list[tuple[dict[int, float], float]], size: int) -> list[list[int]]:
+def _blocks(rows: list[Row], size: int) -> list[list[int]]:
     """Variables that share no equation, grouped (union-find over the equations)."""
     parent = list(range(size))
 
@@ -206,7 +228,7 @@ def _blocks(rows: list[tuple[dict[int, float], float]], size: int) -> list[list[
             a = parent[a]
         return a
 
-    for coefficients, _ in rows:
+    for coefficients, _, _ in rows:
         first, *rest = coefficients
         for other in rest:
             parent[find(other)] = find(first)
@@ -243,10 +265,10 @@ _QUIET = False
 class _Block:
     """One block of equations as a HiGHS model, re-solved for each objective (warm start)."""
 
-    def __init__(self, rows: list[tuple[dict[int, float], float]], local: dict[int, int]) -> None:
+    def __init__(self, rows: list[Row], local: dict[int, int]) -> None:
         self.size = len(local)
         columns: list[list[tuple[int, float]]] = [[] for _ in range(self.size)]
-        for r, (coefficients, _) in enumerate(rows):
+        for r, (coefficients, _, _) in enumerate(rows):
             for variable, coefficient in coefficients.items():
                 columns[local[variable]].append((r, coefficient))
         lp = highspy.HighsLp()
@@ -254,8 +276,8 @@ class _Block:
         lp.col_cost_ = np.zeros(self.size)
         lp.col_lower_ = np.zeros(self.size)
         lp.col_upper_ = np.full(self.size, highspy.kHighsInf)
-        rhs = np.array([constant for _, constant in rows], dtype=float)
-        lp.row_lower_, lp.row_upper_ = rhs, rhs.copy()
+        lp.row_lower_ = np.array([low for _, low, _ in rows], dtype=float)
+        lp.row_upper_ = np.array([high for _, _, high in rows], dtype=float)
         lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
         lp.a_matrix_.start_ = np.cumsum([0] + [len(c) for c in columns]).astype(np.int32)
         lp.a_matrix_.index_ = np.array([r for c in columns for r, _ in c], dtype=np.int32)
@@ -287,7 +309,7 @@ def bounds(
     truth = np.array([model.truth(key) for key in keys], dtype=float)
     result: dict[Key, tuple[float, float]] = {}
     by_variable: dict[int, list[int]] = defaultdict(list)
-    for number, (coefficients, _) in enumerate(model.rows):
+    for number, (coefficients, _, _) in enumerate(model.rows):
         for variable in coefficients:
             by_variable[variable].append(number)
     for block in _blocks(model.rows, len(keys)):
@@ -333,15 +355,18 @@ def attack(
     participants: Mapping[tuple[str, str], int],
     published: set[tuple[str, str]],
     width: float,
+    threshold: int | None = None,
 ) -> list[Exposure]:
     """Hidden counts of one wave that the adversary pins within less than `width`.
 
     `counts`: every cell's answer counts, RIJK and `alle` included, hidden ones too (the
     truth, from which the adversary's view is built); `participants`: each group's true
     number of participants (RIJK and `alle` included); `published`: the groups whose
-    participants the response table shows.
+    participants the response table shows; `threshold`: the wave's, when each hidden
+    figure's label says whether it is small itself or hidden to protect another (the
+    adversary reads labels too).
     """
-    model = _Model(counts, answers, hidden, participants, published)
+    model = _Model(counts, answers, hidden, participants, published, threshold)
     model.build()
     pinned = {
         key: (low, high)

@@ -173,8 +173,9 @@ class _WavePlan:
         """Audit; hide more where the adversary pins a count. False when nothing was pinned."""
         published = set(self.participants) - self.groups
         exposures = adversary.attack(
-            self.counts, self.answers, self.cells, self.participants, published, PROTECTION_WIDTH
-        )
+            self.counts, self.answers, self.cells, self.participants, published,
+            PROTECTION_WIDTH, self.threshold,
+        )  # fmt: skip
         unconditional = [i for i in self.n if i not in adversary.CONDITIONAL and i != "LEI1"]
         grown: set[tuple[str, str]] = set()
         for exposure in exposures:

@@ -172,6 +172,21 @@ def sensitive_cells(full: pd.DataFrame) -> set[tuple[str, ...]]:
     return set(small[CELL].astype(str).itertuples(index=False, name=None))
 
 
+TE_WEINIG, GEVOELIG, BESCHERMING = "te_weinig", "gevoelig", "bescherming"
+
+
+def hidden_reason(
+    hidden: pd.Series, size: pd.Series, wave: pd.Series, thresholds: dict[str, int]
+) -> pd.Series:
+    """Why each hidden figure is hidden: `te_weinig` (fewer respondents than the wave's
+    threshold), else `bescherming` (hidden to protect a small group elsewhere); empty for
+    shown figures. Saying it is true to the reader, and the LP audit reads it too."""
+    limit = wave.astype(str).map(lambda w: thresholds.get(w, catalog.wave_threshold(w)))
+    small = pd.to_numeric(size, errors="coerce") < limit.astype(float)
+    reason = np.where(small, TE_WEINIG, BESCHERMING)
+    return pd.Series(np.where(hidden.astype(bool), reason, ""), index=hidden.index)
+
+
 def hidden_cells(
     full: pd.DataFrame,
     thresholds: dict[str, int],
@@ -260,6 +275,8 @@ def headlines(
     hidden = hidden_cells(full, thresholds, sensitive, population)
     table["verborgen"] = _flagged(table, CELL, hidden)
     table["gevoelig"] = _flagged(table, CELL, sensitive)
+    table["reden"] = hidden_reason(table["verborgen"], table["n"], table["periode"], thresholds)
+    table.loc[table["gevoelig"] & (table["reden"] == BESCHERMING), "reden"] = GEVOELIG
     figures = ["n", "kop", "neutraal", "weet_niet", "aandeel", "ondergrens", "bovengrens",
                "aandeel_neutraal", "aandeel_weet_niet"]  # fmt: skip
     table[figures] = table[figures].astype(float)
@@ -316,6 +333,9 @@ def response_table(
     counts = full if full is not None else pd.DataFrame(columns=COUNT_COLUMNS)
     plan = disclosure_plan(counts, thresholds, None, table)
     table["verborgen"] = _flagged(table, ["departement", "periode", "groep"], plan.groups)
+    table["reden"] = hidden_reason(
+        table["verborgen"], table["deelgenomen"], table["periode"], thresholds
+    )
     table["respons"] = (table["deelgenomen"] / table["uitgenodigd"]).astype(float)
     table["deelgenomen"] = table["deelgenomen"].astype(float)
     table.loc[table["verborgen"], ["deelgenomen", "respons"]] = math.nan

@@ -147,3 +147,33 @@ def _cell_sizes(truth: dict[tuple[str, str, str, str], int]) -> dict[tuple[str, 
     for (d, g, i, _), v in truth.items():
         sizes[(d, g, i)] = sizes.get((d, g, i), 0) + v
     return sizes
+
+
+def test_a_figure_hidden_to_protect_another_says_so_and_the_audit_reads_that_label(
+    sample_db: Path,
+) -> None:
+    """VWS had hundreds of respondents in 2023-Q4; where its figures are hidden to protect
+    AZ's five managers, they do not claim "te weinig respondenten"."""
+    from dashboard import tables
+    from etl.readmodel import ReadModel
+
+    kop = ReadModel(sample_db).stored_survey("kop", {"periode": "2023-Q4"})
+    assert kop is not None
+    vws = kop[(kop["departement"] == "VWS") & (kop["groep"] == "alle") & kop["verborgen"]]
+    assert not vws.empty and set(vws["reden"]) <= {"bescherming", "gevoelig"}
+    assert tables.hidden_text(vws.iloc[0].to_dict()) in (tables.PROTECTED,) or bool(
+        vws.iloc[0]["gevoelig"]
+    )
+    az = kop[(kop["departement"] == "AZ") & (kop["groep"] == "leidinggevenden")]
+    assert set(az["reden"]) == {"te_weinig"}
+    full, people = _truth(sample_db)
+    in_wave = full[full["periode"] == "2023-Q4"]
+    counts = {(d, g, i, a): int(v) for d, _, g, i, a, v in in_wave.itertuples(index=False)}
+    hidden = {
+        (d, g, i) for d, _, g, i in kop[kop["verborgen"]][survey.CELL].itertuples(index=False)
+    }
+    participants = _participants(people, "2023-Q4")
+    respons = _export(sample_db, "respons")
+    shown = set(respons.loc[respons["periode"] == "2023-Q4", ["departement", "groep"]]
+                .itertuples(index=False, name=None))  # fmt: skip
+    assert adversary.attack(counts, ANSWERS, hidden, participants, shown, 1.0, threshold=10) == []

@@ -52,12 +52,11 @@ if not mine.empty:
     row = mine.iloc[0]
     a, b, c = st.columns(3)
     a.metric("Uitgenodigd", tables.thousands(row["uitgenodigd"]))
-    b.metric(
-        "Deelgenomen", tables.TOO_FEW if row["verborgen"] else tables.thousands(row["deelgenomen"])
-    )
+    why = tables.hidden_text(row.to_dict())
+    b.metric("Deelgenomen", why if row["verborgen"] else tables.thousands(row["deelgenomen"]))
     c.metric(
         "Respons (deelgenomen / uitgenodigd)",
-        tables.TOO_FEW if row["verborgen"] else f"{100 * row['respons']:.1f}%".replace(".", ","),
+        why if row["verborgen"] else f"{100 * row['respons']:.1f}%".replace(".", ","),
     )
     if code == "RIJK":
         mean, count = survey.mean_rate(response)
@@ -92,7 +91,7 @@ st.subheader("Alle antwoorden")
 st.caption("De volledige verdeling, met neutraal en weet niet apart zichtbaar.")
 shown = queries.survey_distribution(data, wave, group, code)
 if shown.empty:
-    st.write(tables.TOO_FEW)
+    st.write(f"Niet getoond: {tables.TOO_FEW}, of {tables.PROTECTED}.")
 else:
     labelled = figures.with_item_labels(shown)
     view.chart_with_table(
