@@ -93,6 +93,9 @@ class _Page(FPDF):
                     row.cell(self.safe(value), style=style)
 
 
+Page = _Page  # for the other meeting papers (the IPIM agenda)
+
+
 def _rgb(colour: str) -> tuple[int, int, int]:
     return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
 

@@ -108,6 +108,11 @@ class _Main(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
+            # A database of an earlier release is migrated before any command reads it
+            # (atomic, through the writer), as the dashboard does on start.
+            arguments = ctx.meta.get("arguments", [])
+            if arguments and arguments[0] not in ("validate", "--help", "-h"):
+                ensure_schema(_db_argument(arguments))
             return super().invoke(ctx)
         except (OSError, duckdb.Error, migrations.NewerDatabase) as error:
             message = database_trouble(error)
@@ -187,7 +192,7 @@ def load(
 
 
 @main.command()
-@click.argument("kind", type=click.Choice(["normscores", "enquete", "respons"]))
+@click.argument("kind", type=click.Choice(["normscores", "enquete", "respons", "afspraken"]))
 @click.option("--periode", default=None, help="Alleen dit kwartaal, bijvoorbeeld 2025-Q3.")
 @click.option("--departement", default=None, help="Alleen deze organisatiecode.")
 @db_option
@@ -199,7 +204,8 @@ def export(kind: str, periode: str | None, departement: str | None, db: Path | N
     if not path.exists():
         click.echo(f"Database {path} bestaat nog niet; laad eerst bestanden.", err=True)
     model = ReadModel(path)
-    frames = {"normscores": model.normscores, "enquete": model.enquete, "respons": model.respons}
+    frames = {"normscores": model.normscores, "enquete": model.enquete, "respons": model.respons,
+              "afspraken": model.afspraken}  # fmt: skip
     sys.stdout.write(to_csv(frames[kind](quarter, code)))
 
 
@@ -351,6 +357,35 @@ def herbouw(target: Path, db: Path | None) -> None:
         )
         sys.exit(1)
     click.echo("Alle versies zijn gelijk aan die van het origineel.")
+
+
+@main.command()
+@click.option("--periode", required=True, help="Het kwartaal, bijvoorbeeld 2025-Q3.")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Schrijf de agenda als vergaderstuk (PDF) naar dit bestand.",
+)
+@db_option
+def agenda(periode: str, out: Path | None, db: Path | None) -> None:
+    """De agenda voor de IPIM: elk signaal met zijn reden, het urgentste eerst."""
+    quarter = _normalise_period(periode)
+    assert quarter is not None
+    path = database_path(db)
+    if not path.exists():
+        raise click.UsageError(f"Database {path} bestaat nog niet; laad eerst bestanden.")
+    today = settings().today_or_real()
+    points = ReadModel(path).agenda(quarter, today)
+    if out is not None:
+        from dashboard.agendapaper import agenda_pdf
+
+        out.write_bytes(agenda_pdf(points, quarter, today))
+        click.echo(f"{out}: agenda {quarter}, {len(points)} punten.")
+        return
+    for point in points:
+        click.echo(point.line())
 
 
 @gebruikers.command("init")

@@ -56,6 +56,10 @@ CREATE OR REPLACE VIEW current_normscores AS
     JOIN current_submissions s USING (submission_id);
 CREATE OR REPLACE VIEW current_survey_counts AS
     SELECT c.*, s.version FROM survey_counts c JOIN current_submissions s USING (submission_id);
+CREATE OR REPLACE VIEW current_agreements AS
+    SELECT a.* FROM agreements a
+    WHERE a.version = (SELECT max(version) FROM agreements b
+                       WHERE b.departement = a.departement AND b.id = a.id);
 CREATE OR REPLACE VIEW current_survey_response AS
     SELECT r.*, s.version FROM survey_response r JOIN current_submissions s USING (submission_id);
 """
@@ -69,6 +73,7 @@ DATA_TABLES = (
     "survey_response",
     "wave_thresholds",
     "version_events",
+    "agreements",
 )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Kind = Literal["normscores", "enquete", "respons"]
+Kind = Literal["normscores", "enquete", "respons", "afspraken"]
 
 
 @dataclass(frozen=True)
@@ -71,13 +71,35 @@ KINDS: dict[Kind, KindSpec] = {
         stored=("departement", "periode", "groep", "uitgenodigd", "deelgenomen", "line"),
         current_view="current_survey_response",
     ),
+    # Agreements are versioned per (departement, id), not per quarter (see etl.load).
+    "afspraken": KindSpec(
+        "afspraken",
+        ("id", "departement", "afspraak", "vastgesteld", "gereed", "status"),
+        ("norm", "gremium", "toelichting"),
+        table="agreements",
+        stored=(
+            "departement",
+            "id",
+            "norm",
+            "afspraak",
+            "vastgesteld",
+            "gremium",
+            "gereed",
+            "status",
+            "toelichting",
+            "line",
+        ),
+        current_view="current_agreements",
+    ),
 }
+# Kinds whose versions are per (departement, periode) submission.
+QUARTERLY: tuple[Kind, ...] = ("normscores", "enquete", "respons")
 
 
 def detect_kind(columns: set[str]) -> KindSpec | None:
     """The kind whose distinctive columns the header shares most; None when nothing fits.
 
-    `departement` and `periode` are in every kind, so only the other columns count:
+    `departement` is in every kind, so only the other columns count:
     a header with a typo in one column still gets recognised, and then gets a
     precise message about that column instead of "fits no kind".
     """

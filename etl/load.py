@@ -31,10 +31,12 @@ from etl import catalog, derive
 from etl.cells import Verdicts
 from etl.database import LOCAL_TIME, crash_hook, writer
 from etl.findings import Finding, count_errors
-from etl.kinds import KINDS
+from etl.kinds import KINDS, QUARTERLY
+from etl.periods import parse_day
 from etl.read import MAX_BYTES
 from etl.settings import settings
 from etl.validate import Submission, Validation, validate_bytes
+from etl.validate_agreements import Agreement
 
 Status = Literal["opgeslagen", "ongewijzigd", "geweigerd"]
 
@@ -107,16 +109,6 @@ def read_receipts(path: Path) -> dict[str, date]:
                 )
             receipts[row["bestand"]] = day
     return receipts
-
-
-def parse_day(text: str) -> date | None:
-    """`2025-10-15` or `15-10-2025` as a date; None when it is neither."""
-    for pattern in ("%Y-%m-%d", "%d-%m-%Y"):
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    return None
 
 
 def expand_paths(paths: list[Path]) -> list[Path]:
@@ -318,6 +310,15 @@ class _Batch:
                 "SELECT kind, departement, periode, max(version) FROM submissions GROUP BY ALL"
             ).fetchall()
         }
+        # (departement, id) -> (newest version, its content): an agreement's new version.
+        self.agreements: dict[tuple[str, str], tuple[int, tuple[object, ...]]] = {
+            (d, i): (int(v), tuple(rest))
+            for d, i, v, *rest in connection.execute(
+                f"SELECT departement, id, version, {', '.join(AGREEMENT_CONTENT)} "
+                "FROM current_agreements"
+            ).fetchall()
+        }
+        self.agreement_rows: list[tuple[object, ...]] = []
         self.loads: list[tuple[object, ...]] = []
         self.files: dict[str, tuple[object, ...]] = {}
         self.submissions: list[tuple[object, ...]] = []
@@ -336,10 +337,38 @@ class _Batch:
             result = LoadResult(source.name, "geweigerd", sha, validation.findings)
             self._ledger(load_id, result, validation, 0, source.received_on)
             return result
-        result = self._versions(source.name, sha, submission)
-        if result.versions:
-            self._queue(load_id, source.name, data, sha, submission, result)
+        if submission.kind == "afspraken":
+            result = self._agreements(load_id, source.name, data, sha, submission)
+        else:
+            result = self._versions(source.name, sha, submission)
+            if result.versions:
+                self._queue(load_id, source.name, data, sha, submission, result)
         self._ledger(load_id, result, validation, submission.row_count, source.received_on)
+        return result
+
+    def _agreements(
+        self, load_id: int, name: str, data: bytes, sha: str, submission: Submission
+    ) -> LoadResult:
+        """A new version for each agreement whose content differs from its newest version;
+        the identical row again changes nothing (contract, kind 4)."""
+        result = LoadResult(name, "ongewijzigd", sha)
+        for record in submission.records:
+            assert isinstance(record, Agreement)
+            key = (record.departement, record.id)
+            content = tuple(getattr(record, column) for column in AGREEMENT_CONTENT)
+            newest = self.agreements.get(key)
+            if newest is not None and newest[1] == content:
+                continue
+            version = 1 if newest is None else newest[0] + 1
+            self.agreements[key] = (version, content)
+            self.agreement_rows.append(
+                (record.departement, record.id, version, *content, load_id, sha, record.line)
+            )
+            result.versions.append((record.departement, f"afspraak {record.id}", version))
+        if result.versions:
+            result.status = "opgeslagen"
+            self.files.setdefault(sha, (sha, Path(name).name, len(data), data))
+            self.stored_kinds.add("afspraken")
         return result
 
     def _versions(self, name: str, sha: str, submission: Submission) -> LoadResult:
@@ -377,6 +406,8 @@ class _Batch:
         queue = self.records[submission.kind]
         values = operator.attrgetter(*columns)
         for record in submission.records:
+            if isinstance(record, Agreement):
+                continue  # stored by `_agreements`, never here
             submission_id = ids.get((record.departement, record.periode))
             if submission_id is not None:
                 queue.append((submission_id, *values(record)))
@@ -415,13 +446,21 @@ class _Batch:
         """Everything queued, one insert per table."""
         _insert(connection, "files", _FILE_COLUMNS, list(self.files.values()))
         _insert(connection, "submissions", _SUBMISSION_COLUMNS, self.submissions)
-        for kind, spec in KINDS.items():
+        for kind in QUARTERLY:
+            spec = KINDS[kind]
             _insert(connection, spec.table, ("submission_id", *spec.stored), self.records[kind])
+        _insert(connection, "agreements", _AGREEMENT_COLUMNS, self.agreement_rows)
         _insert(connection, "loads", _LOAD_COLUMNS, self.loads)
         _freeze_thresholds(connection, self.survey_periods, today)
 
 
 _FILE_COLUMNS = ("sha256", "file_name", "size_bytes", "content")
+# What makes two versions of an agreement differ (everything the row says but its key).
+AGREEMENT_CONTENT = (
+    "norm", "afspraak", "vastgesteld", "gremium", "gereed", "status", "toelichting",
+)  # fmt: skip
+_AGREEMENT_COLUMNS = ("departement", "id", "version", *AGREEMENT_CONTENT, "load_id", "sha256",
+                      "line")  # fmt: skip
 _SUBMISSION_COLUMNS = (
     "submission_id",
     "kind",

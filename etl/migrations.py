@@ -190,9 +190,34 @@ def _periods_checked(connection: duckdb.DuckDBPyConnection) -> None:
         connection.execute(f"ALTER TABLE {table}__nieuw RENAME TO {table}")
 
 
+def _agreements(connection: duckdb.DuckDBPyConnection) -> None:
+    """Agreements between BZK and a ministry (contract kind 4), every version kept."""
+    connection.execute(
+        f"""
+        CREATE TABLE IF NOT EXISTS agreements (
+            departement VARCHAR NOT NULL,
+            id          VARCHAR NOT NULL,     -- unique within its departement
+            version     INTEGER NOT NULL,
+            norm        INTEGER,              -- NULL: a general agreement
+            afspraak    VARCHAR NOT NULL,
+            vastgesteld DATE NOT NULL,
+            gremium     VARCHAR NOT NULL,     -- IPIM, bilateraal or free text
+            gereed      VARCHAR NOT NULL CHECK (regexp_full_match(gereed, '{STORED_QUARTER}')),
+            status      VARCHAR NOT NULL,     -- etl.vocabulary.AGREEMENT_STATES
+            toelichting VARCHAR NOT NULL,
+            load_id     INTEGER NOT NULL,     -- the ledger row: who and when
+            sha256      VARCHAR NOT NULL,     -- the archived file it came from
+            line        INTEGER NOT NULL,
+            PRIMARY KEY (departement, id, version)
+        )
+        """
+    )
+
+
 MIGRATIONS = (
     Migration(1, "schema van release 2026-11 (ledger, bestanden, versies, accounts)", _baseline),
     Migration(2, "perioden door de database zelf gecontroleerd (JJJJ-Qn)", _periods_checked),
+    Migration(3, "afspraken, met elke versie", _agreements),
 )
 LATEST = MIGRATIONS[-1].number
 

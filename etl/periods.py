@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 # Departments submit a quarter's files at the latest this many days after it ends.
 SUBMISSION_DAYS = 30
@@ -69,3 +69,13 @@ def quarters_between(first: str, last: str) -> list[str]:
 def submission_deadline(quarter: str) -> date:
     """The last day on which a quarter's submission counts as on time."""
     return quarter_end(quarter) + timedelta(days=SUBMISSION_DAYS)
+
+
+def parse_day(text: str) -> date | None:
+    """`2025-10-15` or `15-10-2025` as a date; None when it is neither."""
+    for pattern in ("%Y-%m-%d", "%d-%m-%Y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None

@@ -25,7 +25,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from etl import catalog, normgrid, survey, vocabulary
+from etl import agenda, catalog, normgrid, survey, vocabulary
 from etl.database import LOCAL_TIME, file_identity, query_frame, reader
 from etl.kinds import KINDS
 from etl.periods import FIRST_SUBMISSION_QUARTER, quarter_end, quarter_start, submission_deadline
@@ -431,6 +431,59 @@ class ReadModel:
             return pd.DataFrame(columns=columns)
         return self.access.rows(frame[columns]).reset_index(drop=True)
 
+    # --- agreements and the agenda ---------------------------------------------------------
+
+    def afspraken(self, periode: str | None = None, departement: str | None = None) -> pd.DataFrame:
+        """The newest version of every agreement in the contract's columns (`periode`: those
+        due by that quarter), loadable again unchanged."""
+        frame = self._query(
+            "SELECT id, departement, norm, afspraak, strftime(vastgesteld, '%Y-%m-%d') AS "
+            "vastgesteld, gremium, gereed, status, toelichting FROM current_agreements "
+            "WHERE (CAST(? AS VARCHAR) IS NULL OR gereed = ?) "
+            "AND (CAST(? AS VARCHAR) IS NULL OR departement = ?) ORDER BY departement, id",
+            [periode, periode, departement, departement],
+        )
+        if frame is None:
+            return pd.DataFrame(columns=list(AGREEMENT_EXPORT))
+        frame["norm"] = frame["norm"].astype("Int64")
+        return self.access.rows(frame[list(AGREEMENT_EXPORT)]).reset_index(drop=True)
+
+    def agreements(self, history: bool = False) -> pd.DataFrame:
+        """Agreements with who recorded each version and when (local time): the newest
+        version of each, or with `history` every version, newest first."""
+        source = "agreements" if history else "current_agreements"
+        frame = self._query(
+            "SELECT a.departement, a.id, a.version AS versie, a.norm, a.afspraak, "
+            "a.vastgesteld, a.gremium, a.gereed, a.status, a.toelichting, "
+            "l.loaded_by AS door, l.loaded_at, l.file_name AS bestand "
+            f"FROM {source} a JOIN loads l USING (load_id) "
+            "ORDER BY a.departement, a.id, a.version DESC"
+        )
+        columns = [
+            "departement", "id", "versie", "norm", "afspraak", "vastgesteld", "gremium",
+            "gereed", "status", "toelichting", "door", "vastgelegd_op", "bestand",
+        ]  # fmt: skip
+        if frame is None or frame.empty:
+            return pd.DataFrame(columns=columns).astype({"norm": "Int64"})
+        frame["vastgelegd_op"] = _local(frame.pop("loaded_at"))
+        frame["norm"] = frame["norm"].astype("Int64")
+        frame["vastgesteld"] = pd.to_datetime(frame["vastgesteld"]).dt.date
+        return self.access.rows(frame[columns]).reset_index(drop=True)
+
+    def agenda(self, periode: str, today: date) -> list[agenda.Point]:
+        """The IPIM agenda for the quarter (see `etl.agenda`), for the organisations the
+        reader may see; most urgent first."""
+        scores = self._scores("periode <= ?", [periode])
+        current = self.agreements()
+        waves = [w for w in (self.stored_survey_waves() or []) if w <= periode]
+        kop = self.stored_survey("kop", {"periode": waves[0]}) if waves else None
+        points = agenda.compile_agenda(
+            self._full_grid(periode, today), scores, current,
+            self.submission_states(periode, today),
+            kop if kop is not None else pd.DataFrame(), periode,
+        )  # fmt: skip
+        return [p for p in points if self.access.allows(p.departement)]
+
     def enquete(self, periode: str | None = None, departement: str | None = None) -> pd.DataFrame:
         """Counts per ministry and RIJK, groups and `alle`, with every hidden cell left out.
 
@@ -766,6 +819,10 @@ def organisations_in(periode: str) -> pd.DataFrame:
         if o.code != catalog.RESERVED_CODE and o.valid_during(start, end)
     ]
     return pd.DataFrame(rows, columns=["departement", "naam", "soort"])
+
+
+AGREEMENT_EXPORT = ("id", "departement", "norm", "afspraak", "vastgesteld", "gremium", "gereed",
+                    "status", "toelichting")  # the contract's order  # fmt: skip
 
 
 def _filtered(frame: pd.DataFrame, periode: str | None, departement: str | None) -> pd.DataFrame:

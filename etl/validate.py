@@ -21,6 +21,7 @@ from etl.findings import Finding, sort_findings
 from etl.kinds import KindSpec, detect_kind, expected_columns_message
 from etl.read import MAX_BYTES, Record, Table, read_table
 from etl.settings import settings
+from etl.validate_agreements import Agreement, validate_agreements
 from etl.validate_survey import SurveyCount, SurveyResponse, validate_enquete, validate_respons
 
 MAX_TOELICHTING = 2000
@@ -43,7 +44,7 @@ class NormScore(NamedTuple):
         return vocabulary.score_of(self.oordeel)
 
 
-StoredRecord = NormScore | SurveyCount | SurveyResponse
+StoredRecord = NormScore | SurveyCount | SurveyResponse | Agreement
 
 
 @dataclass(frozen=True)
@@ -58,8 +59,12 @@ class Submission:
 
     @property
     def groups(self) -> list[tuple[str, str]]:
-        """The (departement, periode) pairs this file submits, sorted."""
-        return sorted({(row.departement, row.periode) for row in self.records})
+        """The (departement, periode) pairs this file submits, sorted (for agreements the
+        quarter each should be done by)."""
+        return sorted(
+            {(row.departement, row.gereed if isinstance(row, Agreement) else row.periode)
+             for row in self.records}
+        )  # fmt: skip
 
     @property
     def row_count(self) -> int:
@@ -132,8 +137,10 @@ def _validate_bytes(
         records, row_findings = list_of(validate_normscores(rows, file, today, verdicts, complete))
     elif spec.name == "enquete":
         records, row_findings = list_of(validate_enquete(rows, file, today, verdicts))
-    else:
+    elif spec.name == "respons":
         records, row_findings = list_of(validate_respons(rows, file, today, verdicts))
+    else:
+        records, row_findings = list_of(validate_agreements(rows, file, today, verdicts))
     budget.check()
     findings.extend(row_findings)
     submission = Submission(file, spec.name, table.encoding, table.delimiter, tuple(records))

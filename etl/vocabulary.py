@@ -40,6 +40,8 @@ NOG_OPEN: Final = "nog open"
 JUDGED: Final = (VOLDOET, DEELS, NIET)
 OORDELEN: Final = (*JUDGED, NIET_BEOORDEELD, ONBEKEND)
 STATES: Final = (*OORDELEN, NIET_AANGELEVERD, NOG_OPEN)
+# What became of an agreement (contract kind 4); the first two are "under way".
+AGREEMENT_STATES: Final = ("open", "in uitvoering", "afgerond", "vervallen")
 SCORES: Final = {VOLDOET: 2, DEELS: 1, NIET: 0}
 STATE_OF_SCORE: Final = {score: state for state, score in SCORES.items()}
 

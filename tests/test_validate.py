@@ -105,7 +105,9 @@ def test_header_that_fits_no_kind_lists_the_expected_columns() -> None:
         "De kolommen passen bij geen enkele soort aanlevering (gevonden: naam, adres, "
         "woonplaats). Verwachte kolommen per soort — normscores: departement, periode, norm, "
         "oordeel (en optioneel toelichting, bron); enquete: departement, periode, groep, item, "
-        "antwoord, aantal; respons: departement, periode, groep, uitgenodigd, deelgenomen."
+        "antwoord, aantal; respons: departement, periode, groep, uitgenodigd, deelgenomen; "
+        "afspraken: id, departement, afspraak, vastgesteld, gereed, status (en optioneel "
+        "norm, gremium, toelichting)."
     )
 
 

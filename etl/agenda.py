@@ -1,0 +1,256 @@
+"""The IPIM agenda: for a quarter, the points BZK should discuss, each with its reason.
+
+The Court asked BZK to hold the conversation where a ministry lags and to keep holding
+it; these are the signals that something needs that conversation (pure functions from
+the read model's frames; `etl.readmodel.ReadModel.agenda` puts them together):
+
+1. `achteruit` — a norm worse than its last judged verdict, or no longer judged;
+2. `afspraak_verlopen` — an agreement past its quarter and not done;
+3. `afgerond_niet_voldaan` — an agreement marked done while its norm is still not met;
+4. `langdurig_niet_voldaan` — a norm not met in three or more judged quarters in a row,
+   with no agreement on it under way;
+5. `niet_aangeleverd` — no norm scores after the quarter's deadline;
+6. `enquete_onder_rijk` — a survey block whose items are significantly below the rest of
+   the Rijk (after the Benjamini–Hochberg correction of the survey page).
+
+The order is that of urgency (decided here, see README): something got worse, a promise
+was broken, a promise was called kept too early, a standing gap has no plan, a file is
+missing, a survey signal. With every point on norm N come the organisations that meet N,
+since when, with their own toelichting: the Court's good examples, findable each quarter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from etl import vocabulary
+from etl.periods import submission_deadline
+
+UNDER_WAY = ("open", "in uitvoering")
+IN_A_ROW = 3
+URGENCY = {
+    "achteruit": 1,
+    "afspraak_verlopen": 2,
+    "afgerond_niet_voldaan": 3,
+    "langdurig_niet_voldaan": 4,
+    "niet_aangeleverd": 5,
+    "enquete_onder_rijk": 6,
+}
+
+
+@dataclass(frozen=True)
+class Peer:
+    """An organisation that meets the norm: since which quarter, and in its own words."""
+
+    departement: str
+    sinds: str
+    toelichting: str
+
+
+@dataclass(frozen=True)
+class Point:
+    """One point for the agenda."""
+
+    departement: str
+    norm: int | None
+    soort: str
+    reden: str
+    link: str
+    peers: tuple[Peer, ...] = field(default=())
+
+    @property
+    def urgentie(self) -> int:
+        return URGENCY[self.soort]
+
+    def line(self) -> str:
+        """One line of the command line's agenda: code, norm or '–', reason."""
+        return f"{self.departement}\t{self.norm if self.norm is not None else '–'}\t{self.reden}"
+
+
+def _link(page: str, **params: object) -> str:
+    query = "&".join(f"{key}={value}" for key, value in params.items() if value is not None)
+    return f"/{page}?{query}"
+
+
+def _label(score: float | int | None) -> str:
+    """A stored score in the Court's words ('voldoet niet'); no score: niet beoordeeld."""
+    if score is None or score != score:  # None or NaN
+        return vocabulary.LONG_LABELS[vocabulary.NIET_BEOORDEELD]
+    state = {2: vocabulary.VOLDOET, 1: vocabulary.DEELS, 0: vocabulary.NIET}[int(score)]
+    return vocabulary.LONG_LABELS[state]
+
+
+def judged_runs(scores: pd.DataFrame, periode: str) -> pd.DataFrame:
+    """Per organisation and norm, its last judged verdict up to the quarter and how many
+    judged quarters in a row (niet beoordeeld skipped) had that same verdict, since when."""
+    judged = scores[(scores["periode"] <= periode) & scores["score"].notna()]
+    judged = judged.sort_values(["departement", "norm", "periode"])
+    rows = []
+    for key, cells in judged.groupby(["departement", "norm"], sort=False):
+        code, norm = str(key[0]), int(str(key[1]))
+        values = cells["score"].astype(int).tolist()
+        quarters = cells["periode"].tolist()
+        last = values[-1]
+        run = 1
+        while run < len(values) and values[-run - 1] == last:
+            run += 1
+        rows.append(
+            {
+                "departement": code,
+                "norm": norm,
+                "score": last,
+                "laatste": quarters[-1],
+                "op_rij": run,
+                "sinds": quarters[-run],
+                "toelichting": str(cells["toelichting"].iloc[-1] or ""),
+            }
+        )
+    columns = ["departement", "norm", "score", "laatste", "op_rij", "sinds", "toelichting"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def peers(runs: pd.DataFrame, norm: int, besides: str) -> tuple[Peer, ...]:
+    """Who meets the norm by their last judged verdict, longest first."""
+    meeting = runs[(runs["norm"] == norm) & (runs["score"] == 2) & (runs["departement"] != besides)]
+    meeting = meeting.sort_values(["sinds", "departement"])
+    return tuple(
+        Peer(str(r["departement"]), str(r["sinds"]), str(r["toelichting"]))
+        for r in meeting.to_dict("records")
+    )
+
+
+def regressions(grid: pd.DataFrame, periode: str) -> list[Point]:
+    worse = grid[(grid["wijziging"] < 0) | grid["niet_meer_beoordeeld"]]
+    points = []
+    for r in worse.sort_values(["departement", "norm"]).to_dict("records"):
+        before = f"{_label(r['vorige_score'])} in {r['vorige_periode']}"
+        now = "niet meer beoordeeld" if r["niet_meer_beoordeeld"] else _label(r["score"])
+        reason = f"Norm {r['norm']} achteruit: {now} in {periode}, was {before}."
+        points.append(Point(r["departement"], int(r["norm"]), "achteruit", reason,
+                            _link("ministerie", ministerie=r["departement"], periode=periode,
+                                  norm=r["norm"])))  # fmt: skip
+    return points
+
+
+def overdue(agreements: pd.DataFrame, periode: str) -> list[Point]:
+    late = agreements[(agreements["gereed"] < periode) & agreements["status"].isin(UNDER_WAY)]
+    return [
+        Point(r["departement"], _norm(r["norm"]), "afspraak_verlopen",
+              f"Afspraak {r['id']} had gereed moeten zijn in {r['gereed']} en staat op "
+              f"'{r['status']}': {_short(r['afspraak'])}",
+              _link("ipim", periode=periode, afspraak=f"{r['departement']}/{r['id']}"))
+        for r in late.sort_values(["departement", "id"]).to_dict("records")
+    ]  # fmt: skip
+
+
+def done_but_not_met(agreements: pd.DataFrame, runs: pd.DataFrame, periode: str) -> list[Point]:
+    done = agreements[(agreements["status"] == "afgerond") & agreements["norm"].notna()]
+    if done.empty:
+        return []
+    merged = done.assign(norm=done["norm"].astype(int)).merge(
+        runs, on=["departement", "norm"], how="inner"
+    )
+    open_gap = merged[merged["score"] < 2]
+    return [
+        Point(r["departement"], int(r["norm"]), "afgerond_niet_voldaan",
+              f"Afspraak {r['id']} staat op afgerond, maar norm {r['norm']} is nog "
+              f"'{_label(r['score'])}' (laatste oordeel {r['laatste']}).",
+              _link("ministerie", ministerie=r["departement"], periode=periode, norm=r["norm"]))
+        for r in open_gap.sort_values(["departement", "norm"]).to_dict("records")
+    ]  # fmt: skip
+
+
+def persistent_gaps(runs: pd.DataFrame, agreements: pd.DataFrame, periode: str) -> list[Point]:
+    gaps = runs[(runs["score"] == 0) & (runs["op_rij"] >= IN_A_ROW)]
+    under_way = agreements[agreements["status"].isin(UNDER_WAY) & agreements["norm"].notna()]
+    pairs = zip(under_way["departement"], under_way["norm"], strict=True)
+    covered = {(str(d), int(n)) for d, n in pairs}
+    points = []
+    for r in gaps.sort_values(["departement", "norm"]).to_dict("records"):
+        if (r["departement"], int(r["norm"])) in covered:
+            continue
+        reason = (
+            f"Norm {r['norm']} voldoet niet in {r['op_rij']} beoordeelde kwartalen op rij "
+            f"(sinds {r['sinds']}); er loopt geen afspraak over."
+        )
+        points.append(Point(r["departement"], int(r["norm"]), "langdurig_niet_voldaan", reason,
+                            _link("ministerie", ministerie=r["departement"], periode=periode,
+                                  norm=r["norm"])))  # fmt: skip
+    return points
+
+
+def missing(states: pd.DataFrame, periode: str) -> list[Point]:
+    late = states[states["staat"] == vocabulary.NIET_AANGELEVERD]
+    deadline = submission_deadline(periode)
+    return [
+        Point(code, None, "niet_aangeleverd",
+              f"Geen normscores over {periode}; de termijn verstreek op {deadline:%d-%m-%Y}.",
+              _link("aanleverstatus", periode=periode))
+        for code in sorted(set(late["departement"]))
+    ]  # fmt: skip
+
+
+def survey_below(kop: pd.DataFrame, periode: str) -> list[Point]:
+    """Blocks with items significantly worse than the rest of the Rijk (whole ministry)."""
+    if kop.empty or "rest_afwijkend" not in kop:
+        return []
+    worse_is = kop["richting"].map({"hoger_beter": -1, "lager_beter": 1}).fillna(0)
+    below = kop[
+        kop["rest_afwijkend"].astype(bool)
+        & (kop["groep"] == "alle")
+        & (kop["departement"] != "RIJK")
+        & (worse_is * kop["rest_verschil"].astype(float) > 0)
+    ]
+    points = []
+    for (code, wave, block), items in below.groupby(["departement", "periode", "blok"]):
+        listed = ", ".join(sorted(items["item"].astype(str)))
+        reason = (
+            f"Enquête {wave}: blok {block} significant slechter dan de rest van het Rijk "
+            f"(items {listed}, na correctie voor meervoudig toetsen)."
+        )
+        points.append(Point(str(code), None, "enquete_onder_rijk", reason,
+                            _link("enquete", ministerie=code, golf=wave)))  # fmt: skip
+    return points
+
+
+def compile_agenda(
+    grid: pd.DataFrame,
+    scores: pd.DataFrame,
+    agreements: pd.DataFrame,
+    states: pd.DataFrame,
+    kop: pd.DataFrame,
+    periode: str,
+) -> list[Point]:
+    """Every point for the quarter, most urgent first; norm points with their peers. Only
+    organisations that exist in the quarter (the grid's) are on it: EZK's old verdicts are
+    no point after it was split."""
+    present = set(grid["departement"])
+    runs = judged_runs(scores, periode)
+    runs = runs[runs["departement"].isin(present)]
+    agreements = agreements[agreements["departement"].isin(present)]
+    points = (
+        regressions(grid, periode)
+        + overdue(agreements, periode)
+        + done_but_not_met(agreements, runs, periode)
+        + persistent_gaps(runs, agreements, periode)
+        + missing(states, periode)
+        + survey_below(kop, periode)
+    )
+    with_peers = [
+        Point(p.departement, p.norm, p.soort, p.reden, p.link, peers(runs, p.norm, p.departement))
+        if p.norm is not None
+        else p
+        for p in points
+    ]
+    return sorted(with_peers, key=lambda p: (p.urgentie, p.departement, p.norm or 0))
+
+
+def _norm(value: object) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)  # type: ignore[call-overload]
+
+
+def _short(text: object, limit: int = 120) -> str:
+    value = " ".join(str(text).split())
+    return value if len(value) <= limit else value[: limit - 1] + "…"

@@ -1,0 +1,160 @@
+"""Agreements (contract kind 4) and the IPIM agenda: each signal appears exactly when it
+should, and disappears when its cause is resolved."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from etl.readmodel import ReadModel
+from tests.conftest import TODAY, fixture, run_etl
+
+HEADER = "departement,periode,norm,oordeel,toelichting\n"
+
+
+def _scores(path: Path, code: str, periode: str, verdicts: dict[int, str]) -> Path:
+    """A full norm-scores file: the given verdicts, voldoet for every other norm."""
+    rows = [
+        f"{code},{periode},{norm},{verdicts.get(norm, 'voldoet')},Toelichting {code} {norm}"
+        for norm in range(1, 16)
+    ]
+    file = path / f"{periode}_{code}.csv"
+    file.write_text(HEADER + "\n".join(rows) + "\n", encoding="utf-8")
+    return file
+
+
+def _agreement(path: Path, name: str, row: str) -> Path:
+    file = path / name
+    file.write_text(
+        "id,departement,norm,afspraak,vastgesteld,gremium,gereed,status,toelichting\n" + row + "\n",
+        encoding="utf-8",
+    )
+    return file
+
+
+def _load(db: Path, *files: Path) -> None:
+    result = run_etl("load", *map(str, files), "--db", str(db))
+    assert result.returncode == 0, result.stderr
+
+
+def _points(db: Path, periode: str = "2025-Q4") -> set[tuple[str, int | None, str]]:
+    return {(p.departement, p.norm, p.soort) for p in ReadModel(db).agenda(periode, TODAY)}
+
+
+def test_an_agreement_file_makes_versions_and_the_identical_row_changes_nothing(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "db.duckdb"
+    first = run_etl("load", str(fixture("afspraken_valid.csv")), "--db", str(db))
+    assert first.returncode == 0 and "FIN afspraak 2025-07 versie 1" in first.stdout
+    again = run_etl("load", str(fixture("afspraken_valid.csv")), "--db", str(db))
+    assert "ongewijzigd" in again.stdout
+    changed = _agreement(tmp_path, "wijziging.csv", "2025-07,FIN,1,FIN stelt een "
+                         "integriteitsrisicoanalyse op en bespreekt die in de bestuursraad,"
+                         "2025-06-12,IPIM,2025-Q3,in uitvoering,Concept klaar")  # fmt: skip
+    assert "FIN afspraak 2025-07 versie 2" in run_etl("load", str(changed), "--db", str(db)).stdout
+    history = ReadModel(db).agreements(history=True)
+    fin = history[history["id"] == "2025-07"]
+    assert fin["versie"].tolist() == [2, 1]
+    assert fin["status"].tolist() == ["in uitvoering", "open"]
+    exported = run_etl("export", "afspraken", "--db", str(db)).stdout
+    frame = pd.read_csv(io.StringIO(exported), dtype=str, keep_default_na=False)
+    assert list(frame.columns) == ["id", "departement", "norm", "afspraak", "vastgesteld",
+                                   "gremium", "gereed", "status", "toelichting"]  # fmt: skip
+    assert frame.set_index("id").loc["2025-07", "status"] == "in uitvoering"
+    assert frame.set_index("id").loc["2025-08", "norm"] == ""
+    assert frame.set_index("id").loc["2025-08", "vastgesteld"] == "2025-06-12"  # DD-MM-YYYY read
+    reloaded = tmp_path / "export.csv"
+    reloaded.write_text(exported, encoding="utf-8")
+    assert "ongewijzigd" in run_etl("load", str(reloaded), "--db", str(db)).stdout
+
+
+def test_rejects_bad_agreement_rows_with_line_and_column(tmp_path: Path) -> None:
+    result = run_etl("validate", str(fixture("afspraken_errors.csv")))
+    assert result.returncode == 1
+    lines = result.stderr
+    for expected in (
+        ":2:norm: Norm '16' is geen normnummer",
+        ":3:afspraak: Afspraak ontbreekt.",
+        ":4:vastgesteld: Vastgesteld '31-02-2025' is geen datum",
+        ":5:gereed: Gereed '2025-Q5' is geen kwartaal",
+        ":6:status: Status 'klaar' is ongeldig",
+        ":7:id: Afspraak 2025-12 van FIN staat meer dan één keer in het bestand: regels 6 en 7.",
+        ":8:vastgesteld: Vastgesteld 01-01-2030 ligt in de toekomst.",
+    ):
+        assert expected in lines, expected
+
+
+def test_each_signal_appears_when_it_should_and_goes_when_resolved(tmp_path: Path) -> None:
+    db = tmp_path / "db.duckdb"
+    # FIN: norm 1 not met for three judged quarters (one niet beoordeeld in between).
+    _load(db,
+          _scores(tmp_path, "FIN", "2025-Q1", {1: "voldoet niet", 2: "voldoet"}),
+          _scores(tmp_path, "FIN", "2025-Q2", {1: "voldoet niet"}),
+          _scores(tmp_path, "FIN", "2025-Q3", {1: "niet beoordeeld"}),
+          _scores(tmp_path, "FIN", "2025-Q4", {1: "voldoet niet", 2: "voldoet niet"}),
+          _scores(tmp_path, "BZK", "2025-Q4", {}))  # fmt: skip
+    points = _points(db)
+    assert ("FIN", 1, "langdurig_niet_voldaan") in points
+    assert ("FIN", 2, "achteruit") in points  # voldoet → voldoet niet
+    assert ("AZ", None, "niet_aangeleverd") in points  # past the deadline of 2025-Q4
+    assert ("BZK", None, "niet_aangeleverd") not in points
+    # An open agreement on FIN norm 1, due 2025-Q3: the standing gap is covered, but late.
+    _load(db, _agreement(tmp_path, "a1.csv",
+                         "A1,FIN,1,Risicoanalyse,2025-05-01,IPIM,2025-Q3,open,"))  # fmt: skip
+    points = _points(db)
+    assert ("FIN", 1, "langdurig_niet_voldaan") not in points
+    assert ("FIN", 1, "afspraak_verlopen") in points
+    # Marked done while the norm is still not met.
+    done = "A1,FIN,1,Risicoanalyse,2025-05-01,IPIM,2025-Q3,afgerond,Klaar"
+    _load(db, _agreement(tmp_path, "a2.csv", done))
+    points = _points(db)
+    assert ("FIN", 1, "afspraak_verlopen") not in points
+    assert ("FIN", 1, "afgerond_niet_voldaan") in points
+    # The norm is met in the next quarter: nothing left on norm 1; AZ's file arrives.
+    _load(db, _scores(tmp_path, "FIN", "2026-Q1", {2: "voldoet niet"}),
+          _scores(tmp_path, "AZ", "2025-Q4", {}))  # fmt: skip
+    later = _points(db, "2026-Q1")
+    assert not [p for p in later if p[0] == "FIN" and p[1] == 1]
+    assert ("AZ", None, "niet_aangeleverd") not in _points(db)
+
+
+def test_norm_points_name_who_meets_the_norm_and_since_when(tmp_path: Path) -> None:
+    db = tmp_path / "db.duckdb"
+    _load(db,
+          _scores(tmp_path, "FIN", "2025-Q3", {5: "voldoet"}),
+          _scores(tmp_path, "FIN", "2025-Q4", {5: "voldoet niet"}),
+          _scores(tmp_path, "BZK", "2025-Q3", {5: "voldoet niet"}),
+          _scores(tmp_path, "BZK", "2025-Q4", {5: "voldoet"}),
+          _scores(tmp_path, "AZ", "2025-Q4", {}))  # fmt: skip
+    [point] = [p for p in ReadModel(db).agenda("2025-Q4", TODAY) if p.departement == "FIN"
+               and p.norm == 5]  # fmt: skip
+    peers = {peer.departement: peer for peer in point.peers}
+    assert set(peers) == {"AZ", "BZK"}
+    assert peers["BZK"].sinds == "2025-Q4" and peers["BZK"].toelichting == "Toelichting BZK 5"
+
+
+@pytest.mark.parametrize("out", [False, True])
+def test_the_agenda_command_prints_one_line_per_point_or_writes_the_paper(
+    tmp_path: Path, out: bool
+) -> None:
+    db = tmp_path / "db.duckdb"
+    _load(db, _scores(tmp_path, "FIN", "2025-Q3", {2: "voldoet"}),
+          _scores(tmp_path, "FIN", "2025-Q4", {2: "voldoet niet"}))  # fmt: skip
+    if not out:
+        result = run_etl("agenda", "--periode", "2025-q4", "--db", str(db))
+        assert result.returncode == 0
+        assert "FIN\t2\tNorm 2 achteruit: voldoet niet in 2025-Q4, was voldoet in 2025-Q3." in (
+            result.stdout.splitlines()
+        )
+        return
+    paper = tmp_path / "agenda.pdf"
+    result = run_etl("agenda", "--periode", "2025-Q4", "--out", str(paper), "--db", str(db))
+    assert result.returncode == 0
+    from pypdf import PdfReader
+
+    text = "".join(page.extract_text() for page in PdfReader(paper).pages)
+    assert "Agenda IPIM" in text and "Norm 2 achteruit" in text
