@@ -30,6 +30,7 @@ TITLES = {
     "enquete": "Enquête",
     "aanleverstatus": "Aanleverstatus",
     "aanleveren": "Aanleveren",
+    "ipim": "IPIM",
     "presentatie": "Presentatie",
     "inloggen": "Inloggen",
 }

@@ -30,6 +30,7 @@ READ_PAGES = (
     "enquete",
     "aanleverstatus",
     "presentatie",
+    "ipim",
 )
 
 

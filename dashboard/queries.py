@@ -18,6 +18,7 @@ from typing import Any, cast
 import pandas as pd
 import streamlit as st
 
+from etl import agenda as agenda_points
 from etl import catalog, normgrid, readmodel, survey
 from etl.database import ensure_schema, file_identity
 from etl.readmodel import EVERYONE, Access, DatabaseBusy, ReadModel
@@ -267,3 +268,17 @@ def ministry_survey(data: Data, code: str, periode: str) -> tuple[str, str, pd.D
     """The key items of the newest wave at or before `periode` for this ministry (or its
     predecessor), beside RIJK (`ReadModel.ministry_survey`)."""
     return _ministry_survey(data.path, data.version, data.access, code, periode)
+
+
+# --- agreements and the agenda -----------------------------------------------------------
+
+
+def agreements(data: Data, history: bool = False) -> pd.DataFrame:
+    """The newest version of every agreement the reader may see (or every version)."""
+    return _frame(data, "agreements", history)
+
+
+def agenda(data: Data, periode: str, today: date) -> list[agenda_points.Point]:
+    """The IPIM agenda of the quarter, most urgent first."""
+    result: list[agenda_points.Point] = _answer(data, "agenda", periode, today)
+    return result

@@ -63,6 +63,12 @@ def chart_with_table(chart: AltairChart, table: pd.DataFrame, description: str, 
     download_row(table, key, chart)
 
 
+def table(frame: pd.DataFrame, name: str) -> None:
+    """A table with the dashboard's own (neutralised) downloads under it."""
+    st.dataframe(frame, hide_index=True, width="stretch")
+    download_row(frame, name)
+
+
 def download_row(table: pd.DataFrame, name: str, chart: AltairChart | None = None) -> None:
     """Buttons for the chart (PNG, SVG) and its data (CSV, CSV for Dutch Excel, Excel).
 

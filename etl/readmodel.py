@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -482,7 +482,12 @@ class ReadModel:
             self.submission_states(periode, today),
             kop if kop is not None else pd.DataFrame(), periode,
         )  # fmt: skip
-        return [p for p in points if self.access.allows(p.departement)]
+        # Peers are other ministries' detail too (their verdict and toelichting).
+        return [
+            replace(p, peers=tuple(x for x in p.peers if self.access.allows(x.departement)))
+            for p in points
+            if self.access.allows(p.departement)
+        ]
 
     def enquete(self, periode: str | None = None, departement: str | None = None) -> pd.DataFrame:
         """Counts per ministry and RIJK, groups and `alle`, with every hidden cell left out.

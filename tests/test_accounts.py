@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -18,7 +19,16 @@ from etl.load import load_sources, read_source
 from tests.conftest import ROOT, TODAY, fixture, query, run_etl
 
 APP = str(ROOT / "dashboard" / "app.py")
-READ = ["overzicht", "ministerie", "norm", "trends", "enquete", "aanleverstatus", "presentatie"]
+READ = [
+    "overzicht",
+    "ministerie",
+    "norm",
+    "trends",
+    "enquete",
+    "aanleverstatus",
+    "presentatie",
+    "ipim",
+]
 
 
 def add(
@@ -223,8 +233,9 @@ def test_a_session_token_expires_and_only_its_hash_is_kept(tmp_path: Path) -> No
 
 @pytest.mark.parametrize(
     "screen",
-    ["overzicht", "ministerie", "norm", "trends", "enquete", "aanleverstatus", "presentatie"],
-)
+    ["overzicht", "ministerie", "norm", "trends", "enquete", "aanleverstatus", "presentatie",
+     "ipim"],
+)  # fmt: skip
 def test_hidden_other_ministries_never_reach_a_department_screen(
     sample_db: Path, monkeypatch: pytest.MonkeyPatch, screen: str
 ) -> None:
@@ -247,6 +258,11 @@ def test_hidden_other_ministries_never_reach_a_department_screen(
         )
         tokens = {token.strip() for cell in cells for token in str(cell).split(",")}
         assert not tokens & others, (screen, tokens & others)
+    if screen == "ipim":  # the agenda is text: its points and the peers who meet a norm
+        text = " ".join(m.value for m in app.markdown)
+        named = set(re.findall(r"\*\*([A-Za-z]+)\*\*", text))
+        named |= set(re.findall(r"([A-Za-z]+) \(sinds", text))
+        assert named and not named & others, named & others
 
 
 def test_oidc_identity_maps_to_its_role_by_email(db: Path) -> None:

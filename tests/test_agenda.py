@@ -4,13 +4,18 @@ should, and disappears when its cause is resolved."""
 from __future__ import annotations
 
 import io
+import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from streamlit.testing.v1 import AppTest
 
+from dashboard import auth
+from etl.accounts import User
+from etl.load import Source, load_sources
 from etl.readmodel import ReadModel
-from tests.conftest import TODAY, fixture, run_etl
+from tests.conftest import ROOT, TODAY, fixture, run_etl
 
 HEADER = "departement,periode,norm,oordeel,toelichting\n"
 
@@ -158,3 +163,87 @@ def test_the_agenda_command_prints_one_line_per_point_or_writes_the_paper(
 
     text = "".join(page.extract_text() for page in PdfReader(paper).pages)
     assert "Agenda IPIM" in text and "Norm 2 achteruit" in text
+
+
+# --- the IPIM page -------------------------------------------------------------------------
+
+
+def _ipim(db: Path, monkeypatch: pytest.MonkeyPatch, user: User) -> AppTest:
+    monkeypatch.setenv("INTEGRITEIT_DB", str(db))
+    monkeypatch.setenv("INTEGRITEIT_VANDAAG", "2026-11-28")
+    app = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60)
+    app.session_state[auth.SESSION_KEY] = user
+    return app.switch_page("screens/ipim.py").run()
+
+
+def _fill_and_store(app: AppTest, fields: dict[str, str], status: str) -> None:
+    inputs = {t.label: t for t in app.text_input}
+    for label, value in fields.items():
+        if label in inputs:
+            inputs[label].input(value)
+    areas = {t.label: t for t in app.text_area}
+    areas["Afspraak"].input("FIN bespreekt de risicoanalyse in de bestuursraad")
+    selects = {s.label: s for s in app.selectbox}
+    selects["Organisatie"].set_value("FIN")
+    selects["Norm"].set_value(1)
+    [state] = [s for s in app.selectbox if s.label == "Status" and "open" in s.options]
+    state.set_value(status)
+    [submit] = [b for b in app.button if b.label == "Opslaan"]
+    submit.click().run()
+
+
+def test_the_coordinator_records_an_agreement_and_every_edit_is_a_new_version(
+    sample_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "db.duckdb"
+    shutil.copy(sample_db, db)
+    app = _ipim(db, monkeypatch, User("ipim.secretaris", "coordinator"))
+    assert not app.exception
+    assert any("Afspraak over de termijn" in m.value for m in app.markdown)
+    fields = {"Code van de afspraak": "2026-09", "Gremium": "IPIM", "Gereed in kwartaal": "2027-Q1"}
+    _fill_and_store(app, fields, "open")
+    assert not app.exception and "FIN afspraak 2026\\-09 versie 1" in app.success[-1].value
+    _fill_and_store(app, fields, "in uitvoering")
+    assert "versie 2" in app.success[-1].value
+    history = ReadModel(db).agreements(history=True)
+    mine = history[(history["departement"] == "FIN") & (history["id"] == "2026-09")]
+    assert mine["status"].tolist() == ["in uitvoering", "open"]
+    assert set(mine["door"]) == {"ipim.secretaris"}
+    _fill_and_store(app, {**fields, "Gereed in kwartaal": "2027-Q9"}, "open")
+    assert "Gereed '2027-Q9' is geen kwartaal" in app.table[-1].value.to_string()
+
+
+def test_a_department_lead_updates_only_its_own_agreements(
+    sample_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "db.duckdb"
+    shutil.copy(sample_db, db)
+    app = _ipim(db, monkeypatch, User("lead.bzk", "departement:BZK"))
+    assert not app.exception
+    assert not [t for t in app.text_input if t.label == "Code van de afspraak"]
+    [choice] = [s for s in app.selectbox if s.label == "Afspraak"]
+    assert choice.options == ["2025-02"]  # BZK's only agreement; AZ's is not offered
+    [state] = [s for s in app.selectbox if s.label == "Status" and "open" in s.options]
+    state.set_value("in uitvoering")
+    [note] = [t for t in app.text_area if t.label == "Toelichting"]
+    note.input("Toch nog niet in het jaarplan")
+    [submit] = [b for b in app.button if b.label == "Opslaan"]
+    submit.click().run()
+    assert "BZK afspraak 2025\\-02 versie 3" in app.success[-1].value
+    # The load path itself refuses another ministry's agreement from a lead's account.
+    row = b"2025-01,AZ,12,Iets anders,2025-03-13,IPIM,2026-Q1,afgerond,\n"
+    header = b"id,departement,norm,afspraak,vastgesteld,gremium,gereed,status,toelichting\n"
+    [result] = load_sources([Source("x.csv", header + row)], db, "lead.bzk", only_for="BZK")
+    assert result.status == "geweigerd"
+    assert "alleen voor BZK aanleveren" in result.findings[0].message
+    current = ReadModel(db).agreements()
+    assert current.set_index("id").loc["2025-01", "status"] == "in uitvoering"
+
+
+def test_a_reader_sees_the_agenda_but_no_form(
+    sample_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = _ipim(sample_db, monkeypatch, User("lezer1", "lezer"))
+    assert not app.exception
+    assert not [b for b in app.button if b.label == "Opslaan"]
+    assert any("Langdurig niet voldaan" in m.value for m in app.markdown)
