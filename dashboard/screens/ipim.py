@@ -63,6 +63,15 @@ for kind, name in KIND_NAMES.items():
     st.markdown("\n".join(lines))
 
 st.subheader("Afspraken")
+# The outcome of the last save, shown here (the form's expander closes on the rerun).
+outcome = st.session_state.pop("afspraak_resultaat", None)
+if outcome is not None:
+    saved, message, findings = outcome
+    if saved:
+        st.success(view.plain(message))
+    else:
+        st.error("Niet opgeslagen:")
+        st.table(findings)
 current = queries.agreements(data)
 if current.empty:
     st.write("Er zijn nog geen afspraken vastgelegd.")
@@ -96,11 +105,10 @@ def _store(row: dict[str, object], only_for: str | None) -> None:
     name = f"afspraak-{row['departement']}-{row['id']}.csv"
     [result] = load_sources([Source(name, content)], data.path, user.username,
                             only_for=only_for)  # fmt: skip
-    if result.status == "geweigerd":
-        st.error("Niet opgeslagen:")
-        st.table(tables.findings_table(result.findings).set_index("bestand"))
-    else:
-        st.success(view.plain(result.summary()))
+    refused = result.status == "geweigerd"
+    findings = tables.findings_table(result.findings).set_index("bestand") if refused else None
+    st.session_state["afspraak_resultaat"] = (not refused, result.summary(), findings)
+    st.rerun()
 
 
 if user is not None and user.role == COORDINATOR:

@@ -12,6 +12,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from dashboard import web
 from etl import accounts
+from etl.readmodel import ReadModel
 from scripts import browser, national_samples
 from tests.conftest import ROOT, run_etl
 
@@ -153,6 +154,31 @@ def test_ministry_lead_is_refused_another_ministry_and_stores_its_own(
         if ",lead.bzk," in row and ",geweigerd," in row
     ]
     assert len(refused) == 1
+    lead.context.close()
+
+
+def test_a_ministry_lead_updates_its_own_agreement_and_cannot_reach_another(
+    server: str, chromium: Browser, served_db: Path
+) -> None:
+    lead = browser.new_page(chromium)
+    sign_in(lead, server, "lead.bzk", "ipim")
+    lead.get_by_role("heading", name="IPIM").wait_for(timeout=30000)
+    lead.get_by_text("Afspraak over de termijn").wait_for(timeout=30000)
+    assert not lead.get_by_text("Afspraak vastleggen of wijzigen (coördinator)").count()
+    lead.get_by_text("Status van een afspraak van BZK bijwerken").click()
+    form = lead.locator("[data-testid=stForm]")
+    form.get_by_label("Afspraak").click()
+    offered = [o.strip() for o in lead.get_by_role("option").all_inner_texts()]
+    assert offered == ["2025-02"]  # AZ's agreement 2025-01 is not offered to BZK
+    lead.keyboard.press("Escape")
+    form.get_by_label("Toelichting").fill("Nog niet in het jaarplan opgenomen")
+    form.get_by_role("button", name="Opslaan").click()
+    lead.get_by_text("BZK afspraak 2025-02 versie").wait_for(timeout=30000)
+    history = ReadModel(served_db).agreements(history=True)
+    bzk = history[(history["departement"] == "BZK") & (history["id"] == "2025-02")]
+    assert bzk["door"].iloc[0] == "lead.bzk"
+    az = history[history["departement"] == "AZ"]
+    assert "lead.bzk" not in set(az["door"])
     lead.context.close()
 
 
