@@ -3,13 +3,11 @@ organisations that meet the norm (the good examples), in the Court's words."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
-from dashboard.praatplaat import SOURCE, Page
+from dashboard.praatplaat import SOURCE, Page, one_line
 from etl import agenda
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 KIND_NAMES = {
     "achteruit": "Achteruit sinds het laatste oordeel",
     "afspraak_verlopen": "Afspraak over de termijn",
@@ -18,11 +16,6 @@ KIND_NAMES = {
     "niet_aangeleverd": "Niet aangeleverd na de termijn",
     "enquete_onder_rijk": "Enquête: significant onder de rest van het Rijk",
 }
-
-
-def _plain(text: str) -> str:
-    """Submitted text as one printable line (a vertical tab must not break the paper)."""
-    return " ".join(_CONTROL.sub(" ", text).split())
 
 
 def agenda_pdf(points: list[agenda.Point], periode: str, today: date) -> bytes:
@@ -46,14 +39,14 @@ def agenda_pdf(points: list[agenda.Point], periode: str, today: date) -> bytes:
         for point in mine:
             examples = "; ".join(
                 f"{peer.departement} ({peer.sinds})"
-                + (f": {_plain(peer.toelichting)[:90]}" if peer.toelichting else "")
+                + (f": {one_line(peer.toelichting)[:90]}" if peer.toelichting else "")
                 for peer in point.peers[:4]
             )
             if len(point.peers) > 4:
                 examples += f"; en nog {len(point.peers) - 4}"
             rows.append([
                 point.departement, str(point.norm) if point.norm is not None else "–",
-                _plain(point.reden), examples or "–",
+                one_line(point.reden), examples or "–",
             ])  # fmt: skip
         pdf.grid(rows, (24, 11, 80, 67), size=7.5)
     pdf.ln(3)

@@ -9,6 +9,7 @@ greyscale and on a copier.
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from etl.readmodel import ReadModel
 
 LONG_TO_STATE = {label: state for state, label in vocabulary.LONG_LABELS.items()}
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 SOURCE = "Normen: Algemene Rekenkamer, Integriteit als basis (2024). Gegevens: aanleveringen."
 
 
@@ -190,6 +192,8 @@ def ministry_pdf(model: ReadModel, code: str, periode: str, today: date) -> byte
     pdf.set_left_margin(14)
     _survey_block(pdf, model, code, periode)
     _status_block(pdf, model, code, periode, today)
+    pdf.set_y(max(pdf.get_y(), top + 58))
+    _agreement_block(pdf, model, mine, code)
 
     pdf.set_y(-14)
     pdf.text_font(7)
@@ -236,6 +240,61 @@ def _survey_block(pdf: _Page, model: ReadModel, code: str, periode: str) -> None
     )
     note = tables.INTERVAL_NOTE + " " + statements + "."
     pdf.multi_cell(95, 3, pdf.safe(note), new_x="LMARGIN", new_y="NEXT")
+
+
+def one_line(text: str) -> str:
+    """Submitted text as one printable line (a vertical tab must not break a paper)."""
+    return " ".join(_CONTROL.sub(" ", text).split())
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _agreement_block(pdf: _Page, model: ReadModel, mine: pd.DataFrame, code: str) -> None:
+    """For each norm not (fully) met: the ministry's own toelichting beside the agreement
+    made about it — the conversation and its follow-up on the same page."""
+    pdf.heading("Niet voldaan: eigen toelichting en afspraak", size=9)
+    agreements = model.agreements()
+    agreements = agreements[agreements["departement"] == code]
+    # Not met before partly met; within each, the norms with an agreement first.
+    gaps = (
+        mine[mine["staat"].isin([vocabulary.NIET, vocabulary.DEELS])]
+        .assign(afspraak=lambda f: ~f["norm"].isin(agreements["norm"].dropna().astype(int)))
+        .sort_values(["score", "afspraak", "norm"])
+    )
+    if gaps.empty:
+        pdf.text_line("Alle beoordeelde normen voldoen.", 8, 4)
+    else:
+        rows = [["Norm", "Oordeel", "Toelichting van het ministerie", "Afspraak (status, gereed)"]]
+        # One page: as many rows as fit above the footer (two lines each), worst first.
+        room = max(1, int((pdf.h - 24 - pdf.get_y() - 5) / 5.5))
+        left_out = len(gaps) - room
+        for gap in gaps.head(room).to_dict("records"):
+            about = agreements[agreements["norm"] == gap["norm"]]
+            agreed = "geen"
+            if not about.empty:
+                first = about.sort_values("vastgesteld").iloc[-1]
+                agreed = (
+                    f"{first['id']}: {_clip(one_line(str(first['afspraak'])), 45)} "
+                    f"({first['status']}, gereed {first['gereed']})"
+                )
+            rows.append([
+                str(gap["norm"]), vocabulary.LONG_LABELS[gap["staat"]],
+                _clip(one_line(str(gap["toelichting"])), 80) or "–", agreed,
+            ])  # fmt: skip
+        pdf.grid(rows, (9, 20, 78, 75), size=6)
+        if left_out > 0:
+            pdf.text_line(f"En nog {left_out} normen; zie de ministeriepagina.", 6.5, 3)
+    general = agreements[agreements["norm"].isna()]
+    if not general.empty:
+        listed = "; ".join(
+            f"{r['id']}: {_clip(one_line(str(r['afspraak'])), 80)} ({r['status']})"
+            for r in general.to_dict("records")
+        )
+        pdf.text_font(6.5)
+        pdf.multi_cell(0, 3, pdf.safe(f"Algemene afspraken: {listed}"), new_x="LMARGIN",
+                       new_y="NEXT")  # fmt: skip
 
 
 def _status_block(pdf: _Page, model: ReadModel, code: str, periode: str, today: date) -> None:

@@ -247,3 +247,33 @@ def test_a_reader_sees_the_agenda_but_no_form(
     assert not app.exception
     assert not [b for b in app.button if b.label == "Opslaan"]
     assert any("Langdurig niet voldaan" in m.value for m in app.markdown)
+
+
+def test_the_praatplaat_puts_the_ministrys_own_toelichting_beside_its_agreement(
+    sample_db: Path,
+) -> None:
+    from pypdf import PdfReader
+
+    from dashboard import praatplaat
+
+    paper = praatplaat.ministry_pdf(ReadModel(sample_db), "AZ", "2026-Q3", TODAY)
+    reader = PdfReader(io.BytesIO(paper))
+    assert len(reader.pages) == 1
+    text = " ".join(reader.pages[0].extract_text().split())
+    assert "Niet voldaan: eigen toelichting en afspraak" in text
+    assert "2025-01:" in text and "in uitvoering, gereed 2026-Q1" in text
+    assert "vertrouwenspersonen en de top voldoet nog niet" in text  # AZ's own words
+
+
+def test_the_ministry_page_lists_its_agreements(
+    sample_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("INTEGRITEIT_DB", str(sample_db))
+    app = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60)
+    app.session_state[auth.SESSION_KEY] = User("lezer1", "lezer")
+    app.query_params["ministerie"] = "BZK"
+    app.switch_page("screens/ministerie.py").run()
+    assert not app.exception
+    assert any(h.value == "Afspraken met BZK" for h in app.subheader)
+    tables = [f.value for f in app.dataframe if "versie" in f.value.columns]
+    assert tables and tables[0]["id"].tolist() == ["2025-02"]

@@ -120,6 +120,22 @@ if not history.empty:
         "met een oordeel in élk kwartaal, zodat ze gelijk met gelijk vergelijken."
     )
 
+st.subheader(f"Afspraken met {code}")
+agreements = queries.agreements(data)
+agreements = agreements[agreements["departement"] == code]
+if agreements.empty:
+    st.write(f"Er zijn geen afspraken met {code} vastgelegd.")
+else:
+    shown = agreements.drop(columns=["departement", "bestand"])
+    view.table(shown, f"afspraken-{code}")
+gaps = mine[mine["staat"].isin([vocabulary.NIET, vocabulary.DEELS])]
+uncovered = sorted(set(gaps["norm"]) - set(agreements["norm"].dropna().astype(int)))
+if uncovered:
+    st.caption(
+        f"Niet (geheel) voldaan zonder afspraak: norm {', '.join(map(str, uncovered))}. "
+        "De agenda en de afspraken staan op de pagina IPIM."
+    )
+
 st.subheader("Enquête")
 found = queries.ministry_survey(data, code, periode)
 if found is None:
