@@ -19,6 +19,7 @@ from fpdf.fonts import FontFace
 
 from dashboard import charts, downloads, tables
 from etl import catalog, normgrid, vocabulary
+from etl.periods import quarter_end
 from etl.readmodel import ReadModel
 
 LONG_TO_STATE = {label: state for state, label in vocabulary.LONG_LABELS.items()}
@@ -193,7 +194,7 @@ def ministry_pdf(model: ReadModel, code: str, periode: str, today: date) -> byte
     _survey_block(pdf, model, code, periode)
     _status_block(pdf, model, code, periode, today)
     pdf.set_y(max(pdf.get_y(), top + 58))
-    _agreement_block(pdf, model, mine, code)
+    _agreement_block(pdf, model, mine, code, periode)
 
     pdf.set_y(-14)
     pdf.text_font(7)
@@ -242,6 +243,13 @@ def _survey_block(pdf: _Page, model: ReadModel, code: str, periode: str) -> None
     pdf.multi_cell(95, 3, pdf.safe(note), new_x="LMARGIN", new_y="NEXT")
 
 
+def agreements_by(agreements: pd.DataFrame, code: str, periode: str) -> pd.DataFrame:
+    """This organisation's agreements made by the end of the quarter (a page of 2023-Q4
+    does not show what was agreed in 2025)."""
+    made = pd.to_datetime(agreements["vastgesteld"]).dt.date <= quarter_end(periode)
+    return agreements[(agreements["departement"] == code) & made]
+
+
 def one_line(text: str) -> str:
     """Submitted text as one printable line (a vertical tab must not break a paper)."""
     return " ".join(_CONTROL.sub(" ", text).split())
@@ -251,12 +259,14 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _agreement_block(pdf: _Page, model: ReadModel, mine: pd.DataFrame, code: str) -> None:
+def _agreement_block(
+    pdf: _Page, model: ReadModel, mine: pd.DataFrame, code: str, periode: str
+) -> None:
     """For each norm not (fully) met: the ministry's own toelichting beside the agreement
-    made about it — the conversation and its follow-up on the same page."""
+    made about it — the conversation and its follow-up on the same page. A paper of an
+    earlier quarter shows only the agreements made by its end."""
     pdf.heading("Niet voldaan: eigen toelichting en afspraak", size=9)
-    agreements = model.agreements()
-    agreements = agreements[agreements["departement"] == code]
+    agreements = agreements_by(model.agreements(), code, periode)
     # Not met before partly met; within each, the norms with an agreement first.
     gaps = (
         mine[mine["staat"].isin([vocabulary.NIET, vocabulary.DEELS])]

@@ -121,10 +121,9 @@ if not history.empty:
     )
 
 st.subheader(f"Afspraken met {code}")
-agreements = queries.agreements(data)
-agreements = agreements[agreements["departement"] == code]
+agreements = praatplaat.agreements_by(queries.agreements(data), code, periode)
 if agreements.empty:
-    st.write(f"Er zijn geen afspraken met {code} vastgelegd.")
+    st.write(f"Er zijn tot en met {periode} geen afspraken met {code} vastgelegd.")
 else:
     shown = agreements.drop(columns=["departement", "bestand"])
     view.table(shown, f"afspraken-{code}")

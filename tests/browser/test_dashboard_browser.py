@@ -168,6 +168,7 @@ def test_a_ministry_lead_updates_its_own_agreement_and_cannot_reach_another(
     lead.get_by_text("Status van een afspraak van BZK bijwerken").click()
     form = lead.locator("[data-testid=stForm]")
     form.get_by_label("Afspraak").click()
+    lead.get_by_role("option").first.wait_for(timeout=30000)
     offered = [o.strip() for o in lead.get_by_role("option").all_inner_texts()]
     assert offered == ["2025-02"]  # AZ's agreement 2025-01 is not offered to BZK
     lead.keyboard.press("Escape")
