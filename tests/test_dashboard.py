@@ -366,17 +366,28 @@ def test_ministry_page_shows_key_survey_figures_through_the_predecessor(
     assert all("n = " in text for text in survey["ministerie"])
 
 
-def test_presentation_walks_from_the_heatmap_through_every_ministry(
+def test_presentation_walks_from_the_heatmap_through_the_agenda_and_every_ministry(
     sample_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from etl.readmodel import ReadModel
+
+    points = ReadModel(sample_db).agenda("2026-Q3", TODAY)
+    agenda_slides = -(-len(points) // 7)  # seven points a slide
+    assert agenda_slides >= 2
+    total = 1 + agenda_slides + 15
     app = open_app(sample_db, monkeypatch, "screens/presentatie.py", periode="2026-Q3")
     assert app.title[0].value == "Integriteit bij het Rijk, 2026-Q3"
-    assert "Dia 1 van 16" in app.markdown[1].value
+    assert f"Dia 1 van {total}" in app.markdown[1].value
     app.button[1].click().run()  # Volgende (PageDown)
     assert not app.exception
-    assert app.title[0].value == "Ministerie van Asiel en Migratie"  # AenM sorts first
+    assert app.title[0].value == f"Agenda IPIM 2026-Q3 (1 van {agenda_slides})"
+    assert points[0].departement in app.markdown[2].value  # the most urgent point first
     assert app.query_params["stap"] in ("1", ["1"])
-    deep = open_app(sample_db, monkeypatch, "screens/presentatie.py", periode="2026-Q3", stap="15")
+    ministry = open_app(sample_db, monkeypatch, "screens/presentatie.py", periode="2026-Q3",
+                        stap=str(1 + agenda_slides))  # fmt: skip
+    assert ministry.title[0].value == "Ministerie van Asiel en Migratie"  # AenM sorts first
+    deep = open_app(sample_db, monkeypatch, "screens/presentatie.py", periode="2026-Q3",
+                    stap=str(total - 1))  # fmt: skip
     assert deep.title[0].value == "Ministerie van Volksgezondheid, Welzijn en Sport"
     assert deep.button[1].disabled
 

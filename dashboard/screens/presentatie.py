@@ -29,7 +29,11 @@ periode = links.url_select("Periode", available, "periode")
 today = view.today()
 grid = queries.norm_grid(data, periode, today)
 codes = sorted(grid["departement"].unique(), key=str.lower)
-slides = ["overzicht", *codes]
+points = queries.agenda(data, periode, today)
+# The agenda in slides of a readable size, after the overview and before the ministries.
+PER_SLIDE = 7
+agenda_slides = [f"agenda:{start}" for start in range(0, len(points), PER_SLIDE)]
+slides = ["overzicht", *agenda_slides, *codes]
 wanted = st.query_params.get("stap", "0")
 step = min(max(int(wanted) if wanted.isdigit() else 0, 0), len(slides) - 1)
 
@@ -57,6 +61,21 @@ if slides[step] == "overzicht":
         alt=f"Heatmap van alle ministeries en de vijftien normen in {periode}.",
     )
     st.caption(charts.LEGEND_TEXT)
+elif slides[step].startswith("agenda:"):
+    start = int(slides[step].split(":")[1])
+    part = agenda_slides.index(slides[step]) + 1
+    st.title(f"Agenda IPIM {periode} ({part} van {len(agenda_slides)})")
+    lines = []
+    for point in points[start : start + PER_SLIDE]:
+        norm = f"norm {point.norm}" if point.norm is not None else "algemeen"
+        line = f"- **{view.plain(point.departement)}** · {norm} — {view.plain(point.reden)}"
+        if point.peers:
+            line += "  \n  Voldoen wel: " + view.plain(
+                ", ".join(f"{p.departement} (sinds {p.sinds})" for p in point.peers[:4])
+            )
+        lines.append(line)
+    st.markdown("\n".join(lines))
+    st.caption("Het urgentste eerst; redenen en voorbeelden ook op de pagina IPIM.")
 else:
     code = slides[step]
     mine = grid[grid["departement"] == code]
