@@ -8,15 +8,6 @@ from datetime import date
 from dashboard.praatplaat import SOURCE, Page, one_line
 from etl import agenda
 
-KIND_NAMES = {
-    "achteruit": "Achteruit sinds het laatste oordeel",
-    "afspraak_verlopen": "Afspraak over de termijn",
-    "afgerond_niet_voldaan": "Afspraak afgerond, norm nog niet voldaan",
-    "langdurig_niet_voldaan": "Langdurig niet voldaan, geen lopende afspraak",
-    "niet_aangeleverd": "Niet aangeleverd na de termijn",
-    "enquete_onder_rijk": "Enquête: significant onder de rest van het Rijk",
-}
-
 
 def agenda_pdf(points: list[agenda.Point], periode: str, today: date) -> bytes:
     """The agenda for the quarter, most urgent first, grouped by kind of signal."""
@@ -30,7 +21,7 @@ def agenda_pdf(points: list[agenda.Point], periode: str, today: date) -> bytes:
     )  # fmt: skip
     if not points:
         pdf.text_line("Er zijn geen signalen voor dit kwartaal.", 10, 7)
-    for kind, name in KIND_NAMES.items():
+    for kind, name in agenda.SIGNALS.items():
         mine = [p for p in points if p.soort == kind]
         if not mine:
             continue

@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboard import auth, charts, downloads, links, queries
 from dashboard.charts import AltairChart
-from etl import catalog, vocabulary
+from etl import agenda, catalog, vocabulary
 from etl.periods import quarter_of
 from etl.readmodel import Access
 from etl.settings import settings
@@ -261,6 +261,21 @@ def no_organisation_note(periode: str) -> str:
 
 
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def agenda_items(points: list[agenda.Point], peers: int = 5, link: bool = True) -> str:
+    """Agenda points as a Markdown list: reason in words, a link to the page that shows it,
+    and who meets the norm (since when); submitted text shown as typed."""
+    lines = []
+    for point in points:
+        norm = f"norm {point.norm}" if point.norm is not None else "algemeen"
+        line = f"- **{plain(point.departement)}** · {norm} — {plain(point.reden)}"
+        line += f" [Bekijken]({point.link})" if link else ""
+        if point.peers:
+            examples = ", ".join(f"{p.departement} (sinds {p.sinds})" for p in point.peers[:peers])
+            line += f"  \n  Voldoen wel: {plain(examples)}"
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def plain(text: str) -> str:

@@ -295,9 +295,7 @@ class _Block:
         return np.asarray(self.solver.getSolution().col_value, dtype=float)
 
 
-def bounds(
-    model: _Model, width: float, only: set[Key] | None = None
-) -> dict[Key, tuple[float, float]]:
+def bounds(model: _Model, width: float) -> dict[Key, tuple[float, float]]:
     """The smallest and largest value of each unknown the constraints allow, or, for an
     unknown already seen to vary by `width` between feasible points, that observed range.
 
@@ -313,8 +311,6 @@ def bounds(
         for variable in coefficients:
             by_variable[variable].append(number)
     for block in _blocks(model.rows, len(keys)):
-        if only is not None and not any(keys[v] in only for v in block):
-            continue
         equations = sorted({e for v in block for e in by_variable[v]})
         local = {variable: j for j, variable in enumerate(block)}
         program = _Block([model.rows[number] for number in equations], local)
@@ -331,8 +327,6 @@ def bounds(
         for _ in range(SPREAD_PROGRAMMES if len(block) > 2 else 0):
             seen(program.optimum(generator.standard_normal(len(block))))
         for j in range(len(block)):
-            if only is not None and keys[block[j]] not in only:
-                continue
             for sign in (1.0, -1.0):
                 if high[j] - low[j] >= width - TOLERANCE:
                     break
@@ -343,8 +337,7 @@ def bounds(
                     high[j] = np.inf  # unbounded above
                 seen(point)
         for j, variable in enumerate(block):
-            if only is None or keys[variable] in only:
-                result[keys[variable]] = (float(low[j]), float(high[j]))
+            result[keys[variable]] = (float(low[j]), float(high[j]))
     return result
 
 

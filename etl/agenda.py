@@ -30,14 +30,16 @@ from etl.periods import submission_deadline
 
 UNDER_WAY = ("open", "in uitvoering")
 IN_A_ROW = 3
-URGENCY = {
-    "achteruit": 1,
-    "afspraak_verlopen": 2,
-    "afgerond_niet_voldaan": 3,
-    "langdurig_niet_voldaan": 4,
-    "niet_aangeleverd": 5,
-    "enquete_onder_rijk": 6,
+# Each kind of signal with its heading, in order of urgency (the agenda's order).
+SIGNALS = {
+    "achteruit": "Achteruit sinds het laatste oordeel",
+    "afspraak_verlopen": "Afspraak over de termijn",
+    "afgerond_niet_voldaan": "Afspraak afgerond, norm nog niet voldaan",
+    "langdurig_niet_voldaan": "Langdurig niet voldaan, geen lopende afspraak",
+    "niet_aangeleverd": "Niet aangeleverd na de termijn",
+    "enquete_onder_rijk": "Enquête: significant onder de rest van het Rijk",
 }
+URGENCY = {kind: number for number, kind in enumerate(SIGNALS, start=1)}
 
 
 @dataclass(frozen=True)

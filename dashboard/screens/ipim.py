@@ -13,9 +13,10 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import auth, queries, tables, view
-from dashboard.agendapaper import KIND_NAMES, agenda_pdf
+from dashboard.agendapaper import agenda_pdf
 from etl import catalog
 from etl.accounts import COORDINATOR
+from etl.agenda import SIGNALS
 from etl.export import to_csv
 from etl.load import Source, load_sources
 from etl.vocabulary import AGREEMENT_STATES
@@ -44,23 +45,20 @@ st.download_button(
     on_click="ignore",
     icon=":material/picture_as_pdf:",
 )
+st.caption(
+    "Het urgentste eerst. Oordelen worden vergeleken met het laatste oordeel (niet beoordeeld "
+    "telt niet als oordeel); 'op rij' telt beoordeelde kwartalen, de audit van de Algemene "
+    "Rekenkamer (2023) en latere zelfevaluaties samen. 'Voldoen wel (sinds)': de organisaties "
+    "waarvan het laatste oordeel op deze norm voldoet, met het eerste kwartaal van hun "
+    "onafgebroken reeks oordelen 'voldoet'."
+)
 if not points:
     st.write("Geen signalen voor dit kwartaal.")
-for kind, name in KIND_NAMES.items():
+for kind, name in SIGNALS.items():
     mine = [p for p in points if p.soort == kind]
-    if not mine:
-        continue
-    st.markdown(f"**{name}** ({len(mine)})")
-    lines = []
-    for point in mine:
-        norm = f"norm {point.norm}" if point.norm is not None else "algemeen"
-        line = f"- **{view.plain(point.departement)}** · {norm} — {view.plain(point.reden)} "
-        line += f"[Bekijken]({point.link})"
-        if point.peers:
-            examples = ", ".join(f"{p.departement} (sinds {p.sinds})" for p in point.peers[:5])
-            line += f"  \n  Voldoen wel: {view.plain(examples)}"
-        lines.append(line)
-    st.markdown("\n".join(lines))
+    if mine:
+        st.markdown(f"**{name}** ({len(mine)})")
+        st.markdown(view.agenda_items(mine))
 
 st.subheader("Afspraken")
 # The outcome of the last save, shown here (the form's expander closes on the rerun).

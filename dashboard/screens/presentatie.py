@@ -65,16 +65,7 @@ elif slides[step].startswith("agenda:"):
     start = int(slides[step].split(":")[1])
     part = agenda_slides.index(slides[step]) + 1
     st.title(f"Agenda IPIM {periode} ({part} van {len(agenda_slides)})")
-    lines = []
-    for point in points[start : start + PER_SLIDE]:
-        norm = f"norm {point.norm}" if point.norm is not None else "algemeen"
-        line = f"- **{view.plain(point.departement)}** · {norm} — {view.plain(point.reden)}"
-        if point.peers:
-            line += "  \n  Voldoen wel: " + view.plain(
-                ", ".join(f"{p.departement} (sinds {p.sinds})" for p in point.peers[:4])
-            )
-        lines.append(line)
-    st.markdown("\n".join(lines))
+    st.markdown(view.agenda_items(points[start : start + PER_SLIDE], peers=4, link=False))
     st.caption("Het urgentste eerst; redenen en voorbeelden ook op de pagina IPIM.")
 else:
     code = slides[step]
