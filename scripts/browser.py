@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from playwright.sync_api import Browser, Page, Playwright
+from playwright.sync_api import Browser, Locator, Page, Playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from dashboard import charts, web
 from etl.vocabulary import VOLDOET
@@ -98,3 +99,28 @@ def sign_in(page: Page, server: str, username: str, password: str, path: str = "
             return
         page.wait_for_timeout(100)
     raise AssertionError("the sign-in cookie was never set")
+
+
+def options_of(page: Page, combobox: str, within: Locator | None = None) -> list[str]:
+    """The options a Streamlit selectbox offers, read from its opened list.
+
+    A click can land while an expander still animates open and leave the list closed,
+    so this tries the click and then the keyboard before it gives up."""
+    box = (within or page).get_by_role("combobox", name=combobox)
+    box.wait_for(timeout=30000)
+    option = page.get_by_role("option").first
+    for attempt in range(6):
+        if attempt % 2 == 0:
+            box.click()
+        else:
+            box.focus()
+            page.keyboard.press("ArrowDown")
+        try:
+            option.wait_for(timeout=5000)
+        except PlaywrightTimeout:  # a list that did not open is tried again
+            page.keyboard.press("Escape")
+            continue
+        texts = [text.strip() for text in page.get_by_role("option").all_inner_texts()]
+        page.keyboard.press("Escape")
+        return texts
+    raise AssertionError(f"the list of {combobox!r} never opened")
