@@ -278,6 +278,11 @@ def agreements(data: Data, history: bool = False) -> pd.DataFrame:
     return _frame(data, "agreements", history)
 
 
+def coordination(data: Data, history: bool = False) -> pd.DataFrame:
+    """BZK's judgements of its own coordinating role (newest version, or every version)."""
+    return _frame(data, "coordination", history)
+
+
 def agenda(data: Data, periode: str, today: date) -> list[agenda_points.Point]:
     """The IPIM agenda of the quarter, most urgent first."""
     result: list[agenda_points.Point] = _answer(data, "agenda", periode, today)

@@ -11,6 +11,8 @@ from typing import Any
 
 import pandas as pd
 
+from etl.vocabulary import LONG_LABELS, NIET_BEOORDEELD
+
 TOO_FEW = "te weinig respondenten"
 PROTECTED = "niet getoond, om een kleine groep elders te beschermen"
 
@@ -234,3 +236,22 @@ def change_preview(submission: Any, current: pd.DataFrame) -> pd.DataFrame:
         for d, p in zip(frame["departement"], frame["periode"], strict=True)
     ]
     return frame
+
+
+def coordination_table(judgements: pd.DataFrame, norms: list[tuple[str, str, str]]) -> pd.DataFrame:
+    """BZK's coordination norms (code, naam, omschrijving) with the verdict of each year in
+    words, and the newest year's toelichting: a norm never judged in a year says so."""
+    table = pd.DataFrame(norms, columns=["norm", "naam", "omschrijving"])
+    years = sorted(int(y) for y in judgements["jaar"].unique()) if not judgements.empty else []
+    for year in years:
+        of_year = judgements[judgements["jaar"] == year].set_index("norm")["oordeel"]
+        table[str(year)] = [
+            LONG_LABELS[str(of_year[code])]
+            if code in of_year.index
+            else LONG_LABELS[NIET_BEOORDEELD]
+            for code in table["norm"]
+        ]
+    if years:
+        newest = judgements[judgements["jaar"] == years[-1]].set_index("norm")["toelichting"]
+        table[f"toelichting {years[-1]}"] = [str(newest.get(code, "")) for code in table["norm"]]
+    return table

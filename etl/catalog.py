@@ -149,6 +149,28 @@ def _norms_at(version: Stamp) -> tuple[Norm, ...]:
     )
 
 
+@dataclass(frozen=True)
+class CoordinationNorm:
+    """One of the five norms on BZK's own coordinating role (schemas/coordinatienormen.csv)."""
+
+    code: str
+    naam: str
+    omschrijving: str
+
+
+def coordination_norms() -> tuple[CoordinationNorm, ...]:
+    """The norms the Court judged BZK's coordination on, in catalogue order."""
+    return _coordination_norms_at(stamp(SCHEMAS_DIR / "coordinatienormen.csv"))
+
+
+@cache
+def _coordination_norms_at(version: Stamp) -> tuple[CoordinationNorm, ...]:
+    return tuple(
+        CoordinationNorm(row["code"], row["naam"], row["omschrijving"])
+        for row in _read_rows(version[0])
+    )
+
+
 def sources() -> tuple[str, ...]:
     """Codes of who may have judged a quarter (schemas/bronnen.csv): `zelf`, `AR`."""
     return _sources_at(stamp(SCHEMAS_DIR / "bronnen.csv"))

@@ -1,4 +1,4 @@
-"""Cell checks every kind of file shares: organisation codes, quarters, whole numbers.
+"""Cell checks every kind of file shares: organisation codes, quarters, numbers, verdicts.
 
 Each returns the normalised value or findings; none raises.
 """
@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any, NamedTuple, TypeVar
 
-from etl import catalog
+from etl import catalog, vocabulary
 from etl.findings import Finding
 from etl.periods import parse_quarter, quarter_end, quarter_start
 
@@ -167,3 +167,72 @@ def check_whole_number(
         return int(value), []
     message = f"{column.capitalize()} '{text.strip()}' is geen geheel getal van 0 of meer."
     return None, [Finding(file, line, column, "geen_aantal", message)]
+
+
+def check_oordeel(text: str, file: str, line: int) -> tuple[str | None, list[Finding]]:
+    value = " ".join(text.split()).lower()
+    if value in vocabulary.OORDEEL_INPUT:
+        return vocabulary.OORDEEL_INPUT[value], []
+    message = (
+        f"Oordeel '{text.strip()}' is ongeldig; gebruik voldoet, voldoet deels of voldoet niet "
+        "(of 2, 1, 0), laat het leeg voor niet beoordeeld, of schrijf onbekend als de norm wel "
+        "is beoordeeld maar het oordeel niet is gepubliceerd."
+    )
+    return None, [Finding(file, line, "oordeel", "ongeldig_oordeel", message)]
+
+
+def check_bron(text: str, file: str, line: int) -> tuple[str | None, list[Finding]]:
+    value = text.strip()
+    codes = {code.lower(): code for code in catalog.sources()}
+    if not value:
+        return vocabulary.BRON_ZELF, []
+    if value.lower() in codes:
+        return codes[value.lower()], []
+    message = f"Bron '{value}' is onbekend; gebruik {' of '.join(catalog.sources())}."
+    return None, [Finding(file, line, "bron", "onbekende_bron", message)]
+
+
+class Member(NamedTuple):
+    """One row's place in a set that must be complete: its group (e.g. 'FIN 2025-Q3'), the
+    member it holds (a norm, a type) and its line."""
+
+    group: str
+    member: Any
+    line: int
+
+
+def check_each_once(
+    rows: Sequence[Member],
+    expected: Sequence[Any],
+    file: str,
+    report_missing: bool,
+    column: str = "norm",
+    plural: str = "de normen",
+) -> list[Finding]:
+    """Each group holds each expected member exactly once: a duplicate names both lines; the
+    missing ones are named at the group's first line (only when every row could be read,
+    since an unreadable row may hold the "missing" member)."""
+    findings: list[Finding] = []
+    lines: dict[str, dict[Any, list[int]]] = {}
+    for row in rows:
+        lines.setdefault(row.group, {}).setdefault(row.member, []).append(row.line)
+    noun = column.capitalize()
+    for group, by_member in lines.items():
+        for member, found in sorted(by_member.items()):
+            for later in found[1:]:
+                message = (
+                    f"{noun} {member} staat meer dan één keer in het bestand voor {group}: "
+                    f"regels {found[0]} en {later}."
+                )
+                findings.append(Finding(file, later, column, f"dubbele_{column}", message))
+        missing = [m for m in expected if m not in by_member]
+        if missing and report_missing:
+            first = min(line for found in by_member.values() for line in found)
+            word = f"ontbreekt {column}" if len(missing) == 1 else f"ontbreken {plural}"
+            listed = ", ".join(str(m) for m in missing)
+            message = (
+                f"Voor {group} {word} {listed}; elke {column} moet precies één keer voorkomen."
+            )
+            findings.append(Finding(file, first, column, f"ontbrekende_{plural.split()[-1]}",
+                                    message))  # fmt: skip
+    return findings

@@ -24,6 +24,7 @@ from etl.database import backup as database_backup
 from etl.database import database_path, database_trouble, ensure_schema
 from etl.export import to_csv
 from etl.findings import Finding, count_errors
+from etl.kinds import KINDS
 from etl.load import (
     ReceiptError,
     VersionError,
@@ -192,7 +193,7 @@ def load(
 
 
 @main.command()
-@click.argument("kind", type=click.Choice(["normscores", "enquete", "respons", "afspraken"]))
+@click.argument("kind", type=click.Choice(list(KINDS)))
 @click.option("--periode", default=None, help="Alleen dit kwartaal, bijvoorbeeld 2025-Q3.")
 @click.option("--departement", default=None, help="Alleen deze organisatiecode.")
 @db_option
@@ -205,7 +206,7 @@ def export(kind: str, periode: str | None, departement: str | None, db: Path | N
         click.echo(f"Database {path} bestaat nog niet; laad eerst bestanden.", err=True)
     model = ReadModel(path)
     frames = {"normscores": model.normscores, "enquete": model.enquete, "respons": model.respons,
-              "afspraken": model.afspraken}  # fmt: skip
+              "afspraken": model.afspraken, "coordinatie": model.coordinatie}  # fmt: skip
     sys.stdout.write(to_csv(frames[kind](quarter, code)))
 
 

@@ -60,6 +60,10 @@ CREATE OR REPLACE VIEW current_agreements AS
     SELECT a.* FROM agreements a
     WHERE a.version = (SELECT max(version) FROM agreements b
                        WHERE b.departement = a.departement AND b.id = a.id);
+CREATE OR REPLACE VIEW current_coordination AS
+    SELECT c.* FROM coordination c
+    WHERE c.version = (SELECT max(version) FROM coordination d WHERE d.departement =
+                       c.departement AND d.jaar = c.jaar AND d.norm = c.norm);
 CREATE OR REPLACE VIEW current_survey_response AS
     SELECT r.*, s.version FROM survey_response r JOIN current_submissions s USING (submission_id);
 """
@@ -74,6 +78,7 @@ DATA_TABLES = (
     "wave_thresholds",
     "version_events",
     "agreements",
+    "coordination",
 )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Kind = Literal["normscores", "enquete", "respons", "afspraken"]
+Kind = Literal["normscores", "enquete", "respons", "afspraken", "coordinatie"]
 
 
 @dataclass(frozen=True)
@@ -90,6 +90,15 @@ KINDS: dict[Kind, KindSpec] = {
             "line",
         ),
         current_view="current_agreements",
+    ),
+    # BZK's yearly judgement of its own coordinating role: versioned per (jaar, norm).
+    "coordinatie": KindSpec(
+        "coordinatie",
+        ("departement", "jaar", "norm", "oordeel"),
+        ("toelichting", "bron"),
+        table="coordination",
+        stored=("departement", "jaar", "norm", "oordeel", "toelichting", "bron", "line"),
+        current_view="current_coordination",
     ),
 }
 # Kinds whose versions are per (departement, periode) submission.

@@ -18,11 +18,12 @@ import operator
 import os
 import signal
 import sys
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import duckdb
 import pandas as pd
@@ -31,7 +32,7 @@ from etl import catalog, derive
 from etl.cells import Verdicts
 from etl.database import LOCAL_TIME, crash_hook, writer
 from etl.findings import Finding, count_errors
-from etl.kinds import KINDS, QUARTERLY
+from etl.kinds import KINDS, QUARTERLY, Kind
 from etl.periods import parse_day
 from etl.read import MAX_BYTES
 from etl.settings import settings
@@ -168,6 +169,17 @@ def load_sources(
 def check_department(validation: Validation, only_for: str | None) -> Validation:
     """Refuse a file with rows for any organisation but `only_for`, naming those rows."""
     if only_for is None or validation.submission is None:
+        return validation
+    if validation.submission.kind == "coordinatie":
+        message = (
+            "Het oordeel over de coördinerende rol legt alleen de coördinator vast, niet een "
+            "account van een organisatie."
+        )
+        validation.findings.append(
+            Finding(validation.file, None, None, "alleen_coordinator", message)
+        )
+        validation.attempted = validation.submission.groups
+        validation.submission = None
         return validation
     foreign: dict[str, list[int]] = {}
     for record in validation.submission.records:
@@ -310,15 +322,20 @@ class _Batch:
                 "SELECT kind, departement, periode, max(version) FROM submissions GROUP BY ALL"
             ).fetchall()
         }
-        # (departement, id) -> (newest version, its content): an agreement's new version.
-        self.agreements: dict[tuple[str, str], tuple[int, tuple[object, ...]]] = {
-            (d, i): (int(v), tuple(rest))
-            for d, i, v, *rest in connection.execute(
-                f"SELECT departement, id, version, {', '.join(AGREEMENT_CONTENT)} "
-                "FROM current_agreements"
-            ).fetchall()
-        }
-        self.agreement_rows: list[tuple[object, ...]] = []
+        # Per kind versioned by row (agreements, coordination judgements): key -> (newest
+        # version, its content), so a row whose content differs makes the next version.
+        self.keyed: dict[str, dict[tuple[object, ...], tuple[int, tuple[object, ...]]]] = {}
+        self.keyed_rows: dict[str, list[tuple[object, ...]]] = {}
+        for kind, keyed in KEYED.items():
+            width = len(keyed.key)
+            self.keyed[kind] = {
+                tuple(row[:width]): (int(row[width]), tuple(row[width + 1 :]))
+                for row in connection.execute(
+                    f"SELECT {', '.join(keyed.key)}, version, {', '.join(keyed.content)} "
+                    f"FROM {KINDS[kind].current_view}"  # names from this module only
+                ).fetchall()
+            }
+            self.keyed_rows[kind] = []
         self.loads: list[tuple[object, ...]] = []
         self.files: dict[str, tuple[object, ...]] = {}
         self.submissions: list[tuple[object, ...]] = []
@@ -337,8 +354,8 @@ class _Batch:
             result = LoadResult(source.name, "geweigerd", sha, validation.findings)
             self._ledger(load_id, result, validation, 0, source.received_on)
             return result
-        if submission.kind == "afspraken":
-            result = self._agreements(load_id, source.name, data, sha, submission)
+        if submission.kind in KEYED:
+            result = self._keyed(load_id, source.name, data, sha, submission)
         else:
             result = self._versions(source.name, sha, submission)
             if result.versions:
@@ -346,29 +363,30 @@ class _Batch:
         self._ledger(load_id, result, validation, submission.row_count, source.received_on)
         return result
 
-    def _agreements(
+    def _keyed(
         self, load_id: int, name: str, data: bytes, sha: str, submission: Submission
     ) -> LoadResult:
-        """A new version for each agreement whose content differs from its newest version;
-        the identical row again changes nothing (contract, kind 4)."""
+        """A new version for each row whose content differs from its key's newest version;
+        the identical row again changes nothing (contract, kind 4; coordination alike)."""
+        spec = KEYED[submission.kind]  # type: ignore[index]  # the caller checked the kind
+        known = self.keyed[submission.kind]
         result = LoadResult(name, "ongewijzigd", sha)
         for record in submission.records:
-            assert isinstance(record, Agreement)
-            key = (record.departement, record.id)
-            content = tuple(getattr(record, column) for column in AGREEMENT_CONTENT)
-            newest = self.agreements.get(key)
+            key = tuple(getattr(record, column) for column in spec.key)
+            content = tuple(getattr(record, column) for column in spec.content)
+            newest = known.get(key)
             if newest is not None and newest[1] == content:
                 continue
             version = 1 if newest is None else newest[0] + 1
-            self.agreements[key] = (version, content)
-            self.agreement_rows.append(
-                (record.departement, record.id, version, *content, load_id, sha, record.line)
+            known[key] = (version, content)
+            self.keyed_rows[submission.kind].append(
+                (*key, version, *content, load_id, sha, record.line)
             )
-            result.versions.append((record.departement, f"afspraak {record.id}", version))
+            result.versions.append((str(key[0]), spec.label(record), version))
         if result.versions:
             result.status = "opgeslagen"
             self.files.setdefault(sha, (sha, Path(name).name, len(data), data))
-            self.stored_kinds.add("afspraken")
+            self.stored_kinds.add(submission.kind)
         return result
 
     def _versions(self, name: str, sha: str, submission: Submission) -> LoadResult:
@@ -406,8 +424,7 @@ class _Batch:
         queue = self.records[submission.kind]
         values = operator.attrgetter(*columns)
         for record in submission.records:
-            if isinstance(record, Agreement):
-                continue  # stored by `_agreements`, never here
+            assert not isinstance(record, Agreement)  # agreements are stored by `_keyed`
             submission_id = ids.get((record.departement, record.periode))
             if submission_id is not None:
                 queue.append((submission_id, *values(record)))
@@ -449,18 +466,38 @@ class _Batch:
         for kind in QUARTERLY:
             spec = KINDS[kind]
             _insert(connection, spec.table, ("submission_id", *spec.stored), self.records[kind])
-        _insert(connection, "agreements", _AGREEMENT_COLUMNS, self.agreement_rows)
+        for name, keyed in KEYED.items():
+            _insert(connection, KINDS[name].table, keyed.columns, self.keyed_rows[name])
         _insert(connection, "loads", _LOAD_COLUMNS, self.loads)
         _freeze_thresholds(connection, self.survey_periods, today)
 
 
 _FILE_COLUMNS = ("sha256", "file_name", "size_bytes", "content")
-# What makes two versions of an agreement differ (everything the row says but its key).
+
+
+@dataclass(frozen=True)
+class Keyed:
+    """A kind versioned per row: its key, what makes two versions differ (everything the
+    row says but its key), and how a version is named in the load's result."""
+
+    key: tuple[str, ...]
+    content: tuple[str, ...]
+    label: Callable[[Any], str]
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return (*self.key, "version", *self.content, "load_id", "sha256", "line")
+
+
 AGREEMENT_CONTENT = (
     "norm", "afspraak", "vastgesteld", "gremium", "gereed", "status", "toelichting",
 )  # fmt: skip
-_AGREEMENT_COLUMNS = ("departement", "id", "version", *AGREEMENT_CONTENT, "load_id", "sha256",
-                      "line")  # fmt: skip
+KEYED: dict[Kind, Keyed] = {
+    "afspraken": Keyed(("departement", "id"), AGREEMENT_CONTENT,
+                       lambda record: f"afspraak {record.id}"),
+    "coordinatie": Keyed(("departement", "jaar", "norm"), ("oordeel", "toelichting", "bron"),
+                         lambda record: f"{record.jaar} norm {record.norm}"),
+}  # fmt: skip
 _SUBMISSION_COLUMNS = (
     "submission_id",
     "kind",

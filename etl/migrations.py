@@ -214,10 +214,33 @@ def _agreements(connection: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def _coordination(connection: duckdb.DuckDBPyConnection) -> None:
+    """BZK's yearly judgement of its own coordinating role (kind `coordinatie`), every
+    version kept."""
+    connection.execute(
+        """
+        CREATE TABLE IF NOT EXISTS coordination (
+            departement VARCHAR NOT NULL,     -- the coordinating organisation (BZK)
+            jaar        INTEGER NOT NULL CHECK (jaar BETWEEN 2000 AND 9999),
+            norm        VARCHAR NOT NULL,     -- schemas/coordinatienormen.csv, C1..C5
+            version     INTEGER NOT NULL,
+            oordeel     VARCHAR NOT NULL,     -- etl.vocabulary.OORDELEN
+            toelichting VARCHAR NOT NULL,
+            bron        VARCHAR NOT NULL,     -- schemas/bronnen.csv
+            load_id     INTEGER NOT NULL,     -- the ledger row: who and when
+            sha256      VARCHAR NOT NULL,     -- the archived file it came from
+            line        INTEGER NOT NULL,
+            PRIMARY KEY (departement, jaar, norm, version)
+        )
+        """
+    )
+
+
 MIGRATIONS = (
     Migration(1, "schema van release 2026-11 (ledger, bestanden, versies, accounts)", _baseline),
     Migration(2, "perioden door de database zelf gecontroleerd (JJJJ-Qn)", _periods_checked),
     Migration(3, "afspraken, met elke versie", _agreements),
+    Migration(4, "oordeel van BZK over de eigen coördinerende rol, met elke versie", _coordination),
 )
 LATEST = MIGRATIONS[-1].number
 

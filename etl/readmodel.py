@@ -448,6 +448,44 @@ class ReadModel:
         frame["norm"] = frame["norm"].astype("Int64")
         return self.access.rows(frame[list(AGREEMENT_EXPORT)]).reset_index(drop=True)
 
+    def coordinatie(
+        self, periode: str | None = None, departement: str | None = None
+    ) -> pd.DataFrame:
+        """The newest judgement of every (jaar, norm) of BZK's own coordinating role, in the
+        file's columns (`periode`: the judgements of that quarter's year). Public to every
+        reader: it is BZK's account of itself, not another ministry's detail."""
+        columns = list(KINDS["coordinatie"].columns)
+        year = int(periode[:4]) if periode else None
+        frame = self._query(
+            "SELECT departement, jaar, norm, "
+            "CASE WHEN oordeel = 'niet beoordeeld' THEN '' ELSE oordeel END AS oordeel, "
+            "toelichting, bron FROM current_coordination "
+            "WHERE (CAST(? AS INTEGER) IS NULL OR jaar = ?) "
+            "AND (CAST(? AS VARCHAR) IS NULL OR departement = ?) ORDER BY jaar, norm",
+            [year, year, departement, departement],
+        )
+        if frame is None:
+            return pd.DataFrame(columns=columns)
+        return frame[columns].reset_index(drop=True)
+
+    def coordination(self, history: bool = False) -> pd.DataFrame:
+        """BZK's judgements of its coordinating role with who recorded each and when: the
+        newest version of each (jaar, norm), or with `history` every version, newest first."""
+        source = "coordination" if history else "current_coordination"
+        frame = self._query(
+            "SELECT c.jaar, c.norm, c.version AS versie, c.oordeel, c.toelichting, c.bron, "
+            "l.loaded_by AS door, l.loaded_at "
+            f"FROM {source} c JOIN loads l USING (load_id) ORDER BY c.jaar, c.norm, c.version DESC"
+        )
+        columns = ["jaar", "norm", "naam", "versie", "oordeel", "toelichting", "bron", "door",
+                   "vastgelegd_op"]  # fmt: skip
+        if frame is None or frame.empty:
+            return pd.DataFrame(columns=columns)
+        names = {norm.code: norm.naam for norm in catalog.coordination_norms()}
+        frame["naam"] = frame["norm"].map(names).fillna("")
+        frame["vastgelegd_op"] = _local(frame.pop("loaded_at"))
+        return frame[columns].reset_index(drop=True)
+
     def agreements(self, history: bool = False) -> pd.DataFrame:
         """Agreements with who recorded each version and when (local time): the newest
         version of each, or with `history` every version, newest first."""

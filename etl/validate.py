@@ -9,19 +9,28 @@ from __future__ import annotations
 import difflib
 import operator
 import re
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
 from etl import budget, catalog, vocabulary
-from etl.cells import Row, Verdicts, check_organisation, check_period
+from etl.cells import (
+    Member,
+    Row,
+    Verdicts,
+    check_bron,
+    check_each_once,
+    check_oordeel,
+    check_organisation,
+    check_period,
+)
 from etl.findings import Finding, sort_findings
 from etl.kinds import KindSpec, detect_kind, expected_columns_message
 from etl.read import MAX_BYTES, Record, Table, read_table
 from etl.settings import settings
 from etl.validate_agreements import Agreement, validate_agreements
+from etl.validate_coordination import CoordinationScore, validate_coordination
 from etl.validate_survey import SurveyCount, SurveyResponse, validate_enquete, validate_respons
 
 MAX_TOELICHTING = 2000
@@ -44,7 +53,7 @@ class NormScore(NamedTuple):
         return vocabulary.score_of(self.oordeel)
 
 
-StoredRecord = NormScore | SurveyCount | SurveyResponse | Agreement
+StoredRecord = NormScore | SurveyCount | SurveyResponse | Agreement | CoordinationScore
 
 
 @dataclass(frozen=True)
@@ -60,7 +69,7 @@ class Submission:
     @property
     def groups(self) -> list[tuple[str, str]]:
         """The (departement, periode) pairs this file submits, sorted (for agreements the
-        quarter each should be done by)."""
+        quarter each should be done by, for coordination judgements the year)."""
         return sorted(
             {(row.departement, row.gereed if isinstance(row, Agreement) else row.periode)
              for row in self.records}
@@ -139,8 +148,10 @@ def _validate_bytes(
         records, row_findings = list_of(validate_enquete(rows, file, today, verdicts))
     elif spec.name == "respons":
         records, row_findings = list_of(validate_respons(rows, file, today, verdicts))
-    else:
+    elif spec.name == "afspraken":
         records, row_findings = list_of(validate_agreements(rows, file, today, verdicts))
+    else:
+        records, row_findings = list_of(validate_coordination(rows, file, today, complete))
     budget.check()
     findings.extend(row_findings)
     submission = Submission(file, spec.name, table.encoding, table.delimiter, tuple(records))
@@ -282,29 +293,6 @@ def _check_norm(text: str, file: str, line: int) -> tuple[int | None, list[Findi
     return None, [Finding(file, line, "norm", "ongeldige_norm", message)]
 
 
-def _check_oordeel(text: str, file: str, line: int) -> tuple[str | None, list[Finding]]:
-    value = " ".join(text.split()).lower()
-    if value in vocabulary.OORDEEL_INPUT:
-        return vocabulary.OORDEEL_INPUT[value], []
-    message = (
-        f"Oordeel '{text.strip()}' is ongeldig; gebruik voldoet, voldoet deels of voldoet niet "
-        "(of 2, 1, 0), laat het leeg voor niet beoordeeld, of schrijf onbekend als de norm wel "
-        "is beoordeeld maar het oordeel niet is gepubliceerd."
-    )
-    return None, [Finding(file, line, "oordeel", "ongeldig_oordeel", message)]
-
-
-def _check_bron(text: str, file: str, line: int) -> tuple[str | None, list[Finding]]:
-    value = text.strip()
-    codes = {code.lower(): code for code in catalog.sources()}
-    if not value:
-        return vocabulary.BRON_ZELF, []
-    if value.lower() in codes:
-        return codes[value.lower()], []
-    message = f"Bron '{value}' is onbekend; gebruik {' of '.join(catalog.sources())}."
-    return None, [Finding(file, line, "bron", "onbekende_bron", message)]
-
-
 def validate_normscores(
     rows: list[Row], file: str, today: date, verdicts: Verdicts, complete: bool = True
 ) -> tuple[list[NormScore], list[Finding]]:
@@ -319,10 +307,10 @@ def validate_normscores(
     findings += found
     norms, found = verdicts.column(file, rows, _check_norm, "norm")
     findings += found
-    judgements, found = verdicts.column(file, rows, _check_oordeel, "oordeel")
+    judgements, found = verdicts.column(file, rows, check_oordeel, "oordeel")
     findings += found
     if any("bron" in row.values for row in rows[:1]):
-        sources, found = verdicts.column(file, rows, _check_bron, "bron")
+        sources, found = verdicts.column(file, rows, check_bron, "bron")
         findings += found
     else:
         sources = [vocabulary.BRON_ZELF] * len(rows)
@@ -342,32 +330,7 @@ def validate_normscores(
             scores.append(NormScore(code, periode, norm, stored, toelichting, bron or "", row.line))
         else:
             complete = False
-    findings.extend(_check_completeness(scores, file, report_missing=complete))
-    return scores, findings
-
-
-def _check_completeness(scores: list[NormScore], file: str, report_missing: bool) -> list[Finding]:
-    """Each (departement, periode) holds every norm exactly once."""
-    findings: list[Finding] = []
-    lines: dict[tuple[str, str], dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
-    for score in scores:
-        lines[(score.departement, score.periode)][score.norm].append(score.line)
+    members = [Member(f"{s.departement} {s.periode}", s.norm, s.line) for s in scores]
     expected = [norm.nummer for norm in catalog.norms()]
-    for (code, periode), by_norm in lines.items():
-        for norm, found in sorted(by_norm.items()):
-            for later in found[1:]:
-                message = (
-                    f"Norm {norm} staat meer dan één keer in het bestand voor {code} {periode}: "
-                    f"regels {found[0]} en {later}."
-                )
-                findings.append(Finding(file, later, "norm", "dubbele_norm", message))
-        missing = [n for n in expected if n not in by_norm]
-        if missing and report_missing:
-            first = min(line for found in by_norm.values() for line in found)
-            word = "ontbreekt norm" if len(missing) == 1 else "ontbreken de normen"
-            listed = ", ".join(str(n) for n in missing)
-            message = (
-                f"Voor {code} {periode} {word} {listed}; elke norm moet precies één keer voorkomen."
-            )
-            findings.append(Finding(file, first, "norm", "ontbrekende_normen", message))
-    return findings
+    findings.extend(check_each_once(members, expected, file, report_missing=complete))
+    return scores, findings

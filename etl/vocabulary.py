@@ -42,6 +42,9 @@ OORDELEN: Final = (*JUDGED, NIET_BEOORDEELD, ONBEKEND)
 STATES: Final = (*OORDELEN, NIET_AANGELEVERD, NOG_OPEN)
 # What became of an agreement (contract kind 4); the first two are "under way".
 AGREEMENT_STATES: Final = ("open", "in uitvoering", "afgerond", "vervallen")
+# The organisation that coordinates integrity policy for the sector Rijk (Ambtenarenwet
+# 2017) and judges its own coordinating role each year (kind `coordinatie`).
+COORDINATOR: Final = "BZK"
 SCORES: Final = {VOLDOET: 2, DEELS: 1, NIET: 0}
 STATE_OF_SCORE: Final = {score: state for state, score in SCORES.items()}
 

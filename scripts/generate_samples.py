@@ -228,13 +228,19 @@ def received_on(rng: random.Random, quarter: str) -> date:
 
 
 # The agreements of the samples are written by hand (they exercise every agenda signal on
-# the generated scores of 2026-Q3); the generator keeps them and their receipt dates.
-AGREEMENT_RECEIPTS = {"afspraken.csv": date(2025, 6, 13), "afspraken_update.csv": date(2026, 1, 20)}
+# the generated scores of 2026-Q3), as is BZK's judgement of its own coordinating role; the
+# generator keeps them and their receipt dates.
+HANDWRITTEN = ("afspraken", "coordinatie")
+HANDWRITTEN_RECEIPTS = {
+    "afspraken.csv": date(2025, 6, 13),
+    "afspraken_update.csv": date(2026, 1, 20),
+    "coordinatie.csv": date(2026, 2, 2),
+}
 
 
 def write_receipts(out: Path, receipts: dict[str, date]) -> None:
     """The receipt list `python -m etl load --ontvangstlijst` reads."""
-    receipts = {**receipts, **AGREEMENT_RECEIPTS}
+    receipts = {**receipts, **HANDWRITTEN_RECEIPTS}
     lines = ["bestand\tontvangen"] + [f"{name}\t{day:%Y-%m-%d}" for name, day in receipts.items()]
     (out / RECEIPTS).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
@@ -244,7 +250,7 @@ def generate(out: Path, last: str) -> list[Path]:
     rng = random.Random(SEED)
     out.mkdir(parents=True, exist_ok=True)
     for stale in out.glob("*.csv"):
-        if not stale.name.startswith("afspraken"):  # agreements are written by hand
+        if not stale.name.startswith(HANDWRITTEN):  # written by hand
             stale.unlink()
     written: list[Path] = []
     receipts: dict[str, date] = {}

@@ -102,3 +102,16 @@ def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     results = load_sources(sources, path, loaded_by="pytest", today=TODAY)
     assert all(r.status == "opgeslagen" for r in results), [r.summary() for r in results]
     return path
+
+
+def open_page(db: Path, monkeypatch: pytest.MonkeyPatch, user: Any, page: str) -> Any:
+    """The dashboard signed in as `user` on `page` (e.g. 'screens/ipim.py'), on `db`."""
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard import auth
+
+    monkeypatch.setenv("INTEGRITEIT_DB", str(db))
+    monkeypatch.setenv("INTEGRITEIT_VANDAAG", TODAY.isoformat())
+    app = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60)
+    app.session_state[auth.SESSION_KEY] = user
+    return app.switch_page(page).run()

@@ -15,7 +15,7 @@ from dashboard import auth
 from etl.accounts import User
 from etl.load import Source, load_sources
 from etl.readmodel import ReadModel
-from tests.conftest import ROOT, TODAY, fixture, run_etl
+from tests.conftest import ROOT, TODAY, fixture, open_page, run_etl
 
 HEADER = "departement,periode,norm,oordeel,toelichting\n"
 
@@ -169,11 +169,8 @@ def test_the_agenda_command_prints_one_line_per_point_or_writes_the_paper(
 
 
 def _ipim(db: Path, monkeypatch: pytest.MonkeyPatch, user: User) -> AppTest:
-    monkeypatch.setenv("INTEGRITEIT_DB", str(db))
-    monkeypatch.setenv("INTEGRITEIT_VANDAAG", "2026-11-28")
-    app = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60)
-    app.session_state[auth.SESSION_KEY] = user
-    return app.switch_page("screens/ipim.py").run()
+    app: AppTest = open_page(db, monkeypatch, user, "screens/ipim.py")
+    return app
 
 
 def _fill_and_store(app: AppTest, fields: dict[str, str], status: str) -> None:

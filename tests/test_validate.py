@@ -107,7 +107,8 @@ def test_header_that_fits_no_kind_lists_the_expected_columns() -> None:
         "oordeel (en optioneel toelichting, bron); enquete: departement, periode, groep, item, "
         "antwoord, aantal; respons: departement, periode, groep, uitgenodigd, deelgenomen; "
         "afspraken: id, departement, afspraak, vastgesteld, gereed, status (en optioneel "
-        "norm, gremium, toelichting)."
+        "norm, gremium, toelichting); coordinatie: departement, jaar, norm, oordeel (en "
+        "optioneel toelichting, bron)."
     )
 
 

@@ -19,11 +19,51 @@ from etl.accounts import COORDINATOR
 from etl.agenda import SIGNALS
 from etl.export import to_csv
 from etl.load import Source, load_sources
-from etl.vocabulary import AGREEMENT_STATES
+from etl.vocabulary import (
+    AGREEMENT_STATES,
+    BRON_ZELF,
+    DEELS,
+    NIET,
+    NIET_BEOORDEELD,
+    VOLDOET,
+    met_and_judged,
+    share_text,
+)
+from etl.vocabulary import COORDINATOR as COORDINATING
 
 data = view.data_source()
 available = view.require_periods(data)
 user = auth.current_user()
+
+
+def _store(rows: list[dict[str, object]], name: str, only_for: str | None, outcome: str) -> None:
+    """Rows through the load path, as a file would go; the outcome is shown after the rerun
+    under `outcome` (the form's expander closes on it)."""
+    assert user is not None
+    content = to_csv(pd.DataFrame(rows)).encode("utf-8")
+    [result] = load_sources([Source(name, content)], data.path, user.username,
+                            only_for=only_for)  # fmt: skip
+    refused = result.status == "geweigerd"
+    findings = tables.findings_table(result.findings).set_index("bestand") if refused else None
+    st.session_state[outcome] = (not refused, result.summary(), findings)
+    st.rerun()
+
+
+def _show_outcome(outcome: str) -> None:
+    """The outcome of the last save under `outcome`, if any."""
+    shown = st.session_state.pop(outcome, None)
+    if shown is not None:
+        saved, message, findings = shown
+        if saved:
+            st.success(view.plain(message))
+        else:
+            st.error("Niet opgeslagen:")
+            st.table(findings)
+
+
+def _store_agreement(row: dict[str, object], only_for: str | None) -> None:
+    _store([row], f"afspraak-{row['departement']}-{row['id']}.csv", only_for, "afspraak_resultaat")
+
 
 left, right = st.columns([2, 1])
 with right:
@@ -61,15 +101,7 @@ for kind, name in SIGNALS.items():
         st.markdown(view.agenda_items(mine))
 
 st.subheader("Afspraken")
-# The outcome of the last save, shown here (the form's expander closes on the rerun).
-outcome = st.session_state.pop("afspraak_resultaat", None)
-if outcome is not None:
-    saved, message, findings = outcome
-    if saved:
-        st.success(view.plain(message))
-    else:
-        st.error("Niet opgeslagen:")
-        st.table(findings)
+_show_outcome("afspraak_resultaat")
 current = queries.agreements(data)
 if current.empty:
     st.write("Er zijn nog geen afspraken vastgelegd.")
@@ -96,19 +128,6 @@ else:
         view.table(versions, f"afspraak-{code}-{key}")
 
 
-def _store(row: dict[str, object], only_for: str | None) -> None:
-    """One agreement row through the load path, as a file would go."""
-    assert user is not None
-    content = to_csv(pd.DataFrame([row])).encode("utf-8")
-    name = f"afspraak-{row['departement']}-{row['id']}.csv"
-    [result] = load_sources([Source(name, content)], data.path, user.username,
-                            only_for=only_for)  # fmt: skip
-    refused = result.status == "geweigerd"
-    findings = tables.findings_table(result.findings).set_index("bestand") if refused else None
-    st.session_state["afspraak_resultaat"] = (not refused, result.summary(), findings)
-    st.rerun()
-
-
 if user is not None and user.role == COORDINATOR:
     with st.expander("Afspraak vastleggen of wijzigen (coördinator)"):
         st.caption(
@@ -130,7 +149,7 @@ if user is not None and user.role == COORDINATOR:
             status = y.selectbox("Status", list(AGREEMENT_STATES))
             note = st.text_area("Toelichting", max_chars=2000)
             if st.form_submit_button("Opslaan"):
-                _store(
+                _store_agreement(
                     {"id": key, "departement": code,
                      "norm": "" if norm == "algemeen" else norm, "afspraak": text,
                      "vastgesteld": agreed.isoformat() if isinstance(agreed, date) else "",
@@ -150,7 +169,7 @@ elif user is not None and user.is_department:
                 note = st.text_area("Toelichting", max_chars=2000)
                 if st.form_submit_button("Opslaan"):
                     row = own[own["id"] == key].iloc[0]
-                    _store(
+                    _store_agreement(
                         {"id": key, "departement": user.department,
                          "norm": "" if pd.isna(row["norm"]) else int(row["norm"]),
                          "afspraak": row["afspraak"],
@@ -159,3 +178,66 @@ elif user is not None and user.is_department:
                          "status": status, "toelichting": note},
                         user.department,
                     )  # fmt: skip
+
+
+st.subheader(f"De coördinerende rol van {COORDINATING}")
+st.caption(
+    f"De Algemene Rekenkamer beoordeelde ook de coördinatie door {COORDINATING} zelf, op vijf "
+    f"normen. {COORDINATING} legt hier elk jaar een eigen oordeel over vast: een "
+    "zelfbeoordeling, niet geaudit (de bron staat bij elk oordeel). De omschrijvingen zijn een "
+    "samenvatting van die normen, niet de letterlijke tekst van het rapport."
+)
+_show_outcome("coordinatie_resultaat")
+judgements = queries.coordination(data)
+norm_rows = [(n.code, n.naam, n.omschrijving) for n in catalog.coordination_norms()]
+ministries = queries.norm_totals(data, periode, view.today())
+overall = ministries[ministries["norm"] == 0].iloc[0]
+x, y = st.columns(2)
+if judgements.empty:
+    x.metric(f"{COORDINATING} als coördinator", "nog geen oordeel")
+else:
+    year = int(judgements["jaar"].max())
+    of_year = judgements[judgements["jaar"] == year]
+    met, judged = met_and_judged(of_year["oordeel"])
+    x.metric(f"{COORDINATING} als coördinator, {year}: normen voldaan",
+             share_text(int(met.sum()), int(judged.sum())))  # fmt: skip
+y.metric(f"Organisaties, {periode}: normoordelen voldaan",
+         share_text(int(overall["voldaan"]), int(overall["beoordeeld"])))  # fmt: skip
+st.caption(
+    "Aandeel voldaan van de beoordeelde normen (voldoet, voldoet deels, voldoet niet); niet "
+    "beoordeeld en onbekend tellen niet mee. Links de vijf coördinatienormen van het laatste "
+    "jaar, rechts alle vijftien normen van alle organisaties in het gekozen kwartaal."
+)
+view.table(tables.coordination_table(judgements, norm_rows), "coordinatie-bzk")
+if not judgements.empty:
+    with st.expander("Geschiedenis van de oordelen (elke versie, met wie en wanneer)"):
+        view.table(queries.coordination(data, history=True), "coordinatie-bzk-geschiedenis")
+
+if user is not None and user.role == COORDINATOR:
+    with st.expander(f"Jaaroordeel van {COORDINATING} over de eigen rol vastleggen (coördinator)"):
+        this_year = view.today().year
+        year = st.selectbox("Jaar", list(range(this_year, this_year - 4, -1)), index=1)
+        known = judgements[judgements["jaar"] <= year] if not judgements.empty else judgements
+        st.caption(
+            "Vooraf ingevuld met het laatste vastgelegde oordeel van dat jaar of eerder. Een "
+            "gewijzigd oordeel wordt een nieuwe versie; de vorige blijft bewaard."
+        )
+        choices = [VOLDOET, DEELS, NIET, NIET_BEOORDEELD]
+        with st.form("coordinatie"):
+            rows: list[dict[str, object]] = []
+            for code, naam, omschrijving in norm_rows:
+                before = known[known["norm"] == code].sort_values("jaar").tail(1)
+                verdict = str(before["oordeel"].iloc[0]) if not before.empty else NIET_BEOORDEELD
+                note = str(before["toelichting"].iloc[0]) if not before.empty else ""
+                st.markdown(f"**{code} {naam}** — {omschrijving}")
+                a, b = st.columns([1, 2])
+                index = (
+                    choices.index(verdict) if verdict in choices else choices.index(NIET_BEOORDEELD)
+                )
+                chosen = a.selectbox(f"Oordeel {code}", choices, index=index)
+                text = b.text_area(f"Toelichting {code}", value=note, max_chars=2000)
+                rows.append({"departement": COORDINATING, "jaar": year, "norm": code,
+                             "oordeel": "" if chosen == NIET_BEOORDEELD else chosen,
+                             "toelichting": text, "bron": BRON_ZELF})  # fmt: skip
+            if st.form_submit_button("Jaaroordeel opslaan"):
+                _store(rows, f"coordinatie-{year}.csv", None, "coordinatie_resultaat")
