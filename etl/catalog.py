@@ -171,6 +171,30 @@ def _coordination_norms_at(version: Stamp) -> tuple[CoordinationNorm, ...]:
     )
 
 
+@dataclass(frozen=True)
+class Coded:
+    """A catalogue entry known by its code: a type of violation (schemas/schendingen.csv) or
+    a subject of confidential advisers' conversations (schemas/vp_onderwerpen.csv)."""
+
+    code: str
+    naam: str
+
+
+def violation_types() -> tuple[Coded, ...]:
+    """The government's nine types of integrity violation, in catalogue order."""
+    return _coded_at(stamp(SCHEMAS_DIR / "schendingen.csv"))
+
+
+def adviser_subjects() -> tuple[Coded, ...]:
+    """What confidential advisers' conversations are about, in catalogue order."""
+    return _coded_at(stamp(SCHEMAS_DIR / "vp_onderwerpen.csv"))
+
+
+@cache
+def _coded_at(version: Stamp) -> tuple[Coded, ...]:
+    return tuple(Coded(row["code"], row["naam"]) for row in _read_rows(version[0]))
+
+
 def sources() -> tuple[str, ...]:
     """Codes of who may have judged a quarter (schemas/bronnen.csv): `zelf`, `AR`."""
     return _sources_at(stamp(SCHEMAS_DIR / "bronnen.csv"))

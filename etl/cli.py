@@ -207,7 +207,10 @@ def export(kind: str, periode: str | None, departement: str | None, db: Path | N
     model = ReadModel(path)
     frames = {"normscores": model.normscores, "enquete": model.enquete, "respons": model.respons,
               "afspraken": model.afspraken, "coordinatie": model.coordinatie}  # fmt: skip
-    sys.stdout.write(to_csv(frames[kind](quarter, code)))
+    frame = (
+        frames[kind](quarter, code) if kind in frames else model.werking_export(kind, quarter, code)
+    )
+    sys.stdout.write(to_csv(frame))
 
 
 @main.command()

@@ -60,6 +60,12 @@ CREATE OR REPLACE VIEW current_agreements AS
     SELECT a.* FROM agreements a
     WHERE a.version = (SELECT max(version) FROM agreements b
                        WHERE b.departement = a.departement AND b.id = a.id);
+CREATE OR REPLACE VIEW current_reports AS
+    SELECT r.*, s.version FROM reports r JOIN current_submissions s USING (submission_id);
+CREATE OR REPLACE VIEW current_headcount AS
+    SELECT h.*, s.version FROM headcount h JOIN current_submissions s USING (submission_id);
+CREATE OR REPLACE VIEW current_adviser_talks AS
+    SELECT t.*, s.version FROM adviser_talks t JOIN current_submissions s USING (submission_id);
 CREATE OR REPLACE VIEW current_coordination AS
     SELECT c.* FROM coordination c
     WHERE c.version = (SELECT max(version) FROM coordination d WHERE d.departement =
@@ -79,6 +85,9 @@ DATA_TABLES = (
     "version_events",
     "agreements",
     "coordination",
+    "reports",
+    "headcount",
+    "adviser_talks",
 )
 
 

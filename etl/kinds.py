@@ -11,7 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Kind = Literal["normscores", "enquete", "respons", "afspraken", "coordinatie"]
+Kind = Literal[
+    "normscores", "enquete", "respons", "afspraken", "coordinatie", "meldingen", "omvang",
+    "vertrouwenspersonen",
+]  # fmt: skip
+
+
+# The handling chain of reports, in the contract's order (kind `meldingen`).
+REPORT_MEASURES = ("meldingen", "onderzoeken", "afgerond", "gegrond", "maatregelen", "aangiften")
 
 
 @dataclass(frozen=True)
@@ -100,9 +107,36 @@ KINDS: dict[Kind, KindSpec] = {
         stored=("departement", "jaar", "norm", "oordeel", "toelichting", "bron", "line"),
         current_view="current_coordination",
     ),
+    # How integrity policy works in practice (contract kinds 5-7).
+    "meldingen": KindSpec(
+        "meldingen",
+        ("departement", "periode", "soort", *REPORT_MEASURES),
+        (),
+        table="reports",
+        stored=("departement", "periode", "soort", *REPORT_MEASURES, "line"),
+        current_view="current_reports",
+    ),
+    "omvang": KindSpec(
+        "omvang",
+        ("departement", "periode", "medewerkers"),
+        (),
+        table="headcount",
+        stored=("departement", "periode", "medewerkers", "line"),
+        current_view="current_headcount",
+    ),
+    "vertrouwenspersonen": KindSpec(
+        "vertrouwenspersonen",
+        ("departement", "periode", "onderwerp", "gesprekken"),
+        (),
+        table="adviser_talks",
+        stored=("departement", "periode", "onderwerp", "gesprekken", "line"),
+        current_view="current_adviser_talks",
+    ),
 }
 # Kinds whose versions are per (departement, periode) submission.
-QUARTERLY: tuple[Kind, ...] = ("normscores", "enquete", "respons")
+QUARTERLY: tuple[Kind, ...] = (
+    "normscores", "enquete", "respons", "meldingen", "omvang", "vertrouwenspersonen",
+)  # fmt: skip
 
 
 def detect_kind(columns: set[str]) -> KindSpec | None:

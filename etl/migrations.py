@@ -236,11 +236,53 @@ def _coordination(connection: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def _werking(connection: duckdb.DuckDBPyConnection) -> None:
+    """How policy works in practice (contract kinds 5-7): reports and their handling per
+    type, headcount, confidential advisers' conversations; versions per submission."""
+    quarter = f"CHECK (regexp_full_match(periode, '{STORED_QUARTER}'))"
+    connection.execute(
+        f"""
+        CREATE TABLE IF NOT EXISTS reports (
+            submission_id INTEGER NOT NULL,
+            departement VARCHAR NOT NULL,
+            periode     VARCHAR NOT NULL {quarter},
+            soort       VARCHAR NOT NULL,     -- schemas/schendingen.csv
+            meldingen   INTEGER NOT NULL CHECK (meldingen >= 0),
+            onderzoeken INTEGER NOT NULL CHECK (onderzoeken >= 0),
+            afgerond    INTEGER NOT NULL CHECK (afgerond >= 0),
+            gegrond     INTEGER NOT NULL CHECK (gegrond BETWEEN 0 AND afgerond),
+            maatregelen INTEGER NOT NULL CHECK (maatregelen >= 0),
+            aangiften   INTEGER NOT NULL CHECK (aangiften >= 0),
+            line        INTEGER NOT NULL,
+            PRIMARY KEY (submission_id, soort)
+        );
+        CREATE TABLE IF NOT EXISTS headcount (
+            submission_id INTEGER NOT NULL,
+            departement VARCHAR NOT NULL,
+            periode     VARCHAR NOT NULL {quarter},
+            medewerkers INTEGER NOT NULL CHECK (medewerkers >= 1),
+            line        INTEGER NOT NULL,
+            PRIMARY KEY (submission_id)
+        );
+        CREATE TABLE IF NOT EXISTS adviser_talks (
+            submission_id INTEGER NOT NULL,
+            departement VARCHAR NOT NULL,
+            periode     VARCHAR NOT NULL {quarter},
+            onderwerp   VARCHAR NOT NULL,     -- schemas/vp_onderwerpen.csv
+            gesprekken  INTEGER NOT NULL CHECK (gesprekken >= 0),
+            line        INTEGER NOT NULL,
+            PRIMARY KEY (submission_id, onderwerp)
+        );
+        """
+    )
+
+
 MIGRATIONS = (
     Migration(1, "schema van release 2026-11 (ledger, bestanden, versies, accounts)", _baseline),
     Migration(2, "perioden door de database zelf gecontroleerd (JJJJ-Qn)", _periods_checked),
     Migration(3, "afspraken, met elke versie", _agreements),
     Migration(4, "oordeel van BZK over de eigen coördinerende rol, met elke versie", _coordination),
+    Migration(5, "werking: meldingen en afhandeling, omvang, vertrouwenspersonen", _werking),
 )
 LATEST = MIGRATIONS[-1].number
 

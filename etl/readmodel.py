@@ -569,6 +569,29 @@ class ReadModel:
         ordered = table.sort_values(["periode", "rijk", "departement", "groep"])[columns]
         return self.access.rows(ordered).reset_index(drop=True)
 
+    # --- how policy works (reports, headcount, confidential advisers) ---------------------
+
+    def werking_export(
+        self, kind: str, periode: str | None = None, departement: str | None = None
+    ) -> pd.DataFrame:
+        """The newest version of every (departement, periode) of a werking kind (`meldingen`,
+        `omvang`, `vertrouwenspersonen`) in the contract's columns: the counts as loaded, for
+        the operator's command line (the dashboard shows them under the privacy rule)."""
+        spec = KINDS[kind]  # type: ignore[index]
+        columns = list(spec.columns)
+        order = ", ".join(
+            c for c in ("periode", "departement", "soort", "onderwerp") if c in columns
+        )
+        frame = self._query(
+            f"SELECT {', '.join(columns)} FROM {spec.current_view} "  # names from KINDS only
+            "WHERE (CAST(? AS VARCHAR) IS NULL OR periode = ?) "
+            f"AND (CAST(? AS VARCHAR) IS NULL OR departement = ?) ORDER BY {order}",
+            [periode, periode, departement, departement],
+        )
+        if frame is None:
+            return pd.DataFrame(columns=columns)
+        return self.access.rows(frame[columns]).reset_index(drop=True)
+
     # --- survey -----------------------------------------------------------------------------
 
     def _survey_plan(

@@ -32,6 +32,14 @@ from etl.settings import settings
 from etl.validate_agreements import Agreement, validate_agreements
 from etl.validate_coordination import CoordinationScore, validate_coordination
 from etl.validate_survey import SurveyCount, SurveyResponse, validate_enquete, validate_respons
+from etl.validate_werking import (
+    AdviserTalks,
+    Headcount,
+    ReportCounts,
+    validate_meldingen,
+    validate_omvang,
+    validate_vertrouwenspersonen,
+)
 
 MAX_TOELICHTING = 2000
 
@@ -53,7 +61,16 @@ class NormScore(NamedTuple):
         return vocabulary.score_of(self.oordeel)
 
 
-StoredRecord = NormScore | SurveyCount | SurveyResponse | Agreement | CoordinationScore
+StoredRecord = (
+    NormScore
+    | SurveyCount
+    | SurveyResponse
+    | Agreement
+    | CoordinationScore
+    | ReportCounts
+    | Headcount
+    | AdviserTalks
+)
 
 
 @dataclass(frozen=True)
@@ -148,6 +165,12 @@ def _validate_bytes(
         records, row_findings = list_of(validate_enquete(rows, file, today, verdicts))
     elif spec.name == "respons":
         records, row_findings = list_of(validate_respons(rows, file, today, verdicts))
+    elif spec.name == "meldingen":
+        records, row_findings = list_of(validate_meldingen(rows, file, today, verdicts, complete))
+    elif spec.name == "omvang":
+        records, row_findings = list_of(validate_omvang(rows, file, today, verdicts))
+    elif spec.name == "vertrouwenspersonen":
+        records, row_findings = list_of(validate_vertrouwenspersonen(rows, file, today, verdicts))
     elif spec.name == "afspraken":
         records, row_findings = list_of(validate_agreements(rows, file, today, verdicts))
     else:

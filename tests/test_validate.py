@@ -108,7 +108,9 @@ def test_header_that_fits_no_kind_lists_the_expected_columns() -> None:
         "antwoord, aantal; respons: departement, periode, groep, uitgenodigd, deelgenomen; "
         "afspraken: id, departement, afspraak, vastgesteld, gereed, status (en optioneel "
         "norm, gremium, toelichting); coordinatie: departement, jaar, norm, oordeel (en "
-        "optioneel toelichting, bron)."
+        "optioneel toelichting, bron); meldingen: departement, periode, soort, meldingen, "
+        "onderzoeken, afgerond, gegrond, maatregelen, aangiften; omvang: departement, periode, "
+        "medewerkers; vertrouwenspersonen: departement, periode, onderwerp, gesprekken."
     )
 
 
