@@ -5,7 +5,8 @@ From 2024-Q1 to the last completed quarter every ministry valid in that quarter
 submits, with gradual improvement, a few regressions and realistic toelichtingen;
 a few submissions are missing so "niet aangeleverd" shows, one is corrected by a
 second version, and some files come in Dutch-Excel form (semicolon,
-Windows-1252, CRLF, title-case headers). Survey files come from `survey_samples.py`.
+Windows-1252, CRLF, title-case headers). Survey files come from `survey_samples.py`, the
+files on how policy works (meldingen, omvang, vertrouwenspersonen) from `werking_samples.py`.
 Run: `python -m scripts.generate_samples` (or `make samples`).
 """
 
@@ -29,6 +30,7 @@ from etl.periods import (
     submission_deadline,
 )
 from scripts.survey_samples import generate_survey
+from scripts.werking_samples import generate_werking
 
 SEED = 20241001
 REPORT = "Algemene Rekenkamer, Integriteit als basis (2024)"
@@ -306,6 +308,9 @@ def generate(out: Path, last: str) -> list[Path]:
                 written.append(path)
                 receipts[path.name] = submission_deadline(quarter) + timedelta(days=21)
     receipts.update(generate_survey(out))
+    werking = generate_werking(out, last)
+    receipts.update(werking)
+    written += [out / name for name in werking]
     write_receipts(out, receipts)
     return written
 
