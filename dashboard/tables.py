@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from etl.load import KEYED
 from etl.vocabulary import LONG_LABELS, NIET_BEOORDEELD
 
 TOO_FEW = "te weinig respondenten"
@@ -230,10 +231,14 @@ def change_preview(submission: Any, current: pd.DataFrame) -> pd.DataFrame:
             )  # fmt: skip
         return pd.DataFrame(rows)
     frame = pd.DataFrame([record._asdict() for record in submission.records]).drop(columns="line")
-    existing = {(r["departement"], r["periode"]) for r in current.to_dict("records")}
+    # What a new version replaces: a whole (departement, periode) submission, or for kinds
+    # versioned per row (agreements, coordination) the row with the same key.
+    keyed = KEYED.get(submission.kind)
+    key = list(keyed.key) if keyed else ["departement", "periode"]
+    existing = set(current[key].itertuples(index=False, name=None)) if not current.empty else set()
     frame["vervangt bestaande versie"] = [
-        "ja" if (d, p) in existing else "nee"
-        for d, p in zip(frame["departement"], frame["periode"], strict=True)
+        "ja" if tuple(row) in existing else "nee"
+        for row in frame[key].itertuples(index=False, name=None)
     ]
     return frame
 

@@ -400,12 +400,14 @@ class ReadModel:
     def current_records(self, kind: str, groups: Sequence[tuple[str, str]]) -> pd.DataFrame:
         """The current version's rows for these (departement, periode) pairs (a preview)."""
         view = KINDS[kind].current_view  # type: ignore[index]
-        wanted = [f"{d}|{p}" for d, p in groups if self.access.allows(d)]
+        if "periode" in KINDS[kind].columns:  # type: ignore[index]
+            wanted = [f"{d}|{p}" for d, p in groups if self.access.allows(d)]
+            match = "list_contains(?, departement || '|' || periode)"
+        else:  # versioned per row: every current row of the organisations concerned
+            wanted = sorted({d for d, _ in groups if self.access.allows(d)})
+            match = "list_contains(?, departement)"
         # The view name comes from the kind registry, never from input.
-        frame = self._query(
-            f"SELECT * FROM {view} WHERE list_contains(?, departement || '|' || periode)",
-            [wanted],
-        )
+        frame = self._query(f"SELECT * FROM {view} WHERE {match}", [wanted])
         if frame is None:
             return pd.DataFrame(columns=["departement", "periode", "norm", "oordeel"])
         return frame

@@ -39,6 +39,10 @@ FIELDS = (
             "cijfers, in elk scherm, elke download en elk vergaderstuk"),
     Setting("seconds_per_file", "INTEGRITEIT_SECONDEN_PER_BESTAND", "30",
             "hoe lang de controle van één bestand mag duren; daarna wordt het geweigerd"),
+    Setting("small_count", "INTEGRITEIT_KLEIN_AANTAL", "5",
+            "meldingen, onderzoeken en gesprekken: een aantal van 1 tot dit getal (niet "
+            "inbegrepen) van één organisatie ziet alleen de coördinator en de eigen "
+            "integriteitsleiding; anderen zien 'minder dan' dat getal en totalen als bereik"),
     Setting("today", "INTEGRITEIT_VANDAAG", "de echte datum",
             "de dag (JJJJ-MM-DD) waartegen termijnen worden beoordeeld, voor een demonstratie "
             "of een test"),
@@ -53,6 +57,7 @@ class Settings:
     organisations: Path
     detail_other_ministries: bool
     seconds_per_file: float
+    small_count: int
     today: date | None
 
     def today_or_real(self) -> date:
@@ -77,6 +82,7 @@ def _parse(values: tuple[str, ...]) -> Settings:
         detail_other_ministries=raw["detail_other_ministries"].strip().lower()
         not in ("nee", "0", "false"),
         seconds_per_file=_seconds(raw["seconds_per_file"], 30.0),
+        small_count=_whole(raw["small_count"], 5),
         today=_date(raw["today"]),
     )
 
@@ -94,3 +100,11 @@ def _seconds(text: str, default: float) -> float:
     except ValueError:
         return default
     return value if value > 0 and math.isfinite(value) else default
+
+
+def _whole(text: str, default: int) -> int:
+    """A whole number of at least 2 (a threshold of 1 would hide nothing), else the default."""
+    value = text.strip()
+    return (
+        int(value) if value.isascii() and value.isdigit() and 2 <= int(value) <= 1000 else default
+    )

@@ -274,3 +274,18 @@ def test_the_ministry_page_lists_its_agreements(
     assert any(h.value == "Afspraken met BZK" for h in app.subheader)
     tables = [f.value for f in app.dataframe if "versie" in f.value.columns]
     assert tables and tables[0]["id"].tolist() == ["2025-02"]
+
+
+def test_the_upload_preview_of_an_agreement_file_says_which_agreements_it_replaces(
+    sample_db: Path,
+) -> None:
+    from dashboard import tables
+    from etl.validate import validate_bytes
+
+    data = (ROOT / "sample_submissions" / "afspraken_update.csv").read_bytes()
+    validation = validate_bytes(data, "afspraken_update.csv", TODAY)
+    assert validation.submission is not None
+    current = ReadModel(sample_db).current_records("afspraken", validation.submission.groups)
+    preview = tables.change_preview(validation.submission, current)
+    assert set(preview["vervangt bestaande versie"]) == {"ja"}
+    assert len(preview) == validation.submission.row_count

@@ -1,0 +1,132 @@
+"""Figures on how policy works (reports and their handling, confidential advisers), under
+the privacy rule for small counts. Pure: DataFrames in, DataFrames out.
+
+The rule: a count of 1 to `threshold - 1` of one organisation, type (or subject) and
+quarter can point to a person. Only the coordinator and the organisation's own integrity
+lead see it exactly; every other reader sees "minder dan 5". A total that includes such
+counts is shown as a range (from every hidden count being 1 to every one being
+`threshold - 1`), never as one number, so no shown total lets a hidden count be
+recovered: everything shown is a function of the shown counts and the labels alone (a
+test changes a hidden count and finds every published figure unchanged). Zero is shown:
+it points to nobody. The price is a range where a total holds small counts; the
+coordinator and the organisation itself see the exact figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Final
+
+import numpy as np
+import pandas as pd
+
+from etl import rates
+
+# The handling chain, in order, with the words the screens use.
+CHAIN: Final = {
+    "meldingen": "gemeld",
+    "onderzoeken": "onderzoek gestart",
+    "afgerond": "onderzoek afgerond",
+    "gegrond": "schending vastgesteld (gegrond)",
+    "maatregelen": "maatregel opgelegd",
+    "aangiften": "aangifte gedaan",
+}
+RULE_TEXT: Final = (
+    "Aantallen van 1 tot en met {top} van één organisatie, soort en kwartaal kunnen naar een "
+    "persoon wijzen: alleen de coördinator en de eigen integriteitsleiding zien ze; anderen "
+    "zien 'minder dan {threshold}', en een totaal waarin zulke aantallen zitten als bereik "
+    "(van–tot), zodat geen verborgen aantal terug te rekenen is."
+)
+
+
+def rule_text(threshold: int) -> str:
+    return RULE_TEXT.format(top=threshold - 1, threshold=threshold)
+
+
+def long_counts(frame: pd.DataFrame, measures: Sequence[str], keys: Sequence[str]) -> pd.DataFrame:
+    """One row per (departement, periode, *keys, maat) with its `aantal`."""
+    return frame.melt(
+        id_vars=["departement", "periode", *keys],
+        value_vars=list(measures),
+        var_name="maat",
+        value_name="aantal",
+    )
+
+
+def protect(long: pd.DataFrame, exact: frozenset[str] | None, threshold: int) -> pd.DataFrame:
+    """`long` with `laag`, `hoog` and `verborgen`: the exact count where the reader may see
+    it (`exact`: organisations seen exactly, None for all), else 1 to threshold - 1 for a
+    small count. Each row stays; only what it shows changes."""
+    counts = long["aantal"].astype(int).to_numpy()
+    small = (counts >= 1) & (counts < threshold)
+    if exact is None:
+        small[:] = False
+    else:
+        small &= ~long["departement"].isin(exact).to_numpy()
+    return long.assign(
+        laag=np.where(small, 1, counts),
+        hoog=np.where(small, threshold - 1, counts),
+        verborgen=small.astype(int),
+    ).drop(columns="aantal")
+
+
+def total(protected: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
+    """Sums of what is shown: the range of the total and how many hidden counts are in it."""
+    columns = ["laag", "hoog", "verborgen"]
+    if not by:
+        return pd.DataFrame([protected[columns].sum().astype(int)])
+    return protected.groupby(list(by), as_index=False, sort=False)[columns].sum()
+
+
+def count_text(laag: int, hoog: int, verborgen: int, threshold: int) -> str:
+    """'12', 'minder dan 5' (one hidden count alone), or '8 tot 11' (a range)."""
+    if laag == hoog:
+        return _thousands(laag)
+    if verborgen == 1 and laag == 1 and hoog == threshold - 1:
+        return f"minder dan {threshold}"
+    return f"{_thousands(laag)} tot {_thousands(hoog)}"
+
+
+def texts(frame: pd.DataFrame, threshold: int) -> pd.Series:
+    """`count_text` down a frame with laag, hoog and verborgen."""
+    return pd.Series(
+        [count_text(int(a), int(b), int(h), threshold)
+         for a, b, h in zip(frame["laag"], frame["hoog"], frame["verborgen"], strict=True)],
+        index=frame.index, dtype=object,
+    )  # fmt: skip
+
+
+def with_rates(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rate per 1,000 employees for a total shown as laag..hoog over `medewerkers`: the
+    point (or the range of points) and the exact Poisson interval around it (from the
+    lower limit of `laag` to the upper limit of `hoog`). NaN without a headcount."""
+    result = frame.copy()
+    low = [rates.rate(int(k), s) for k, s in zip(frame["laag"], frame["medewerkers"], strict=True)]
+    high = [rates.rate(int(k), s) for k, s in zip(frame["hoog"], frame["medewerkers"], strict=True)]
+    result["tarief_laag_punt"] = [v[0] for v in low]
+    result["tarief_hoog_punt"] = [v[0] for v in high]
+    result["interval_laag"] = [v[1] for v in low]
+    result["interval_hoog"] = [v[2] for v in high]
+    return result
+
+
+def rate_text(row: pd.Series) -> str:
+    """'6,3 (1,3–18,3)' or 'tussen 2,1 en 8,3 (1,0–19,0)' per 1,000; '–' without headcount."""
+    if pd.isna(row["tarief_laag_punt"]):
+        return "– (geen omvang opgegeven)"
+    interval = f"({_decimal(row['interval_laag'])}–{_decimal(row['interval_hoog'])})"
+    if row["tarief_laag_punt"] == row["tarief_hoog_punt"]:
+        return f"{_decimal(row['tarief_laag_punt'])} {interval}"
+    low, high = _decimal(row["tarief_laag_punt"]), _decimal(row["tarief_hoog_punt"])
+    return f"tussen {low} en {high} {interval}"
+
+
+def _decimal(value: float) -> str:
+    """One decimal, half up as Dutch readers round (31,25 → 31,3), with a decimal comma."""
+    rounded = Decimal(repr(float(value))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return str(rounded).replace(".", ",")
+
+
+def _thousands(n: int) -> str:
+    return f"{int(n):,}".replace(",", ".")

@@ -1,0 +1,91 @@
+"""The privacy rule for small counts of how policy works: a reader below the coordinator
+and the organisation's own lead never sees a count of 1-4, and no shown figure changes
+when a hidden count does (so nothing shown lets it be recovered)."""
+
+from __future__ import annotations
+
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from etl import werking
+
+CODES = ("AZ", "BZK", "DEF", "FIN")
+TYPES = ("financieel", "omgang", "prive")
+QUARTERS = ("2025-Q1", "2025-Q2")
+
+
+def _base(values: list[int]) -> pd.DataFrame:
+    rows = [
+        (code, quarter, kind)
+        for code in CODES for quarter in QUARTERS for kind in TYPES
+    ]  # fmt: skip
+    frame = pd.DataFrame(rows, columns=["departement", "periode", "soort"])
+    frame["meldingen"] = values[: len(rows)]
+    return frame
+
+
+def _publication(base: pd.DataFrame, exact: frozenset[str] | None) -> dict[str, list[str]]:
+    """Every figure a screen could show: cells, and totals along every combination."""
+    shown = werking.protect(werking.long_counts(base, ["meldingen"], ["soort"]), exact, 5)
+    published = {"cellen": list(werking.texts(shown, 5))}
+    for by in (["departement"], ["periode"], ["soort"], ["departement", "periode"],
+               ["departement", "soort"], ["periode", "soort"], []):  # fmt: skip
+        totals = werking.total(shown, by)
+        published["+".join(by) or "rijk"] = list(werking.texts(totals, 5))
+    return published
+
+
+SIZE = len(CODES) * len(TYPES) * len(QUARTERS)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    values=st.lists(st.sampled_from([0, 1, 2, 3, 4, 5, 7, 12, 40]), min_size=SIZE, max_size=SIZE),
+    which=st.integers(0, SIZE - 1),
+    other=st.integers(1, 4),
+)
+def test_changing_a_hidden_count_changes_nothing_a_reader_sees(
+    values: list[int], which: int, other: int
+) -> None:
+    base = _base(values)
+    if not 1 <= base.loc[which, "meldingen"] <= 4:
+        return
+    changed = base.copy()
+    changed.loc[which, "meldingen"] = other
+    assert _publication(base, frozenset()) == _publication(changed, frozenset())
+    # The organisation's own lead does see its own count change.
+    own = frozenset({str(base.loc[which, "departement"])})
+    if other != base.loc[which, "meldingen"]:
+        assert _publication(base, own) != _publication(changed, own)
+
+
+@settings(max_examples=100, deadline=None)
+@given(values=st.lists(st.integers(0, 30), min_size=SIZE, max_size=SIZE))
+def test_a_reader_never_sees_a_count_under_five(values: list[int]) -> None:
+    for texts in _publication(_base(values), frozenset()).values():
+        for text in texts:
+            if text.isdigit():
+                assert text == "0" or int(text) >= 5, text
+
+
+def test_what_the_coordinator_and_a_reader_see_of_one_ministry() -> None:
+    base = _base([0, 3, 12] * 8)
+    shown = werking.protect(werking.long_counts(base, ["meldingen"], ["soort"]), frozenset(), 5)
+    az = werking.total(shown[shown["departement"] == "AZ"], ["periode"])
+    assert list(werking.texts(az, 5)) == ["13 tot 16", "13 tot 16"]
+    cell = shown[(shown["departement"] == "AZ") & (shown["soort"] == "omgang")]
+    assert set(werking.texts(cell, 5)) == {"minder dan 5"}
+    everything = werking.protect(werking.long_counts(base, ["meldingen"], ["soort"]), None, 5)
+    exact = werking.total(everything[everything["departement"] == "AZ"], ["periode"])
+    assert list(werking.texts(exact, 5)) == ["15", "15"]
+
+
+def test_rates_of_a_range_span_the_range_and_none_without_headcount() -> None:
+    frame = pd.DataFrame({"laag": [13, 15, 4], "hoog": [16, 15, 4], "verborgen": [1, 0, 0],
+                          "medewerkers": [480.0, 480.0, float("nan")]})  # fmt: skip
+    shown = werking.with_rates(frame)
+    texts = [werking.rate_text(row) for _, row in shown.iterrows()]
+    assert texts[0].startswith("tussen 27,1 en 33,3")
+    assert texts[1].startswith("31,3 (")
+    assert texts[2] == "– (geen omvang opgegeven)"
