@@ -25,12 +25,12 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from etl import agenda, catalog, normgrid, survey, vocabulary
+from etl import agenda, catalog, normgrid, survey, vocabulary, werking
 from etl.database import LOCAL_TIME, file_identity, query_frame, reader
-from etl.kinds import KINDS
+from etl.kinds import KINDS, REPORT_MEASURES
 from etl.periods import FIRST_SUBMISSION_QUARTER, quarter_end, quarter_start, submission_deadline
 from etl.publication import Plan
-from etl.settings import SCHEMAS_DIR
+from etl.settings import SCHEMAS_DIR, settings
 
 T = TypeVar("T")
 GOVERNMENT = (catalog.RESERVED_CODE, "Rijksbreed")
@@ -64,6 +64,10 @@ class Access:
 
     visible: frozenset[str] | None = None
     reader: str | None = None
+    # Organisations whose small counts of how policy works (1 to the threshold) the reader
+    # sees exactly: None for all (the coordinator, the command line), the own organisation
+    # for its lead, none for anyone else (see `etl.werking`).
+    exact: frozenset[str] | None = None
 
     def allows(self, code: str) -> bool:
         return self.visible is None or code in self.visible or code in GOVERNMENT
@@ -593,6 +597,47 @@ class ReadModel:
         if frame is None:
             return pd.DataFrame(columns=columns)
         return self.access.rows(frame[columns]).reset_index(drop=True)
+
+    def werking(self, kind: str, time: str = "periode") -> pd.DataFrame:
+        """Reports and their handling (`meldingen`) or confidential advisers' conversations
+        (`vertrouwenspersonen`) per organisation the reader may see and RIJK, per quarter
+        (`time` periode) or year (jaar), per type or subject and `alle`, per measure: the
+        counts under the privacy rule (`etl.werking`), the headcount and the rate.
+
+        Who sees what: the coordinator (and the command line) everything, exactly. Anyone
+        else sees quarters only of the organisations it sees exactly (its own, for a lead;
+        no RIJK quarter), and otherwise completed years, with the year's counts of 1-4
+        hidden and totals as ranges. One granularity for the protected figures: a year's
+        exact count beside its quarters' labels could pin them (8 = 4 + 4), and a partial
+        year beside the full one would give away the last quarter."""
+        spec = KINDS[kind]  # type: ignore[index]
+        key = "soort" if kind == "meldingen" else "onderwerp"
+        measures = list(REPORT_MEASURES) if kind == "meldingen" else ["gesprekken"]
+        base = self._query(f"SELECT * FROM {spec.current_view}")  # name from KINDS only
+        staff = self._query("SELECT departement, periode, medewerkers FROM current_headcount")
+        if base is None or base.empty:
+            return pd.DataFrame()
+        if staff is None:
+            staff = pd.DataFrame(columns=["departement", "periode", "medewerkers"])
+        exact = self.access.exact
+        if exact is not None and time == "periode":
+            base = base[base["departement"].isin(exact)]
+        elif exact is not None:
+            base = base[base["periode"].str[:4].astype(int) < settings().today_or_real().year]
+        if base.empty:
+            return pd.DataFrame()
+        threshold = settings().small_count
+        long = werking.long_counts(base, measures, [key])
+        result = werking.cube(long, staff, key, exact, threshold, time)
+        if exact is not None and time == "periode":
+            result = result[result["departement"] != werking.RIJK]
+        result["tekst"] = werking.texts(result, threshold)
+        return self.access.rows(result).reset_index(drop=True)
+
+    def werking_periods(self) -> list[str]:
+        """Quarters with reports of any organisation, newest last."""
+        frame = self._query("SELECT DISTINCT periode FROM current_reports ORDER BY 1")
+        return [] if frame is None else list(frame["periode"])
 
     # --- survey -----------------------------------------------------------------------------
 

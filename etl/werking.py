@@ -2,7 +2,7 @@
 the privacy rule for small counts. Pure: DataFrames in, DataFrames out.
 
 The rule: a count of 1 to `threshold - 1` of one organisation, type (or subject) and
-quarter can point to a person. Only the coordinator and the organisation's own integrity
+quarter (or year) can point to a person. Only the coordinator and the organisation's own integrity
 lead see it exactly; every other reader sees "minder dan 5". A total that includes such
 counts is shown as a range (from every hidden count being 1 to every one being
 `threshold - 1`), never as one number, so no shown total lets a hidden count be
@@ -130,3 +130,103 @@ def _decimal(value: float) -> str:
 
 def _thousands(n: int) -> str:
     return f"{int(n):,}".replace(",", ".")
+
+
+RIJK: Final = "RIJK"
+ALL: Final = "alle"
+
+
+def _staff(headcount: pd.DataFrame, time: str, quarters: pd.DataFrame) -> pd.DataFrame:
+    """Headcount per (departement, time): a quarter's own, or a year's mean when every quarter
+    of it with counts has one (else none: no rate rather than a guess)."""
+    staff = headcount[["departement", "periode", "medewerkers"]]
+    if time == "periode":
+        return staff
+    counted = quarters.merge(staff, on=["departement", "periode"], how="left")
+    counted["jaar"] = counted["periode"].str[:4].astype(int)
+    grouped = counted.groupby(["departement", "jaar"], as_index=False).agg(
+        kwartalen=("periode", "nunique"),
+        met_omvang=("medewerkers", "count"),
+        medewerkers=("medewerkers", "mean"),
+    )
+    grouped.loc[grouped["met_omvang"] < grouped["kwartalen"], "medewerkers"] = np.nan
+    return grouped[["departement", "jaar", "medewerkers"]]
+
+
+def cube(
+    long: pd.DataFrame,
+    headcount: pd.DataFrame,
+    key: str,
+    exact: frozenset[str] | None,
+    threshold: int,
+    time: str = "periode",
+) -> pd.DataFrame:
+    """Every total a screen shows, per organisation and RIJK, per `time` (periode or jaar),
+    per `key` value and `alle`, per maat: laag, hoog, verborgen, the headcount and the rate.
+
+    `long` holds the exact counts per quarter (`long_counts`). For `jaar` the quarters are
+    summed first and the privacy rule applies to the year's counts: the counts protected
+    are those of the granularity shown, so figures of one granularity never combine with
+    another's to pin a hidden count (see `ReadModel.werking` for who gets which). RIJK's
+    rate counts only the organisations with a headcount (numerator and denominator
+    alike), so one missing headcount does not blank the Rijk."""
+    quarters = long[["departement", "periode"]].drop_duplicates()
+    if time == "jaar":
+        long = long.assign(jaar=long["periode"].str[:4].astype(int))
+        columns = ["departement", "jaar", key, "maat"]
+        long = long.groupby(columns, as_index=False)[["aantal"]].sum()
+    shown = protect(long, exact, threshold)
+    per_key = total(shown, ["departement", time, key, "maat"])
+    per_all = total(shown, ["departement", time, "maat"]).assign(**{key: ALL})
+    orgs = pd.concat([per_key, per_all], ignore_index=True)
+    orgs = orgs.merge(_staff(headcount, time, quarters), on=["departement", time], how="left")
+    known = orgs["medewerkers"].notna()
+    orgs["laag_met_omvang"] = orgs["laag"].where(known, 0)
+    orgs["hoog_met_omvang"] = orgs["hoog"].where(known, 0)
+    sums = ["laag", "hoog", "verborgen", "laag_met_omvang", "hoog_met_omvang"]
+    rijk = orgs.groupby([time, key, "maat"], as_index=False, sort=False)[sums].sum()
+    staff = (
+        orgs.drop_duplicates(["departement", time]).groupby(time)["medewerkers"].sum(min_count=1)
+    )
+    rijk["medewerkers"] = rijk[time].map(staff)
+    rijk["departement"] = RIJK
+    result = pd.concat([orgs, rijk], ignore_index=True)
+    counted = result.assign(laag=result["laag_met_omvang"], hoog=result["hoog_met_omvang"])
+    rated = with_rates(counted)
+    for column in ("tarief_laag_punt", "tarief_hoog_punt", "interval_laag", "interval_hoog"):
+        result[column] = rated[column]
+    return result
+
+
+def funnel(
+    cube_year: pd.DataFrame, maat: str, jaar: int, sizes: int = 60
+) -> tuple[pd.DataFrame, pd.DataFrame, float]:
+    """The funnel plot of one measure and year over all types: the organisations' points
+    (a rate, or a range of rates where counts are hidden) with their position, the control
+    limits over the range of sizes, and the Rijk's rate per employee (its range's middle)."""
+    rows = cube_year[(cube_year["jaar"] == jaar) & (cube_year["maat"] == maat)
+                     & (cube_year[_key(cube_year)] == ALL)]  # fmt: skip
+    rijk = rows[rows["departement"] == RIJK]
+    orgs = rows[(rows["departement"] != RIJK) & rows["medewerkers"].notna()].copy()
+    if rijk.empty or orgs.empty or not rijk["medewerkers"].iloc[0] > 0:
+        return orgs, pd.DataFrame(), float("nan")
+    middle = (rijk["laag_met_omvang"].iloc[0] + rijk["hoog_met_omvang"].iloc[0]) / 2
+    per_employee = float(middle / rijk["medewerkers"].iloc[0])
+    orgs["positie"] = [
+        _position(int(low), int(high), float(staff), per_employee)
+        for low, high, staff in zip(orgs["laag"], orgs["hoog"], orgs["medewerkers"], strict=True)
+    ]
+    grid = np.geomspace(max(50.0, orgs["medewerkers"].min() / 2), orgs["medewerkers"].max() * 1.5,
+                        sizes)  # fmt: skip
+    return orgs, rates.funnel_limits(per_employee, grid), per_employee
+
+
+def _key(frame: pd.DataFrame) -> str:
+    return "soort" if "soort" in frame.columns else "onderwerp"
+
+
+def _position(low: int, high: int, staff: float, per_employee: float) -> str:
+    """Above or below the 99.8% band only when the whole range is; else within."""
+    above = rates.funnel_position(low, staff, per_employee) == "boven"
+    below = rates.funnel_position(high, staff, per_employee) == "onder"
+    return "boven" if above else "onder" if below else "binnen"

@@ -89,3 +89,47 @@ def test_rates_of_a_range_span_the_range_and_none_without_headcount() -> None:
     assert texts[0].startswith("tussen 27,1 en 33,3")
     assert texts[1].startswith("31,3 (")
     assert texts[2] == "– (geen omvang opgegeven)"
+
+
+STAFF = pd.DataFrame(
+    [(code, quarter, size) for code, size in zip(CODES, (480, 5200, 70000, 33000), strict=True)
+     for quarter in QUARTERS],
+    columns=["departement", "periode", "medewerkers"],
+)  # fmt: skip
+
+
+def _cube(base: pd.DataFrame, time: str) -> list[tuple[object, ...]]:
+    long = werking.long_counts(base, ["meldingen"], ["soort"])
+    cube = werking.cube(long, STAFF, "soort", frozenset(), 5, time)
+    cube["tekst"] = werking.texts(cube, 5)
+    columns = ["departement", time, "soort", "tekst", "tarief_laag_punt", "tarief_hoog_punt",
+               "interval_laag", "interval_hoog"]  # fmt: skip
+    return sorted(cube[columns].astype(str).itertuples(index=False, name=None))
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    values=st.lists(st.sampled_from([0, 1, 2, 4, 5, 9, 30]), min_size=SIZE, max_size=SIZE),
+    which=st.integers(0, SIZE - 1),
+    other=st.integers(1, 4),
+)
+def test_every_total_and_rate_of_the_cube_ignores_a_hidden_quarter_count(
+    values: list[int], which: int, other: int
+) -> None:
+    if not 1 <= values[which] <= 4:
+        return
+    changed = [*values]
+    changed[which] = other
+    assert _cube(_base(values), "periode") == _cube(_base(changed), "periode")
+
+
+@settings(max_examples=100, deadline=None)
+@given(values=st.lists(st.sampled_from([0, 1, 2, 3, 6, 30]), min_size=SIZE, max_size=SIZE))
+def test_a_year_hides_the_years_small_counts_not_the_quarters(values: list[int]) -> None:
+    """Two quarters of 3 make a year of 6: shown; one quarter of 3 and one of 0: hidden."""
+    base = _base(values)
+    yearly = {row[:3]: row[3] for row in _cube(base, "jaar")}
+    sums = base.groupby(["departement", "soort"], as_index=False)["meldingen"].sum()
+    for code, kind, count in sums.itertuples(index=False, name=None):
+        text = yearly[(str(code), "2025", str(kind))]
+        assert text == ("minder dan 5" if 1 <= count <= 4 else str(count)), (code, kind, text)
