@@ -28,6 +28,7 @@ TITLES = {
     "norm": "Norm",
     "trends": "Trends",
     "enquete": "Enquête",
+    "werking": "Werking",
     "aanleverstatus": "Aanleverstatus",
     "aanleveren": "Aanleveren",
     "ipim": "IPIM",

@@ -28,6 +28,7 @@ READ_PAGES = (
     "norm",
     "trends",
     "enquete",
+    "werking",
     "aanleverstatus",
     "presentatie",
     "ipim",
@@ -51,6 +52,16 @@ def visible_codes(user: User | None) -> set[str] | None:
     if user is None or not user.is_department or others_visible():
         return None
     return {user.department or ""}
+
+
+def exact_codes(user: User | None) -> frozenset[str] | None:
+    """Organisations whose small counts of how policy works the user sees exactly: all for
+    the coordinator (None), the own one for a department's lead, none for anyone else."""
+    if user is not None and user.role == COORDINATOR:
+        return None
+    if user is not None and user.is_department:
+        return frozenset({user.department or ""})
+    return frozenset()
 
 
 def oidc_configured() -> bool:

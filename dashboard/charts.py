@@ -608,3 +608,137 @@ def page_count(order: list[str], size: int = PAGE_SIZE) -> int:
     """How many pages the rows need (at least one)."""
     rows = [code for code in order if code != GOVERNMENT_ROW]
     return max(1, -(-len(rows) // size))
+
+
+# --- how policy works --------------------------------------------------------------------
+
+FUNNEL_POSITIONS = {  # position: (shape, words on the chart)
+    "binnen": ("circle", "binnen de grenzen"),
+    "boven": ("triangle-up", "boven de 99,8%-grens"),
+    "onder": ("triangle-down", "onder de 99,8%-grens"),
+}
+
+
+def count_bars(data: pd.DataFrame, category: str, title: str) -> AltairChart:
+    """Horizontal bars of counts (`laag`), with a thin line to `hoog` where hidden small
+    counts make the total a range, and the count in words (`tekst`) beside each bar.
+    `data` has `category`, `laag`, `hoog`, `tekst`, in the order to show."""
+    order = list(data[category])
+    base = alt.Chart(data).encode(
+        y=alt.Y(f"{category}:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
+        tooltip=[alt.Tooltip(f"{category}:N", title=title), alt.Tooltip("tekst:N", title="Aantal")],
+    )
+    bars = base.mark_bar(color=SERIES_COLOURS[0]).encode(x=alt.X("laag:Q", title=title))
+    ranges = base.mark_rule(color=TEXT_COLOUR, strokeWidth=2).encode(x="laag:Q", x2="hoog:Q")
+    labels = base.mark_text(align="left", dx=6, font=FONT, fontSize=12, color=TEXT_COLOUR).encode(
+        x="hoog:Q", text="tekst:N"
+    )
+    return finish(alt.layer(bars, ranges, labels).properties(height=max(120, 28 * len(order))))
+
+
+def funnel_plot(points: pd.DataFrame, limits: pd.DataFrame, rijk: float) -> AltairChart:
+    """Rate per 1,000 employees against headcount (log scale), each organisation labelled
+    with its code and a shape for its position; the Rijk's rate and the bands a rate falls
+    in by chance alone (95% dashed, 99.8% solid). A range of rates (hidden small counts)
+    is a vertical line."""
+    data = points.assign(
+        punt=(points["tarief_laag_punt"] + points["tarief_hoog_punt"]) / 2,
+        vorm=points["positie"].map(lambda p: FUNNEL_POSITIONS[p][1]),
+    )
+    x = alt.X(
+        "medewerkers:Q", title="Medewerkers (logaritmische schaal)", scale=alt.Scale(type="log")
+    )
+    y_title = "Per 1.000 medewerkers"
+    bands = limits.melt(
+        id_vars=["medewerkers"],
+        value_vars=[str(c) for c in limits.columns if "_" in str(c)],
+        var_name="grens",
+        value_name="tarief",
+    )
+    bands["niveau"] = bands["grens"].str.split("_").str[1] + "%"
+    lines = (
+        alt.Chart(bands)
+        .mark_line(color=TEXT_COLOUR, strokeWidth=1)
+        .encode(
+            x=x,
+            y=alt.Y("tarief:Q", title=y_title),
+            detail="grens:N",
+            strokeDash=alt.StrokeDash(
+                "niveau:N",
+                title="Grens (bij toeval)",
+                scale=alt.Scale(domain=["95%", "99,8%"], range=[[5, 4], [1, 0]]),
+            ),
+        )
+    )
+    centre = (
+        alt.Chart(pd.DataFrame({"rijk": [rijk]}))
+        .mark_rule(color=SERIES_COLOURS[2])
+        .encode(y="rijk:Q")
+    )
+    base = alt.Chart(data).encode(
+        x=x,
+        tooltip=[
+            alt.Tooltip("departement:N", title="Organisatie"),
+            alt.Tooltip("medewerkers:Q", title="Medewerkers", format=",.0f"),
+            alt.Tooltip("tarief:N", title=y_title),
+            alt.Tooltip("vorm:N", title="Positie"),
+        ],
+    )
+    ranges = base.mark_rule(color=SERIES_COLOURS[0], strokeWidth=3).encode(
+        y="tarief_laag_punt:Q", y2="tarief_hoog_punt:Q"
+    )
+    marks = base.mark_point(filled=True, size=90, color=SERIES_COLOURS[0]).encode(
+        y=alt.Y("punt:Q", title=y_title),
+        shape=alt.Shape(
+            "vorm:N",
+            title="Positie",
+            scale=alt.Scale(
+                domain=[v[1] for v in FUNNEL_POSITIONS.values()],
+                range=[v[0] for v in FUNNEL_POSITIONS.values()],
+            ),
+        ),
+    )
+    labels = base.mark_text(align="left", dx=8, font=FONT, fontSize=12, color=TEXT_COLOUR).encode(
+        y="punt:Q", text="departement:N"
+    )
+    return finish(alt.layer(lines, centre, ranges, marks, labels).properties(height=420))
+
+
+def rate_trend(data: pd.DataFrame, time: str) -> AltairChart:
+    """Rate per 1,000 over `time` for each `reeks` (an organisation and the Rijk): a line
+    through the points (the middle of a range), the interval as a vertical line, a shape
+    and dash per series so colour is not the only difference."""
+    data = data.assign(punt=(data["tarief_laag_punt"] + data["tarief_hoog_punt"]) / 2)
+    series = list(dict.fromkeys(data["reeks"]))
+    colour = alt.Color(
+        "reeks:N", title=None, scale=alt.Scale(domain=series, range=SERIES_COLOURS[: len(series)])
+    )
+    base = alt.Chart(data).encode(
+        x=alt.X(f"{time}:O", title="Jaar" if time == "jaar" else "Kwartaal"),
+        color=colour,
+        tooltip=[
+            alt.Tooltip("reeks:N", title="Reeks"),
+            alt.Tooltip(f"{time}:O"),
+            alt.Tooltip("tarief:N", title="Per 1.000 medewerkers"),
+        ],
+    )
+    interval = base.mark_rule(strokeWidth=2, opacity=0.6).encode(
+        y="interval_laag:Q", y2="interval_hoog:Q"
+    )
+    line = base.mark_line(point=False).encode(
+        y=alt.Y("punt:Q", title="Per 1.000 medewerkers"),
+        strokeDash=alt.StrokeDash(
+            "reeks:N",
+            scale=alt.Scale(domain=series, range=SERIES_DASHES[: len(series)]),
+            legend=None,
+        ),
+    )
+    points = base.mark_point(filled=True, size=70).encode(
+        y="punt:Q",
+        shape=alt.Shape(
+            "reeks:N",
+            scale=alt.Scale(domain=series, range=SERIES_SHAPES[: len(series)]),
+            legend=None,
+        ),
+    )
+    return finish(alt.layer(interval, line, points).properties(height=300))

@@ -287,3 +287,13 @@ def agenda(data: Data, periode: str, today: date) -> list[agenda_points.Point]:
     """The IPIM agenda of the quarter, most urgent first."""
     result: list[agenda_points.Point] = _answer(data, "agenda", periode, today)
     return result
+
+
+# --- how policy works ----------------------------------------------------------------------
+
+
+def werking(data: Data, kind: str, time: str, today: date) -> pd.DataFrame:
+    """Reports (`meldingen`) or advisers' conversations (`vertrouwenspersonen`) per
+    organisation the reader may see and RIJK, under the privacy rule for small counts
+    (`today`: which years are complete)."""
+    return _frame(data, "werking", kind, time, today)

@@ -598,7 +598,7 @@ class ReadModel:
             return pd.DataFrame(columns=columns)
         return self.access.rows(frame[columns]).reset_index(drop=True)
 
-    def werking(self, kind: str, time: str = "periode") -> pd.DataFrame:
+    def werking(self, kind: str, time: str = "periode", today: date | None = None) -> pd.DataFrame:
         """Reports and their handling (`meldingen`) or confidential advisers' conversations
         (`vertrouwenspersonen`) per organisation the reader may see and RIJK, per quarter
         (`time` periode) or year (jaar), per type or subject and `alle`, per measure: the
@@ -623,7 +623,8 @@ class ReadModel:
         if exact is not None and time == "periode":
             base = base[base["departement"].isin(exact)]
         elif exact is not None:
-            base = base[base["periode"].str[:4].astype(int) < settings().today_or_real().year]
+            year = (today or settings().today_or_real()).year
+            base = base[base["periode"].str[:4].astype(int) < year]
         if base.empty:
             return pd.DataFrame()
         threshold = settings().small_count

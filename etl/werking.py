@@ -191,6 +191,9 @@ def cube(
     rijk["medewerkers"] = rijk[time].map(staff)
     rijk["departement"] = RIJK
     result = pd.concat([orgs, rijk], ignore_index=True)
+    if time == "jaar":  # how many quarters a year's figures cover (a running year: fewer)
+        per_year = quarters.assign(jaar=quarters["periode"].str[:4].astype(int))
+        result["kwartalen"] = result["jaar"].map(per_year.groupby("jaar")["periode"].nunique())
     counted = result.assign(laag=result["laag_met_omvang"], hoog=result["hoog_met_omvang"])
     rated = with_rates(counted)
     for column in ("tarief_laag_punt", "tarief_hoog_punt", "interval_laag", "interval_hoog"):

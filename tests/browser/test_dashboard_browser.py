@@ -113,6 +113,7 @@ def test_clicking_a_heatmap_cell_opens_the_ministry_page(server: str, page: Page
         ("trends", "Trends"),
         ("enquete?golf=2025-Q4&ministerie=FIN", "Enquête integriteit"),
         ("aanleverstatus", "Aanleverstatus"),
+        ("werking", "Werking"),
     ],
 )
 def test_every_page_renders_in_chromium(server: str, page: Page, path: str, heading: str) -> None:

@@ -1,0 +1,177 @@
+"""Werking: how integrity policy works in practice, per organisation and for the Rijk.
+
+Reports of suspected violations and how they were handled (gemeld → onderzocht →
+afgerond → gegrond → maatregel / aangifte), by type; reports and established violations
+per 1,000 employees with their interval, compared in a funnel plot (not a ranking);
+yearly and quarterly trends; the confidential advisers' conversations by subject. Small
+counts follow the privacy rule of `etl.werking`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import auth, charts, queries, view
+from etl import catalog, rates, werking
+from etl.settings import settings
+
+data = view.data_source()
+user = auth.current_user()
+threshold = settings().small_count
+today = view.today()
+years = queries.werking(data, "meldingen", "jaar", today)
+quarters = queries.werking(data, "meldingen", "periode", today)
+
+st.title("Werking")
+st.caption(
+    "Hoe het integriteitsbeleid in de praktijk werkt: meldingen van een vermoeden van een "
+    "integriteitsschending en hun afhandeling, per soort, per 1.000 medewerkers, en de "
+    "gesprekken met vertrouwenspersonen. " + rates.READING
+)
+if years.empty and quarters.empty:
+    st.info("Er zijn nog geen meldingen aangeleverd die u mag zien.")
+    st.stop()
+protected = auth.exact_codes(user) is not None
+if protected:
+    st.caption(
+        werking.rule_text(threshold)
+        + " U ziet daarom alleen afgesloten jaren, en kwartalen alleen van uw eigen organisatie."
+    )
+
+names = queries.organisation_names()
+source = years if not years.empty else quarters
+codes = sorted(c for c in source["departement"].unique() if c != werking.RIJK)
+options = ([werking.RIJK] if werking.RIJK in set(source["departement"]) else []) + codes
+left, middle, right = st.columns(3)
+labels = {("Rijksbreed" if c == werking.RIJK else f"{c} — {names.get(c, c)}"): c for c in options}
+code = labels[str(left.selectbox("Organisatie", list(labels)))]
+time = "jaar" if not years.empty else "periode"
+frame = years if time == "jaar" else quarters
+moments = sorted(frame[time].unique(), reverse=True)
+covered = frame.groupby(time)["kwartalen"].max().to_dict() if time == "jaar" else {}
+complete = [m for m in moments if covered.get(m, 4) == 4]
+spoken = {(f"{m} (lopend jaar: {covered[m]} kwartalen)" if covered.get(m, 4) < 4 else str(m)): m
+          for m in moments}  # fmt: skip
+moment = spoken[str(middle.selectbox(
+    "Jaar" if time == "jaar" else "Kwartaal", list(spoken),
+    index=moments.index(complete[0]) if complete else 0,
+))]  # fmt: skip
+if covered.get(moment, 4) < 4:
+    st.warning(
+        f"{moment} is nog niet afgesloten: de cijfers gaan over {covered[moment]} kwartalen, en "
+        "een cijfer per 1.000 medewerkers is dus lager dan over een heel jaar."
+    )
+measure = right.selectbox(
+    "Vergelijken op", ["meldingen", "gegrond"],
+    format_func=lambda m: {"meldingen": "meldingen", "gegrond": "vastgestelde schendingen"}[m],
+)  # fmt: skip
+label = "Rijksbreed" if code == werking.RIJK else code
+current = frame[(frame[time] == moment) & (frame["departement"] == code)]
+
+st.subheader(f"Afhandeling {label}, {moment}")
+chain = current[current["soort"] == werking.ALL].set_index("maat").reindex(list(werking.CHAIN))
+chain = chain.assign(stap=list(werking.CHAIN.values())).dropna(subset=["laag"])
+view.chart_with_table(
+    charts.count_bars(chain[["stap", "laag", "hoog", "tekst"]], "stap", "Aantal"),
+    chain[["stap", "tekst"]].rename(columns={"tekst": "aantal"}),
+    f"Staafdiagram van de afhandeling bij {label} in {moment}: "
+    + "; ".join(f"{s} {t}" for s, t in zip(chain["stap"], chain["tekst"], strict=True))
+    + ".",
+    key="werking_keten",
+)
+st.caption(
+    "Gemeld: meldingen van een vermoeden ontvangen in de periode. Onderzoek gestart en afgerond "
+    "in de periode (een onderzoek kan over een eerdere melding gaan). Gegrond: van de afgeronde "
+    "onderzoeken, die waarin de schending is vastgesteld. Maatregel en aangifte: opgelegd of "
+    "gedaan in de periode."
+)
+
+st.subheader(f"Per soort schending, {label}, {moment}")
+types = {t.code: t.naam for t in catalog.violation_types()}
+by_type = current[current["soort"] != werking.ALL].pivot_table(
+    index="soort", columns="maat", values="tekst", aggfunc="first"
+)
+by_type = by_type.reindex(index=[t for t in types if t in by_type.index],
+                          columns=list(werking.CHAIN))  # fmt: skip
+by_type.columns = list(werking.CHAIN.values())
+by_type.insert(0, "soort", [types[t] for t in by_type.index])
+view.table(by_type.reset_index(drop=True), f"werking-soorten-{code}-{moment}")
+
+st.subheader(f"Per 1.000 medewerkers per {'jaar' if time == 'jaar' else 'kwartaal'}: alle "
+             f"organisaties, {moment}")  # fmt: skip
+word = "meldingen" if measure == "meldingen" else "vastgestelde schendingen"
+if time == "jaar":
+    points, limits, per_employee = werking.funnel(years, measure, int(moment))
+    if limits.empty:
+        st.write("Geen organisaties met een opgave van de omvang in dit jaar.")
+    else:
+        points = points.assign(tarief=[werking.rate_text(r) for _, r in points.iterrows()])
+        shown = points.assign(
+            positie=points["positie"].map(lambda p: charts.FUNNEL_POSITIONS[p][1]),
+            medewerkers=points["medewerkers"].round(0).astype(int),
+        )[["departement", "medewerkers", "tekst", "tarief", "positie"]]
+        shown.columns = ["organisatie", "medewerkers (gemiddeld)", word, "per 1.000 (interval)",
+                         "positie in de trechter"]  # fmt: skip
+        view.chart_with_table(
+            charts.funnel_plot(points, limits, 1000 * per_employee),
+            shown,
+            f"Trechterdiagram van {word} per 1.000 medewerkers in {moment} tegen het aantal "
+            f"medewerkers. Rijksgemiddelde {1000 * per_employee:.1f} per 1.000. Boven de "
+            "bovengrens: " + (", ".join(shown.loc[points['positie'].eq('boven').to_numpy(),
+                                                 'organisatie']) or "geen") + ".",
+            key="werking_trechter",
+        )  # fmt: skip
+        st.caption(
+            "Elke organisatie is een punt (een verticale lijn waar verborgen kleine aantallen het "
+            "cijfer een bereik maken). De paarse lijn is het rijksgemiddelde; de lijnen eromheen "
+            "zijn de grenzen waarbinnen een organisatie van die omvang bij toeval zou liggen als "
+            "haar werkelijke cijfer het rijksgemiddelde was (95% gestreept, 99,8% doorgetrokken). "
+            "Kleine organisaties hebben een wijde trechter: hun cijfer schommelt sterk. "
+            + rates.ASSUMPTION
+            + " "
+            + rates.READING
+        )
+else:
+    st.write("De vergelijking per 1.000 medewerkers is er per afgesloten jaar.")
+
+st.subheader(f"Trend: {word} per 1.000 medewerkers")
+series = frame[(frame["soort"] == werking.ALL) & (frame["maat"] == measure)
+               & frame["departement"].isin({code, werking.RIJK})].copy()  # fmt: skip
+if not series.empty:
+    series["reeks"] = series["departement"].map(lambda c: "Rijksbreed" if c == werking.RIJK else c)
+    series["tarief"] = [werking.rate_text(r) for _, r in series.iterrows()]
+    if time == "jaar":  # a running year covers fewer quarters: its rate is not a year's
+        series = series[series["kwartalen"] == 4]
+    table = series[["reeks", time, "tekst", "medewerkers", "tarief"]].sort_values(["reeks", time])
+    table.columns = ["reeks", time, word, "medewerkers", "per 1.000 (interval)"]
+    view.chart_with_table(
+        charts.rate_trend(series, time), table,
+        f"Lijngrafiek van {word} per 1.000 medewerkers per {time} voor "
+        + " en ".join(dict.fromkeys(series["reeks"])) + ", met het interval als verticale lijn.",
+        key="werking_trend",
+    )  # fmt: skip
+if not quarters.empty and time == "jaar":
+    with st.expander("Per kwartaal"):
+        mine = quarters[(quarters["soort"] == werking.ALL) & (quarters["maat"] == measure)]
+        mine = mine.assign(tarief=[werking.rate_text(r) for _, r in mine.iterrows()])
+        view.table(mine[["departement", "periode", "tekst", "medewerkers", "tarief"]]
+                   .sort_values(["departement", "periode"]), "werking-kwartalen")  # fmt: skip
+
+st.subheader(f"Vertrouwenspersonen, {label}, {moment}")
+talks = queries.werking(data, "vertrouwenspersonen", time, today)
+if talks.empty:
+    st.write("Geen gesprekken met vertrouwenspersonen aangeleverd.")
+else:
+    subjects = {s.code: s.naam for s in catalog.adviser_subjects()}
+    mine = talks[(talks[time] == moment) & (talks["departement"] == code)]
+    mine = mine[mine["onderwerp"] != werking.ALL].set_index("onderwerp")
+    mine = mine.reindex([s for s in subjects if s in mine.index]).reset_index()
+    mine["onderwerp"] = mine["onderwerp"].map(subjects)
+    view.chart_with_table(
+        charts.count_bars(mine[["onderwerp", "laag", "hoog", "tekst"]], "onderwerp", "Gesprekken"),
+        pd.DataFrame({"onderwerp": mine["onderwerp"], "gesprekken": mine["tekst"]}),
+        f"Staafdiagram van de gesprekken met vertrouwenspersonen bij {label} in {moment}, per "
+        "onderwerp.",
+        key="werking_vp",
+    )

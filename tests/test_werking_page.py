@@ -1,0 +1,64 @@
+"""The Werking page: the coordinator sees exact counts; a reader sees no count under five,
+only completed years, and no quarter; a lead sees its own quarters."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from etl.accounts import User
+from tests.conftest import open_page
+
+
+def _texts(app: object) -> list[str]:
+    """Every cell of every table on the page, as text."""
+    cells: list[str] = []
+    for frame in app.dataframe:  # type: ignore[attr-defined]
+        cells += [str(v) for v in frame.value.to_numpy().ravel()]
+    return cells
+
+
+def test_the_coordinator_sees_the_chain_by_type_the_funnel_and_the_advisers(
+    sample_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = open_page(
+        sample_db, monkeypatch, User("ipim.secretaris", "coordinator"), "screens/werking.py"
+    )
+    assert not app.exception
+    headings = [h.value for h in app.subheader]
+    assert headings[0] == "Afhandeling Rijksbreed, 2025"  # the newest complete year
+    assert any("Vertrouwenspersonen" in h for h in headings)
+    assert not any(" tot " in t for t in _texts(app))  # exact counts: no ranges
+    assert [c for c in app.get("vega_lite_chart")], "charts are drawn"
+    [year] = [s for s in app.selectbox if s.label == "Jaar"]
+    assert "2026 (lopend jaar: 3 kwartalen)" in year.options
+
+
+def test_a_reader_never_sees_a_count_under_five_nor_a_quarter(
+    sample_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = open_page(sample_db, monkeypatch, User("lezer1", "lezer"), "screens/werking.py")
+    assert not app.exception
+    [year] = [s for s in app.selectbox if s.label == "Jaar"]
+    assert all(not str(o).startswith("2026") for o in year.options)
+    organisations = next(s for s in app.selectbox if s.label == "Organisatie").options
+    for index, organisation in enumerate(organisations):
+        app = open_page(sample_db, monkeypatch, User("lezer1", "lezer"), "screens/werking.py")
+        choice = next(s for s in app.selectbox if s.label == "Organisatie")
+        app = choice.select_index(index).run()
+        assert organisation.split(" — ")[0] in app.subheader[0].value
+        for text in _texts(app):
+            assert not re.fullmatch(r"[1-4]", text), (organisation, text)
+    assert not [e for e in app.expander if e.label == "Per kwartaal"]
+
+
+def test_a_lead_sees_its_own_quarters_only(
+    sample_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = open_page(sample_db, monkeypatch, User("lead.az", "departement:AZ"), "screens/werking.py")
+    assert not app.exception
+    [quarters] = [e for e in app.expander if e.label == "Per kwartaal"]
+    shown = {str(v) for frame in quarters.dataframe for v in frame.value["departement"]}
+    assert shown == {"AZ"}
