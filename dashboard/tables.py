@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from etl import werking
 from etl.load import KEYED
 from etl.vocabulary import LONG_LABELS, NIET_BEOORDEELD
 
@@ -259,4 +260,73 @@ def coordination_table(judgements: pd.DataFrame, norms: list[tuple[str, str, str
     if years:
         newest = judgements[judgements["jaar"] == years[-1]].set_index("norm")["toelichting"]
         table[f"toelichting {years[-1]}"] = [str(newest.get(code, "")) for code in table["norm"]]
+    return table
+
+
+def _werking_rows(cube: pd.DataFrame, code: str, jaar: int) -> pd.DataFrame:
+    rows = cube[(cube["departement"] == code) & (cube["jaar"] == jaar) & (cube["soort"] == "alle")]
+    return rows.set_index("maat")
+
+
+KEY_FIGURES = {
+    "meldingen": "Meldingen (gemeld)",
+    "afgerond": "Onderzoeken afgerond",
+    "gegrond": "Schending vastgesteld (gegrond)",
+    "maatregelen": "Maatregel opgelegd",
+    "aangiften": "Aangifte gedaan",
+}
+
+
+def werking_key_table(cube: pd.DataFrame, code: str, jaar: int) -> pd.DataFrame:
+    """Key figures of how policy works for one organisation and year beside the Rijk's:
+    counts in words (ranges where small counts are hidden) and rates per 1,000 employees
+    with their interval. `cube` is the yearly read model of reports (`ReadModel.werking`)."""
+    own, rijk = _werking_rows(cube, code, jaar), _werking_rows(cube, werking.RIJK, jaar)
+    lines: list[tuple[str, str, str]] = []
+    for maat, words in KEY_FIGURES.items():
+        lines.append((words, _cell(own, maat, "tekst"), _cell(rijk, maat, "tekst")))
+        if maat in ("meldingen", "gegrond"):
+            lines.append((f"{words.split(' (')[0]} per 1.000 medewerkers (95%-interval)",
+                          _rate(own, maat), _rate(rijk, maat)))  # fmt: skip
+    lines.append(("Medewerkers (gemiddelde van de kwartalen)", _staff(own), _staff(rijk)))
+    return pd.DataFrame(lines, columns=["cijfer", code, "Rijksbreed"])
+
+
+def _cell(rows: pd.DataFrame, maat: str, column: str) -> str:
+    return str(rows.loc[maat, column]) if maat in rows.index else "–"
+
+
+def _rate(rows: pd.DataFrame, maat: str) -> str:
+    if maat not in rows.index:
+        return "–"
+    return werking.rate_text(rows.loc[[maat]].iloc[0])
+
+
+def _staff(rows: pd.DataFrame) -> str:
+    if rows.empty or pd.isna(rows["medewerkers"].iloc[0]):
+        return "– (geen omvang voor elk kwartaal)"
+    return thousands(round(float(rows["medewerkers"].iloc[0])))
+
+
+# The norms on the practice the werking figures show: norm -> the measures beside its verdict.
+PRACTICE = {
+    13: ("meldingen", "afgerond"),  # registration of reports
+    14: ("gegrond", "maatregelen", "aangiften"),  # sanctioning
+}
+
+
+def practice_beside_verdicts(
+    now: pd.DataFrame, reports: pd.DataFrame, norm: int, jaar: int
+) -> pd.DataFrame:
+    """Per organisation: its verdict on `norm` (long label) and the year's counts of the
+    measures that show the practice (`PRACTICE`), in words; '–' where nothing was sent."""
+    of_year = reports[(reports["jaar"] == jaar) & (reports["soort"] == werking.ALL)]
+    table = pd.DataFrame({
+        "organisatie": now["departement"].to_numpy(),
+        "oordeel": [LONG_LABELS.get(str(s), str(s)) for s in now["staat"]],
+    })  # fmt: skip
+    for maat in PRACTICE[norm]:
+        words = of_year[of_year["maat"] == maat].set_index("departement")["tekst"]
+        table[f"{werking.CHAIN[maat]} ({jaar})"] = [str(words.get(c, "–"))
+                                                     for c in table["organisatie"]]  # fmt: skip
     return table

@@ -392,6 +392,33 @@ def agenda(periode: str, out: Path | None, db: Path | None) -> None:
         click.echo(point.line())
 
 
+@main.command()
+@click.option("--jaar", required=True, type=int, help="Het (afgesloten) jaar, bijvoorbeeld 2025.")
+@click.option("--departement", default=None, help="Het jaarrapport van deze organisatie.")
+@click.option("--rijk", is_flag=True, help="Het rijksbrede jaarrapport.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Het PDF-bestand.")  # fmt: skip
+@db_option
+def jaarrapport(jaar: int, departement: str | None, rijk: bool, out: Path, db: Path | None) -> None:
+    """Het jaarrapport integriteit (PDF) van een organisatie of van het Rijk, om te publiceren:
+    kleine aantallen meldingen en gesprekken volgen de privacyregel, ook de eigen."""
+    if rijk == (departement is not None):
+        raise click.UsageError("Kies --departement CODE of --rijk (één van beide).")
+    code = _normalise_code(departement)
+    path = database_path(db)
+    if not path.exists():
+        raise click.UsageError(f"Database {path} bestaat nog niet; laad eerst bestanden.")
+    from dashboard.jaarrapport import NotComplete, year_report_pdf
+
+    try:
+        data = year_report_pdf(ReadModel(path), jaar, code, settings().today_or_real())
+    except NotComplete as error:
+        click.echo(f"{out}::: {error}", err=True)
+        sys.exit(1)
+    out.write_bytes(data)
+    click.echo(f"{out}: jaarrapport {jaar} {code or 'rijksbreed'}.")
+
+
 @gebruikers.command("init")
 @db_option
 def gebruikers_init(db: Path | None) -> None:

@@ -115,14 +115,14 @@ def rate_text(row: pd.Series) -> str:
     """'6,3 (1,3–18,3)' or 'tussen 2,1 en 8,3 (1,0–19,0)' per 1,000; '–' without headcount."""
     if pd.isna(row["tarief_laag_punt"]):
         return "– (geen omvang opgegeven)"
-    interval = f"({_decimal(row['interval_laag'])}–{_decimal(row['interval_hoog'])})"
+    interval = f"({decimal(row['interval_laag'])}–{decimal(row['interval_hoog'])})"
     if row["tarief_laag_punt"] == row["tarief_hoog_punt"]:
-        return f"{_decimal(row['tarief_laag_punt'])} {interval}"
-    low, high = _decimal(row["tarief_laag_punt"]), _decimal(row["tarief_hoog_punt"])
+        return f"{decimal(row['tarief_laag_punt'])} {interval}"
+    low, high = decimal(row["tarief_laag_punt"]), decimal(row["tarief_hoog_punt"])
     return f"tussen {low} en {high} {interval}"
 
 
-def _decimal(value: float) -> str:
+def decimal(value: float) -> str:
     """One decimal, half up as Dutch readers round (31,25 → 31,3), with a decimal comma."""
     rounded = Decimal(repr(float(value))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     return str(rounded).replace(".", ",")

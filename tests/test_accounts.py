@@ -25,6 +25,7 @@ READ = [
     "norm",
     "trends",
     "enquete",
+    "werking",
     "aanleverstatus",
     "presentatie",
     "ipim",

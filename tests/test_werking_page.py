@@ -62,3 +62,33 @@ def test_a_lead_sees_its_own_quarters_only(
     [quarters] = [e for e in app.expander if e.label == "Per kwartaal"]
     shown = {str(v) for frame in quarters.dataframe for v in frame.value["departement"]}
     assert shown == {"AZ"}
+
+
+def test_the_ministry_page_gives_the_key_figures_beside_the_rijk(
+    sample_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = open_page(sample_db, monkeypatch, User("lezer1", "lezer"),
+                    "screens/ministerie.py")  # fmt: skip
+    assert not app.exception
+    assert "Werking: meldingen en hun afhandeling" in [h.value for h in app.subheader]
+    [table] = [t.value for t in app.table if "Rijksbreed" in t.value.columns]
+    assert "Meldingen per 1.000 medewerkers (95%-interval)" in table.index
+    for text in table.to_numpy().ravel():
+        assert not re.fullmatch(r"[1-4]", str(text))
+
+
+@pytest.mark.parametrize(
+    ("norm", "column"), [(13, "gemeld (2025)"), (14, "aangifte gedaan (2025)")]
+)
+def test_norms_13_and_14_show_the_practice_beside_the_verdict(
+    sample_db: Path, monkeypatch: pytest.MonkeyPatch, norm: int, column: str
+) -> None:
+    monkeypatch.setenv("INTEGRITEIT_DB", str(sample_db))
+    app = open_page(sample_db, monkeypatch, User("ipim.secretaris", "coordinator"),
+                    "screens/norm.py")  # fmt: skip
+    app.query_params["norm"] = str(norm)
+    app = app.run()
+    assert not app.exception
+    assert "De praktijk naast het oordeel" in [h.value for h in app.subheader]
+    [frame] = [d.value for d in app.dataframe if column in d.value.columns]
+    assert {"organisatie", "oordeel"} <= set(frame.columns) and len(frame) >= 12

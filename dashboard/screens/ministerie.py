@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, links, praatplaat, queries, tables, view
-from etl import catalog, normgrid, vocabulary
+from etl import catalog, normgrid, rates, vocabulary
 
 data = view.data_source()
 available = view.require_periods(data)
@@ -154,6 +154,22 @@ else:
         icon=":material/arrow_forward:",
         query_params={"golf": wave, "ministerie": source, "groep": "alle"},
     )
+
+st.subheader("Werking: meldingen en hun afhandeling")
+reports = queries.werking(data, "meldingen", "jaar", today)
+year = view.werking_year(reports, code, periode)
+if year is None:
+    st.write(f"Geen afgesloten jaar met meldingen van {code} in of vóór {periode[:4]}.")
+else:
+    st.caption(
+        f"{year}, het nieuwste afgesloten jaar in of vóór {periode[:4]}. "
+        + rates.ASSUMPTION
+        + " "
+        + rates.READING
+    )
+    st.table(tables.werking_key_table(reports, code, year).set_index("cijfer"))
+    st.page_link("screens/werking.py", label="Alle cijfers over de werking",
+                 icon=":material/arrow_forward:")  # fmt: skip
 
 st.subheader("Aanleveringen")
 submitted = queries.submissions(data)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, links, queries, view
-from etl import normgrid, vocabulary
+from dashboard import charts, links, queries, tables, view
+from etl import normgrid, rates, vocabulary
 
 data = view.data_source()
 available = view.require_periods(data)
@@ -61,6 +61,22 @@ if better.empty:
     st.write("Geen enkel ministerie ging vooruit op deze norm.")
 else:
     st.markdown(view.change_list(better))
+
+if norm in tables.PRACTICE:
+    st.subheader("De praktijk naast het oordeel")
+    reports = queries.werking(data, "meldingen", "jaar", today)
+    complete = reports[(reports["kwartalen"] == 4) & (reports["jaar"] <= int(periode[:4]))]
+    if complete.empty:
+        st.write("Nog geen afgesloten jaar met meldingen.")
+    else:
+        year = int(complete["jaar"].max())
+        st.caption(
+            f"Het oordeel in {periode} naast de aantallen van {year} (het nieuwste afgesloten "
+            "jaar): een ja/nee over de opzet zegt niets over de praktijk, de aantallen wel iets. "
+            + rates.READING
+        )
+        view.table(tables.practice_beside_verdicts(now, reports, norm, year),
+                   f"norm-{norm}-praktijk-{year}")  # fmt: skip
 
 st.subheader("Alle ministeries door de tijd")
 chosen, page = view.filtered_and_paged(history, "departement", "norm")

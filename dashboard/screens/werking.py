@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import auth, charts, queries, view
+from dashboard.jaarrapport import year_report_pdf
 from etl import catalog, rates, werking
 from etl.settings import settings
 
@@ -68,6 +69,19 @@ measure = right.selectbox(
 )  # fmt: skip
 label = "Rijksbreed" if code == werking.RIJK else code
 current = frame[(frame[time] == moment) & (frame["departement"] == code)]
+if time == "jaar" and int(moment) < today.year:
+    st.download_button(
+        f"Jaarrapport {label} {moment} (PDF, om te publiceren)",
+        lambda: year_report_pdf(data.model(), int(moment),
+                                None if code == werking.RIJK else code, today),
+        file_name=f"jaarrapport-integriteit-{label.lower()}-{moment}.pdf",
+        mime="application/pdf",
+        on_click="ignore",
+        icon=":material/picture_as_pdf:",
+        help="De vijftien normen over de vier kwartalen, de enquête van dat jaar, meldingen en "
+        "hun afhandeling, vertrouwenspersonen en de afspraken; kleine aantallen volgen de "
+        "privacyregel, ook voor de eigen organisatie, want het rapport is openbaar.",
+    )  # fmt: skip
 
 st.subheader(f"Afhandeling {label}, {moment}")
 chain = current[current["soort"] == werking.ALL].set_index("maat").reindex(list(werking.CHAIN))
@@ -117,8 +131,8 @@ if time == "jaar":
             charts.funnel_plot(points, limits, 1000 * per_employee),
             shown,
             f"Trechterdiagram van {word} per 1.000 medewerkers in {moment} tegen het aantal "
-            f"medewerkers. Rijksgemiddelde {1000 * per_employee:.1f} per 1.000. Boven de "
-            "bovengrens: " + (", ".join(shown.loc[points['positie'].eq('boven').to_numpy(),
+            f"medewerkers. Rijksgemiddelde {werking.decimal(1000 * per_employee)} per 1.000. "
+            "Boven de bovengrens: " + (", ".join(shown.loc[points['positie'].eq('boven').to_numpy(),
                                                  'organisatie']) or "geen") + ".",
             key="werking_trechter",
         )  # fmt: skip
