@@ -18,7 +18,7 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from dashboard import charts, downloads, tables
-from etl import catalog, normgrid, vocabulary
+from etl import catalog, normgrid, vocabulary, werking
 from etl.periods import quarter_end
 from etl.readmodel import ReadModel
 
@@ -193,6 +193,7 @@ def ministry_pdf(model: ReadModel, code: str, periode: str, today: date) -> byte
     pdf.set_left_margin(14)
     _survey_block(pdf, model, code, periode)
     _status_block(pdf, model, code, periode, today)
+    _werking_block(pdf, model, code, periode, today)
     pdf.set_y(max(pdf.get_y(), top + 58))
     _agreement_block(pdf, model, mine, code, periode)
 
@@ -326,6 +327,33 @@ def _status_block(pdf: _Page, model: ReadModel, code: str, periode: str, today: 
             f"{int(r['versies'])} versie(s)."
         )
     pdf.multi_cell(95, 4, pdf.safe(text), new_x="LMARGIN", new_y="NEXT")
+
+
+def _werking_block(pdf: _Page, model: ReadModel, code: str, periode: str, today: date) -> None:
+    """Reports and established violations of the newest complete year, per 1,000 employees
+    beside the Rijk, under the reader's privacy rule (`etl.werking`)."""
+    reports = model.werking("meldingen", "jaar", today)
+    year = werking.newest_complete_year(reports, code, periode)
+    pdf.ln(1)
+    pdf.text_font(9, bold=True)
+    pdf.set_text_color(1, 104, 155)
+    pdf.cell(0, 6, pdf.safe("Werking: meldingen"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(0, 0, 0)
+    pdf.text_font(7.5)
+    if year is None:
+        pdf.multi_cell(95, 3.6, pdf.safe("Geen afgesloten jaar met meldingen."), new_x="LMARGIN",
+                       new_y="NEXT")  # fmt: skip
+        return
+    table = tables.werking_key_table(reports, code, year)
+    figures = {str(r["cijfer"]): (str(r[code]), str(r["Rijksbreed"])) for r in
+               table.to_dict("records")}  # fmt: skip
+    rate = figures["Meldingen per 1.000 medewerkers (95%-interval)"]
+    parts = [
+        f"{year}: {figures['Meldingen (gemeld)'][0]} gemeld, per 1.000 medewerkers {rate[0]} "
+        f"(Rijk {rate[1]}); gegrond {figures['Schending vastgesteld (gegrond)'][0]}. Meer "
+        "meldingen kan ook betekenen dat men durft te melden."
+    ]
+    pdf.multi_cell(95, 3.6, pdf.safe(" ".join(parts)), new_x="LMARGIN", new_y="NEXT")
 
 
 def heatmap_chart(model: ReadModel, periode: str, today: date) -> charts.AltairChart:

@@ -287,13 +287,3 @@ def plain(text: str) -> str:
     renders Markdown: every Markdown character escaped, so it shows as typed and never
     becomes a link, an image fetched by every viewer, or a heading."""
     return _MARKDOWN.sub(r"\\\1", text)
-
-
-def werking_year(reports: pd.DataFrame, code: str, periode: str) -> int | None:
-    """The newest complete year (four quarters) with reports of `code`, in or before the
-    year of `periode`; None when there is none the reader may see."""
-    if reports.empty:
-        return None
-    mine = reports[(reports["departement"] == code) & (reports["kwartalen"] == 4)
-                   & (reports["jaar"] <= int(periode[:4]))]  # fmt: skip
-    return int(mine["jaar"].max()) if not mine.empty else None

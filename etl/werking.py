@@ -233,3 +233,13 @@ def _position(low: int, high: int, staff: float, per_employee: float) -> str:
     above = rates.funnel_position(low, staff, per_employee) == "boven"
     below = rates.funnel_position(high, staff, per_employee) == "onder"
     return "boven" if above else "onder" if below else "binnen"
+
+
+def newest_complete_year(reports: pd.DataFrame, code: str, periode: str) -> int | None:
+    """The newest complete year (four quarters) with reports of `code`, in or before the
+    year of `periode`; None when there is none the reader may see."""
+    if reports.empty:
+        return None
+    mine = reports[(reports["departement"] == code) & (reports["kwartalen"] == 4)
+                   & (reports["jaar"] <= int(periode[:4]))]  # fmt: skip
+    return int(mine["jaar"].max()) if not mine.empty else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, links, praatplaat, queries, tables, view
-from etl import catalog, normgrid, rates, vocabulary
+from etl import catalog, normgrid, rates, vocabulary, werking
 
 data = view.data_source()
 available = view.require_periods(data)
@@ -157,7 +157,7 @@ else:
 
 st.subheader("Werking: meldingen en hun afhandeling")
 reports = queries.werking(data, "meldingen", "jaar", today)
-year = view.werking_year(reports, code, periode)
+year = werking.newest_complete_year(reports, code, periode)
 if year is None:
     st.write(f"Geen afgesloten jaar met meldingen van {code} in of vóór {periode[:4]}.")
 else:
