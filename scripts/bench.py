@@ -53,6 +53,9 @@ KIND_GLOBS = {
     "normscores": "*-Q?_??[0-9][0-9][0-9][0-9].csv",
     "enquete": "*_enquete_*.csv",
     "respons": "*_respons_*.csv",
+    "meldingen": "*_meldingen_*.csv",
+    "omvang": "*_omvang_*.csv",
+    "vertrouwenspersonen": "*_vertrouwenspersonen_*.csv",
 }
 
 
@@ -130,6 +133,15 @@ def _queries(db: Path, periode: str, code: str) -> dict[str, dict[str, list[floa
         "aanleverstatus": {
             "submission_status": timed(lambda d: queries.submission_status(d, today)),
             "loads": timed(lambda d: queries.loads(d)),
+        },
+        "werking": {
+            "meldingen_jaar": timed(lambda d: queries.werking(d, "meldingen", "jaar", today)),
+            "meldingen_kwartaal": timed(
+                lambda d: queries.werking(d, "meldingen", "periode", today)
+            ),
+            "vertrouwenspersonen": timed(
+                lambda d: queries.werking(d, "vertrouwenspersonen", "jaar", today)
+            ),
         },
         "enquete": {
             "survey_waves": timed(lambda d: queries.survey_waves(d)),

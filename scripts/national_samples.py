@@ -91,6 +91,29 @@ def _write(path: Path, header: list[str], rows: list[list[object]]) -> None:
     path.write_text(buffer.getvalue(), encoding="utf-8")
 
 
+def _werking(folder: Path, rng: random.Random, code: str, staff: int, quarters: list[str]) -> None:
+    """Reports by type, the headcount and the advisers' conversations of one organisation, one
+    file per kind and quarter (counts drawn around 8 reports per 1,000 employees a year)."""
+    kinds = [t.code for t in catalog.violation_types()]
+    subjects = [s.code for s in catalog.adviser_subjects()]
+    for quarter in quarters:
+        reports = []
+        for kind in kinds:
+            reported = sum(rng.random() < staff / 1000 * 2 / len(kinds) / 20 for _ in range(20))
+            done = min(reported, rng.randint(0, reported + 1))
+            established = rng.randint(0, done)
+            reports.append([code, quarter, kind, reported, reported, done, established,
+                            established, 0])  # fmt: skip
+        _write(folder / f"{quarter}_meldingen_{code}.csv",
+               ["departement", "periode", "soort", "meldingen", "onderzoeken", "afgerond",
+                "gegrond", "maatregelen", "aangiften"], reports)  # fmt: skip
+        _write(folder / f"{quarter}_omvang_{code}.csv", ["departement", "periode", "medewerkers"],
+               [[code, quarter, staff]])  # fmt: skip
+        _write(folder / f"{quarter}_vertrouwenspersonen_{code}.csv",
+               ["departement", "periode", "onderwerp", "gesprekken"],
+               [[code, quarter, subject, rng.randint(0, 6)] for subject in subjects])  # fmt: skip
+
+
 def generate(
     out: Path, quarters: Sequence[str] = QUARTERS, waves: Sequence[str] = WAVES
 ) -> tuple[Path, Path]:
@@ -125,6 +148,7 @@ def generate(
                 rows,
             )
         size = rng.choice([60, 120, 300, 800, 2500])
+        _werking(folder, rng, code, size * 5, [q for q in quarters if _exists_in(org, q)])
         for wave in [w for w in waves if _exists_in(org, w)]:
             staff, managers = round(size * 0.2), round(size * 0.02)
             counts = []
