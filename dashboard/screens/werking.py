@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, charts, queries, view
+from dashboard import auth, charts, queries, tables, view
 from dashboard.jaarrapport import year_report_pdf
 from etl import catalog, rates, werking
 from etl.settings import settings
@@ -94,6 +94,9 @@ view.chart_with_table(
     + ".",
     key="werking_keten",
 )
+if time == "jaar" and code != werking.RIJK:
+    st.markdown(f"**{label} naast rijksbreed, {moment}**")
+    st.table(tables.werking_key_table(frame, code, int(moment)).set_index("cijfer"))
 st.caption(
     "Gemeld: meldingen van een vermoeden ontvangen in de periode. Onderzoek gestart en afgerond "
     "in de periode (een onderzoek kan over een eerdere melding gaan). Gegrond: van de afgeronde "
