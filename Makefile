@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DB := data/integriteit.duckdb
 SAMPLES := $(wildcard sample_submissions/*.csv) sample_submissions/ontvangen.tsv
 
-.PHONY: install install-test browser spreadsheet fuzz run load test lint typecheck samples bench clean
+.PHONY: install install-test browser spreadsheet axe fuzz run load test lint typecheck samples bench clean
 
 install: $(VENV)/.installed
 
@@ -51,6 +51,18 @@ spreadsheet:
 	  apt="$$sudo env DEBIAN_FRONTEND=noninteractive apt-get -y -q"; \
 	  $$apt install libreoffice-calc-nogui || { $$apt update && $$apt install libreoffice-calc-nogui; }; }
 
+# The browser tests measure every page with axe-core, from the npm registry (pinned).
+AXE := tests/browser/vendor/node_modules/axe-core/axe.min.js
+axe: $(AXE)
+
+$(AXE):
+	@command -v npm >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
+	  apt="$$sudo env DEBIAN_FRONTEND=noninteractive apt-get -y -q"; \
+	  $$apt install npm || { $$apt update && $$apt install npm; }; }
+	npm install --prefix tests/browser/vendor --no-save --no-package-lock --no-audit --no-fund \
+	  axe-core@4.11.0
+
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -58,7 +70,7 @@ lint: install-test
 typecheck: install-test
 	$(BIN)/mypy
 
-test: lint typecheck browser spreadsheet
+test: lint typecheck browser spreadsheet axe
 	$(BIN)/pytest
 
 # Measured, not asserted: figures for this machine, last line `BENCH load_ratio=...`.

@@ -292,8 +292,16 @@ def agenda(data: Data, periode: str, today: date) -> list[agenda_points.Point]:
 # --- how policy works ----------------------------------------------------------------------
 
 
-def werking(data: Data, kind: str, time: str, today: date) -> pd.DataFrame:
+def werking(
+    data: Data,
+    kind: str,
+    time: str,
+    today: date,
+    alle: bool = False,
+    departement: str | None = None,
+) -> pd.DataFrame:
     """Reports (`meldingen`) or advisers' conversations (`vertrouwenspersonen`) per
     organisation the reader may see and RIJK, under the privacy rule for small counts
-    (`today`: which years are complete)."""
-    return _frame(data, "werking", kind, time, today)
+    (`today`: which years are complete; `alle`: only the totals over every type;
+    `departement`: only that organisation)."""
+    return _frame(data, "werking", kind, time, today, alle, departement)

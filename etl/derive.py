@@ -25,16 +25,20 @@ from etl.readmodel import (
     stored_grid,
     stored_trends,
     survey_data_from,
+    werking_data_from,
+    werking_tables,
 )
 
 SURVEY_KINDS = frozenset({"enquete", "respons"})  # what the survey figures come from
 GRID_KINDS = frozenset({"normscores"})  # what the norm grid comes from
+# What the werking tables come from (reports, advisers' talks, and headcount for the rates).
+WERKING_KINDS = frozenset({"meldingen", "omvang", "vertrouwenspersonen"})
 
 
 def needed(connection: duckdb.DuckDBPyConnection, stored_kinds: set[str]) -> bool:
     """Whether a batch that stored these kinds must recompute derived tables: it stored
     what one of them comes from, or anything while they are stale (a catalogue changed)."""
-    return bool(stored_kinds & (SURVEY_KINDS | GRID_KINDS)) or (
+    return bool(stored_kinds & (SURVEY_KINDS | GRID_KINDS | WERKING_KINDS)) or (
         bool(stored_kinds) and not derived_fresh(connection)
     )
 
@@ -43,7 +47,8 @@ def refresh(connection: duckdb.DuckDBPyConnection, stored_kinds: set[str] | None
     """Recompute the derived tables the stored kinds feed (all of them when they are stale),
     inside the writer's transaction. A load of norm scores only leaves the survey figures."""
     stale = not derived_fresh(connection)
-    kinds = set(stored_kinds) if stored_kinds is not None else set(SURVEY_KINDS | GRID_KINDS)
+    everything = SURVEY_KINDS | GRID_KINDS | WERKING_KINDS
+    kinds = set(stored_kinds) if stored_kinds is not None else set(everything)
     if stale or kinds & SURVEY_KINDS:
         for name, frame in survey.published_tables(*survey_data_from(connection)).items():
             _replace(connection, f"{DERIVED_PREFIX}{name}", frame)
@@ -52,6 +57,9 @@ def refresh(connection: duckdb.DuckDBPyConnection, stored_kinds: set[str] | None
         _replace(connection, DERIVED_GRID, stored_grid(scores))
         for table, frame in stored_trends(scores).items():
             _replace(connection, table, frame)
+    if stale or kinds & WERKING_KINDS:
+        for name, frame in werking_tables(*werking_data_from(connection)).items():
+            _replace(connection, name, frame)
     connection.execute("CREATE OR REPLACE TABLE derived_meta (fingerprint VARCHAR NOT NULL)")
     connection.execute("INSERT INTO derived_meta VALUES (?)", [fingerprint()])
 

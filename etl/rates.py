@@ -51,6 +51,17 @@ def poisson_interval(count: int, confidence: float = CONFIDENCE) -> tuple[float,
     return low, high
 
 
+def intervals(counts: np.ndarray, confidence: float = CONFIDENCE) -> tuple[np.ndarray, np.ndarray]:
+    """`poisson_interval` for many counts at once (vectorised: a national table has
+    hundreds of thousands)."""
+    counts = np.asarray(counts, dtype=float)
+    alpha = 1 - confidence
+    with np.errstate(invalid="ignore"):
+        low = np.where(counts > 0, stats.chi2.ppf(alpha / 2, 2 * counts) / 2, 0.0)
+    high = stats.chi2.ppf(1 - alpha / 2, 2 * counts + 2) / 2
+    return low, high
+
+
 def rate(count: int, staff: float | None) -> tuple[float, float, float]:
     """Rate per 1,000 employees with its interval; NaN three times without a headcount."""
     if staff is None or pd.isna(staff) or staff <= 0:

@@ -598,42 +598,75 @@ class ReadModel:
             return pd.DataFrame(columns=columns)
         return self.access.rows(frame[columns]).reset_index(drop=True)
 
-    def werking(self, kind: str, time: str = "periode", today: date | None = None) -> pd.DataFrame:
+    def werking(
+        self,
+        kind: str,
+        time: str = "periode",
+        today: date | None = None,
+        alle: bool = False,
+        departement: str | None = None,
+    ) -> pd.DataFrame:
         """Reports and their handling (`meldingen`) or confidential advisers' conversations
         (`vertrouwenspersonen`) per organisation the reader may see and RIJK, per quarter
-        (`time` periode) or year (jaar), per type or subject and `alle`, per measure: the
-        counts under the privacy rule (`etl.werking`), the headcount and the rate.
+        (`time` periode) or year (jaar), per type or subject and `alle` (only `alle` with
+        `alle`; only one organisation with `departement`), per measure: the counts under
+        the privacy rule (`etl.werking`), the headcount and the rate.
 
         Who sees what: the coordinator (and the command line) everything, exactly. Anyone
         else sees quarters only of the organisations it sees exactly (its own, for a lead;
         no RIJK quarter), and otherwise completed years, with the year's counts of 1-4
-        hidden and totals as ranges. One granularity for the protected figures: a year's
-        exact count beside its quarters' labels could pin them (8 = 4 + 4), and a partial
-        year beside the full one would give away the last quarter."""
-        spec = KINDS[kind]  # type: ignore[index]
-        key = "soort" if kind == "meldingen" else "onderwerp"
-        measures = list(REPORT_MEASURES) if kind == "meldingen" else ["gesprekken"]
-        base = self._query(f"SELECT * FROM {spec.current_view}")  # name from KINDS only
-        staff = self._query("SELECT departement, periode, medewerkers FROM current_headcount")
-        if base is None or base.empty:
-            return pd.DataFrame()
-        if staff is None:
-            staff = pd.DataFrame(columns=["departement", "periode", "medewerkers"])
+        hidden and totals as ranges (RIJK included, even for a lead). One granularity for
+        the protected figures: a year's exact count beside its quarters' labels could pin
+        them (8 = 4 + 4), and a running year beside the full one would give away the last
+        quarter."""
         exact = self.access.exact
-        if exact is not None and time == "periode":
-            base = base[base["departement"].isin(exact)]
-        elif exact is not None:
+        key = WERKING_KEYS[kind]
+        where = f"{key} = 'alle'" if alle else "true"
+        params: list[object] = []
+        if departement is not None:
+            where += " AND departement = ?"
+            params.append(departement)
+        if exact is None:
+            frame = self._werking_table(kind, "exact", time, where, params)
+        elif time == "periode":
+            if not exact:
+                return pd.DataFrame()
+            frame = self._werking_table(kind, "exact", "periode",
+                                        f"{where} AND list_contains(?, departement)",
+                                        [*params, sorted(exact)])  # fmt: skip
+        else:
             year = (today or settings().today_or_real()).year
-            base = base[base["periode"].str[:4].astype(int) < year]
-        if base.empty:
-            return pd.DataFrame()
-        threshold = settings().small_count
-        long = werking.long_counts(base, measures, [key])
-        result = werking.cube(long, staff, key, exact, threshold, time)
+            frame = self._werking_table(kind, "beschermd", "jaar", f"{where} AND jaar < ?",
+                                        [*params, year])  # fmt: skip
+            if exact and not frame.empty:
+                own = self._werking_table(kind, "exact", "jaar",
+                                          f"{where} AND jaar < ? AND list_contains(?, departement)",
+                                          [*params, year, sorted(exact)])  # fmt: skip
+                frame = pd.concat([frame[~frame["departement"].isin(exact)], own])
+        if frame.empty:
+            return frame
         if exact is not None and time == "periode":
-            result = result[result["departement"] != werking.RIJK]
-        result["tekst"] = werking.texts(result, threshold)
-        return self.access.rows(result).reset_index(drop=True)
+            frame = frame[frame["departement"] != werking.RIJK]
+        return self.access.rows(frame).reset_index(drop=True)
+
+    def _werking_table(
+        self, kind: str, label: str, time: str, where: str, params: Sequence[object]
+    ) -> pd.DataFrame:
+        """One derived werking table (`werking_tables`), or the same computed here when the
+        load did not store it; `where` a condition of this module, values bound."""
+        stored = self._stored_table(derived_werking(kind, label, time), where, params)
+        if stored is not None:
+            return stored
+        base = self._query(f"SELECT * FROM {KINDS[kind].current_view}")  # type: ignore[index]
+        staff = self._query("SELECT departement, periode, medewerkers FROM current_headcount")
+        tables = werking_tables({kind: base}, staff)
+        frame = tables.get(derived_werking(kind, label, time))
+        if frame is None or frame.empty:
+            return pd.DataFrame()
+        with duckdb.connect() as scratch:  # the same condition as on the stored table
+            scratch.register("t", frame)
+            return query_frame(scratch, f"SELECT * FROM t WHERE {where} ORDER BY rij",
+                               params).drop(columns="rij")  # fmt: skip
 
     def werking_periods(self) -> list[str]:
         """Quarters with reports of any organisation, newest last."""
@@ -735,7 +768,7 @@ class ReadModel:
 # --- the stored survey figures (written by `etl.derive`) ---------------------------------------
 
 # Bump when a computation behind the derived tables changes, so old copies go stale.
-DERIVED_VERSION = "7"
+DERIVED_VERSION = "8"
 DERIVED_PREFIX = "derived_survey_"
 DERIVED_GRID = "derived_grid"
 DERIVED_TRENDS = {
@@ -748,6 +781,7 @@ _FILTERABLE = ("departement", "periode", "groep", "item")
 def fingerprint() -> str:
     """Identifies the code version and the catalogues the derived tables were computed with."""
     digest = hashlib.sha256(DERIVED_VERSION.encode())
+    digest.update(str(settings().small_count).encode())  # the werking tables' threshold
     for path in (
         catalog.organisations_path(),
         SCHEMAS_DIR / "enquete_items.csv",
@@ -893,6 +927,55 @@ def from_stored_grid(frame: pd.DataFrame, today: date) -> pd.DataFrame:
     earlier = frame["vorige_periode"].astype(object)
     frame["vorige_periode"] = earlier.where(earlier.notna(), None)
     return frame.astype({"score": float, "vorige_score": float, "wijziging": float})
+
+
+WERKING_KEYS = {"meldingen": "soort", "vertrouwenspersonen": "onderwerp"}
+WERKING_MEASURES = {"meldingen": REPORT_MEASURES, "vertrouwenspersonen": ("gesprekken",)}
+# Who a derived werking table is for: everything exact (the coordinator; a lead's own rows),
+# or under the privacy rule for everyone else (years only: see `ReadModel.werking`).
+WERKING_VIEWS: tuple[tuple[str, frozenset[str] | None, tuple[str, ...]], ...] = (
+    ("exact", None, ("periode", "jaar")),
+    ("beschermd", frozenset(), ("jaar",)),
+)
+
+
+def derived_werking(kind: str, label: str, time: str) -> str:
+    return f"derived_werking_{kind}_{label}_{time}"
+
+
+def werking_tables(
+    bases: dict[str, pd.DataFrame | None], staff: pd.DataFrame | None
+) -> dict[str, pd.DataFrame]:
+    """Every werking cube a page reads, per kind, audience and period (with a row order):
+    computed once per load, since a national cube takes a second to compute."""
+    if staff is None:
+        staff = pd.DataFrame(columns=["departement", "periode", "medewerkers"])
+    threshold = settings().small_count
+    tables: dict[str, pd.DataFrame] = {}
+    for kind, base in bases.items():
+        if base is None or base.empty:
+            continue
+        long = werking.long_counts(base, WERKING_MEASURES[kind], [WERKING_KEYS[kind]])
+        for label, exact, periods in WERKING_VIEWS:
+            for period in periods:
+                cube = werking.cube(long, staff, WERKING_KEYS[kind], exact, threshold, period)
+                cube["tekst"] = werking.texts(cube, threshold)
+                tables[derived_werking(kind, label, period)] = cube.assign(rij=np.arange(len(cube)))
+    return tables
+
+
+def werking_data_from(
+    connection: duckdb.DuckDBPyConnection,
+) -> tuple[dict[str, pd.DataFrame | None], pd.DataFrame]:
+    """The current reports, advisers' talks and headcounts, on the writer's connection."""
+    bases: dict[str, pd.DataFrame | None] = {
+        kind: query_frame(connection, f"SELECT * FROM {KINDS[kind].current_view}")  # type: ignore[index]
+        for kind in WERKING_KEYS
+    }
+    staff = query_frame(
+        connection, "SELECT departement, periode, medewerkers FROM current_headcount"
+    )
+    return bases, staff
 
 
 def survey_data_from(

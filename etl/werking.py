@@ -102,12 +102,15 @@ def with_rates(frame: pd.DataFrame) -> pd.DataFrame:
     point (or the range of points) and the exact Poisson interval around it (from the
     lower limit of `laag` to the upper limit of `hoog`). NaN without a headcount."""
     result = frame.copy()
-    low = [rates.rate(int(k), s) for k, s in zip(frame["laag"], frame["medewerkers"], strict=True)]
-    high = [rates.rate(int(k), s) for k, s in zip(frame["hoog"], frame["medewerkers"], strict=True)]
-    result["tarief_laag_punt"] = [v[0] for v in low]
-    result["tarief_hoog_punt"] = [v[0] for v in high]
-    result["interval_laag"] = [v[1] for v in low]
-    result["interval_hoog"] = [v[2] for v in high]
+    staff = pd.to_numeric(frame["medewerkers"], errors="coerce").to_numpy(dtype=float)
+    staff = np.where(staff > 0, staff, np.nan)
+    low, high = frame["laag"].to_numpy(dtype=float), frame["hoog"].to_numpy(dtype=float)
+    low_limit, _ = rates.intervals(low)
+    _, high_limit = rates.intervals(high)
+    result["tarief_laag_punt"] = rates.PER * low / staff
+    result["tarief_hoog_punt"] = rates.PER * high / staff
+    result["interval_laag"] = rates.PER * low_limit / staff
+    result["interval_hoog"] = rates.PER * high_limit / staff
     return result
 
 

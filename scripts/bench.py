@@ -135,9 +135,14 @@ def _queries(db: Path, periode: str, code: str) -> dict[str, dict[str, list[floa
             "loads": timed(lambda d: queries.loads(d)),
         },
         "werking": {
-            "meldingen_jaar": timed(lambda d: queries.werking(d, "meldingen", "jaar", today)),
+            "meldingen_jaar": timed(
+                lambda d: queries.werking(d, "meldingen", "jaar", today, alle=True)
+            ),
+            "meldingen_soorten": timed(
+                lambda d: queries.werking(d, "meldingen", "jaar", today, departement=code)
+            ),
             "meldingen_kwartaal": timed(
-                lambda d: queries.werking(d, "meldingen", "periode", today)
+                lambda d: queries.werking(d, "meldingen", "periode", today, alle=True)
             ),
             "vertrouwenspersonen": timed(
                 lambda d: queries.werking(d, "vertrouwenspersonen", "jaar", today)

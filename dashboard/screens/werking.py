@@ -21,8 +21,10 @@ data = view.data_source()
 user = auth.current_user()
 threshold = settings().small_count
 today = view.today()
-years = queries.werking(data, "meldingen", "jaar", today)
-quarters = queries.werking(data, "meldingen", "periode", today)
+# Totals over every type for the chain, the funnel and the trends; the types of the chosen
+# organisation are asked for below (a national cube by type is large).
+years = queries.werking(data, "meldingen", "jaar", today, alle=True)
+quarters = queries.werking(data, "meldingen", "periode", today, alle=True)
 
 st.title("Werking")
 st.caption(
@@ -106,7 +108,9 @@ st.caption(
 
 st.subheader(f"Per soort schending, {label}, {moment}")
 types = {t.code: t.naam for t in catalog.violation_types()}
-by_type = current[current["soort"] != werking.ALL].pivot_table(
+detail = queries.werking(data, "meldingen", time, today, departement=code)
+detail = detail[detail[time] == moment] if not detail.empty else detail
+by_type = detail[detail["soort"] != werking.ALL].pivot_table(
     index="soort", columns="maat", values="tekst", aggfunc="first"
 )
 by_type = by_type.reindex(index=[t for t in types if t in by_type.index],
