@@ -229,8 +229,10 @@ def _grid_layers(
         color=alt.Color("staat_label:N", scale=scale, legend=legend), tooltip=list(tooltip)
     )
     outlines = [
+        # Decorative (the cell's text says the state): hidden from assistive technology, so an
+        # outline layer without cells in one facet leaves no unnamed graphic behind.
         base.transform_filter(alt.datum.staat_label == state).mark_rect(
-            fill=None, stroke="#333333", strokeDash=dash, strokeWidth=1.2
+            fill=None, stroke="#333333", strokeDash=dash, strokeWidth=1.2, aria=False
         )
         for state, dash in OUTLINES.items()
         if state in set(data["staat_label"])

@@ -18,14 +18,14 @@ from tests.conftest import ROOT
 AXE = ROOT / "tests" / "browser" / "vendor" / "node_modules" / "axe-core" / "axe.min.js"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PAGES = [
-    ("", "Overzicht"),
+    ("", "Integriteitsmonitor Rijk"),
     ("ministerie?ministerie=BZK&periode=2026-Q3", "Ministerie van Binnenlandse Zaken"),
     ("norm?norm=12&periode=2026-Q3", "Norm 12."),
     ("trends", "Trends"),
     ("enquete?golf=2025-Q4&ministerie=FIN", "Enquête integriteit"),
     ("werking", "Werking"),
     ("aanleverstatus", "Aanleverstatus"),
-    ("presentatie", "Agenda IPIM"),
+    ("presentatie", "Integriteit bij het Rijk"),
     ("ipim", "IPIM"),
     ("aanleveren", "Aanleveren"),
 ]
