@@ -47,6 +47,7 @@ class Table:
     header: tuple[str, ...]
     header_line: int
     records: tuple[Record, ...]
+    sheet: str | None = None  # the worksheet, for a table read from an Excel workbook
 
     @property
     def delimiter_name(self) -> str:

@@ -26,8 +26,9 @@ from etl.cells import (
     check_period,
 )
 from etl.findings import Finding, sort_findings
-from etl.kinds import KindSpec, detect_kind, expected_columns_message
-from etl.read import MAX_BYTES, Record, Table, read_table
+from etl.kinds import KINDS, KindSpec, detect_kind, expected_columns_message
+from etl.read import MAX_BYTES, Record, Table
+from etl.read_xlsx import locate, read_any
 from etl.settings import settings
 from etl.validate_agreements import Agreement, validate_agreements
 from etl.validate_coordination import CoordinationScore, validate_coordination
@@ -141,7 +142,7 @@ def _validate_bytes(
 ) -> Validation:
     today = today or settings().today_or_real()
     verdicts = verdicts or Verdicts()
-    table, findings = read_table(data, file, max_bytes)
+    table, findings = read_any(data, file, max_bytes, tuple(KINDS))
     if table is None:
         return Validation(file, findings=findings)
     budget.check()
@@ -178,7 +179,7 @@ def _validate_bytes(
     budget.check()
     findings.extend(row_findings)
     submission = Submission(file, spec.name, table.encoding, table.delimiter, tuple(records))
-    validation.findings = sort_findings(findings)
+    validation.findings = sort_findings(locate(findings, table, columns))
     validation.submission = None if findings else submission
     return validation
 

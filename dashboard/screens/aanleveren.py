@@ -34,7 +34,8 @@ path = data.path
 
 st.title("Aanleveren")
 st.caption(
-    "Kies een of meer CSV-bestanden (normscores, enquête of respons). Ze worden eerst "
+    "Kies een of meer CSV-bestanden of Excel-werkmappen (.xlsx: het eerste werkblad, of het "
+    "blad met de naam van de soort, zoals normscores). Ze worden eerst "
     "gecontroleerd; er wordt pas iets opgeslagen als u op **Opslaan** klikt, en nooit iets "
     "van een geweigerd bestand." + (f" U levert aan voor **{only_for}**." if only_for else "")
 )
@@ -42,8 +43,8 @@ st.caption(
 st.session_state.setdefault("upload_round", 0)
 st.session_state.setdefault("recorded_refusals", set())
 files = st.file_uploader(
-    "CSV-bestanden",
-    type=["csv"],
+    "CSV- of Excel-bestanden",
+    type=["csv", "xlsx"],
     accept_multiple_files=True,
     max_upload_size=MAX_BYTES // (1024 * 1024),
     key=f"upload_{st.session_state['upload_round']}",

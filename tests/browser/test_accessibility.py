@@ -32,7 +32,9 @@ PAGES = [
 
 
 @pytest.fixture(scope="module")
-def signed_in(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Page]]:
+def signed_in(
+    sample_db: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, Page]]:
     if not AXE.exists():
         raise AssertionError(f"{AXE} is missing; `make axe` installs axe-core from npm")
     db = tmp_path_factory.mktemp("axe") / "integriteit.duckdb"
@@ -46,14 +48,15 @@ def signed_in(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
         launched.close()
 
 
+# Each violation with the first three elements it was found on (selector and markup).
+RUN_AXE = """async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}}))
+  .violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' :: ' + n.html.slice(0, 160))}))"""
+
+
 def _violations(page: Page) -> list[dict[str, object]]:
     page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}}))"
-        ".violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
-        " nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' :: ' + n.html.slice(0, 160))}))",
-        TAGS,
-    )
+    result = page.evaluate(RUN_AXE, TAGS)
     return list(result)
 
 

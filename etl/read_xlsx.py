@@ -1,0 +1,193 @@
+"""Bytes of an Excel workbook (.xlsx) → the same Table a CSV file gives, read as it is.
+
+Ministries keep their figures in Excel; saving a CSV in the right shape is where mistakes
+creep in. The first sheet is read, or the sheet named after a kind of file (`normscores`,
+`meldingen`, ...). A formula counts as the value Excel stored with it; a cell holding an
+error value (`#N/B`, `#DEEL/0!`) or a formula without a stored value is a finding, located
+by sheet and cell. Rows keep their Excel row number as their line. A workbook whose
+contents unpack to more than `MAX_UNPACKED` is refused before it is opened (a zip bomb).
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import replace
+from datetime import date, datetime, time
+from typing import Any
+
+from etl import budget
+from etl.findings import Finding
+from etl.read import Record, Table, read_table
+
+MAX_UNPACKED = 100 * 1024 * 1024
+CELL_CODES = frozenset({"foutwaarde", "formule_zonder_waarde"})
+# The error values as Dutch Excel shows them (the file stores the English ones).
+ERRORS = {
+    "#N/A": "#N/B", "#DIV/0!": "#DEEL/0!", "#VALUE!": "#WAARDE!", "#REF!": "#VERW!",
+    "#NAME?": "#NAAM?", "#NUM!": "#GETAL!", "#NULL!": "#LEEG!",
+}  # fmt: skip
+
+
+def is_workbook(data: bytes) -> bool:
+    """A zip archive holding an Excel workbook part."""
+    if not data.startswith(b"PK\x03\x04"):
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except zipfile.BadZipFile:
+        return False
+
+
+def _unpacked_size(data: bytes) -> int:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return sum(info.file_size for info in archive.infolist())
+
+
+def cell_text(value: Any) -> str:
+    """A cell's value as the text a CSV would hold: whole numbers without '.0', dates as
+    JJJJ-MM-DD, text as typed."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "WAAR" if value else "ONWAAR"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value).replace(".", ",")
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time() else value.isoformat(" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _sheet_name(names: list[str], kinds: tuple[str, ...]) -> str:
+    by_name = {name.strip().lower(): name for name in names}
+    return next((by_name[kind] for kind in kinds if kind in by_name), names[0])
+
+
+def read_workbook(
+    data: bytes, file: str, kinds: tuple[str, ...]
+) -> tuple[Table | None, list[Finding]]:
+    """The chosen sheet as a Table (`sheet` set), or findings."""
+    from openpyxl import load_workbook  # only when a workbook arrives: a CSV load skips it
+
+    try:
+        unpacked = _unpacked_size(data)
+        if unpacked > MAX_UNPACKED:
+            message = (
+                f"De werkmap pakt uit tot {unpacked // 1024 // 1024} MB; de grens is "
+                f"{MAX_UNPACKED // 1024 // 1024} MB."
+            )
+            return None, [Finding(file, None, None, "te_groot", message)]
+        values = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception:
+        message = "De Excel-werkmap is niet te lezen (beschadigd of geen .xlsx)."
+        return None, [Finding(file, None, None, "geen_werkmap", message)]
+    name = _sheet_name(values.sheetnames, kinds)
+    rows = values[name].iter_rows()
+    formula_rows = formulas[name].iter_rows()
+    findings: list[Finding] = []
+    header: tuple[str, ...] | None = None
+    header_line = 0
+    records: list[Record] = []
+    for cells, written in zip(rows, formula_rows, strict=False):
+        budget.check()
+        texts: list[str] = []
+        for cell, source in zip(cells, written, strict=False):
+            texts.append(_checked(cell, source, name, file, header, findings))
+        if not "".join(texts).strip():
+            continue
+        line = _row_of(cells)
+        if header is None:
+            header, header_line = tuple(texts), line
+            continue
+        records.append(Record(line, tuple(texts)))
+    values.close()
+    formulas.close()
+    if header is None:
+        return None, [Finding(file, None, None, "leeg", f"Het werkblad '{name}' is leeg.")]
+    return Table("xlsx", "", header, header_line, tuple(records), sheet=name), findings
+
+
+def _row_of(cells: tuple[Any, ...]) -> int:
+    return next((int(c.row) for c in cells if getattr(c, "row", None)), 0)
+
+
+def _checked(
+    cell: Any, source: Any, sheet: str, file: str, header: tuple[str, ...] | None,
+    findings: list[Finding],
+) -> str:  # fmt: skip
+    """The cell's text, with a finding for an error value or a formula without a value."""
+    value = getattr(cell, "value", None)
+    if getattr(cell, "data_type", None) == "e" or (isinstance(value, str) and value in ERRORS):
+        shown = ERRORS.get(str(value), str(value))
+        _locate(findings, file, cell, sheet, header, "foutwaarde",
+                f"bevat de foutwaarde {shown}; vul er een waarde in.")  # fmt: skip
+        return ""
+    written = getattr(source, "value", None)
+    if value is None and isinstance(written, str) and written.startswith("="):
+        _locate(findings, file, cell, sheet, header, "formule_zonder_waarde",
+                "bevat een formule zonder opgeslagen uitkomst; open het bestand in Excel en "
+                "sla het opnieuw op.")  # fmt: skip
+        return ""
+    return cell_text(value)
+
+
+def _letter(column: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return str(get_column_letter(column))
+
+
+def _locate(
+    findings: list[Finding], file: str, cell: Any, sheet: str, header: tuple[str, ...] | None,
+    code: str, text: str,
+) -> None:  # fmt: skip
+    column = int(cell.column)
+    reference = f"{sheet}!{_letter(column)}{cell.row}"
+    name = header[column - 1].strip().lower() if header and column <= len(header) else None
+    findings.append(Finding(file, int(cell.row), name or None, code, f"Cel {reference} {text}"))
+
+
+def cell_reference(sheet: str, column_index: int, line: int) -> str:
+    """'Blad1!D7' for the 0-based column index and the Excel row."""
+    return f"{sheet}!{_letter(column_index + 1)}{line}"
+
+
+def read_any(
+    data: bytes, file: str, max_bytes: int, kinds: tuple[str, ...]
+) -> tuple[Table | None, list[Finding]]:
+    """A file named .xlsx as a workbook, anything else as CSV (`etl.read`): the name says
+    which, as the contract reads a renamed workbook as no CSV. The size limit holds for both."""
+    if not file.lower().endswith(".xlsx"):
+        return read_table(data, file, max_bytes)
+    if len(data) > max_bytes:
+        return read_table(data, file, max_bytes)  # the same size finding
+    if not is_workbook(data):
+        message = "Dit bestand heet .xlsx maar is geen Excel-werkmap; lever een .xlsx of CSV aan."
+        return None, [Finding(file, None, None, "geen_werkmap", message)]
+    return read_workbook(data, file, kinds)
+
+
+def locate(findings: list[Finding], table: Table, columns: dict[str, int]) -> list[Finding]:
+    """For a table from a workbook: each finding on a row and a known column also names its
+    cell ('Blad1!D7'), so it can be found in Excel as well as by row."""
+    if table.sheet is None:
+        return findings
+    # A cell already named for its error value or missing formula result needs no second
+    # finding about the empty value it left.
+    cells = {(f.line, f.column) for f in findings if f.code in CELL_CODES}
+    located = []
+    for finding in findings:
+        if finding.code not in CELL_CODES and (finding.line, finding.column) in cells:
+            continue
+        index = columns.get(finding.column or "")
+        if finding.line is not None and index is not None and "!" not in finding.message:
+            reference = cell_reference(table.sheet, index, finding.line)
+            finding = replace(finding, message=f"{finding.message} (cel {reference})")
+        located.append(finding)
+    return located
