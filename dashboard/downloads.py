@@ -12,6 +12,7 @@ import json
 import re
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import vl_convert as vlc
 import xlsxwriter
@@ -94,5 +95,32 @@ def xlsx(frame: pd.DataFrame, sheet: str = "Gegevens") -> bytes:
             else:
                 worksheet.write_string(row, column, str(neutralise(str(value))))
         worksheet.set_column(column, column, min(60, max(10, len(str(name)) + 2)))
+    workbook.close()
+    return buffer.getvalue()
+
+
+def template_xlsx(frame: pd.DataFrame, sheet: str, column: str, choices: list[str]) -> bytes:
+    """A workbook to fill in: the sheet named after the kind (so an upload finds it), the
+    rows as given, and a drop-down list of `choices` on every cell of `column` (empty
+    allowed)."""
+    buffer = io.BytesIO()
+    options = {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
+               "strings_to_urls": False}  # fmt: skip
+    workbook = xlsxwriter.Workbook(buffer, options)
+    worksheet = workbook.add_worksheet(sheet[:31])
+    bold = workbook.add_format({"bold": True})
+    for index, name in enumerate(frame.columns):
+        worksheet.write_string(0, index, str(name), bold)
+        for row, value in enumerate(frame[name].tolist(), start=1):
+            if isinstance(value, int | np.integer):
+                worksheet.write_number(row, index, int(value))
+            elif value is not None and str(value) != "":
+                worksheet.write_string(row, index, str(neutralise(str(value))))
+        worksheet.set_column(index, index, 60 if name == "toelichting" else 16)
+    target = list(frame.columns).index(column)
+    worksheet.data_validation(1, target, max(1, len(frame)), target, {
+        "validate": "list", "source": choices, "ignore_blank": True,
+        "error_title": "Ongeldig oordeel", "error_message": "Kies een oordeel uit de lijst.",
+    })  # fmt: skip
     workbook.close()
     return buffer.getvalue()

@@ -25,7 +25,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from etl import agenda, catalog, normgrid, survey, vocabulary, werking
+from etl import agenda, catalog, normgrid, quarterform, survey, vocabulary, werking
 from etl.database import LOCAL_TIME, file_identity, query_frame, reader
 from etl.kinds import KINDS, REPORT_MEASURES
 from etl.periods import FIRST_SUBMISSION_QUARTER, quarter_end, quarter_start, submission_deadline
@@ -436,6 +436,14 @@ class ReadModel:
         if frame is None:
             return pd.DataFrame(columns=columns)
         return self.access.rows(frame[columns]).reset_index(drop=True)
+
+    def prefill(self, code: str, periode: str) -> pd.DataFrame:
+        """The quarter form's starting point for `code` (`etl.quarterform.prefill`): the
+        quarter's own current version, else the newest judged verdict of each norm before
+        `periode`, a predecessor's included."""
+        chain = catalog.lineage(code)
+        scores = self._scores("list_contains(?, departement) AND periode <= ?", [chain, periode])
+        return quarterform.prefill(scores, periode)
 
     # --- agreements and the agenda ---------------------------------------------------------
 

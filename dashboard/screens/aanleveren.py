@@ -6,7 +6,7 @@ import hashlib
 
 import streamlit as st
 
-from dashboard import auth, queries, tables, view
+from dashboard import auth, forms, queries, tables, view
 from etl import catalog
 from etl.accounts import COORDINATOR
 from etl.findings import count_errors
@@ -91,6 +91,7 @@ if accepted and st.button("Opslaan", type="primary"):
     st.rerun()
 
 if not files:
+    forms.render(data, user, view.today())
     st.subheader("Eerdere aanleveringen")
     # Their own organisation's attempts and their own, whatever others they may see.
     own = Access(frozenset({only_for}), user.username) if only_for else data.access

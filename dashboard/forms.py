@@ -1,0 +1,122 @@
+"""The quarter's norm scores as a form on Aanleveren, and the template to fill in Excel.
+
+The form is prefilled (`etl.quarterform`); "Controleren" turns it into the normscores CSV a
+file would be and validates that (plus the form's one rule: a changed verdict needs a
+toelichting); "Opslaan" loads exactly those bytes through the single writer, so the
+archive holds the CSV the form produced. Nothing here parses CSV or writes SQL.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import downloads, queries, tables, view
+from etl import catalog, quarterform, vocabulary
+from etl.accounts import User
+from etl.export import to_csv
+from etl.findings import count_errors
+from etl.load import Source, check_department, load_sources
+from etl.periods import previous_quarter, quarter_of, quarter_start
+from etl.validate import validate_bytes
+
+STATE = "kwartaalformulier"
+
+
+def due_quarters(today: date) -> list[str]:
+    """The quarter to report on (the last one that ended) first, then the two before it."""
+    last = previous_quarter(quarter_of(today))
+    return [last, previous_quarter(last), previous_quarter(previous_quarter(last))]
+
+
+def organisations(user: User, periode: str) -> list[str]:
+    """Whom the user may fill the form for: its own organisation, or any for the coordinator."""
+    if user.department:
+        return [user.department]
+    start = quarter_start(periode)
+    return [o.code for o in catalog.organisations()
+            if o.code != catalog.RESERVED_CODE and o.valid_during(start, start)]  # fmt: skip
+
+
+def template_frame(prefilled: pd.DataFrame, code: str, periode: str) -> pd.DataFrame:
+    """The normscores file of the quarter, filled with the last judged verdicts."""
+    return quarterform.as_file(code, periode, prefilled)
+
+
+def render(data: queries.Data, user: User, today: date) -> None:
+    """The form section of Aanleveren: choose organisation and quarter, fill, check, store."""
+    st.subheader("Normscores invullen voor het kwartaal")
+    st.caption(
+        "Vooraf ingevuld met het laatste oordeel per norm en de toelichting daarbij. Pas alleen "
+        "aan wat veranderde; bij een gewijzigd oordeel hoort een eigen toelichting. "
+        "'Controleren' doet dezelfde controles als bij een bestand; pas 'Opslaan' slaat op."
+    )
+    left, right = st.columns(2)
+    periode = str(right.selectbox("Kwartaal", due_quarters(today), key="form_periode"))
+    code = str(left.selectbox("Organisatie", organisations(user, periode), key="form_code"))
+    prefilled = data.model().prefill(code, periode)
+    template = template_frame(prefilled, code, periode)
+    a, b = st.columns(2)
+    a.download_button(
+        "Sjabloon voor Excel (CSV, vooraf ingevuld)", downloads.csv_excel_nl(template),
+        file_name=f"normscores-{code}-{periode}.csv", mime="text/csv", on_click="ignore",
+    )  # fmt: skip
+    b.download_button(
+        "Sjabloon als Excel-werkmap (.xlsx, met keuzelijst)",
+        lambda: downloads.template_xlsx(template, "normscores", "oordeel",
+                                        [c for c in quarterform.CHOICES
+                                         if c != vocabulary.NIET_BEOORDEELD]),
+        file_name=f"normscores-{code}-{periode}.xlsx", mime=view.XLSX, on_click="ignore",
+    )  # fmt: skip
+    norms = {n.nummer: n.label for n in catalog.norms()}
+    with st.form(f"formulier_{code}_{periode}"):
+        filled = []
+        for row in prefilled.to_dict("records"):
+            norm = int(row["norm"])
+            since = f" (laatste oordeel uit {row['uit']})" if row["uit"] else " (nog geen oordeel)"
+            x, y = st.columns([1, 2])
+            verdict = x.selectbox(
+                f"Norm {norm}. {norms[norm]}", quarterform.CHOICES,
+                index=quarterform.CHOICES.index(row["oordeel"]), help=f"Oordeel{since}.",
+                key=f"oordeel_{code}_{periode}_{norm}",
+            )  # fmt: skip
+            note = y.text_area(
+                f"Toelichting norm {norm}", value=str(row["toelichting"]), max_chars=2000,
+                height=68, key=f"toelichting_{code}_{periode}_{norm}",
+            )  # fmt: skip
+            filled.append({"norm": norm, "oordeel": verdict, "toelichting": note})
+        checked = st.form_submit_button("Controleren")
+    if checked:
+        _check(pd.DataFrame(filled), prefilled, code, periode, user)
+    _preview_and_store(data, user)
+
+
+def _check(filled: pd.DataFrame, prefilled: pd.DataFrame, code: str, periode: str,
+           user: User) -> None:  # fmt: skip
+    """The CSV the form stands for, validated as a file; kept for 'Opslaan' when in order."""
+    name = f"formulier-normscores-{code}-{periode}.csv"
+    content = to_csv(quarterform.as_file(code, periode, filled)).encode("utf-8")
+    validation = check_department(validate_bytes(content, name), user.department)
+    findings = quarterform.changed_without_note(prefilled, filled, name) + validation.findings
+    st.session_state[STATE] = (name, content, findings, validation.submission)
+
+
+def _preview_and_store(data: queries.Data, user: User) -> None:
+    if STATE not in st.session_state:
+        return
+    name, content, findings, submission = st.session_state[STATE]
+    if findings:
+        st.error(f"Niet in orde: {count_errors(len(findings))}. Er wordt niets opgeslagen.")
+        st.table(tables.findings_table(findings).set_index("bestand"))
+        return
+    st.success(f"In orde (normscores, {submission.row_count} regels). Controleer en sla op.")
+    current = queries.current_records(data, submission.kind, submission.groups)
+    st.dataframe(tables.change_preview(submission, current), hide_index=True, width="stretch")
+    if st.button("Opslaan", type="primary", key="formulier_opslaan"):
+        [result] = load_sources([Source(name, content)], data.path, loaded_by=user.username,
+                                only_for=user.department)  # fmt: skip
+        del st.session_state[STATE]
+        st.session_state["upload_result"] = [(result.status, result.summary())]
+        st.rerun()

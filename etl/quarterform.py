@@ -1,0 +1,77 @@
+"""The quarter's norm scores as a form: prefilled with the last judged verdicts, and the
+one rule a form adds to a file's (a changed verdict needs its own toelichting). Pure.
+
+Most verdicts do not change from one quarter to the next, so the form starts from the
+newest verdict of each norm that was judged (voldoet, voldoet deels, voldoet niet, or
+onbekend), taking a predecessor's when the organisation is new, with that quarter's
+toelichting. What the form produces is a normscores CSV that goes through the same
+validation, preview, writer, version and ledger as an uploaded file.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from etl import catalog, vocabulary
+from etl.findings import Finding
+
+# What the form offers, in the order of the file's own words.
+CHOICES = (*vocabulary.JUDGED, vocabulary.NIET_BEOORDEELD, vocabulary.ONBEKEND)
+COLUMNS = ("departement", "periode", "norm", "oordeel", "toelichting")
+
+
+def prefill(scores: pd.DataFrame, periode: str) -> pd.DataFrame:
+    """Per norm of the catalogue: the quarter's own current version when there is one (a
+    correction starts from what was sent), else the newest verdict before `periode` that
+    is not niet beoordeeld; with its toelichting and its quarter (`uit`; empty when there
+    is none). `scores` are the organisation's (and its predecessors') current norm scores."""
+    own = scores[scores["periode"] == periode]
+    if not own.empty:
+        newest = own.set_index("norm")
+    else:
+        earlier = scores[(scores["periode"] < periode)
+                         & (scores["oordeel"] != vocabulary.NIET_BEOORDEELD)]  # fmt: skip
+        newest = earlier.sort_values("periode").groupby("norm").tail(1).set_index("norm")
+    rows = []
+    for norm in catalog.norms():
+        if norm.nummer in newest.index:
+            row = newest.loc[norm.nummer]
+            rows.append((norm.nummer, str(row["oordeel"]), str(row["toelichting"]),
+                         str(row["periode"])))  # fmt: skip
+        else:
+            rows.append((norm.nummer, vocabulary.NIET_BEOORDEELD, "", ""))
+    return pd.DataFrame(rows, columns=["norm", "oordeel", "toelichting", "uit"])
+
+
+def as_file(code: str, periode: str, filled: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the normscores file the form stands for (niet beoordeeld as an empty
+    cell, as the contract writes it)."""
+    return pd.DataFrame({
+        "departement": code,
+        "periode": periode,
+        "norm": filled["norm"].astype(int),
+        "oordeel": [("" if o == vocabulary.NIET_BEOORDEELD else o) for o in filled["oordeel"]],
+        "toelichting": filled["toelichting"].fillna("").astype(str),
+    })[list(COLUMNS)]  # fmt: skip
+
+
+def changed_without_note(prefilled: pd.DataFrame, filled: pd.DataFrame, file: str) -> list[Finding]:
+    """A verdict that differs from the prefilled one needs a toelichting of its own: empty,
+    or the old quarter's text unchanged, is refused (line: the norm's row in the file)."""
+    findings = []
+    before = {int(r["norm"]): (str(r["oordeel"]), str(r["toelichting"]).strip())
+              for r in prefilled.to_dict("records")}  # fmt: skip
+    for line, row in enumerate(filled.to_dict("records"), start=2):
+        norm, verdict = int(row["norm"]), str(row["oordeel"])
+        old_verdict, old_note = before[norm]
+        if verdict == old_verdict:
+            continue
+        note = str(row["toelichting"] or "").strip()
+        if note and note != old_note:
+            continue
+        message = (
+            f"Norm {norm}: het oordeel is gewijzigd (van {old_verdict} naar {verdict}); "
+            "schrijf in de toelichting waarom."
+        )
+        findings.append(Finding(file, line, "toelichting", "wijziging_zonder_toelichting", message))
+    return findings
