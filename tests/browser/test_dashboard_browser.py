@@ -246,3 +246,21 @@ def test_no_other_site_may_frame_the_dashboard(server: str) -> None:
             assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
             assert response.headers["Content-Security-Policy"] == "frame-ancestors 'self'"
             assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_lead_sends_an_unchanged_quarter_in_a_few_clicks(
+    server: str, chromium: Browser, served_db: Path
+) -> None:
+    lead = browser.new_page(chromium)
+    sign_in(lead, server, "lead.bzk")
+    lead.get_by_role("link", name="Aanleveren").click()
+    lead.get_by_role("heading", name="Normscores invullen voor het kwartaal").wait_for(
+        timeout=30000
+    )
+    lead.get_by_role("button", name="Controleren").click()
+    lead.get_by_text("In orde (normscores, 15 regels)").wait_for(timeout=30000)
+    lead.get_by_role("button", name="Opslaan").click()
+    lead.get_by_text("BZK 2026-Q3 versie 2").wait_for(timeout=30000)
+    ledger = run_etl("history", "--departement", "BZK", db=served_db).stdout
+    assert ",lead.bzk,formulier-normscores-BZK-2026-Q3.csv," in ledger
+    lead.context.close()
