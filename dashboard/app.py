@@ -23,6 +23,7 @@ UNREADABLE = (
 )
 LOG = logging.getLogger("integriteitsmonitor")
 TITLES = {
+    "start": "Start",
     "overzicht": "Overzicht",
     "ministerie": "Ministerie",
     "norm": "Norm",
@@ -56,7 +57,7 @@ if user is None:
     # through signing in (instead of a "page not found").
     pages = [
         st.Page(lambda: inloggen.render(), title="Inloggen", url_path=key, default=index == 0)
-        for index, key in enumerate((*auth.READ_PAGES, "aanleveren"))
+        for index, key in enumerate((*auth.READ_PAGES, "aanleveren", "start"))
     ]
     navigation = st.navigation(pages, position="hidden")
 else:

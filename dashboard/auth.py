@@ -39,6 +39,8 @@ def pages_for(user: User | None) -> list[str]:
     """The screens a user may open."""
     if user is None:
         return ["inloggen"]
+    if user.is_department:  # a lead lands on what concerns its own organisation
+        return ["start", *READ_PAGES, "aanleveren"]
     return [*READ_PAGES, "aanleveren"] if user.may_submit else list(READ_PAGES)
 
 

@@ -305,3 +305,8 @@ def werking(
     (`today`: which years are complete; `alle`: only the totals over every type;
     `departement`: only that organisation)."""
     return _frame(data, "werking", kind, time, today, alle, departement)
+
+
+def due(data: Data, periode: str, today: date) -> pd.DataFrame:
+    """Per organisation and kind sent every quarter: deadline, arrival, status."""
+    return _frame(data, "due", periode, today)

@@ -133,6 +133,8 @@ KINDS: dict[Kind, KindSpec] = {
         current_view="current_adviser_talks",
     ),
 }
+# What every organisation sends every quarter (the survey only in a wave's quarter).
+EVERY_QUARTER: tuple[Kind, ...] = ("normscores", "meldingen", "omvang", "vertrouwenspersonen")
 # Kinds whose versions are per (departement, periode) submission.
 QUARTERLY: tuple[Kind, ...] = (
     "normscores", "enquete", "respons", "meldingen", "omvang", "vertrouwenspersonen",

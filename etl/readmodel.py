@@ -27,7 +27,7 @@ import pandas as pd
 
 from etl import agenda, catalog, normgrid, quarterform, survey, vocabulary, werking
 from etl.database import LOCAL_TIME, file_identity, query_frame, reader
-from etl.kinds import KINDS, REPORT_MEASURES
+from etl.kinds import EVERY_QUARTER, KINDS, REPORT_MEASURES
 from etl.periods import FIRST_SUBMISSION_QUARTER, quarter_end, quarter_start, submission_deadline
 from etl.publication import Plan
 from etl.settings import SCHEMAS_DIR, settings
@@ -361,6 +361,38 @@ class ReadModel:
         grid["ontvangen"] = grid["ontvangen"].astype(object).where(grid["ontvangen"].notna(), None)
         grid["versies"] = grid["versies"].fillna(0).astype(int)
         return self.access.rows(grid[[*columns, "termijn"]]).reset_index(drop=True)
+
+    def due(self, periode: str, today: date) -> pd.DataFrame:
+        """Per organisation of the quarter (that the reader may see) and kind it sends every
+        quarter: the deadline, when the first version arrived, how many versions, and the
+        status (op tijd, te laat, nog open, niet aangeleverd): what a lead must still do,
+        and whom the coordinator may remind."""
+        frame = self._query(
+            "SELECT s.kind AS soort, s.departement, "
+            "min(coalesce(l.received_on, CAST(l.loaded_at AS DATE))) AS ontvangen, "
+            "max(s.version) AS versies FROM submissions s JOIN loads l USING (load_id) "
+            "WHERE s.periode = ? GROUP BY ALL",
+            [periode],
+        )
+        organisations = normgrid.organisations_during([periode])[["departement"]]
+        expected = organisations.merge(pd.DataFrame({"soort": list(EVERY_QUARTER)}), how="cross")
+        if frame is not None and not frame.empty:
+            expected = expected.merge(frame, on=["soort", "departement"], how="left")
+        else:
+            expected = expected.assign(ontvangen=None, versies=0)
+        deadline = submission_deadline(periode)
+        expected["periode"] = periode
+        expected["termijn"] = deadline
+        expected["ontvangen"] = [d.date() if isinstance(d, pd.Timestamp) else d
+                                 for d in expected["ontvangen"]]  # fmt: skip
+        expected["ontvangen"] = (
+            expected["ontvangen"].astype(object).where(expected["ontvangen"].notna(), None)
+        )
+        expected["status"] = [vocabulary.submission_status(received, deadline, today)
+                              for received in expected["ontvangen"]]  # fmt: skip
+        expected["versies"] = expected["versies"].fillna(0).astype(int)
+        columns = ["departement", "soort", "periode", "termijn", "ontvangen", "versies", "status"]
+        return self.access.rows(expected[columns]).reset_index(drop=True)
 
     def history(self, departement: str | None = None) -> pd.DataFrame:
         """Every load attempt, oldest first, with local times: what `etl history` lists.

@@ -102,7 +102,7 @@ def test_authenticate_refuses_wrong_password_and_unknown_user(db: Path) -> None:
     [
         (None, ["inloggen"]),
         (User("l", "lezer"), READ),
-        (User("d", "departement:BZK"), [*READ, "aanleveren"]),
+        (User("d", "departement:BZK"), ["start", *READ, "aanleveren"]),
         (User("c", "coordinator"), [*READ, "aanleveren"]),
     ],
 )

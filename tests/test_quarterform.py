@@ -111,3 +111,29 @@ def test_a_quarter_already_sent_starts_from_what_was_sent() -> None:
                            "toelichting": ["oud", "herzien"]})  # fmt: skip
     prefilled = quarterform.prefill(scores, "2025-Q4").set_index("norm")
     assert prefilled.loc[1, "oordeel"] == "niet beoordeeld" and prefilled.loc[1, "uit"] == "2025-Q4"
+
+
+def test_a_lead_lands_on_what_is_due_its_submissions_and_agreements(
+    sample_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dashboard import auth
+
+    lead = User("lead.bzk", "departement:BZK")
+    assert auth.pages_for(lead)[0] == "start"
+    app = open_page(sample_db, monkeypatch, lead, "screens/start.py")
+    assert not app.exception
+    headings = [h.value for h in app.subheader]
+    assert headings == ["Aan te leveren over 2026-Q3", "Uw laatste aanleveringen",
+                        "Afspraken met BZK"]  # fmt: skip
+    assert "Alles over 2026-Q3 is binnen." in app.success[0].value
+    due, history, agreements = (d.value for d in app.dataframe)
+    assert set(due["soort"]) == {"normscores", "meldingen", "omvang", "vertrouwenspersonen"}
+    assert len(history) > 0 and set(agreements["id"]) == {"2025-02"}
+
+
+def test_a_lead_whose_quarter_is_missing_sees_what_to_send(
+    sample_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = open_page(sample_db, monkeypatch, User("lead.aenm", "departement:AenM"),
+                    "screens/start.py")  # fmt: skip
+    assert "Nog aan te leveren vóór 30-10-2026: normscores." in app.warning[0].value

@@ -34,17 +34,20 @@ PAGES = [
 @pytest.fixture(scope="module")
 def signed_in(
     sample_db: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[str, Page]]:
+) -> Iterator[tuple[str, Page, Page]]:
     if not AXE.exists():
         raise AssertionError(f"{AXE} is missing; `make axe` installs axe-core from npm")
     db = tmp_path_factory.mktemp("axe") / "integriteit.duckdb"
     shutil.copy(sample_db, db)
     accounts.add_user(db, "ipim.secretaris", "coordinator", "coordinator-2026")
+    accounts.add_user(db, "lead.bzk", "departement:BZK", "bzk-lead-2026")
     with browser.serve(db) as url, sync_playwright() as playwright:
         launched: Browser = browser.launch(playwright)
         page = browser.new_page(launched)
         browser.sign_in(page, url, "ipim.secretaris", "coordinator-2026")
-        yield url, page
+        lead = browser.new_page(launched)
+        browser.sign_in(lead, url, "lead.bzk", "bzk-lead-2026")
+        yield url, page, lead
         launched.close()
 
 
@@ -62,11 +65,27 @@ def _violations(page: Page) -> list[dict[str, object]]:
 
 @pytest.mark.parametrize(("path", "heading"), PAGES)
 def test_every_page_has_no_wcag_21_aa_violation(
-    signed_in: tuple[str, Page], path: str, heading: str
+    signed_in: tuple[str, Page, Page], path: str, heading: str
 ) -> None:
-    url, page = signed_in
+    url, page, _ = signed_in
     page.goto(f"{url}/{path}")
     page.get_by_role("heading", name=heading).first.wait_for(timeout=30000)
     page.wait_for_timeout(2500)  # charts render after the heading
     found = _violations(page)
+    assert not found, json.dumps(found, indent=1, ensure_ascii=False)
+
+
+@pytest.mark.parametrize(
+    ("path", "heading"),
+    [("start", "Integriteitsmonitor Rijk: Ministerie van Binnenlandse"),
+     ("aanleveren", "Normscores invullen voor het kwartaal")],
+)  # fmt: skip
+def test_the_leads_landing_page_and_form_have_no_wcag_21_aa_violation(
+    signed_in: tuple[str, Page, Page], path: str, heading: str
+) -> None:
+    url, _, lead = signed_in
+    lead.goto(f"{url}/{path}")
+    lead.get_by_role("heading", name=heading).first.wait_for(timeout=30000)
+    lead.wait_for_timeout(2000)
+    found = _violations(lead)
     assert not found, json.dumps(found, indent=1, ensure_ascii=False)

@@ -1,0 +1,69 @@
+"""Start: what concerns a department's lead: what is due and by when, its last submissions
+and their status, its agreements; the government-wide picture one click away."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import auth, forms, queries, view
+from etl.kinds import KINDS
+from etl.readmodel import Access
+
+user = auth.current_user()
+if user is None or not user.department:
+    st.error("Deze pagina is er voor de integriteitsleiding van een organisatie.")
+    st.stop()
+code = user.department
+data = view.data_source()
+today = view.today()
+names = queries.organisation_names()
+
+st.title(f"Integriteitsmonitor Rijk: {names.get(code, code)}")
+st.page_link("screens/overzicht.py", label="Naar het rijksbrede overzicht",
+             icon=":material/grid_view:")  # fmt: skip
+
+periode = forms.due_quarters(today)[0]
+due = queries.due(data, periode, today)
+mine = due[due["departement"] == code]
+st.subheader(f"Aan te leveren over {periode}")
+if mine.empty:
+    st.write(f"{code} hoeft over {periode} niets aan te leveren (bestond toen niet).")
+else:
+    deadline = mine["termijn"].iloc[0]
+    open_kinds = mine[mine["status"].isin(["nog open", "niet aangeleverd"])]
+    if open_kinds.empty:
+        st.success(f"Alles over {periode} is binnen.")
+    else:
+        st.warning(
+            f"Nog aan te leveren vóór {deadline:%d-%m-%Y}: "
+            + ", ".join(str(k) for k in open_kinds["soort"])
+            + "."
+        )
+    shown = mine.assign(termijn=[f"{d:%d-%m-%Y}" for d in mine["termijn"]])
+    st.dataframe(shown[["soort", "periode", "termijn", "ontvangen", "versies", "status"]],
+                 hide_index=True, width="stretch")  # fmt: skip
+    st.page_link("screens/aanleveren.py", label="Aanleveren (formulier of bestand)",
+                 icon=":material/upload_file:")  # fmt: skip
+    st.caption(
+        "Wat elk bestand bevat: "
+        + "; ".join(f"{kind}: {KINDS[kind].describe()}" for kind in mine["soort"])
+        + "."
+    )
+
+st.subheader("Uw laatste aanleveringen")
+own = queries.data_for(data.path, Access(frozenset({code}), user.username, exact=frozenset({code})))
+history = queries.loads(own)
+st.dataframe(history.head(10), hide_index=True, width="stretch")
+
+st.subheader(f"Afspraken met {code}")
+agreements = queries.agreements(data)
+agreements = agreements[agreements["departement"] == code] if not agreements.empty else agreements
+if agreements.empty:
+    st.write(f"Er zijn geen afspraken met {code} vastgelegd.")
+else:
+    order = {"open": 0, "in uitvoering": 1, "afgerond": 2, "vervallen": 3}
+    agreements = agreements.sort_values("status", key=lambda s: s.map(order))
+    st.dataframe(agreements[["id", "norm", "afspraak", "gereed", "status", "toelichting"]],
+                 hide_index=True, width="stretch")  # fmt: skip
+    st.page_link("screens/ipim.py", label="Status van een afspraak bijwerken (IPIM)",
+                 icon=":material/handshake:")  # fmt: skip
