@@ -419,6 +419,38 @@ def jaarrapport(jaar: int, departement: str | None, rijk: bool, out: Path, db: P
     click.echo(f"{out}: jaarrapport {jaar} {code or 'rijksbreed'}.")
 
 
+@main.command()
+@click.option("--periode", required=True, help="Het kwartaal, bijvoorbeeld 2026-Q3.")
+@click.option(
+    "--door", default=None, help="Wie herinnert (standaard: de gebruiker van het systeem)."
+)
+@db_option
+def herinner(periode: str, door: str | None, db: Path | None) -> None:
+    """Herinner elke organisatie die over het kwartaal nog iets moet aanleveren, per e-mail
+    aan de adressen van haar accounts (via INTEGRITEIT_SMTP_SERVER); elke poging komt in het
+    logboek van herinneringen."""
+    from etl import reminders
+
+    quarter = _normalise_period(periode)
+    assert quarter is not None
+    path = database_path(db)
+    if not path.exists():
+        raise click.UsageError(f"Database {path} bestaat nog niet; laad eerst bestanden.")
+    config = settings()
+    today = config.today_or_real()
+    planned = reminders.plan(ReadModel(path).due(quarter, today), accounts.list_users(path),
+                             quarter, today)  # fmt: skip
+    if not planned:
+        click.echo(f"Iedereen heeft over {quarter} alles aangeleverd; niemand herinnerd.")
+        return
+    if not config.smtp_server:
+        click.echo("Geen mailserver ingesteld (INTEGRITEIT_SMTP_SERVER); er is niets verstuurd.",
+                   err=True)  # fmt: skip
+        sys.exit(1)
+    for line in reminders.remind(path, planned, door or getpass.getuser(), config):
+        click.echo(line)
+
+
 @gebruikers.command("init")
 @db_option
 def gebruikers_init(db: Path | None) -> None:

@@ -88,6 +88,7 @@ DATA_TABLES = (
     "reports",
     "headcount",
     "adviser_talks",
+    "reminders",
 )
 
 

@@ -277,12 +277,32 @@ def _werking(connection: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def _reminders(connection: duckdb.DuckDBPyConnection) -> None:
+    """Who was reminded of a missing submission, when, by whom, and how it went."""
+    connection.execute(
+        f"""
+        CREATE TABLE IF NOT EXISTS reminders (
+            reminder_id INTEGER PRIMARY KEY,
+            sent_at     TIMESTAMP NOT NULL,   -- UTC
+            sent_by     VARCHAR NOT NULL,
+            departement VARCHAR NOT NULL,
+            periode     VARCHAR NOT NULL CHECK (regexp_full_match(periode, '{STORED_QUARTER}')),
+            recipients  VARCHAR NOT NULL,     -- the addresses, comma-separated
+            missing     VARCHAR NOT NULL,     -- the kinds still open, comma-separated
+            status      VARCHAR NOT NULL,     -- verzonden | mislukt
+            detail      VARCHAR NOT NULL
+        )
+        """
+    )
+
+
 MIGRATIONS = (
     Migration(1, "schema van release 2026-11 (ledger, bestanden, versies, accounts)", _baseline),
     Migration(2, "perioden door de database zelf gecontroleerd (JJJJ-Qn)", _periods_checked),
     Migration(3, "afspraken, met elke versie", _agreements),
     Migration(4, "oordeel van BZK over de eigen coördinerende rol, met elke versie", _coordination),
     Migration(5, "werking: meldingen en afhandeling, omvang, vertrouwenspersonen", _werking),
+    Migration(6, "herinneringen: wie wanneer is herinnerd", _reminders),
 )
 LATEST = MIGRATIONS[-1].number
 

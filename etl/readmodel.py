@@ -394,6 +394,20 @@ class ReadModel:
         columns = ["departement", "soort", "periode", "termijn", "ontvangen", "versies", "status"]
         return self.access.rows(expected[columns]).reset_index(drop=True)
 
+    def reminders(self) -> pd.DataFrame:
+        """Every reminder sent (or tried), newest first, with local times."""
+        columns = ["verstuurd_op", "door", "departement", "periode", "aan", "ontbrak", "status",
+                   "toelichting"]  # fmt: skip
+        frame = self._query(
+            "SELECT sent_at, sent_by AS door, departement, periode, recipients AS aan, "
+            "missing AS ontbrak, status, detail AS toelichting FROM reminders "
+            "ORDER BY reminder_id DESC"
+        )
+        if frame is None or frame.empty:
+            return pd.DataFrame(columns=columns)
+        frame["verstuurd_op"] = _local(frame.pop("sent_at"))
+        return self.access.rows(frame[columns]).reset_index(drop=True)
+
     def history(self, departement: str | None = None) -> pd.DataFrame:
         """Every load attempt, oldest first, with local times: what `etl history` lists.
 

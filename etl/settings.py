@@ -43,6 +43,15 @@ FIELDS = (
             "meldingen, onderzoeken en gesprekken: een aantal van 1 tot dit getal (niet "
             "inbegrepen) van één organisatie ziet alleen de coördinator en de eigen "
             "integriteitsleiding; anderen zien 'minder dan' dat getal en totalen als bereik"),
+    Setting("smtp_server", "INTEGRITEIT_SMTP_SERVER", "(geen)",
+            "de mailserver voor herinneringen, als host of host:poort (zonder: de tekst om te "
+            "kopiëren)"),
+    Setting("smtp_sender", "INTEGRITEIT_SMTP_AFZENDER", "integriteitsmonitor@localhost",
+            "het afzendadres van herinneringen"),
+    Setting("smtp_user", "INTEGRITEIT_SMTP_GEBRUIKER", "(geen)",
+            "gebruikersnaam bij de mailserver; met een gebruiker wordt STARTTLS gebruikt"),
+    Setting("smtp_password", "INTEGRITEIT_SMTP_WACHTWOORD", "(geen)",
+            "wachtwoord bij de mailserver"),
     Setting("today", "INTEGRITEIT_VANDAAG", "de echte datum",
             "de dag (JJJJ-MM-DD) waartegen termijnen worden beoordeeld, voor een demonstratie "
             "of een test"),
@@ -58,6 +67,10 @@ class Settings:
     detail_other_ministries: bool
     seconds_per_file: float
     small_count: int
+    smtp_server: str | None
+    smtp_sender: str
+    smtp_user: str | None
+    smtp_password: str | None
     today: date | None
 
     def today_or_real(self) -> date:
@@ -83,6 +96,10 @@ def _parse(values: tuple[str, ...]) -> Settings:
         not in ("nee", "0", "false"),
         seconds_per_file=_seconds(raw["seconds_per_file"], 30.0),
         small_count=_whole(raw["small_count"], 5),
+        smtp_server=raw["smtp_server"].strip() or None,
+        smtp_sender=raw["smtp_sender"].strip() or "integriteitsmonitor@localhost",
+        smtp_user=raw["smtp_user"].strip() or None,
+        smtp_password=raw["smtp_password"] or None,
         today=_date(raw["today"]),
     )
 
