@@ -310,3 +310,8 @@ def werking(
 def due(data: Data, periode: str, today: date) -> pd.DataFrame:
     """Per organisation and kind sent every quarter: deadline, arrival, status."""
     return _frame(data, "due", periode, today)
+
+
+def reminders(data: Data) -> pd.DataFrame:
+    """Every reminder sent or tried, newest first."""
+    return _frame(data, "reminders")

@@ -15,8 +15,9 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from etl import accounts, reminders
+from etl.accounts import User
 from etl.readmodel import ReadModel
-from tests.conftest import TODAY, run_etl
+from tests.conftest import TODAY, open_page, run_etl
 
 
 class _Inbox:
@@ -98,3 +99,31 @@ def test_an_unreachable_server_is_recorded_as_failed(db: Path) -> None:
     result = run_etl("herinner", "--periode", "2026-Q3", db=db, env=env)
     assert result.returncode == 0 and "AenM: mislukt" in result.stdout
     assert ReadModel(db).reminders()["status"].tolist() == ["mislukt"]
+
+
+def test_the_coordinator_previews_and_sends_reminders_from_the_dashboard(
+    db: Path, smtp: tuple[str, _Inbox], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server, inbox = smtp
+    monkeypatch.setenv("INTEGRITEIT_SMTP_SERVER", server)
+    app = open_page(db, monkeypatch, User("ipim.secretaris", "coordinator"),
+                    "screens/aanleverstatus.py")  # fmt: skip
+    assert not app.exception
+    [preview] = [t for t in app.text_area if t.label.startswith("Onderwerp: Herinnering")]
+    assert "Ministerie van Asiel en Migratie" in preview.value
+    [send] = [b for b in app.button if b.label == "Herinneringen versturen (1)"]
+    app = send.click().run()
+    assert not app.exception
+    assert [to for to, _ in inbox.messages] == [["integriteit@minaenm.nl"]]
+    assert ReadModel(db).reminders()["door"].tolist() == ["ipim.secretaris"]
+
+
+def test_without_a_mail_server_the_page_offers_the_text_to_copy(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = open_page(db, monkeypatch, User("ipim.secretaris", "coordinator"),
+                    "screens/aanleverstatus.py")  # fmt: skip
+    assert any("kopieer de tekst" in i.value for i in app.info)
+    assert not [b for b in app.button if b.label.startswith("Herinneringen versturen")]
+    reader = open_page(db, monkeypatch, User("lezer1", "lezer"), "screens/aanleverstatus.py")
+    assert "Herinneren" not in [h.value for h in reader.subheader]

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, queries, view
-from etl import vocabulary
+from dashboard import auth, charts, forms, queries, view
+from etl import accounts, reminders, vocabulary
+from etl.accounts import COORDINATOR
 from etl.periods import SUBMISSION_DAYS
+from etl.settings import settings
 from etl.vocabulary import OP_TIJD, TE_LAAT
 
 data = view.data_source()
@@ -40,3 +42,41 @@ view.chart_with_table(
 st.subheader("Alle laadacties")
 st.caption("Elke poging, ook geweigerde, met wie, wanneer, welk bestand en de SHA-256.")
 st.dataframe(queries.loads(data), hide_index=True, width="stretch")
+
+user = auth.current_user()
+if user is not None and user.role == COORDINATOR:
+    st.subheader("Herinneren")
+    today = view.today()
+    periode = str(st.selectbox("Kwartaal", forms.due_quarters(today), key="herinner_periode"))
+    planned = reminders.plan(queries.due(data, periode, today), accounts.list_users(data.path),
+                             periode, today)  # fmt: skip
+    if not planned:
+        st.success(f"Iedereen heeft over {periode} alles aangeleverd.")
+    else:
+        st.dataframe(
+            [{"organisatie": r.departement, "ontbreekt": ", ".join(r.missing),
+              "aan": ", ".join(r.recipients) or "geen e-mailadres bij de accounts"}
+             for r in planned],
+            hide_index=True, width="stretch",
+        )  # fmt: skip
+        config = settings()
+        shown = st.selectbox("Voorbeeld van de herinnering aan", [r.departement for r in planned])
+        example = next(r for r in planned if r.departement == shown)
+        st.text_area(f"Onderwerp: {example.subject}", example.body, height=260, disabled=True)
+        if config.smtp_server:
+            if st.button(f"Herinneringen versturen ({len(planned)})", type="primary"):
+                lines = reminders.remind(data.path, planned, user.username, config)
+                st.session_state["herinnerd"] = lines
+                st.rerun()
+        else:
+            st.info(
+                "Er is geen mailserver ingesteld (INTEGRITEIT_SMTP_SERVER): kopieer de tekst "
+                "hierboven naar uw eigen e-mail. Met een mailserver verstuurt deze pagina de "
+                "herinneringen en legt ze vast."
+            )
+    for line in st.session_state.pop("herinnerd", []):
+        st.write(view.plain(line))
+    sent = queries.reminders(data)
+    if not sent.empty:
+        st.caption("Verstuurde herinneringen (elke poging, met wie en wanneer):")
+        st.dataframe(sent, hide_index=True, width="stretch")
