@@ -9,6 +9,7 @@ archive holds the CSV the form produced. Nothing here parses CSV or writes SQL.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -17,12 +18,13 @@ from dashboard import downloads, queries, tables, view
 from etl import catalog, quarterform, vocabulary
 from etl.accounts import User
 from etl.export import to_csv
-from etl.findings import count_errors
+from etl.findings import count_errors, count_rows
 from etl.load import Source, check_department, load_sources
 from etl.periods import previous_quarter, quarter_of, quarter_start
 from etl.validate import validate_bytes
 
 STATE = "kwartaalformulier"
+COUNTS_STATE = "telformulier"
 
 
 def due_quarters(today: date) -> list[str]:
@@ -97,26 +99,90 @@ def _check(filled: pd.DataFrame, prefilled: pd.DataFrame, code: str, periode: st
            user: User) -> None:  # fmt: skip
     """The CSV the form stands for, validated as a file; kept for 'Opslaan' when in order."""
     name = f"formulier-normscores-{code}-{periode}.csv"
-    content = to_csv(quarterform.as_file(code, periode, filled)).encode("utf-8")
+    rows = quarterform.as_file(code, periode, filled)
+    _keep(name, rows, user, quarterform.changed_without_note(prefilled, filled, name))
+
+
+def _keep(
+    name: str, rows: pd.DataFrame, user: User, extra: list[Any] | None = None, state: str = STATE
+) -> None:
+    """Validate the rows as the CSV file they make, with the form's own findings first."""
+    content = to_csv(rows).encode("utf-8")
     validation = check_department(validate_bytes(content, name), user.department)
-    findings = quarterform.changed_without_note(prefilled, filled, name) + validation.findings
-    st.session_state[STATE] = (name, content, findings, validation.submission)
+    st.session_state[state] = (name, content, (extra or []) + validation.findings,
+                               validation.submission)  # fmt: skip
 
 
-def _preview_and_store(data: queries.Data, user: User) -> None:
-    if STATE not in st.session_state:
+def render_counts(data: queries.Data, user: User, today: date) -> None:
+    """Forms for the kinds of a few numbers: headcount, the advisers' conversations, and the
+    survey's response; checked and stored exactly as the file they make."""
+    st.subheader("Aantallen invullen")
+    labels = {label: kind for kind, label in COUNT_FORMS.items()}
+    kind = labels[str(st.selectbox("Soort aantallen", list(labels), key="telformulier_soort"))]
+    if kind == "respons":
+        waves = sorted(catalog.survey_waves(), reverse=True)
+        periode = str(st.selectbox("Enquêtegolf", waves, key="telformulier_golf"))
+    else:
+        periode = str(st.selectbox("Kwartaal van de aantallen", due_quarters(today),
+                                   key="telformulier_periode"))  # fmt: skip
+    code = str(st.selectbox("Organisatie van de aantallen", organisations(user, periode),
+                            key="telformulier_code"))  # fmt: skip
+    with st.form(f"telformulier_{kind}_{code}_{periode}"):
+        if kind == "omvang":
+            staff = st.number_input(
+                "Medewerkers aan het eind van het kwartaal",
+                min_value=1,
+                step=1,
+                value=None,
+                placeholder="bijvoorbeeld 5200",
+            )
+            headcount = "" if staff is None else int(staff)
+            rows = pd.DataFrame([{"departement": code, "periode": periode,
+                                  "medewerkers": headcount}])  # fmt: skip
+        elif kind == "vertrouwenspersonen":
+            counts = {s.code: st.number_input(f"Gesprekken: {s.naam}", min_value=0, step=1)
+                      for s in catalog.adviser_subjects()}  # fmt: skip
+            rows = pd.DataFrame([
+                {"departement": code, "periode": periode, "onderwerp": subject,
+                 "gesprekken": int(n)} for subject, n in counts.items()
+            ])  # fmt: skip
+        else:
+            rows = pd.DataFrame([{
+                "departement": code, "periode": periode, "groep": group,
+                "uitgenodigd": int(st.number_input(f"{group.capitalize()}: uitgenodigd",
+                                                   min_value=0, step=1)),
+                "deelgenomen": int(st.number_input(f"{group.capitalize()}: deelgenomen",
+                                                   min_value=0, step=1)),
+            } for group in ("medewerkers", "leidinggevenden")])  # fmt: skip
+        if st.form_submit_button("Aantallen controleren"):
+            _keep(f"formulier-{kind}-{code}-{periode}.csv", rows, user, state=COUNTS_STATE)
+    _preview_and_store(data, user, COUNTS_STATE)
+
+
+COUNT_FORMS = {
+    "omvang": "Omvang (medewerkers)",
+    "vertrouwenspersonen": "Gesprekken met vertrouwenspersonen",
+    "respons": "Respons op de enquête",
+}
+
+
+def _preview_and_store(data: queries.Data, user: User, state: str = STATE) -> None:
+    """The checked form's findings, or its preview and the button that stores it."""
+    if state not in st.session_state:
         return
-    name, content, findings, submission = st.session_state[STATE]
+    name, content, findings, submission = st.session_state[state]
     if findings:
         st.error(f"Niet in orde: {count_errors(len(findings))}. Er wordt niets opgeslagen.")
         st.table(tables.findings_table(findings).set_index("bestand"))
         return
-    st.success(f"In orde (normscores, {submission.row_count} regels). Controleer en sla op.")
+    st.success(
+        f"In orde ({submission.kind}, {count_rows(submission.row_count)}). Controleer en sla op."
+    )
     current = queries.current_records(data, submission.kind, submission.groups)
     st.dataframe(tables.change_preview(submission, current), hide_index=True, width="stretch")
-    if st.button("Opslaan", type="primary", key="formulier_opslaan"):
+    if st.button("Opslaan", type="primary", key=f"{state}_opslaan"):
         [result] = load_sources([Source(name, content)], data.path, loaded_by=user.username,
                                 only_for=user.department)  # fmt: skip
-        del st.session_state[STATE]
+        del st.session_state[state]
         st.session_state["upload_result"] = [(result.status, result.summary())]
         st.rerun()

@@ -31,6 +31,11 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: (f.file, -1 if f.line is None else f.line))
 
 
+def count_rows(count: int) -> str:
+    """'1 regel', '15 regels'."""
+    return f"{count} regel" if count == 1 else f"{count} regels"
+
+
 def count_errors(count: int) -> str:
     """'1 fout', '3 fouten'."""
     return f"{count} fout" if count == 1 else f"{count} fouten"

@@ -137,3 +137,28 @@ def test_a_lead_whose_quarter_is_missing_sees_what_to_send(
     app = open_page(sample_db, monkeypatch, User("lead.aenm", "departement:AenM"),
                     "screens/start.py")  # fmt: skip
     assert "Nog aan te leveren vóór 30-10-2026: normscores." in app.warning[0].value
+
+
+def test_the_headcount_form_is_checked_and_stored_like_a_file(
+    sample_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "db.duckdb"
+    shutil.copy(sample_db, db)
+    app = open_page(db, monkeypatch, User("lead.bzk", "departement:BZK"), "screens/aanleveren.py")
+    staff = next(n for n in app.number_input if n.label.startswith("Medewerkers aan het eind"))
+    staff.set_value(5150)
+    app = next(b for b in app.button if b.label == "Aantallen controleren").click().run()
+    assert "In orde (omvang, 1 regel)" in app.success[0].value
+    app = next(b for b in app.button if b.label == "Opslaan").click().run()
+    assert "BZK 2026-Q3 versie 2" in app.success[0].value.replace("\\", "")
+    exported = run_etl("export", "omvang", "--periode", "2026-Q3", "--departement", "BZK", db=db)
+    assert exported.stdout.splitlines()[1] == "BZK,2026-Q3,5150"
+
+
+def test_an_empty_headcount_is_refused_with_the_files_own_finding(
+    sample_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = open_page(sample_db, monkeypatch, User("lead.bzk", "departement:BZK"),
+                    "screens/aanleveren.py")  # fmt: skip
+    app = next(b for b in app.button if b.label == "Aantallen controleren").click().run()
+    assert "Medewerkers ontbreekt." in app.table[0].value.to_string()

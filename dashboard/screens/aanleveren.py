@@ -9,7 +9,7 @@ import streamlit as st
 from dashboard import auth, forms, queries, tables, view
 from etl import catalog
 from etl.accounts import COORDINATOR
-from etl.findings import count_errors
+from etl.findings import count_errors, count_rows
 from etl.kinds import KINDS
 from etl.load import Source, VersionError, check_department, load_sources, withdraw_version
 from etl.periods import parse_quarter
@@ -70,7 +70,7 @@ for upload in files or []:
         continue
     submission = validation.submission
     assert submission is not None
-    st.success(f"In orde ({submission.kind}, {submission.row_count} regels).")
+    st.success(f"In orde ({submission.kind}, {count_rows(submission.row_count)}).")
     current = queries.current_records(data, submission.kind, submission.groups)
     st.dataframe(tables.change_preview(submission, current), hide_index=True, width="stretch")
     accepted.append(source)
@@ -92,6 +92,7 @@ if accepted and st.button("Opslaan", type="primary"):
 
 if not files:
     forms.render(data, user, view.today())
+    forms.render_counts(data, user, view.today())
     st.subheader("Eerdere aanleveringen")
     # Their own organisation's attempts and their own, whatever others they may see.
     own = Access(frozenset({only_for}), user.username) if only_for else data.access
