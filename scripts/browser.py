@@ -124,3 +124,24 @@ def options_of(page: Page, combobox: str, within: Locator | None = None) -> list
         page.keyboard.press("Escape")
         return texts
     raise AssertionError(f"the list of {combobox!r} never opened")
+
+
+def choose(page: Page, combobox: str, option: str) -> None:
+    """Pick `option` in a Streamlit selectbox, opening its list by click or keyboard."""
+    box = page.get_by_role("combobox", name=combobox)
+    box.wait_for(timeout=30000)
+    wanted = page.get_by_role("option", name=option, exact=True)
+    for attempt in range(6):
+        if attempt % 2 == 0:
+            box.click()
+        else:
+            box.focus()
+            page.keyboard.press("ArrowDown")
+        try:
+            wanted.wait_for(timeout=5000)
+        except PlaywrightTimeout:  # the list did not open: try again
+            page.keyboard.press("Escape")
+            continue
+        wanted.click()
+        return
+    raise AssertionError(f"could not choose {option!r} in {combobox!r}")

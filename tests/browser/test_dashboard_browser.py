@@ -257,7 +257,13 @@ def test_a_lead_sends_an_unchanged_quarter_in_a_few_clicks(
     lead.get_by_role("heading", name="Normscores invullen voor het kwartaal").wait_for(
         timeout=30000
     )
-    lead.get_by_role("button", name="Controleren").click()
+    # A changed verdict without a toelichting of its own is refused, clearly.
+    browser.choose(lead, "Norm 1. Risicoanalyse", "voldoet niet")
+    lead.get_by_role("button", name="Controleren", exact=True).click()
+    lead.get_by_text("Norm 1: het oordeel is gewijzigd").wait_for(timeout=30000)
+    assert not lead.get_by_role("button", name="Opslaan").count()
+    browser.choose(lead, "Norm 1. Risicoanalyse", "voldoet")  # back as it was
+    lead.get_by_role("button", name="Controleren", exact=True).click()
     lead.get_by_text("In orde (normscores, 15 regels)").wait_for(timeout=30000)
     lead.get_by_role("button", name="Opslaan").click()
     lead.get_by_text("BZK 2026-Q3 versie 2").wait_for(timeout=30000)
