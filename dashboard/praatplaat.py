@@ -308,12 +308,17 @@ def _agreement_block(
                        new_y="NEXT")  # fmt: skip
 
 
-def _status_block(pdf: _Page, model: ReadModel, code: str, periode: str, today: date) -> None:
+def _block_heading(pdf: _Page, text: str) -> None:
+    """A small heading in the left column, in lintblauw."""
     pdf.ln(1)
     pdf.text_font(9, bold=True)
     pdf.set_text_color(1, 104, 155)
-    pdf.cell(0, 6, pdf.safe("Aanlevering"), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 6, pdf.safe(text), new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(0, 0, 0)
+
+
+def _status_block(pdf: _Page, model: ReadModel, code: str, periode: str, today: date) -> None:
+    _block_heading(pdf, "Aanlevering")
     pdf.text_font(8)
     status = model.submission_status(today)
     row = status[(status["departement"] == code) & (status["periode"] == periode)]
@@ -334,11 +339,7 @@ def _werking_block(pdf: _Page, model: ReadModel, code: str, periode: str, today:
     beside the Rijk, under the reader's privacy rule (`etl.werking`)."""
     reports = model.werking("meldingen", "jaar", today)
     year = werking.newest_complete_year(reports, code, periode)
-    pdf.ln(1)
-    pdf.text_font(9, bold=True)
-    pdf.set_text_color(1, 104, 155)
-    pdf.cell(0, 6, pdf.safe("Werking: meldingen"), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_text_color(0, 0, 0)
+    _block_heading(pdf, "Werking: meldingen")
     pdf.text_font(7.5)
     if year is None:
         pdf.multi_cell(95, 3.6, pdf.safe("Geen afgesloten jaar met meldingen."), new_x="LMARGIN",

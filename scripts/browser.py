@@ -101,14 +101,9 @@ def sign_in(page: Page, server: str, username: str, password: str, path: str = "
     raise AssertionError("the sign-in cookie was never set")
 
 
-def options_of(page: Page, combobox: str, within: Locator | None = None) -> list[str]:
-    """The options a Streamlit selectbox offers, read from its opened list.
-
-    A click can land while an expander still animates open and leave the list closed,
-    so this tries the click and then the keyboard before it gives up."""
-    box = (within or page).get_by_role("combobox", name=combobox)
-    box.wait_for(timeout=30000)
-    option = page.get_by_role("option").first
+def _open_list(page: Page, box: Locator, probe: Locator) -> bool:
+    """Open a Streamlit selectbox's list until `probe` shows: a click can land while an
+    expander still animates open and leave the list closed, so click, then keyboard."""
     for attempt in range(6):
         if attempt % 2 == 0:
             box.click()
@@ -116,32 +111,30 @@ def options_of(page: Page, combobox: str, within: Locator | None = None) -> list
             box.focus()
             page.keyboard.press("ArrowDown")
         try:
-            option.wait_for(timeout=5000)
-        except PlaywrightTimeout:  # a list that did not open is tried again
-            page.keyboard.press("Escape")
-            continue
-        texts = [text.strip() for text in page.get_by_role("option").all_inner_texts()]
-        page.keyboard.press("Escape")
-        return texts
-    raise AssertionError(f"the list of {combobox!r} never opened")
-
-
-def choose(page: Page, combobox: str, option: str) -> None:
-    """Pick `option` in a Streamlit selectbox, opening its list by click or keyboard."""
-    box = page.get_by_role("combobox", name=combobox)
-    box.wait_for(timeout=30000)
-    wanted = page.get_by_role("option", name=option, exact=True)
-    for attempt in range(6):
-        if attempt % 2 == 0:
-            box.click()
-        else:
-            box.focus()
-            page.keyboard.press("ArrowDown")
-        try:
-            wanted.wait_for(timeout=5000)
+            probe.wait_for(timeout=5000)
         except PlaywrightTimeout:  # the list did not open: try again
             page.keyboard.press("Escape")
             continue
-        wanted.click()
-        return
-    raise AssertionError(f"could not choose {option!r} in {combobox!r}")
+        return True
+    return False
+
+
+def options_of(page: Page, combobox: str, within: Locator | None = None) -> list[str]:
+    """The options a Streamlit selectbox offers, read from its opened list."""
+    box = (within or page).get_by_role("combobox", name=combobox)
+    box.wait_for(timeout=30000)
+    if not _open_list(page, box, page.get_by_role("option").first):
+        raise AssertionError(f"the list of {combobox!r} never opened")
+    texts = [text.strip() for text in page.get_by_role("option").all_inner_texts()]
+    page.keyboard.press("Escape")
+    return texts
+
+
+def choose(page: Page, combobox: str, option: str) -> None:
+    """Pick `option` in a Streamlit selectbox."""
+    box = page.get_by_role("combobox", name=combobox)
+    box.wait_for(timeout=30000)
+    wanted = page.get_by_role("option", name=option, exact=True)
+    if not _open_list(page, box, wanted):
+        raise AssertionError(f"could not choose {option!r} in {combobox!r}")
+    wanted.click()
