@@ -36,7 +36,7 @@ def is_workbook(data: bytes) -> bool:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return "xl/workbook.xml" in archive.namelist()
-    except zipfile.BadZipFile:
+    except Exception:  # a damaged archive (whatever zipfile raises) is no workbook
         return False
 
 
@@ -87,6 +87,22 @@ def read_workbook(
     except Exception:
         message = "De Excel-werkmap is niet te lezen (beschadigd of geen .xlsx)."
         return None, [Finding(file, None, None, "geen_werkmap", message)]
+    try:
+        return _read_sheet(values, formulas, file, kinds)
+    except budget.OverBudget:
+        raise  # the time budget's own finding, not "damaged"
+    except Exception:  # a part that breaks while it is read (lazily) is a finding
+        message = "De Excel-werkmap is niet te lezen (beschadigd of geen .xlsx)."
+        return None, [Finding(file, None, None, "geen_werkmap", message)]
+    finally:
+        values.close()
+        formulas.close()
+
+
+def _read_sheet(
+    values: Any, formulas: Any, file: str, kinds: tuple[str, ...]
+) -> tuple[Table | None, list[Finding]]:
+    """The chosen sheet's rows as records, the header first; cells checked as they come."""
     name = _sheet_name(values.sheetnames, kinds)
     rows = values[name].iter_rows()
     formula_rows = formulas[name].iter_rows()
@@ -106,8 +122,6 @@ def read_workbook(
             header, header_line = tuple(texts), line
             continue
         records.append(Record(line, tuple(texts)))
-    values.close()
-    formulas.close()
     if header is None:
         return None, [Finding(file, None, None, "leeg", f"Het werkblad '{name}' is leeg.")]
     return Table("xlsx", "", header, header_line, tuple(records), sheet=name), findings

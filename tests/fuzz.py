@@ -20,6 +20,12 @@ SEEDS = (
     "sample_submissions/2025-Q4_enquete_AZ.csv",
     "sample_submissions/2025-Q4_respons_AZ.csv",
     "tests/fixtures/normscores_dutch_excel.csv",
+    "sample_submissions/2025-Q3_meldingen.csv",
+    "sample_submissions/2025-Q3_omvang.csv",
+    "sample_submissions/2025-Q3_vertrouwenspersonen.csv",
+    "sample_submissions/afspraken.csv",
+    "sample_submissions/coordinatie.csv",
+    "tests/fixtures/normscores_formules.xlsx",
 )
 STRANGE = ["٢٠٢٥", "２０２５", "2⁰25", "ﬁ", "Ａ", "\u200b", "\x0b", "\x00", "\r", "\u2028", "😀",
            "=1+1", "'", '"', ";", ",", "\t", "9" * 30, "-1", "2147483648", "1e9", "0x10",
@@ -117,10 +123,12 @@ def mutated_files(count: int, seed: int) -> Iterator[tuple[str, bytes]]:
     rng = random.Random(seed)
     seeds = _seeds()
     for number in range(count):
-        data = rng.choice(seeds)
+        index = rng.randrange(len(seeds))
+        data = seeds[index]
         for _ in range(rng.randint(1, 3)):
             data = rng.choice(MUTATIONS)(data, rng)
-        yield f"fuzz_{seed}_{number:05}.csv", data
+        suffix = ".xlsx" if SEEDS[index].endswith(".xlsx") else ".csv"
+        yield f"fuzz_{seed}_{number:05}{suffix}", data
 
 
 def run(count: int, seed: int, db: Path, batch: int = 500) -> dict[str, int | list[str]]:
@@ -157,8 +165,12 @@ def run(count: int, seed: int, db: Path, batch: int = 500) -> dict[str, int | li
     model = ReadModel(db)
     from etl.export import to_csv
 
-    for kind, frame in (("normscores", model.normscores()), ("enquete", model.enquete()),
-                        ("respons", model.respons())):  # fmt: skip
+    frames = [("normscores", model.normscores()), ("enquete", model.enquete()),
+              ("respons", model.respons()), ("afspraken", model.afspraken()),
+              ("coordinatie", model.coordinatie())]  # fmt: skip
+    frames += [(kind, model.werking_export(kind))
+               for kind in ("meldingen", "omvang", "vertrouwenspersonen")]  # fmt: skip
+    for kind, frame in frames:
         if "groep" in frame:  # the government-wide and both-groups rows are derived
             frame = frame[(frame["departement"] != "RIJK") & (frame["groep"] != "alle")]
         if frame.empty:
