@@ -456,7 +456,7 @@ def test_the_coordinator_withdraws_and_restores_a_version_in_the_dashboard(
         inputs = {t.label: t for t in app.text_input}
         inputs["Organisatiecode"].input("fin")
         inputs["Kwartaal"].input("2025-q3")
-        app.number_input[0].set_value(2)
+        next(n for n in app.number_input if n.label == "Versie").set_value(2)
         inputs["Reden"].input("verkeerd bestand" if not restore else "toch goed")
         app.checkbox[0].set_value(restore)
         [submit] = [b for b in app.button if b.label == "Vastleggen"]

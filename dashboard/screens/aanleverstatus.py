@@ -39,9 +39,6 @@ view.chart_with_table(
     key="status_raster",
 )
 
-st.subheader("Alle laadacties")
-st.caption("Elke poging, ook geweigerde, met wie, wanneer, welk bestand en de SHA-256.")
-st.dataframe(queries.loads(data), hide_index=True, width="stretch")
 
 user = auth.current_user()
 if user is not None and user.role == COORDINATOR:
@@ -80,3 +77,7 @@ if user is not None and user.role == COORDINATOR:
     if not sent.empty:
         st.caption("Verstuurde herinneringen (elke poging, met wie en wanneer):")
         st.dataframe(sent, hide_index=True, width="stretch")
+
+st.subheader("Alle laadacties")
+st.caption("Elke poging, ook geweigerde, met wie, wanneer, welk bestand en de SHA-256.")
+st.dataframe(queries.loads(data), hide_index=True, width="stretch")
