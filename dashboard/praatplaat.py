@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -336,8 +337,10 @@ def _status_block(pdf: _Page, model: ReadModel, code: str, periode: str, today: 
 
 def _werking_block(pdf: _Page, model: ReadModel, code: str, periode: str, today: date) -> None:
     """Reports and established violations of the newest complete year, per 1,000 employees
-    beside the Rijk, under the reader's privacy rule (`etl.werking`)."""
-    reports = model.werking("meldingen", "jaar", today)
+    beside the Rijk. A paper is handed round at a meeting, so it follows the privacy rule
+    for every reader (`etl.werking`), whoever prints it."""
+    paper = ReadModel(model.path, replace(model.access, exact=frozenset()))
+    reports = paper.werking("meldingen", "jaar", today)
     year = werking.newest_complete_year(reports, code, periode)
     _block_heading(pdf, "Werking: meldingen")
     pdf.text_font(7.5)

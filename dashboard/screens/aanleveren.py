@@ -95,7 +95,8 @@ if not files:
     forms.render_counts(data, user, view.today())
     st.subheader("Eerdere aanleveringen")
     # Their own organisation's attempts and their own, whatever others they may see.
-    own = Access(frozenset({only_for}), user.username) if only_for else data.access
+    own = (Access(frozenset({only_for}), user.username, exact=frozenset({only_for}))
+           if only_for else data.access)  # fmt: skip
     history = queries.loads(queries.data_for(path, own))
     st.dataframe(history.head(20), hide_index=True, width="stretch")
 
