@@ -614,6 +614,8 @@ def page_count(order: list[str], size: int = PAGE_SIZE) -> int:
 
 # --- how policy works --------------------------------------------------------------------
 
+# Axis numbers the Dutch way (1.000, not Vega's English 1,000).
+DUTCH_THOUSANDS = "replace(format(datum.value, ','), /,/g, '.')"
 FUNNEL_POSITIONS = {  # position: (shape, words on the chart)
     "binnen": ("circle", "binnen de grenzen"),
     "boven": ("triangle-up", "boven de 99,8%-grens"),
@@ -626,31 +628,42 @@ def count_bars(data: pd.DataFrame, category: str, title: str) -> AltairChart:
     counts make the total a range, and the count in words (`tekst`) beside each bar.
     `data` has `category`, `laag`, `hoog`, `tekst`, in the order to show."""
     order = list(data[category])
+    # Every bar keeps its label (no label may be dropped for overlap: a bar without a name
+    # says nothing), so each row gets its own step of height.
+    axis = alt.Axis(labelLimit=320, labelOverlap=False)
     base = alt.Chart(data).encode(
-        y=alt.Y(f"{category}:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
+        y=alt.Y(f"{category}:N", sort=order, title=None, axis=axis),
         tooltip=[alt.Tooltip(f"{category}:N", title=title), alt.Tooltip("tekst:N", title="Aantal")],
     )
-    bars = base.mark_bar(color=SERIES_COLOURS[0]).encode(x=alt.X("laag:Q", title=title))
+    x_axis = alt.Axis(labelExpr=DUTCH_THOUSANDS)
+    bars = base.mark_bar(color=SERIES_COLOURS[0]).encode(
+        x=alt.X("laag:Q", title=title, axis=x_axis)
+    )
     ranges = base.mark_rule(color=TEXT_COLOUR, strokeWidth=2).encode(x="laag:Q", x2="hoog:Q")
     labels = base.mark_text(align="left", dx=6, font=FONT, fontSize=12, color=TEXT_COLOUR).encode(
         x="hoog:Q", text="tekst:N"
     )
-    return finish(alt.layer(bars, ranges, labels).properties(height=max(120, 28 * len(order))))
+    return finish(alt.layer(bars, ranges, labels).properties(height=alt.Step(28)))
 
 
-def funnel_plot(points: pd.DataFrame, limits: pd.DataFrame, rijk: float) -> AltairChart:
-    """Rate per 1,000 employees against headcount (log scale), each organisation labelled
-    with its code and a shape for its position; the Rijk's rate and the bands a rate falls
-    in by chance alone (95% dashed, 99.8% solid). A range of rates (hidden small counts)
-    is a vertical line."""
+def funnel_plot(
+    points: pd.DataFrame, limits: pd.DataFrame, rijk: float, measure: str = "Meldingen"
+) -> AltairChart:
+    """`measure` per 1,000 employees a year against headcount (log scale), each
+    organisation labelled with its code and a shape for its position; the Rijk's rate
+    (labelled on the chart) and the bands a rate falls in by chance alone (95% dashed, 99.8%
+    solid). A range of rates (hidden small counts) is a vertical line."""
     data = points.assign(
         punt=(points["tarief_laag_punt"] + points["tarief_hoog_punt"]) / 2,
         vorm=points["positie"].map(lambda p: FUNNEL_POSITIONS[p][1]),
     )
     x = alt.X(
-        "medewerkers:Q", title="Medewerkers (logaritmische schaal)", scale=alt.Scale(type="log")
+        "medewerkers:Q",
+        title="Medewerkers (logaritmische schaal)",
+        scale=alt.Scale(type="log"),
+        axis=alt.Axis(labelExpr=DUTCH_THOUSANDS, values=[10**n for n in range(1, 8)]),
     )
-    y_title = "Per 1.000 medewerkers"
+    y_title = f"{measure} per 1.000 medewerkers per jaar"
     bands = limits.melt(
         id_vars=["medewerkers"],
         value_vars=[str(c) for c in limits.columns if "_" in str(c)],
@@ -672,10 +685,13 @@ def funnel_plot(points: pd.DataFrame, limits: pd.DataFrame, rijk: float) -> Alta
             ),
         )
     )
-    centre = (
-        alt.Chart(pd.DataFrame({"rijk": [rijk]}))
-        .mark_rule(color=SERIES_COLOURS[2])
-        .encode(y="rijk:Q")
+    rijk_frame = pd.DataFrame({"rijk": [rijk], "medewerkers": [float(limits["medewerkers"].min())],
+                               "woord": ["rijksgemiddelde"]})  # fmt: skip
+    centre = alt.Chart(rijk_frame).mark_rule(color=SERIES_COLOURS[2]).encode(y="rijk:Q")
+    centre_label = (
+        alt.Chart(rijk_frame)
+        .mark_text(align="left", dy=-8, font=FONT, fontSize=12, color=SERIES_COLOURS[2])
+        .encode(x=x, y="rijk:Q", text="woord:N")
     )
     base = alt.Chart(data).encode(
         x=x,
@@ -703,14 +719,17 @@ def funnel_plot(points: pd.DataFrame, limits: pd.DataFrame, rijk: float) -> Alta
     labels = base.mark_text(align="left", dx=8, font=FONT, fontSize=12, color=TEXT_COLOUR).encode(
         y="punt:Q", text="departement:N"
     )
-    return finish(alt.layer(lines, centre, ranges, marks, labels).properties(height=420))
+    return finish(
+        alt.layer(lines, centre, centre_label, ranges, marks, labels).properties(height=420)
+    )
 
 
-def rate_trend(data: pd.DataFrame, time: str) -> AltairChart:
-    """Rate per 1,000 over `time` for each `reeks` (an organisation and the Rijk): a line
+def rate_trend(data: pd.DataFrame, time: str, measure: str = "Meldingen") -> AltairChart:
+    """`measure` per 1,000 over `time` for each `reeks` (an organisation and the Rijk): a line
     through the points (the middle of a range), the interval as a vertical line, a shape
     and dash per series so colour is not the only difference."""
     data = data.assign(punt=(data["tarief_laag_punt"] + data["tarief_hoog_punt"]) / 2)
+    period = "jaar" if time == "jaar" else "kwartaal"  # the chart's heading names the measure
     series = list(dict.fromkeys(data["reeks"]))
     colour = alt.Color(
         "reeks:N", title=None, scale=alt.Scale(domain=series, range=SERIES_COLOURS[: len(series)])
@@ -721,14 +740,14 @@ def rate_trend(data: pd.DataFrame, time: str) -> AltairChart:
         tooltip=[
             alt.Tooltip("reeks:N", title="Reeks"),
             alt.Tooltip(f"{time}:O"),
-            alt.Tooltip("tarief:N", title="Per 1.000 medewerkers"),
+            alt.Tooltip("tarief:N", title=f"{measure} per 1.000 medewerkers"),
         ],
     )
     interval = base.mark_rule(strokeWidth=2, opacity=0.6).encode(
         y="interval_laag:Q", y2="interval_hoog:Q"
     )
     line = base.mark_line(point=False).encode(
-        y=alt.Y("punt:Q", title="Per 1.000 medewerkers"),
+        y=alt.Y("punt:Q", title=f"Per 1.000 medewerkers per {period}"),
         strokeDash=alt.StrokeDash(
             "reeks:N",
             scale=alt.Scale(domain=series, range=SERIES_DASHES[: len(series)]),

@@ -58,7 +58,7 @@ def render(data: queries.Data, user: User, today: date) -> None:
     left, right = st.columns(2)
     periode = str(right.selectbox("Kwartaal", due_quarters(today), key="form_periode"))
     code = str(left.selectbox("Organisatie", organisations(user, periode), key="form_code"))
-    prefilled = data.model().prefill(code, periode)
+    prefilled = queries.prefill(data, code, periode)
     template = template_frame(prefilled, code, periode)
     a, b = st.columns(2)
     a.download_button(

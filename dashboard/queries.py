@@ -315,3 +315,8 @@ def due(data: Data, periode: str, today: date) -> pd.DataFrame:
 def reminders(data: Data) -> pd.DataFrame:
     """Every reminder sent or tried, newest first."""
     return _frame(data, "reminders")
+
+
+def prefill(data: Data, code: str, periode: str) -> pd.DataFrame:
+    """The quarter form's starting point for an organisation (`etl.quarterform`)."""
+    return _frame(data, "prefill", code, periode)

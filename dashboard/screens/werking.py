@@ -135,7 +135,7 @@ if time == "jaar":
         shown.columns = ["organisatie", "medewerkers (gemiddeld)", word, "per 1.000 (interval)",
                          "positie in de trechter"]  # fmt: skip
         view.chart_with_table(
-            charts.funnel_plot(points, limits, 1000 * per_employee),
+            charts.funnel_plot(points, limits, 1000 * per_employee, word.capitalize()),
             shown,
             f"Trechterdiagram van {word} per 1.000 medewerkers in {moment} tegen het aantal "
             f"medewerkers. Rijksgemiddelde {werking.decimal(1000 * per_employee)} per 1.000. "
@@ -145,7 +145,8 @@ if time == "jaar":
         )  # fmt: skip
         st.caption(
             "Elke organisatie is een punt (een verticale lijn waar verborgen kleine aantallen het "
-            "cijfer een bereik maken). De paarse lijn is het rijksgemiddelde; de lijnen eromheen "
+            "cijfer een bereik maken). De lijn 'rijksgemiddelde' (paars) is het cijfer van het "
+            "Rijk; de lijnen eromheen "
             "zijn de grenzen waarbinnen een organisatie van die omvang bij toeval zou liggen als "
             "haar werkelijke cijfer het rijksgemiddelde was (95% gestreept, 99,8% doorgetrokken). "
             "Kleine organisaties hebben een wijde trechter: hun cijfer schommelt sterk. "
@@ -167,7 +168,7 @@ if not series.empty:
     table = series[["reeks", time, "tekst", "medewerkers", "tarief"]].sort_values(["reeks", time])
     table.columns = ["reeks", time, word, "medewerkers", "per 1.000 (interval)"]
     view.chart_with_table(
-        charts.rate_trend(series, time), table,
+        charts.rate_trend(series, time, word.capitalize()), table,
         f"Lijngrafiek van {word} per 1.000 medewerkers per {time} voor "
         + " en ".join(dict.fromkeys(series["reeks"])) + ", met het interval als verticale lijn.",
         key="werking_trend",
