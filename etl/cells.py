@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import replace
 from datetime import date
@@ -65,6 +66,44 @@ class Row(NamedTuple):
 
     line: int
     values: dict[str, str]
+
+
+# What a value of the contract's vocabulary may hold: printable ASCII, and spaces or tabs
+# around it. Anything else (a non-breaking space, a zero-width space, a full-width or
+# Arabic-Indic digit, a ligature, the Kelvin sign that lower-cases to 'k', a control
+# character that `str.strip` would quietly drop) is refused, never normalised.
+_CONTRACT_VALUE = re.compile(r"[\x20-\x7e\t]*")
+_CHARACTER_NAMES = {"\u00a0": "vaste spatie", "\u200b": "onzichtbare spatie",
+                    "\ufeff": "onzichtbaar teken (BOM)", "\u2013": "half kastlijntje"}  # fmt: skip
+
+
+def strange_character(text: str) -> str | None:
+    """The first character outside printable ASCII, described for a reader; None if none."""
+    if _CONTRACT_VALUE.fullmatch(text):
+        return None
+    char = next(c for c in text if not _CONTRACT_VALUE.fullmatch(c))
+    name = _CHARACTER_NAMES.get(char) or unicodedata.name(char, "besturingsteken").lower()
+    return f"U+{ord(char):04X} ({name})"
+
+
+def check_ascii(rows: Sequence[Row], free_text: frozenset[str], file: str) -> list[Finding]:
+    """A finding for every cell outside the free-text columns that holds anything but
+    printable ASCII: the contract's codes, quarters, numbers and dates are ASCII."""
+    findings: list[Finding] = []
+    for row in rows:
+        for column, text in row.values.items():
+            if column in free_text:
+                continue
+            strange = strange_character(text)
+            if strange is not None:
+                shown = text.strip()[:30]
+                message = (
+                    f"{column.capitalize()} '{shown}' bevat het teken {strange}; in deze kolom "
+                    "staan alleen gewone letters, cijfers en leestekens (ASCII). Typ de waarde "
+                    "opnieuw in plaats van haar te plakken."
+                )
+                findings.append(Finding(file, row.line, column, "niet_ascii", message))
+    return findings
 
 
 def check_organisation(

@@ -133,6 +133,10 @@ KINDS: dict[Kind, KindSpec] = {
         current_view="current_adviser_talks",
     ),
 }
+# The free-text columns: stored as typed, any script. Every other column holds a value of
+# the contract's own vocabulary (codes, quarters, numbers, dates), written in ASCII.
+FREE_TEXT = frozenset({"toelichting", "afspraak", "gremium"})
+
 # What every organisation sends every quarter (the survey only in a wave's quarter).
 EVERY_QUARTER: tuple[Kind, ...] = ("normscores", "meldingen", "omvang", "vertrouwenspersonen")
 # Kinds whose versions are per (departement, periode) submission.

@@ -19,14 +19,16 @@ from etl.cells import (
     Member,
     Row,
     Verdicts,
+    check_ascii,
     check_bron,
     check_each_once,
     check_oordeel,
     check_organisation,
     check_period,
+    strange_character,
 )
 from etl.findings import Finding, sort_findings
-from etl.kinds import KINDS, KindSpec, detect_kind, expected_columns_message
+from etl.kinds import FREE_TEXT, KINDS, KindSpec, detect_kind, expected_columns_message
 from etl.read import MAX_BYTES, Record, Table
 from etl.read_xlsx import locate, read_any
 from etl.settings import settings
@@ -178,6 +180,14 @@ def _validate_bytes(
         records, row_findings = list_of(validate_coordination(rows, file, today, complete))
     budget.check()
     findings.extend(row_findings)
+    # A cell outside the free text that is not ASCII and that the kind's checks let through
+    # (a non-breaking space around a quarter, a Kelvin sign that lower-cases to 'k'): refused
+    # too, with its own finding. Where the kind already refused the cell, its message is
+    # the more precise one ("is geen kwartaal", "Bedoelt u 'FIN'?").
+    refused = {(f.line, f.column) for f in row_findings}
+    findings.extend(
+        f for f in check_ascii(rows, FREE_TEXT, file) if (f.line, f.column) not in refused
+    )
     submission = Submission(file, spec.name, table.encoding, table.delimiter, tuple(records))
     validation.findings = sort_findings(locate(findings, table, columns))
     validation.submission = None if findings else submission
@@ -220,6 +230,14 @@ def check_header(
                     f"Kolom {index + 1} heeft geen naam in de kopregel maar bevat wel waarden."
                 )
                 findings.append(Finding(file, line, str(index + 1), "kolom_zonder_naam", message))
+            continue
+        strange = strange_character(raw)
+        if strange is not None:
+            message = (
+                f"Kolomnaam '{raw.strip()[:30]}' bevat het teken {strange}; kolomnamen zijn "
+                "gewone letters (ASCII), zoals het contract ze schrijft."
+            )
+            findings.append(Finding(file, line, str(index + 1), "kolom_niet_ascii", message))
             continue
         if name in positions:
             message = f"Kolom '{name}' staat meer dan één keer in de kopregel."

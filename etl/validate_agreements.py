@@ -95,9 +95,22 @@ def _check_day(text: str, today: date, file: str, line: int) -> tuple[date | Non
     return day, []
 
 
-def _check_quarter(text: str, file: str, line: int) -> tuple[str | None, list[Finding]]:
+# How far ahead an agreement's deadline may lie: further is a typo (9999-Q4), and a quarter
+# the product would have to count on from.
+MAX_YEARS_AHEAD = 10
+
+
+def _check_quarter(
+    text: str, today: date, file: str, line: int
+) -> tuple[str | None, list[Finding]]:
     value = text.strip()
     quarter = parse_quarter(value) if value else None
+    if quarter is not None and int(quarter[:4]) > today.year + MAX_YEARS_AHEAD:
+        message = (
+            f"Gereed {quarter} ligt meer dan {MAX_YEARS_AHEAD} jaar vooruit; is het jaartal "
+            "goed getypt?"
+        )
+        return None, _finding(file, line, "gereed", "te_ver_vooruit", message)
     if quarter is not None:
         return quarter, []
     if not value:
@@ -130,7 +143,7 @@ def validate_agreements(
             _check_text(cells["afspraak"], "afspraak", True, MAX_TEXT, file, row.line),
             _check_day(cells["vastgesteld"], today, file, row.line),
             _check_text(cells.get("gremium", ""), "gremium", False, MAX_GREMIUM, file, row.line),
-            _check_quarter(cells["gereed"], file, row.line),
+            _check_quarter(cells["gereed"], today, file, row.line),
             _check_status(cells["status"], file, row.line),
             _check_text(cells.get("toelichting", ""), "toelichting", False, MAX_TEXT, file,
                         row.line),

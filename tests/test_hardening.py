@@ -57,6 +57,57 @@ def test_a_norm_in_other_digits_is_refused() -> None:
     assert [(f.line, f.column, f.code) for f in findings] == [(4, "norm", "ongeldige_norm")]
 
 
+@pytest.mark.parametrize(
+    ("cell", "column", "data"),
+    [
+        ("periode", "periode", _normscores(periode="2025-Q3\u00a0")),
+        ("departement", "departement", _normscores(departement="FIN\x1c")),
+        ("oordeel", "oordeel", _normscores().replace(b"voldoet", "voldoet\u00a0deels".encode())),
+        ("groep", "groep",
+         "departement,periode,groep,item,antwoord,aantal\nFIN,2025-Q4,medewer\u212aers,CUL3,"
+         "enkele,12\n".encode()),
+        ("antwoord", "antwoord",
+         "departement,periode,groep,item,antwoord,aantal\nFIN,2025-Q4,medewerkers,CUL3,"
+         "en\u212aele,12\n".encode()),
+        ("jaar", "jaar",
+         "".join(["departement,jaar,norm,oordeel\n"] + [f"BZK,\u20032025,C{n},voldoet\n"
+                                                      for n in range(1, 6)]).encode()),
+    ],
+    ids=["nbsp-period", "control-in-code", "nbsp-verdict", "kelvin-group", "kelvin-answer",
+         "em-space-year"],
+)  # fmt: skip
+def test_a_value_that_only_looks_like_the_contracts_is_refused_not_normalised(
+    cell: str, column: str, data: bytes
+) -> None:
+    """A non-breaking space that `strip` dropped, a Kelvin sign that `lower` made a 'k', a
+    control character: each was quietly turned into a valid value and stored."""
+    findings = validate_bytes(data, "f.csv", TODAY).findings
+    assert findings and {f.column for f in findings} == {column}
+    assert all(f.code == "niet_ascii" and f.line and "U+" in f.message for f in findings)
+
+
+def test_a_header_name_with_a_non_breaking_space_is_refused() -> None:
+    data = "departement,periode\u00a0,medewerkers\nFIN,2025-Q3,100\n".encode()
+    findings = validate_bytes(data, "f.csv", TODAY).findings
+    assert "kolom_niet_ascii" in {f.code for f in findings}
+
+
+def test_free_text_keeps_any_script() -> None:
+    data = _normscores().replace(
+        b",x\n", ",Financi\u00ebn \u2014 \u00a0\u2028ok\n".encode("utf-8"), 1
+    )
+    validation = validate_bytes(data, "f.csv", TODAY)
+    assert validation.submission is not None, validation.findings
+
+
+def test_an_agreement_due_far_beyond_any_plan_is_refused() -> None:
+    """9999-Q4 passed, and the quarter after it is no quarter at all."""
+    header = "id,departement,norm,afspraak,vastgesteld,gremium,gereed,status\n"
+    data = (header + "A1,FIN,3,iets,2026-01-05,IPIM,9999-Q4,open\n").encode()
+    findings = validate_bytes(data, "a.csv", TODAY).findings
+    assert [(f.line, f.column, f.code) for f in findings] == [(2, "gereed", "te_ver_vooruit")]
+
+
 @pytest.mark.parametrize("count", ["2147483648", "9" * 5000, "١٠"])
 def test_a_count_beyond_storage_or_in_other_digits_is_a_finding_not_a_crash(
     count: str, tmp_path: Path
