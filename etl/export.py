@@ -16,7 +16,9 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 # A line inside a cell that starts like a formula. A spreadsheet that guesses the wrong
 # delimiter (LibreOffice opening the semicolon file, Excel in another locale) no longer
 # sees the quotes, so every line break inside a cell may start a new row of its own.
-_FORMULA_LINE = re.compile(r"(?<=[\r\n])(?=[=+\-@\t])")
+# Any control character or Unicode line separator counts as a break too: LibreOffice ends a
+# field at a NUL, and other readers break lines at a vertical tab, NEL or U+2028.
+_FORMULA_LINE = re.compile(r"(?<=[\x00-\x1f\x7f-\x9f\u2028\u2029])(?=[=+\-@\t])")
 
 
 def neutralise(value: object) -> object:

@@ -27,13 +27,19 @@ ATTACKS = [
     "@SUM(1;1)",
     "\t=1+1",
     '=HYPERLINK("http://example.org";"klik")',
+    # Other breaks a reader may end a field or a row at (a NUL ended the field in Calc).
+    "x\x00=1+1",
+    "x\x0b=1+1",
+    "x\u2028=1+1",
+    "x\x85=1+1",
 ]
 
 
 def _submission(tmp_path: Path) -> Path:
     rows = ["departement,periode,norm,oordeel,toelichting"]
+    storable = [a for a in ATTACKS if "\x00" not in a]  # a NUL makes the file binary
     for norm in range(1, 16):
-        attack = ATTACKS[(norm - 1) % len(ATTACKS)]
+        attack = storable[(norm - 1) % len(storable)]
         quoted = '"' + attack.replace('"', '""') + '"'
         rows.append(f"FIN,2025-Q3,{norm},voldoet,{quoted}")
     path = tmp_path / "aanval.csv"
