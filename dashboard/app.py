@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import auth, queries
+from dashboard import auth, queries, view
 from dashboard.queries import DatabaseBusy
 from dashboard.screens import inloggen
 from etl.database import database_trouble
@@ -69,7 +69,7 @@ else:
 auth.flush_cookie()
 if user is not None:
     with st.sidebar:
-        st.caption(f"Ingelogd als **{user.username}** ({auth.role_label(user)})")
+        st.caption(f"Ingelogd als **{view.plain(user.username)}** ({auth.role_label(user)})")
         if st.button("Uitloggen"):
             auth.sign_out()
             st.rerun()

@@ -18,20 +18,16 @@ import vl_convert as vlc
 import xlsxwriter
 
 from dashboard.charts import AltairChart
-from etl.export import neutralise, neutralise_frame, to_csv
+from etl.export import neutralise, neutralise_frame, printable, to_csv
 
 MIN_PNG_WIDTH = 1600
 
 
-# A control character in submitted text (a vertical tab is what Word writes for Shift+Enter)
-# is fine in a browser but not in SVG's XML: every rendering goes through `_spec`, which
-# turns C0 controls other than tab, LF and CR in any text of the chart into a space.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
 def _printable(value: Any) -> Any:
+    """A control character or noncharacter in submitted text is fine in a browser but not
+    in SVG's XML: every rendering goes through `_spec`, which makes each a space."""
     if isinstance(value, str):
-        return _CONTROL.sub(" ", value)
+        return printable(value)
     if isinstance(value, dict):
         return {key: _printable(item) for key, item in value.items()}
     if isinstance(value, list):

@@ -9,7 +9,6 @@ greyscale and on a copier.
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -20,12 +19,12 @@ from fpdf.fonts import FontFace
 
 from dashboard import charts, downloads, tables
 from etl import catalog, normgrid, vocabulary, werking
+from etl.export import printable
 from etl.periods import quarter_end
 from etl.readmodel import ReadModel
 
 LONG_TO_STATE = {label: state for state, label in vocabulary.LONG_LABELS.items()}
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 SOURCE = "Normen: Algemene Rekenkamer, Integriteit als basis (2024). Gegevens: aanleveringen."
 
 
@@ -254,7 +253,7 @@ def agreements_by(agreements: pd.DataFrame, code: str, periode: str) -> pd.DataF
 
 def one_line(text: str) -> str:
     """Submitted text as one printable line (a vertical tab must not break a paper)."""
-    return " ".join(_CONTROL.sub(" ", text).split())
+    return " ".join(printable(text).split())
 
 
 def _clip(text: str, limit: int) -> str:

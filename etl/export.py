@@ -21,6 +21,24 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 _FORMULA_LINE = re.compile(r"(?<=[\x00-\x1f\x7f-\x9f\u2028\u2029])(?=[=+\-@\t])")
 
 
+# What no meeting paper or picture can hold: control characters other than tab and line
+# breaks (a vertical tab is what Word writes for Shift+Enter), line separators, surrogates
+# and Unicode's noncharacters (U+FFFF broke the XML of every SVG and PNG of a quarter).
+_UNPRINTABLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(
+        f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17)
+    )
+    + "]"
+)
+
+
+def printable(text: str) -> str:
+    """Submitted text as a paper or picture can show it: each unprintable character a
+    space (the text is stored as given; only its rendering changes)."""
+    return _UNPRINTABLE.sub(" ", text)
+
+
 def neutralise(value: object) -> object:
     """Prefix `'` to a text cell, and to each line inside it, that a spreadsheet would
     read as a formula."""

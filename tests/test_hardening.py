@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import auth, praatplaat, view
+from dashboard import agendapaper, auth, downloads, praatplaat, view
 from etl import accounts, sessions
 from etl.accounts import User
 from etl.database import reader
@@ -127,16 +127,26 @@ def test_a_count_beyond_storage_or_in_other_digits_is_a_finding_not_a_crash(
     assert [r.status for r in results] == ["geweigerd", "opgeslagen"]
 
 
-def test_a_vertical_tab_in_a_toelichting_does_not_break_the_meeting_papers(
-    tmp_path: Path,
+@pytest.mark.parametrize(
+    "text",
+    ["regel een\x0bregel twee", "niet-teken \uffff en \U0010ffff", "scheiding\u2028en \x85"],
+    ids=["vertical-tab", "noncharacters", "separators"],
+)
+def test_an_unprintable_character_in_a_toelichting_does_not_break_the_meeting_papers(
+    tmp_path: Path, text: str
 ) -> None:
-    data = _normscores().replace(b",x\n", b",regel een\x0bregel twee\n")
+    """A vertical tab, then U+FFFF, broke the XML of every picture of the quarter."""
+    data = _normscores().replace(b",x\n", f",{text}\n".encode())
     db = tmp_path / "db.duckdb"
     [result] = load_sources([Source("vt.csv", data)], db, "t", TODAY)
     assert result.status == "opgeslagen"
     model = ReadModel(db)
     assert praatplaat.government_pdf(model, "2025-Q3", TODAY).startswith(b"%PDF")
     assert praatplaat.ministry_pdf(model, "FIN", "2025-Q3", date(2026, 11, 28)).startswith(b"%PDF")
+    heatmap = praatplaat.heatmap_chart(model, "2025-Q3", TODAY)
+    assert downloads.chart_svg(heatmap).startswith("<svg")
+    paper = agendapaper.agenda_pdf(model.agenda("2025-Q3", TODAY), "2025-Q3", TODAY)
+    assert paper.startswith(b"%PDF")
 
 
 def test_the_sign_in_limit_is_not_bypassed_by_whitespace_or_case_nor_forgotten_on_restart(
