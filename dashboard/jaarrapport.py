@@ -27,7 +27,10 @@ class NotComplete(ValueError):
 
 
 def year_report_pdf(model: ReadModel, jaar: int, code: str | None, today: date) -> bytes:
-    """The report of `code` for `jaar` (None: the Rijk), as a public document."""
+    """The report of `code` for `jaar` (None: the Rijk), as a public document (an
+    organisation the reader may not see is refused: `NotAllowed`)."""
+    if code is not None:
+        model.access.require(code)
     if jaar >= today.year:
         raise NotComplete(
             f"{jaar} is nog niet afgesloten; een jaarrapport gaat over een heel jaar."

@@ -150,7 +150,8 @@ def _onderdeel_rows(mine: pd.DataFrame, onderdelen: pd.DataFrame) -> list[list[s
 
 def ministry_pdf(model: ReadModel, code: str, periode: str, today: date) -> bytes:
     """The one-page praatplaat of one ministry for one quarter, as `model`'s reader sees it
-    (a ministry the reader may not see gives a page without its detail)."""
+    (a ministry the reader may not see is refused: `NotAllowed`)."""
+    model.access.require(code)
     names = {o.code: o.naam for o in catalog.organisations()}
     mine = model.norm_grid(periode, today)
     mine = mine[mine["departement"] == code]

@@ -72,6 +72,11 @@ class Access:
     def allows(self, code: str) -> bool:
         return self.visible is None or code in self.visible or code in GOVERNMENT
 
+    def require(self, code: str) -> None:
+        """Raise `NotAllowed` unless this reader may see `code`'s detail."""
+        if not self.allows(code):
+            raise NotAllowed(f"De gegevens van {code} zijn voor u niet zichtbaar.")
+
     def rows(self, frame: pd.DataFrame, column: str = "departement") -> pd.DataFrame:
         """Only rows of organisations this reader may see (government-wide rows always)."""
         if self.visible is None or frame.empty or column not in frame:
@@ -80,6 +85,11 @@ class Access:
 
 
 EVERYONE = Access()
+
+
+class NotAllowed(ValueError):
+    """A paper asked for an organisation whose detail the reader may not see (the pages
+    never offer one; this keeps a paper from printing 'niets aangeleverd' for it)."""
 
 
 def _retrying(read: Callable[[], T]) -> T:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import io
 import re
 import shutil
 import subprocess
@@ -12,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard import praatplaat
+from dashboard import agendapaper, jaarrapport, praatplaat
 from etl import catalog, normgrid, readmodel, settings
 from etl.readmodel import Access, ReadModel
 from tests.conftest import ROOT, TODAY, run_etl
@@ -136,6 +137,34 @@ def test_the_government_wide_paper_obeys_the_same_rule(sample_db: Path) -> None:
     assert rijk[8] == "9/13"  # still over every ministry that judged norm 8
     paper = praatplaat.government_pdf(model, "2026-Q3", TODAY)
     assert paper.startswith(b"%PDF")
+
+
+def _pdf_text(paper: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(paper)).pages)
+
+
+def test_no_paper_names_a_ministry_whose_detail_is_hidden(sample_db: Path) -> None:
+    """Every paper goes through the reader's access, like the page: the government-wide
+    heatmap, the IPIM agenda and the Rijk's year report name only what the reader may see,
+    and a paper about a hidden ministry is refused rather than printed as 'niets
+    aangeleverd'."""
+    model = ReadModel(sample_db, Access(frozenset({"BZK"}), "lead.bzk", frozenset({"BZK"})))
+    hidden = [o.code for o in catalog.organisations() if o.code not in {"BZK", "RIJK"}]
+    named = re.compile(r"\b(" + "|".join(hidden) + r")\b")
+    papers = {
+        "rijksbreed": praatplaat.government_pdf(model, "2026-Q3", TODAY),
+        "agenda": agendapaper.agenda_pdf(model.agenda("2026-Q3", TODAY), "2026-Q3", TODAY),
+        "jaarrapport": jaarrapport.year_report_pdf(model, 2025, None, TODAY),
+        "praatplaat": praatplaat.ministry_pdf(model, "BZK", "2026-Q3", TODAY),
+    }
+    for name, paper in papers.items():
+        assert named.findall(_pdf_text(paper)) == [], name
+    with pytest.raises(readmodel.NotAllowed):
+        praatplaat.ministry_pdf(model, "FIN", "2026-Q3", TODAY)
+    with pytest.raises(readmodel.NotAllowed):
+        jaarrapport.year_report_pdf(model, 2025, "FIN", TODAY)
 
 
 def test_the_cli_exports_everything_in_process(sample_db: Path) -> None:
