@@ -8,8 +8,10 @@ a rebuilt database equal the original's), and it is the way back when derived ta
 data rows are in doubt, or to re-apply today's validation to everything ever received.
 
 What the ledger does not hold is copied as recorded facts: refused attempts (their bytes
-were never archived), accounts, the frozen disclosure thresholds of survey waves, and
-the ledger rows themselves (who, when, received on), so the history reads the same.
+were never archived), accounts, the frozen disclosure thresholds of survey waves, the
+reminders sent, the rows an upgrade quarantined, and the ledger rows themselves (who,
+when, received on), so the history reads the same. Sessions are not copied: whoever
+was signed in to the old file signs in again.
 A file that today's rules refuse, or a version that comes out differently, is reported,
 not hidden; the rebuilt database then holds what today's rules accept.
 """
@@ -26,6 +28,8 @@ from etl.findings import Finding
 from etl.load import Source, load_sources
 
 _SUBMISSION_KEY = ["kind", "departement", "periode", "version", "sha256"]
+# Tables of facts no archived file holds, copied as they are (when the source has them).
+RECORDED_FACTS = ("reminders", "quarantined_rows")
 BATCH_GAP_SECONDS = 2.0
 
 
@@ -62,6 +66,8 @@ def rebuild(source: Path, target: Path) -> RebuildReport:
         events = query_frame(connection, "SELECT * FROM version_events ORDER BY event_id")
         users = query_frame(connection, "SELECT * FROM users")
         thresholds = query_frame(connection, "SELECT * FROM wave_thresholds")
+        facts = {table: query_frame(connection, f"SELECT * FROM {table}")
+                 for table in RECORDED_FACTS if _has_table(connection, table)}  # fmt: skip
         original = query_frame(
             connection, f"SELECT {', '.join(_SUBMISSION_KEY)}, load_id FROM submissions"
         )
@@ -75,7 +81,8 @@ def rebuild(source: Path, target: Path) -> RebuildReport:
     with writer(target) as connection:
         connection.execute("BEGIN TRANSACTION")
         # The ledger as it was (who, when, received on), and the recorded facts.
-        for table, frame in (("loads", loads), ("users", users), ("wave_thresholds", thresholds)):
+        copied = {"loads": loads, "users": users, "wave_thresholds": thresholds, **facts}
+        for table, frame in copied.items():
             connection.execute(f"DELETE FROM {table}")
             if not frame.empty:
                 connection.register("rows_in", frame)
@@ -88,6 +95,13 @@ def rebuild(source: Path, target: Path) -> RebuildReport:
         )
     report.differences += _compare(original, rebuilt)
     return report
+
+
+def _has_table(connection: Any, table: str) -> bool:
+    found = connection.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]
+    ).fetchone()
+    return bool(found and found[0])
 
 
 def _timeline(loads: Any, events: Any) -> list[tuple[datetime, str, list[dict[str, Any]]]]:

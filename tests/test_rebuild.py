@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from etl import reminders
 from etl.database import reader
 from etl.kinds import KINDS
+from etl.reminders import Reminder
 from tests.conftest import fixture, run_etl
 
 
@@ -27,6 +29,11 @@ def lived(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     account = ["gebruikers", "add", "lead.fin", "--rol", "departement:FIN"]
     account += ["--email", "lead@minfin.nl", "--zonder-wachtwoord", "--db", str(db)]
     assert run_etl(*account).returncode == 0
+    # A round of reminders, as `herinner` records it (one sent, one the server refused).
+    sent = [(Reminder(code, "2026-Q3", (f"lead@{code.lower()}.nl",), ("normscores",), "s", "b"),
+             status, detail) for code, status, detail in
+            (("FIN", "verstuurd", ""), ("AZ", "mislukt", "550 onbekend adres"))]  # fmt: skip
+    reminders.record(db, sent, "bzk")
     return db
 
 
@@ -66,6 +73,8 @@ def test_a_rebuilt_database_exports_exactly_what_the_original_does(
         "SELECT sha256, content FROM files ORDER BY ALL",
         "SELECT * FROM version_events ORDER BY ALL",
         "SELECT * FROM users ORDER BY ALL",
+        "SELECT * FROM reminders ORDER BY ALL",
+        "SELECT * FROM quarantined_rows ORDER BY ALL",
     ):
         assert _table(rebuilt, sql) == _table(lived_in, sql), sql
 
