@@ -169,13 +169,27 @@ class _WavePlan:
                 suppress(self.participants, self.threshold) if self.participants else set()
             )
 
+    def audit(self) -> list[adversary.Exposure]:
+        """What the adversary pins: from the publication alone, and as the integrity lead of
+        each organisation with a hidden figure, who knows that organisation's own counts
+        (and can send files to make it another's complementary cell)."""
+        published = set(self.participants) - self.groups
+        insiders = sorted({d for d, _, _ in self.cells} | {d for d, _ in self.groups})
+        found: dict[tuple[str, str, str, str | None], adversary.Exposure] = {}
+        for insider in [None, *(d for d in insiders if d != TOTAL_ROW)]:
+            if found:
+                break  # grow for these first; the next round audits everyone again
+            for exposure in adversary.attack(
+                self.counts, self.answers, self.cells, self.participants, published,
+                PROTECTION_WIDTH, self.threshold, insider,
+            ):  # fmt: skip
+                if exposure.departement != insider:
+                    found.setdefault((*exposure.cell, exposure.antwoord), exposure)
+        return list(found.values())
+
     def _audit_and_grow(self) -> bool:
         """Audit; hide more where the adversary pins a count. False when nothing was pinned."""
-        published = set(self.participants) - self.groups
-        exposures = adversary.attack(
-            self.counts, self.answers, self.cells, self.participants, published,
-            PROTECTION_WIDTH, self.threshold,
-        )  # fmt: skip
+        exposures = self.audit()
         unconditional = [i for i in self.n if i not in adversary.CONDITIONAL and i != "LEI1"]
         grown: set[tuple[str, str]] = set()
         for exposure in exposures:

@@ -41,9 +41,11 @@ def _participants(people: pd.DataFrame, wave: str) -> dict[tuple[str, str], int]
 
 
 def _attack_exports(full: pd.DataFrame, people: pd.DataFrame, enquete: pd.DataFrame,
-                    respons: pd.DataFrame, wave: str) -> list[adversary.Exposure]:  # fmt: skip
+                    respons: pd.DataFrame, wave: str,
+                    insider: str | None = None) -> list[adversary.Exposure]:  # fmt: skip
     """The adversary's view built from the exports alone: a cell is hidden when the export
-    has no row for it, a group's participants when the response export has none."""
+    has no row for it, a group's participants when the response export has none; an
+    `insider` also knows its own organisation's counts (its own exposures are left out)."""
     in_wave = full[full["periode"] == wave]
     counts = {
         (d, g, i, a): int(v)
@@ -62,7 +64,9 @@ def _attack_exports(full: pd.DataFrame, people: pd.DataFrame, enquete: pd.DataFr
             index=False, name=None
         )
     )
-    return adversary.attack(counts, ANSWERS, hidden, participants, published, 1.0)
+    found = adversary.attack(counts, ANSWERS, hidden, participants, published, 1.0,
+                             insider=insider)  # fmt: skip
+    return [e for e in found if e.departement != insider]
 
 
 def test_the_lp_adversary_recovers_nothing_from_the_sample_exports(sample_db: Path) -> None:
@@ -70,6 +74,21 @@ def test_the_lp_adversary_recovers_nothing_from_the_sample_exports(sample_db: Pa
     enquete, respons = _export(sample_db, "enquete"), _export(sample_db, "respons")
     for wave in sorted(set(full["periode"])):
         assert _attack_exports(full, people, enquete, respons, wave) == [], wave
+
+
+def test_no_ministry_recovers_another_ministrys_hidden_counts_from_its_own(
+    sample_db: Path,
+) -> None:
+    """A ministry's integrity lead knows its own counts, hidden or not, and can send files
+    that make its ministry the complementary cell of a small group: VWS's lead recovered
+    AZ's five managers' LEI1 answers (1, 3, 1) exactly. The audit now attacks as the lead
+    of every organisation with a hidden figure."""
+    full, people = _truth(sample_db)
+    enquete, respons = _export(sample_db, "enquete"), _export(sample_db, "respons")
+    for wave in sorted(set(full["periode"])):
+        for insider in sorted(set(full.loc[full["periode"] == wave, "departement"]) - {"RIJK"}):
+            exposures = _attack_exports(full, people, enquete, respons, wave, insider)
+            assert exposures == [], (wave, insider, exposures[:3])
 
 
 def test_subtraction_control_alone_lets_the_adversary_pin_sample_counts(sample_db: Path) -> None:
@@ -137,6 +156,10 @@ def test_the_lp_adversary_recovers_nothing_from_random_tables(
     participants = {(str(d), str(g)): int(n) for d, _, g, _, n in people.itertuples(index=False)}
     published = set(participants) - {(d, g) for d, _, g in plan.groups}
     assert adversary.attack(truth, ANSWERS, hidden, participants, published, 1.0) == []
+    for insider in sorted({d for d, _, _, _ in truth} - {"RIJK"}):  # each ministry's lead
+        found = adversary.attack(truth, ANSWERS, hidden, participants, published, 1.0,
+                                 insider=insider)  # fmt: skip
+        assert [e for e in found if e.departement != insider] == [], insider
     small = {(d, g, i) for (d, g, i), n in _cell_sizes(truth).items() if n < 10}
     assert small <= hidden  # the threshold rule itself still holds
     assert catalog.RESERVED_CODE == adversary.TOTAL_ROW
