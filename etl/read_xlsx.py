@@ -5,12 +5,16 @@ creep in. The first sheet is read, or the sheet named after a kind of file (`nor
 `meldingen`, ...). A formula counts as the value Excel stored with it; a cell holding an
 error value (`#N/B`, `#DEEL/0!`) or a formula without a stored value is a finding, located
 by sheet and cell. Rows keep their Excel row number as their line. A workbook whose
-contents unpack to more than `MAX_UNPACKED` is refused before it is opened (a zip bomb).
+contents unpack to more than `MAX_UNPACKED` is refused before it is opened (a zip bomb),
+and a sheet whose cells reach beyond `MAX_COLUMNS` or `MAX_ROWS` before it is read: the
+reader pads every row up to its last cell, so one cell at XFD1048576 in a 5 KB file cost
+minutes of padding (reading is kept linear in the file's size).
 """
 
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import replace
 from datetime import date, datetime, time
@@ -21,6 +25,12 @@ from etl.findings import Finding
 from etl.read import Record, Table, read_table
 
 MAX_UNPACKED = 100 * 1024 * 1024
+MAX_COLUMNS = 200  # a contract file has at most nine columns
+MAX_ROWS = 200_000
+# Where a sheet's cells and rows say they are (`<c r="XFD7">`, `<row r="7">`).
+_CELL_AT = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Z]{1,3})([0-9]{1,7})"')
+_ANY_CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
+_ROW_AT = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="([0-9]{1,7})"')
 CELL_CODES = frozenset({"foutwaarde", "formule_zonder_waarde"})
 # The error values as Dutch Excel shows them (the file stores the English ones).
 ERRORS = {
@@ -88,7 +98,7 @@ def read_workbook(
         message = "De Excel-werkmap is niet te lezen (beschadigd of geen .xlsx)."
         return None, [Finding(file, None, None, "geen_werkmap", message)]
     try:
-        return _read_sheet(values, formulas, file, kinds)
+        return _read_sheet(values, formulas, file, kinds, data)
     except budget.OverBudget:
         raise  # the time budget's own finding, not "damaged"
     except Exception:  # a part that breaks while it is read (lazily) is a finding
@@ -99,13 +109,56 @@ def read_workbook(
         formulas.close()
 
 
+def _extent(data: bytes, part: str) -> tuple[int, int] | None:
+    """The last column and row any cell or row of the sheet part names (one linear scan);
+    None when some cell names no place (its place is its position: no padding risk)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        xml = archive.read(part.lstrip("/"))
+    placed = _CELL_AT.findall(xml)
+    if len(placed) != len(_ANY_CELL.findall(xml)):
+        return None
+    columns = [_column_number(letters) for letters in {letters for letters, _ in placed}]
+    rows = [int(m.group(1)) for m in _ROW_AT.finditer(xml)]
+    return max(columns, default=0), max(rows, default=0)
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - ord("A") + 1
+    return number
+
+
+def _too_large(name: str, columns: int, rows: int, file: str) -> Finding | None:
+    """A finding when the sheet reaches beyond the columns or rows a submission can have."""
+    if columns <= MAX_COLUMNS and rows <= MAX_ROWS:
+        return None
+    message = (
+        f"Het werkblad '{name}' loopt tot kolom {_letter(max(columns, 1))} en regel {rows}; een "
+        f"aanlevering heeft hoogstens {MAX_COLUMNS} kolommen en "
+        f"{MAX_ROWS:,} regels. Kopieer de gegevens naar een nieuw werkblad of verwijder de lege "
+        "kolommen en regels erachter.".replace(",", ".")
+    )
+    return Finding(file, None, None, "werkblad_te_groot", message)
+
+
 def _read_sheet(
-    values: Any, formulas: Any, file: str, kinds: tuple[str, ...]
+    values: Any, formulas: Any, file: str, kinds: tuple[str, ...], data: bytes
 ) -> tuple[Table | None, list[Finding]]:
     """The chosen sheet's rows as records, the header first; cells checked as they come."""
     name = _sheet_name(values.sheetnames, kinds)
-    rows = values[name].iter_rows()
-    formula_rows = formulas[name].iter_rows()
+    extent = _extent(data, values[name]._worksheet_path)
+    width = None
+    if extent is not None:
+        too_large = _too_large(name, *extent, file)
+        if too_large is not None:
+            return None, [too_large]
+        for book in (values, formulas):
+            book[name].reset_dimensions()  # the sheet's claim of its size drives no padding
+        width = max(extent[0], 1)
+    # Rows padded to the last column any cell uses (Excel leaves out empty trailing cells).
+    rows = values[name].iter_rows(max_col=width)
+    formula_rows = formulas[name].iter_rows(max_col=width)
     findings: list[Finding] = []
     header: tuple[str, ...] | None = None
     header_line = 0

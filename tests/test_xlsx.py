@@ -5,7 +5,10 @@ and formulas without a stored value are findings; a renamed workbook stays refus
 from __future__ import annotations
 
 import io
+import re
+import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 from etl.validate import validate_bytes
@@ -67,3 +70,39 @@ def test_an_xlsx_loads_and_archives_its_bytes(tmp_path: Path) -> None:
     refused = run_etl("load", str(fixture("normscores_fouten.xlsx")), db=db)
     assert refused.returncode == 1
     assert "normscores_fouten.xlsx:7:oordeel: Cel Blad1!D7" in refused.stderr
+
+
+def _with_sheet_xml(change: Callable[[str], str]) -> bytes:
+    """The formulas fixture with its first sheet's XML changed."""
+    source = zipfile.ZipFile(io.BytesIO(fixture_bytes("normscores_formules.xlsx")))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = change(data.decode("utf-8")).encode("utf-8")
+            target.writestr(item, data)
+    return buffer.getvalue()
+
+
+def test_one_far_cell_is_refused_at_once_not_padded_for_minutes() -> None:
+    """A 5 KB workbook with one cell at XFD1048576 made the reader pad a million rows of
+    16,384 cells: half a minute of CPU per upload until the time budget stopped it."""
+    far = '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+    data = _with_sheet_xml(lambda xml: xml.replace("</sheetData>", far + "</sheetData>"))
+    started = time.monotonic()
+    findings = validate_bytes(data, "ver.xlsx", TODAY).findings
+    assert time.monotonic() - started < 5
+    assert [f.code for f in findings] == ["werkblad_te_groot"]
+    assert "kolom XFD en regel 1048576" in findings[0].message
+
+
+def test_a_sheet_claiming_the_whole_grid_as_its_size_is_read_as_it_is() -> None:
+    """Only the dimension element says A1:XFD1048576 (as some tools write): no padding."""
+    data = _with_sheet_xml(
+        lambda xml: re.sub(r'<dimension ref="[^"]*"/>', '<dimension ref="A1:XFD1048576"/>', xml)
+    )
+    started = time.monotonic()
+    validation = validate_bytes(data, "groot.xlsx", TODAY)
+    assert time.monotonic() - started < 5
+    assert validation.submission is not None, validation.findings
