@@ -7,6 +7,7 @@ Only parses arguments, calls the library and turns findings into
 
 from __future__ import annotations
 
+import errno
 import getpass
 import os
 import sys
@@ -117,10 +118,51 @@ class _Main(click.Group):
             return super().invoke(ctx)
         except (OSError, duckdb.Error, migrations.NewerDatabase) as error:
             message = database_trouble(error)
+            where = _db_argument(ctx.meta.get("arguments", []))
+            if message is None and isinstance(error, OSError) and error.filename:
+                # An output file (a paper, a back-up) that cannot be written or read.
+                message, where = _file_trouble(error), error.filename
             if message is None:
                 raise
-            click.echo(f"{_db_argument(ctx.meta.get('arguments', []))}::: {message}", err=True)
+            click.echo(f"{where}::: {message}", err=True)
             ctx.exit(1)
+
+
+def _file_trouble(error: OSError) -> str:
+    """A Dutch sentence for a file the command could not write or read."""
+    reasons = {
+        errno.ENOENT: "de map bestaat niet",
+        errno.EACCES: "geen toegang",
+        errno.EPERM: "geen toegang",
+        errno.EROFS: "de schijf is alleen-lezen",
+        errno.ENOSPC: "de schijf is vol",
+        errno.EISDIR: "dit is een map",
+        errno.ENOTDIR: "een deel van het pad is geen map",
+    }
+    reason = reasons.get(error.errno or 0, "het besturingssysteem weigert het")
+    return f"Dit bestand kan niet worden geschreven of gelezen: {reason}."
+
+
+class _Number(click.ParamType[int]):
+    """A whole number written in ASCII digits (click's own INT reads '٢٠٢٥' as 2025), within
+    `low` and `high`."""
+
+    name = "getal"
+
+    def __init__(self, low: int, high: int, what: str) -> None:
+        self.low, self.high, self.what = low, high, what
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        text = str(value).strip()
+        if not (text.isascii() and text.isdigit()) or not self.low <= int(text) <= self.high:
+            self.fail(f"'{text[:20]}' is geen {self.what}.", param, ctx)
+        return int(text)
+
+
+YEAR = _Number(2000, 9999, "jaartal van 2000 of later (bijvoorbeeld 2025)")
+VERSION = _Number(1, 2**31 - 1, "versienummer (1 of hoger)")
 
 
 @click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
@@ -245,7 +287,7 @@ def backup(target: Path, db: Path | None) -> None:
 @click.argument("kind", type=click.Choice(["normscores", "enquete", "respons"]))
 @click.option("--departement", required=True, help="De organisatiecode.")
 @click.option("--periode", required=True, help="Het kwartaal, bijvoorbeeld 2025-Q3.")
-@click.option("--versie", required=True, type=click.IntRange(min=1), help="Het versienummer.")
+@click.option("--versie", required=True, type=VERSION, help="Het versienummer.")
 @click.option("--reden", required=True, help="Waarom; wordt bij de handeling bewaard.")
 @click.option("--herstel", is_flag=True, help="Maak een eerdere intrekking ongedaan.")
 @click.option("--door", default=None, help="Wie dit doet (anders de gebruiker van het systeem).")
@@ -393,7 +435,7 @@ def agenda(periode: str, out: Path | None, db: Path | None) -> None:
 
 
 @main.command()
-@click.option("--jaar", required=True, type=int, help="Het (afgesloten) jaar, bijvoorbeeld 2025.")
+@click.option("--jaar", required=True, type=YEAR, help="Het (afgesloten) jaar, bijvoorbeeld 2025.")
 @click.option("--departement", default=None, help="Het jaarrapport van deze organisatie.")
 @click.option("--rijk", is_flag=True, help="Het rijksbrede jaarrapport.")
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),

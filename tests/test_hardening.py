@@ -532,3 +532,35 @@ def test_the_coordinator_withdraws_and_restores_a_version_in_the_dashboard(
     assert ReadModel(db).submissions()["ingetrokken"].tolist() == [False, False]
     record(restore=True)  # not withdrawn (any more): a Dutch message, nothing recorded
     assert "is niet ingetrokken" in app.error[-1].value
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["jaarrapport", "--jaar", "0", "--rijk"], "geen jaartal van 2000 of later"),
+        (["jaarrapport", "--jaar", "١٩٩٩", "--rijk"], "geen jaartal van 2000 of later"),
+        (["jaarrapport", "--jaar", "1900", "--rijk"], "geen jaartal van 2000 of later"),
+        (["intrekken", "normscores", "--departement", "FIN", "--periode", "2025-Q3",
+          "--versie", "١", "--reden", "x"], "geen versienummer"),
+    ],
+    ids=["year-0", "arabic-year", "year-1900", "arabic-version"],
+)  # fmt: skip
+def test_command_line_numbers_are_ascii_and_in_range(
+    sample_db: Path, tmp_path: Path, args: list[str], said: str
+) -> None:
+    """Year 0 gave a traceback; click's own int read Arabic-Indic digits; 1900 gave a report."""
+    out = ["--out", str(tmp_path / "j.pdf")] if args[0] == "jaarrapport" else []
+    result = run_etl(*args, *out, "--db", str(sample_db))
+    assert result.returncode == 2 and said in result.stderr
+
+
+def test_an_output_file_that_cannot_be_written_is_one_dutch_line(sample_db: Path) -> None:
+    for args in (["jaarrapport", "--jaar", "2025", "--rijk"],
+                 ["rapport", "--periode", "2025-Q3", "--departement", "FIN"],
+                 ["agenda", "--periode", "2025-Q3"]):  # fmt: skip
+        result = run_etl(*args, "--out", "/geen/map/uit.pdf", "--db", str(sample_db))
+        assert result.returncode == 1, args
+        assert result.stderr.strip() == (
+            "/geen/map/uit.pdf::: Dit bestand kan niet worden geschreven of gelezen: de map "
+            "bestaat niet."
+        )
