@@ -174,4 +174,7 @@ def test_the_newest_kept_release_has_every_kind_and_record_of_this_one(tmp_path:
     for kind in ("normscores", "enquete", "respons", "afspraken", "coordinatie", "meldingen",
                  "omvang", "vertrouwenspersonen"):  # fmt: skip
         exported = run_etl("export", kind, "--db", str(path))
-        assert exported.returncode == 0 and exported.stdout.count("\n") > 1, kind
+        assert exported.returncode == 0, kind
+        # The survey of two ministries publishes nothing: each could subtract itself from
+        # the Rijk's total (the insider audit); every other kind exports its rows.
+        assert exported.stdout.count("\n") > 1 or kind in ("enquete", "respons"), kind
