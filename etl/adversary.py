@@ -104,6 +104,12 @@ class _Model:
     ) -> None:
         """lower <= sum(sign * key) <= upper (an equation when both are 0); kept when it has
         unknowns (known values go to the bounds)."""
+        terms = list(terms)
+        actual = sum(sign * self.truth(key) for key, sign in terms)
+        if not lower - TOLERANCE <= actual <= upper + TOLERANCE:
+            # Not a fact of these data: the adversary cannot know it, and a false constraint
+            # would make the programmes infeasible, which would pass every audit.
+            return
         coefficients: dict[int, float] = defaultdict(float)
         constant = 0.0
         for key, sign in terms:
@@ -159,10 +165,15 @@ class _Model:
 
     def _respondents(self, d: str, g: str, item: str) -> Key | None:
         """What a hidden cell's answers add up to, when the adversary's facts say so truly."""
-        if item in CONDITIONAL:
-            source, answer = CONDITIONAL[item]
-            return ("x", d, g, source, answer) if (d, g, source) in self.cells else None
         n = sum(self.counts.get((d, g, item, a), 0) for a in self.answers[item])
+        if item in CONDITIONAL:
+            # Only where the data bear it out (a file may hold more MEL2 answers than MEL1
+            # "ja"): a false constraint would make the programmes infeasible, and an
+            # infeasible adversary would pass every audit.
+            source, answer = CONDITIONAL[item]
+            if (d, g, source) in self.cells and self.counts.get((d, g, source, answer), 0) == n:
+                return ("x", d, g, source, answer)
+            return None
         # "Everyone answers every item" is only a constraint where it is true of the data;
         # an adversary assuming it elsewhere would be wrong, not better informed.
         return ("n", d, g) if self.participants.get((d, g)) == n else None

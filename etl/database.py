@@ -89,6 +89,7 @@ DATA_TABLES = (
     "headcount",
     "adviser_talks",
     "reminders",
+    "survey_hidden",
 )
 
 

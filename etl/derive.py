@@ -19,8 +19,10 @@ from etl import survey
 from etl.readmodel import (
     DERIVED_GRID,
     DERIVED_PREFIX,
+    HIDDEN_BEFORE,
     derived_fresh,
     fingerprint,
+    kept_hidden_from,
     scores_from,
     stored_grid,
     stored_trends,
@@ -50,8 +52,11 @@ def refresh(connection: duckdb.DuckDBPyConnection, stored_kinds: set[str] | None
     everything = SURVEY_KINDS | GRID_KINDS | WERKING_KINDS
     kinds = set(stored_kinds) if stored_kinds is not None else set(everything)
     if stale or kinds & SURVEY_KINDS:
-        for name, frame in survey.published_tables(*survey_data_from(connection)).items():
+        counts, response, thresholds = survey_data_from(connection)
+        kept = kept_hidden_from(connection)
+        for name, frame in survey.published_tables(counts, response, thresholds, kept).items():
             _replace(connection, f"{DERIVED_PREFIX}{name}", frame)
+        _remember_hidden(connection, counts, response, thresholds, kept)
     if stale or kinds & GRID_KINDS:
         scores = scores_from(connection)
         _replace(connection, DERIVED_GRID, stored_grid(scores))
@@ -62,6 +67,30 @@ def refresh(connection: duckdb.DuckDBPyConnection, stored_kinds: set[str] | None
             _replace(connection, name, frame)
     connection.execute("CREATE OR REPLACE TABLE derived_meta (fingerprint VARCHAR NOT NULL)")
     connection.execute("INSERT INTO derived_meta VALUES (?)", [fingerprint()])
+
+
+def _remember_hidden(
+    connection: duckdb.DuckDBPyConnection,
+    counts: pd.DataFrame,
+    response: pd.DataFrame,
+    thresholds: dict[str, int],
+    kept: frozenset[tuple[str, str, str, str]],
+) -> None:
+    """Record every cell this publication hides, so later ones keep it hidden (the plan is
+    the one just computed for the tables, taken from the plan's cache)."""
+    full = survey.complete_counts(counts)
+    if full.empty:
+        return
+    plan = survey.disclosure_plan(full, thresholds, None, survey.populations(response), kept)
+    new = sorted(set(plan.cells) - kept)
+    if new:
+        frame = pd.DataFrame(new, columns=["departement", "periode", "groep", "item"])
+        connection.register("hidden_now", frame)
+        connection.execute(
+            f"INSERT INTO {HIDDEN_BEFORE} SELECT departement, periode, groep, item, now() "
+            "FROM hidden_now ON CONFLICT DO NOTHING"
+        )
+        connection.unregister("hidden_now")
 
 
 def _replace(connection: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:

@@ -296,6 +296,23 @@ def _reminders(connection: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def _survey_hidden(connection: duckdb.DuckDBPyConnection) -> None:
+    """Every survey cell a publication hid, so later publications of the wave keep it hidden
+    (see `etl.publication`); a fact of the publication history, copied by a rebuild."""
+    connection.execute(
+        f"""
+        CREATE TABLE IF NOT EXISTS survey_hidden (
+            departement  VARCHAR NOT NULL,
+            periode      VARCHAR NOT NULL CHECK (regexp_full_match(periode, '{STORED_QUARTER}')),
+            groep        VARCHAR NOT NULL,
+            item         VARCHAR NOT NULL,
+            first_hidden TIMESTAMP NOT NULL,
+            PRIMARY KEY (departement, periode, groep, item)
+        )
+        """
+    )
+
+
 MIGRATIONS = (
     Migration(1, "schema van release 2026-11 (ledger, bestanden, versies, accounts)", _baseline),
     Migration(2, "perioden door de database zelf gecontroleerd (JJJJ-Qn)", _periods_checked),
@@ -303,6 +320,7 @@ MIGRATIONS = (
     Migration(4, "oordeel van BZK over de eigen coördinerende rol, met elke versie", _coordination),
     Migration(5, "werking: meldingen en afhandeling, omvang, vertrouwenspersonen", _werking),
     Migration(6, "herinneringen: wie wanneer is herinnerd", _reminders),
+    Migration(7, "enquêtecellen die een publicatie verborg, blijven verborgen", _survey_hidden),
 )
 LATEST = MIGRATIONS[-1].number
 

@@ -30,17 +30,25 @@ def plan(
     sensitive: set[tuple[str, ...]],
     population: pd.DataFrame,
     answers: dict[str, list[str]],
+    kept: frozenset[tuple[str, str, str, str]] = frozenset(),
 ) -> Plan:
     """Per wave: hide small cells and protect them (`etl.disclosure.suppress`), then audit
     the whole wave with the LP adversary (`etl.adversary`) and hide more until it pins no
     hidden count more tightly than `PROTECTION_WIDTH`. The same plan serves every screen,
     export and the response table, so no two publications combine into a disclosure.
-    Kept per content (a load computes it for several tables)."""
+    Kept per content (a load computes it for several tables).
+
+    A cell an earlier publication of the wave hid (`kept`, recorded by `etl.derive`) stays
+    hidden: otherwise one ministry's resubmission could move the complementary cells, show
+    a cell that protected a small group before, and the two publications together would
+    give the group away (a resubmission of FIN's managers showed 151 cells the first
+    publication of the sample wave hid).
+    """
     key = (_fingerprint(full), _fingerprint(population), tuple(sorted(thresholds.items())),
-           tuple(sorted(sensitive)))  # fmt: skip
+           tuple(sorted(sensitive)), tuple(sorted(kept)))  # fmt: skip
     cached = _PLANS.get(key)
     if cached is None:
-        cached = _plan(full, thresholds, sensitive, population, answers)
+        cached = _plan(full, thresholds, sensitive | set(kept), population, answers)
         _PLANS[key] = cached
         while len(_PLANS) > 8:
             _PLANS.pop(next(iter(_PLANS)))
@@ -124,7 +132,7 @@ class _WavePlan:
         self.answers = answers
         self.also: dict[str, set[tuple[str, str]]] = defaultdict(set)
         for d, w, g, i in sensitive:
-            if w == wave:
+            if w == wave and (d, g) in self.n.get(i, {}):
                 self.also[i].add((d, g))
         self.rounds = 0
         self._suppress()

@@ -754,7 +754,9 @@ class ReadModel:
                 frozenset(cells.itertuples(index=False, name=None)),
                 frozenset(people.astype(str).itertuples(index=False, name=None)),
             )
-        return survey.disclosure_plan(full, thresholds, None, survey.populations(response))
+        return survey.disclosure_plan(
+            full, thresholds, None, survey.populations(response), self.kept_hidden()
+        )
 
     def survey_data(self) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, int]]:
         """Newest survey counts and response, and each wave's threshold (frozen ones first).
@@ -775,7 +777,16 @@ class ReadModel:
     def published_survey(self) -> dict[str, pd.DataFrame]:
         """All survey figures computed from the raw counts, after the disclosure rule (only
         when the copy the last load stored is stale: at national scale this takes seconds)."""
-        return survey.published_tables(*self.survey_data())
+        return survey.published_tables(*self.survey_data(), self.kept_hidden())
+
+    def kept_hidden(self) -> frozenset[tuple[str, str, str, str]]:
+        """Survey cells an earlier publication hid; they stay hidden (`etl.publication`)."""
+
+        def read() -> frozenset[tuple[str, str, str, str]]:
+            with reader(self.path) as connection:
+                return frozenset() if connection is None else kept_hidden_from(connection)
+
+        return _retrying(read)
 
     def stored_survey(
         self, name: str, filters: Mapping[str, str | Sequence[str]]
@@ -1040,6 +1051,21 @@ def werking_data_from(
         connection, "SELECT departement, periode, medewerkers FROM current_headcount"
     )
     return bases, staff
+
+
+HIDDEN_BEFORE = "survey_hidden"
+
+
+def kept_hidden_from(connection: duckdb.DuckDBPyConnection) -> frozenset[tuple[str, str, str, str]]:
+    """(departement, periode, groep, item) of every survey cell a publication ever hid."""
+    if not connection.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [HIDDEN_BEFORE]
+    ).fetchone()[0]:  # type: ignore[index]
+        return frozenset()
+    rows = connection.execute(
+        f"SELECT departement, periode, groep, item FROM {HIDDEN_BEFORE}"
+    ).fetchall()
+    return frozenset((str(d), str(p), str(g), str(i)) for d, p, g, i in rows)
 
 
 def survey_data_from(

@@ -29,7 +29,7 @@ from etl.load import Source, load_sources
 
 _SUBMISSION_KEY = ["kind", "departement", "periode", "version", "sha256"]
 # Tables of facts no archived file holds, copied as they are (when the source has them).
-RECORDED_FACTS = ("reminders", "quarantined_rows")
+RECORDED_FACTS = ("reminders", "quarantined_rows", "survey_hidden")
 BATCH_GAP_SECONDS = 2.0
 
 

@@ -187,17 +187,21 @@ def hidden_reason(
     return pd.Series(np.where(hidden.astype(bool), reason, ""), index=hidden.index)
 
 
+Kept = frozenset[tuple[str, str, str, str]]  # (departement, periode, groep, item)
+
+
 def hidden_cells(
     full: pd.DataFrame,
     thresholds: dict[str, int],
     known_sensitive: set[tuple[str, ...]] | None = None,
     population: pd.DataFrame | None = None,
+    kept: Kept = frozenset(),
 ) -> set[tuple[str, ...]]:
     """(departement, periode, groep, item) cells that the disclosure rule hides: fewer
     respondents than the threshold, a sensitive count under its minimum, what protects
     either from subtraction, and what the linear-programming adversary needs hidden too
     (`population`: participants per group, as `populations` gives them)."""
-    return set(disclosure_plan(full, thresholds, known_sensitive, population).cells)
+    return set(disclosure_plan(full, thresholds, known_sensitive, population, kept).cells)
 
 
 def disclosure_plan(
@@ -205,9 +209,11 @@ def disclosure_plan(
     thresholds: dict[str, int],
     known_sensitive: set[tuple[str, ...]] | None = None,
     population: pd.DataFrame | None = None,
+    kept: Kept = frozenset(),
 ) -> Plan:
     """What the disclosure rule hides in these counts and response figures (see
-    `etl.publication`): one plan for every screen, export and the response table."""
+    `etl.publication`): one plan for every screen, export and the response table. `kept`:
+    cells an earlier publication hid, which stay hidden (see `etl.publication`)."""
     population = (
         population
         if population is not None
@@ -216,7 +222,7 @@ def disclosure_plan(
     if known_sensitive is None:
         known_sensitive = sensitive_cells(full) if not full.empty else set()
     answers = {str(i): list(rows["antwoord"]) for i, rows in scale_frame().groupby("item")}
-    return publication.plan(full, thresholds, known_sensitive, population, answers)
+    return publication.plan(full, thresholds, known_sensitive, population, answers, kept)
 
 
 def _floats(column: pd.Series) -> np.ndarray:
@@ -234,7 +240,10 @@ def _flagged(table: pd.DataFrame, keys: list[str], cells: Collection[tuple[str, 
 
 
 def headlines(
-    full: pd.DataFrame, population: pd.DataFrame, thresholds: dict[str, int]
+    full: pd.DataFrame,
+    population: pd.DataFrame,
+    thresholds: dict[str, int],
+    kept: Kept = frozenset(),
 ) -> pd.DataFrame:
     """One row per cell: n, headline count and share with interval, neutral and weet-niet shares.
 
@@ -272,7 +281,7 @@ def headlines(
     table["aandeel_neutraal"] = table["neutraal"] / table["n"].where(table["n"] > 0)
     table["aandeel_weet_niet"] = table["weet_niet"] / table["n"].where(table["n"] > 0)
     sensitive = sensitive_cells(full)
-    hidden = hidden_cells(full, thresholds, sensitive, population)
+    hidden = hidden_cells(full, thresholds, sensitive, population, kept)
     table["verborgen"] = _flagged(table, CELL, hidden)
     table["gevoelig"] = _flagged(table, CELL, sensitive)
     table["reden"] = hidden_reason(table["verborgen"], table["n"], table["periode"], thresholds)
@@ -325,13 +334,16 @@ def block_scores(headline: pd.DataFrame) -> pd.DataFrame:
 
 
 def response_table(
-    response: pd.DataFrame, thresholds: dict[str, int], full: pd.DataFrame | None = None
+    response: pd.DataFrame,
+    thresholds: dict[str, int],
+    full: pd.DataFrame | None = None,
+    kept: Kept = frozenset(),
 ) -> pd.DataFrame:
     """Invited, participants and response rate per cell row; small groups' participation
     hidden, and whatever the disclosure plan of the survey counts (`full`) hides as well."""
     table = populations(response)
     counts = full if full is not None else pd.DataFrame(columns=COUNT_COLUMNS)
-    plan = disclosure_plan(counts, thresholds, None, table)
+    plan = disclosure_plan(counts, thresholds, None, table, kept)
     table["verborgen"] = _flagged(table, ["departement", "periode", "groep"], plan.groups)
     table["reden"] = hidden_reason(
         table["verborgen"], table["deelgenomen"], table["periode"], thresholds
@@ -363,7 +375,10 @@ def item_directions() -> pd.DataFrame:
 
 
 def published_tables(
-    counts: pd.DataFrame, response: pd.DataFrame, thresholds: dict[str, int]
+    counts: pd.DataFrame,
+    response: pd.DataFrame,
+    thresholds: dict[str, int],
+    kept: Kept = frozenset(),
 ) -> dict[str, pd.DataFrame]:
     """All survey figures after the disclosure rule: headlines (with RIJK, the median ministry
     and the change since the previous wave), distributions, block scores and response.
@@ -374,7 +389,7 @@ def published_tables(
     full = complete_counts(counts)
     if full.empty:
         return {name: pd.DataFrame() for name in SURVEY_TABLES}
-    headline = headlines(full, populations(response), thresholds)
+    headline = headlines(full, populations(response), thresholds, kept)
     statements = pd.DataFrame(
         [{"item": i.item, "stelling": i.stelling} for i in catalog.survey_items()]
     )
@@ -386,7 +401,7 @@ def published_tables(
         "kop": headline,
         "verdeling": distributions(full, headline),
         "blokken": block_scores(headline),
-        "respons": response_table(response, thresholds, full),
+        "respons": response_table(response, thresholds, full, kept),
     }
 
 

@@ -9,6 +9,7 @@ two linear programmes; no hidden count may be pinned to a single value.
 from __future__ import annotations
 
 import io
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 
 from etl import adversary, catalog, survey
 from etl.disclosure import suppress
-from tests.conftest import run_etl
+from tests.conftest import ROOT, run_etl
 
 ANSWERS = {str(i): list(rows["antwoord"]) for i, rows in survey.scale_frame().groupby("item")}
 
@@ -112,6 +113,28 @@ def test_subtraction_control_alone_lets_the_adversary_pin_sample_counts(sample_d
     assert any(e.high > 0 for e in exposures)
 
 
+def test_the_adversary_assumes_only_what_the_data_bear_out(sample_db: Path) -> None:
+    """AZ's managers giving one more MEL2 answer than MEL1 "ja" made the assumed constraint
+    false: the true counts were no longer a solution, and where programmes turn infeasible
+    the audit passes whatever is shown. Every constraint must hold for the true counts."""
+    full, people = _truth(sample_db)
+    wave = "2025-Q4"
+    in_wave = full[full["periode"] == wave]
+    columns = ["departement", "groep", "item", "antwoord", "aantal"]
+    counts = {(d, g, i, a): int(v) for d, g, i, a, v in in_wave[columns].itertuples(index=False)}
+    for cell in (("AZ", "leidinggevenden"), ("AZ", "alle"), ("RIJK", "leidinggevenden"),
+                 ("RIJK", "alle")):  # fmt: skip
+        counts[(*cell, "MEL2", "niet_gemeld")] += 1
+    hidden = {(d, g, i) for d, g, i, _ in counts if d == "AZ"}
+    participants = _participants(people, wave)
+    model = adversary._Model(counts, ANSWERS, hidden, participants, set(participants), 10)
+    model.build()
+    truth = [model.truth(key) for key in model.index]
+    for coefficients, low, high in model.rows:
+        value = sum(c * truth[v] for v, c in coefficients.items())
+        assert low - 1e-6 <= value <= high + 1e-6
+
+
 @st.composite
 def waves(draw: st.DrawFn) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A random wave: a few ministries, two groups, three items (MEL1 and MEL2 among them),
@@ -200,3 +223,53 @@ def test_a_figure_hidden_to_protect_another_says_so_and_the_audit_reads_that_lab
     shown = set(respons.loc[respons["periode"] == "2023-Q4", ["departement", "groep"]]
                 .itertuples(index=False, name=None))  # fmt: skip
     assert adversary.attack(counts, ANSWERS, hidden, participants, shown, 1.0, threshold=10) == []
+
+
+def _shifted(path: Path, group: str, shift: int) -> bytes:
+    """A ministry's survey file with `shift` more respondents in `group`, answering each
+    unconditional item's first answer (MEL1 "nee", so MEL2 keeps its respondents)."""
+    frame = pd.read_csv(path, sep=None, engine="python", dtype=str)
+    frame.columns = [c.lower() for c in frame.columns]
+    frame["aantal"] = frame["aantal"].astype(int)
+    rows = frame[(frame["groep"] == group) & (frame["item"] != "MEL2")]
+    rows = rows[(rows["item"] != "MEL1") | (rows["antwoord"] == "nee")]
+    frame.loc[rows.groupby("item").head(1).index, "aantal"] += shift
+    return frame.to_csv(index=False).encode()
+
+
+def test_a_resubmission_never_shows_what_an_earlier_publication_hid(
+    sample_db: Path, tmp_path: Path
+) -> None:
+    """FIN resubmitting its managers' figures moved the complementary cells: the second
+    publication showed 151 cells of other ministries that the first had hidden, and the two
+    exports together gave small groups away. Hidden cells of a wave now stay hidden."""
+    from datetime import date
+
+    from etl.load import Source, load_sources
+    from etl.readmodel import ReadModel
+
+    db = tmp_path / "db.duckdb"
+    shutil.copy(sample_db, db)
+    before = set(_export(db, "enquete")[["departement", "periode", "groep", "item"]]
+                 .itertuples(index=False, name=None))  # fmt: skip
+    hidden_before = ReadModel(db).kept_hidden()
+    assert hidden_before
+    samples = ROOT / "sample_submissions"
+    survey_file = _shifted(samples / "2025-Q4_enquete_FIN.csv", "leidinggevenden", 3)
+    response = pd.read_csv(samples / "2025-Q4_respons_FIN.csv", sep=None, engine="python",
+                           dtype=str)  # fmt: skip
+    response.columns = [c.lower() for c in response.columns]
+    managers = response["groep"] == "leidinggevenden"
+    response.loc[managers, "deelgenomen"] = (response.loc[managers, "deelgenomen"].astype(int)
+                                             + 3).astype(str)  # fmt: skip
+    results = load_sources(
+        [Source("enquete.csv", survey_file), Source("respons.csv", response.to_csv(index=False)
+                                                     .encode())],
+        db, "lead.fin", date(2026, 11, 28),
+    )  # fmt: skip
+    assert [r.status for r in results] == ["opgeslagen", "opgeslagen"]
+    after = set(_export(db, "enquete")[["departement", "periode", "groep", "item"]]
+                .itertuples(index=False, name=None))  # fmt: skip
+    revealed = {c for c in after - before if c[0] != "FIN"}
+    assert revealed == set()
+    assert ReadModel(db).kept_hidden() >= hidden_before
