@@ -12,6 +12,8 @@ itself. This module is the writing side; the read model reads them.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import duckdb
 import pandas as pd
 
@@ -85,12 +87,12 @@ def _remember_hidden(
     new = sorted(set(plan.cells) - kept)
     if new:
         frame = pd.DataFrame(new, columns=["departement", "periode", "groep", "item"])
+        frame["first_hidden"] = datetime.now(UTC).replace(tzinfo=None)
         connection.register("hidden_now", frame)
-        connection.execute(
-            f"INSERT INTO {HIDDEN_BEFORE} SELECT departement, periode, groep, item, now() "
-            "FROM hidden_now ON CONFLICT DO NOTHING"
-        )
-        connection.unregister("hidden_now")
+        try:
+            connection.execute(f"INSERT OR IGNORE INTO {HIDDEN_BEFORE} BY NAME FROM hidden_now")
+        finally:
+            connection.unregister("hidden_now")
 
 
 def _replace(connection: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
