@@ -19,7 +19,9 @@ from etl.vocabulary import AGREEMENT_STATES
 
 MAX_TEXT = 2000
 MAX_GREMIUM = 100
-_ID = re.compile(r"[A-Za-z0-9._-]{1,30}")
+# A letter or digit first: a code starting with '-' would be neutralised as a formula in
+# every export ("'-1025-01") and no longer be the same code when read back.
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,29}")
 
 
 class Agreement(NamedTuple):
@@ -48,8 +50,8 @@ def _check_id(text: str, file: str, line: int) -> tuple[str | None, list[Finding
     if not value:
         return None, _finding(file, line, "id", "leeg", "De code van de afspraak (id) ontbreekt.")
     message = (
-        f"Code '{value[:30]}' is ongeldig: 1 tot 30 letters, cijfers of . _ - "
-        "(bijvoorbeeld 2026-03)."
+        f"Code '{value[:30]}' is ongeldig: 1 tot 30 letters, cijfers of . _ -, beginnend "
+        "met een letter of cijfer (bijvoorbeeld 2026-03)."
     )
     return None, _finding(file, line, "id", "ongeldige_id", message)
 

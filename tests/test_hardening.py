@@ -564,3 +564,12 @@ def test_an_output_file_that_cannot_be_written_is_one_dutch_line(sample_db: Path
             "/geen/map/uit.pdf::: Dit bestand kan niet worden geschreven of gelezen: de map "
             "bestaat niet."
         )
+
+
+def test_an_agreement_code_starting_like_a_formula_is_refused() -> None:
+    """'-1025-01' was stored, exported as "'-1025-01" (neutralised) and no longer read back
+    as the same code (found by the fuzz run)."""
+    header = "id,departement,norm,afspraak,vastgesteld,gremium,gereed,status\n"
+    data = (header + "-1025-01,FIN,3,iets,2026-01-05,IPIM,2026-Q4,open\n").encode()
+    findings = validate_bytes(data, "a.csv", TODAY).findings
+    assert [(f.line, f.column, f.code) for f in findings] == [(2, "id", "ongeldige_id")]
