@@ -41,8 +41,8 @@ def plan(
     A cell an earlier publication of the wave hid (`kept`, recorded by `etl.derive`) stays
     hidden: otherwise one ministry's resubmission could move the complementary cells, show
     a cell that protected a small group before, and the two publications together would
-    give the group away (a resubmission of FIN's managers showed 151 cells the first
-    publication of the sample wave hid).
+    give the group away (the plan is greedy: a small change elsewhere may choose other
+    cells).
     """
     key = (_fingerprint(full), _fingerprint(population), tuple(sorted(thresholds.items())),
            tuple(sorted(sensitive)), tuple(sorted(kept)))  # fmt: skip
