@@ -1133,5 +1133,8 @@ def local_iso(utc: pd.Series) -> pd.Series:
     local = moments.dt.tz_localize("UTC").dt.tz_convert(LOCAL_TIME).dt.tz_localize(None)
     text = np.datetime_as_string(local.to_numpy(), unit="s")
     minutes = ((local - moments).dt.total_seconds() // 60).astype(int)
-    offsets = minutes.map(lambda m: f"{'+' if m >= 0 else '-'}{abs(m) // 60:02d}:{abs(m) % 60:02d}")
+    # Two offsets in a year (+01:00, +02:00): formatted once each, not once per row.
+    spelled = {m: f"{'+' if m >= 0 else '-'}{abs(m) // 60:02d}:{abs(m) % 60:02d}"
+               for m in minutes.unique()}  # fmt: skip
+    offsets = minutes.map(spelled)
     return pd.Series(text, index=utc.index, dtype=object) + offsets.astype(object)
