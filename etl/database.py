@@ -210,6 +210,14 @@ def backup(db_path: Path, target: Path) -> int:
     return int(row[0]) if row else 0
 
 
+def has_table(connection: duckdb.DuckDBPyConnection, table: str) -> bool:
+    """Whether the open database has this table (a file of an earlier release may not)."""
+    found = connection.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]
+    ).fetchone()
+    return bool(found and found[0])
+
+
 def query_frame(
     connection: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] | None = None
 ) -> pd.DataFrame:

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from etl import agenda, catalog, normgrid, quarterform, survey, vocabulary, werking
-from etl.database import LOCAL_TIME, file_identity, query_frame, reader
+from etl.database import LOCAL_TIME, file_identity, has_table, query_frame, reader
 from etl.kinds import EVERY_QUARTER, KINDS, REPORT_MEASURES
 from etl.periods import FIRST_SUBMISSION_QUARTER, quarter_end, quarter_start, submission_deadline
 from etl.publication import Plan
@@ -1058,9 +1058,7 @@ HIDDEN_BEFORE = "survey_hidden"
 
 def kept_hidden_from(connection: duckdb.DuckDBPyConnection) -> frozenset[tuple[str, str, str, str]]:
     """(departement, periode, groep, item) of every survey cell a publication ever hid."""
-    if not connection.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [HIDDEN_BEFORE]
-    ).fetchone()[0]:  # type: ignore[index]
+    if not has_table(connection, HIDDEN_BEFORE):
         return frozenset()
     rows = connection.execute(
         f"SELECT departement, periode, groep, item FROM {HIDDEN_BEFORE}"

@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from etl.database import LOCAL_TIME, query_frame, reader, writer
+from etl.database import LOCAL_TIME, has_table, query_frame, reader, writer
 from etl.findings import Finding
 from etl.load import Source, load_sources
 
@@ -67,7 +67,7 @@ def rebuild(source: Path, target: Path) -> RebuildReport:
         users = query_frame(connection, "SELECT * FROM users")
         thresholds = query_frame(connection, "SELECT * FROM wave_thresholds")
         facts = {table: query_frame(connection, f"SELECT * FROM {table}")
-                 for table in RECORDED_FACTS if _has_table(connection, table)}  # fmt: skip
+                 for table in RECORDED_FACTS if has_table(connection, table)}  # fmt: skip
         original = query_frame(
             connection, f"SELECT {', '.join(_SUBMISSION_KEY)}, load_id FROM submissions"
         )
@@ -95,13 +95,6 @@ def rebuild(source: Path, target: Path) -> RebuildReport:
         )
     report.differences += _compare(original, rebuilt)
     return report
-
-
-def _has_table(connection: Any, table: str) -> bool:
-    found = connection.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]
-    ).fetchone()
-    return bool(found and found[0])
 
 
 def _timeline(loads: Any, events: Any) -> list[tuple[datetime, str, list[dict[str, Any]]]]:
