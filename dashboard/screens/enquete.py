@@ -61,10 +61,18 @@ if not mine.empty:
     if code == "RIJK":
         mean, count = survey.mean_rate(response)
         if count and abs(mean - row["respons"]) >= 0.0005:
+            ministries = int((response["departement"] != "RIJK").sum())
+            left_out = (
+                f", over de getoonde: de respons van {ministries - count} andere ministeries is "
+                "verborgen om kleine groepen te beschermen"
+                if ministries > count
+                else ""
+            )
             st.caption(
                 f"Rijksbreed is de respons gepoold: alle deelnemers gedeeld door alle "
                 f"uitgenodigden. Het gewone gemiddelde van de {count} ministeriepercentages is "
                 f"{100 * mean:.1f}%".replace(".", ",")
+                + left_out
                 + " (zo rekent de Algemene Rekenkamer haar 'gemiddeld 22,3%')."
             )
 
