@@ -20,17 +20,11 @@ from etl.accounts import User
 from etl.export import to_csv
 from etl.findings import count_errors, count_rows
 from etl.load import Source, check_department, load_sources
-from etl.periods import previous_quarter, quarter_of, quarter_start
+from etl.periods import due_quarters, quarter_start
 from etl.validate import validate_bytes
 
 STATE = "kwartaalformulier"
 COUNTS_STATE = "telformulier"
-
-
-def due_quarters(today: date) -> list[str]:
-    """The quarter to report on (the last one that ended) first, then the two before it."""
-    last = previous_quarter(quarter_of(today))
-    return [last, previous_quarter(last), previous_quarter(previous_quarter(last))]
 
 
 def organisations(user: User, periode: str) -> list[str]:

@@ -24,6 +24,21 @@ from etl.database import reader, writer
 COORDINATOR, READER, DEPARTMENT_PREFIX = "coordinator", "lezer", "departement:"
 FIRST_ADMIN = "beheerder"
 _NAME = re.compile(r"^[A-Za-z0-9._@-]{2,64}$")
+# An address as mail servers take it (RFC 5321's dot-atom, printable ASCII): no space, no
+# line break (a CR/LF in an address header broke a reminder round), one @, a dotted domain.
+_EMAIL = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+
+
+def email_problem(address: str) -> str | None:
+    """Why an e-mail address cannot be used, in Dutch; None when it can."""
+    if len(address) > 254:
+        return "langer dan 254 tekens"
+    if any(not (32 < ord(c) < 127) for c in address):
+        bad = next(c for c in address if not (32 < ord(c) < 127))
+        return f"bevat het teken U+{ord(bad):04X}"
+    if not _EMAIL.match(address) or ".." in address or address.startswith("."):
+        return "heeft niet de vorm naam@domein.nl"
+    return None
 
 
 @dataclass(frozen=True)
@@ -92,6 +107,8 @@ def add_user(
             f"Ongeldige gebruikersnaam '{username}': 2 tot 64 letters, cijfers of . _ @ -."
         )
     role = normalise_role(role)
+    if email is not None and (problem := email_problem(email)):
+        raise AccountError(f"Ongeldig e-mailadres {email!r}: {problem}.")
     hashed = hash_password(password) if password is not None else None
     with writer(db_path) as connection:
         exists = connection.execute(

@@ -35,7 +35,7 @@ from etl.load import (
     read_source,
     withdraw_version,
 )
-from etl.periods import parse_quarter
+from etl.periods import due_quarters, parse_quarter
 from etl.readmodel import ReadModel, organisations_in
 from etl.rebuild import RebuildError, rebuild
 from etl.settings import settings
@@ -480,6 +480,11 @@ def herinner(periode: str, door: str | None, db: Path | None) -> None:
         raise click.UsageError(f"Database {path} bestaat nog niet; laad eerst bestanden.")
     config = settings()
     today = config.today_or_real()
+    if quarter not in due_quarters(today):
+        raise click.BadParameter(
+            f"herinneren kan over {', '.join(due_quarters(today))}, niet over {quarter}.",
+            param_hint="--periode",
+        )
     planned = reminders.plan(ReadModel(path).due(quarter, today), accounts.list_users(path),
                              quarter, today)  # fmt: skip
     if not planned:
@@ -489,8 +494,11 @@ def herinner(periode: str, door: str | None, db: Path | None) -> None:
         click.echo("Geen mailserver ingesteld (INTEGRITEIT_SMTP_SERVER); er is niets verstuurd.",
                    err=True)  # fmt: skip
         sys.exit(1)
-    for line in reminders.remind(path, planned, door or getpass.getuser(), config):
-        click.echo(line)
+    outcomes = reminders.remind(path, planned, door or getpass.getuser(), config, today)
+    for outcome in outcomes:
+        click.echo(outcome.line)
+    if any(outcome.status in ("mislukt", "onzeker") for outcome in outcomes):
+        sys.exit(1)  # not everyone was reminded: a retry sends only what did not go out
 
 
 @gebruikers.command("init")

@@ -147,7 +147,7 @@ def load_sources(
         for validation in _validate_all(sources, today, workers)
     ]
     with writer(db_path) as connection:
-        batch = _Batch(connection, who)
+        batch = _Batch(connection, who, only_for)
         results = [
             batch.add(source, validation)
             for source, validation in zip(sources, validations, strict=True)
@@ -300,8 +300,11 @@ class _Batch:
     writer's copy-and-rename already makes the batch all-or-nothing on disk.
     """
 
-    def __init__(self, connection: duckdb.DuckDBPyConnection, who: str) -> None:
+    def __init__(
+        self, connection: duckdb.DuckDBPyConnection, who: str, only_for: str | None = None
+    ) -> None:
         self.who = who
+        self.only_for = only_for
         self.next_load = _next_id(connection, "loads", "load_id")
         self.next_submission = _next_id(connection, "submissions", "submission_id")
         # (kind, departement, periode) -> (newest version number, the current version's
@@ -354,6 +357,14 @@ class _Batch:
             result = LoadResult(source.name, "geweigerd", sha, validation.findings)
             self._ledger(load_id, result, validation, 0, source.received_on)
             return result
+        if submission.kind == "afspraken" and self.only_for is not None:
+            refusals = self._lead_agreements(source.name, submission)
+            if refusals:
+                validation.findings.extend(refusals)
+                validation.attempted = submission.groups
+                result = LoadResult(source.name, "geweigerd", sha, validation.findings)
+                self._ledger(load_id, result, validation, 0, source.received_on)
+                return result
         if submission.kind in KEYED:
             result = self._keyed(load_id, source.name, data, sha, submission)
         else:
@@ -362,6 +373,33 @@ class _Batch:
                 self._queue(load_id, source.name, data, sha, submission, result)
         self._ledger(load_id, result, validation, submission.row_count, source.received_on)
         return result
+
+    def _lead_agreements(self, name: str, submission: Submission) -> list[Finding]:
+        """What an organisation's lead may not change in an agreements file: an agreement is
+        made by the coordinator (at the IPIM or bilaterally); its lead reports progress, the
+        status and the toelichting of an existing agreement, and nothing else."""
+        known = self.keyed["afspraken"]
+        spec = KEYED["afspraken"]
+        findings: list[Finding] = []
+        for record in submission.records:
+            assert isinstance(record, Agreement)  # the caller checked the kind
+            key = tuple(getattr(record, column) for column in spec.key)
+            newest = known.get(key)
+            if newest is None:
+                findings.append(Finding(name, record.line, "id", "afspraak_alleen_coordinator", (
+                    f"Afspraak {record.id} bestaat niet; een nieuwe afspraak legt alleen de "
+                    "coördinator vast. U kunt de status en toelichting van bestaande "
+                    "afspraken bijwerken."
+                )))  # fmt: skip
+                continue
+            for column, before in zip(spec.content, newest[1], strict=True):
+                if column in LEAD_MAY_CHANGE or getattr(record, column) == before:
+                    continue
+                findings.append(Finding(name, record.line, column, "afspraak_alleen_coordinator", (
+                    f"Afspraak {record.id}: '{column}' legt de coördinator vast (nu: "
+                    f"{_shown(before)}); u kunt alleen de status en de toelichting bijwerken."
+                )))  # fmt: skip
+        return findings
 
     def _keyed(
         self, load_id: int, name: str, data: bytes, sha: str, submission: Submission
@@ -498,6 +536,18 @@ KEYED: dict[Kind, Keyed] = {
     "coordinatie": Keyed(("departement", "jaar", "norm"), ("oordeel", "toelichting", "bron"),
                          lambda record: f"{record.jaar} norm {record.norm}"),
 }  # fmt: skip
+# What an organisation's lead may change in an agreement BZK made (issue 24, point 1).
+LEAD_MAY_CHANGE = frozenset({"status", "toelichting"})
+
+
+def _shown(value: object) -> str:
+    """A stored agreement value as a finding quotes it."""
+    if value is None or value == "":
+        return "leeg"
+    text = value.isoformat() if isinstance(value, date) else str(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
 _SUBMISSION_COLUMNS = (
     "submission_id",
     "kind",

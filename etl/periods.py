@@ -79,3 +79,10 @@ def parse_day(text: str) -> date | None:
         except ValueError:
             continue
     return None
+
+
+def due_quarters(today: date) -> list[str]:
+    """The quarters one may still submit for or be reminded of: the last one that ended
+    first, then the two before it."""
+    last = previous_quarter(quarter_of(today))
+    return [last, previous_quarter(last), previous_quarter(previous_quarter(last))]

@@ -9,17 +9,21 @@ or failed, so the ledger answers "was FIN reminded, and when".
 
 from __future__ import annotations
 
+import contextlib
 import smtplib
+import socket
 import ssl
+import threading
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from etl import accounts, catalog
-from etl.database import writer
+from etl.database import LOCAL_TIME, reader, writer
 from etl.periods import submission_deadline
 from etl.settings import Settings
 
@@ -96,53 +100,204 @@ def plan(
             for code, kinds in open_organisations(due).items()]  # fmt: skip
 
 
-def send(reminder: Reminder, config: Settings) -> tuple[str, str]:
-    """Send one reminder; ('verzonden', '') or ('mislukt', why), never an exception."""
+SEND_TIMEOUT = 30.0  # seconds one recipient may take, slow server or not
+
+
+class _Refused(Exception):
+    """The server took the message but refused this recipient."""
+
+
+class _Watched(smtplib.SMTP):
+    """SMTP whose socket is handed out the moment it exists (the greeting is read inside
+    the constructor), so a round that gives up on a slow server can shut it."""
+
+    def __init__(self, sockets: list[socket.socket], *args: Any, **kwargs: Any) -> None:
+        self._sockets = sockets
+        super().__init__(*args, **kwargs)
+
+    def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
+        connection = super()._get_socket(host, port, timeout)  # type: ignore[misc]
+        self._sockets.append(connection)
+        return connection  # type: ignore[no-any-return]
+
+
+def _deliver(message: EmailMessage, config: Settings, sockets: list[socket.socket],
+             given_up: threading.Event) -> None:  # fmt: skip
+    """One message through the configured server (runs in a worker thread)."""
+    host, _, port = (config.smtp_server or "").partition(":")
+    with _Watched(sockets, host, int(port or 25), timeout=SEND_TIMEOUT) as server:
+        if config.smtp_user:
+            server.starttls(context=ssl.create_default_context())
+            if server.sock is not None:
+                sockets.append(server.sock)
+            server.login(config.smtp_user, config.smtp_password or "")
+        if given_up.is_set():  # the round has recorded a time-out: send nothing after it
+            raise TimeoutError("afgebroken")
+        refused = server.send_message(message)
+        if refused:
+            raise _Refused(", ".join(f"{code} {text!r}" for code, text in refused.values()))
+
+
+def send_one(reminder: Reminder, recipient: str, config: Settings,
+             timeout: float = SEND_TIMEOUT) -> tuple[str, str]:  # fmt: skip
+    """Send one reminder to one recipient: ('verzonden', '') or ('mislukt', why), never an
+    exception. A server that answers too slowly (or trickles its answer for ever) is cut off
+    after `timeout` seconds: the worker's socket is shut, the round goes on."""
     if not config.smtp_server:
         return "mislukt", "geen mailserver ingesteld"
-    if not reminder.recipients:
-        return "mislukt", "geen e-mailadres bekend bij de accounts van deze organisatie"
-    message = EmailMessage()
-    message["From"] = config.smtp_sender
-    message["To"] = ", ".join(reminder.recipients)
-    message["Subject"] = reminder.subject
-    message.set_content(reminder.body)
-    host, _, port = config.smtp_server.partition(":")
+    problem = accounts.email_problem(recipient)
+    if problem:
+        return "mislukt", f"ongeldig e-mailadres: {problem}"
     try:
-        with smtplib.SMTP(host, int(port or 25), timeout=20) as server:
-            if config.smtp_user:
-                server.starttls(context=ssl.create_default_context())
-                server.login(config.smtp_user, config.smtp_password or "")
-            server.send_message(message)
-    except (OSError, smtplib.SMTPException, ValueError) as error:
-        return "mislukt", f"{type(error).__name__}: {error}"[:300]
-    return "verzonden", ""
+        message = EmailMessage()
+        message["From"] = config.smtp_sender
+        message["To"] = recipient
+        message["Subject"] = reminder.subject
+        message.set_content(reminder.body)
+    except (ValueError, TypeError) as error:
+        return "mislukt", f"bericht niet op te stellen: {error}"[:300]
+    sockets: list[socket.socket] = []
+    given_up = threading.Event()
+    outcome: list[tuple[str, str]] = []
+
+    def work() -> None:
+        try:
+            _deliver(message, config, sockets, given_up)
+        except smtplib.SMTPRecipientsRefused as error:
+            codes = "; ".join(f"{code} {text!r}" for code, text in error.recipients.values())
+            outcome.append(("mislukt", f"geweigerd door de mailserver: {codes}"[:300]))
+        except _Refused as error:
+            outcome.append(("mislukt", f"geweigerd door de mailserver: {error}"[:300]))
+        except Exception as error:  # any failure is this recipient's outcome
+            outcome.append(("mislukt", f"{type(error).__name__}: {error}"[:300]))
+        else:
+            outcome.append(("verzonden", ""))
+
+    worker = threading.Thread(target=work, name=f"herinnering {reminder.departement}",
+                              daemon=True)  # fmt: skip
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        given_up.set()
+        for sock in sockets:  # interrupt a blocked read or write; the worker then ends
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+        worker.join(5)
+        return "mislukt", f"de mailserver antwoordde niet binnen {timeout:.0f} seconden"
+    return outcome[0] if outcome else ("mislukt", "onbekende fout")
 
 
-def record(db_path: Path, sent: list[tuple[Reminder, str, str]], by: str) -> None:
-    """The reminders' lines in the ledger of reminders, in one write through the single
-    writer (which works on a copy: one write for a whole round, not one per organisation)."""
-    if not sent:
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _begin(db_path: Path, reminder: Reminder, recipient: str, by: str) -> int:
+    """Record an attempt before it is made ('bezig'): a crash mid-send leaves a trace, and
+    a retry does not send again what may already have gone out."""
+    with writer(db_path) as connection:
+        row = connection.execute("SELECT coalesce(max(reminder_id), 0) FROM reminders").fetchone()
+        number = int(row[0]) + 1 if row else 1
+        connection.execute(
+            "INSERT INTO reminders VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [number, _now(), by, reminder.departement, reminder.periode, recipient,
+             ",".join(reminder.missing), BUSY, ""],
+        )  # fmt: skip
+    return number
+
+
+def _finish(db_path: Path, number: int, status: str, detail: str) -> None:
+    with writer(db_path) as connection:
+        connection.execute(
+            "UPDATE reminders SET status = ?, detail = ? WHERE reminder_id = ?",
+            [status, detail, number],
+        )
+
+
+def record(db_path: Path, rows: list[tuple[Reminder, str, str, str]], by: str) -> None:
+    """Outcomes known without sending (no address at all), in one write."""
+    if not rows:
         return
-    now = datetime.now(UTC).replace(tzinfo=None)
     with writer(db_path) as connection:
         row = connection.execute("SELECT coalesce(max(reminder_id), 0) FROM reminders").fetchone()
         first = int(row[0]) + 1 if row else 1
         connection.executemany(
             "INSERT INTO reminders VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [[first + index, now, by, reminder.departement, reminder.periode,
-              ",".join(reminder.recipients), ",".join(reminder.missing), status, detail]
-             for index, (reminder, status, detail) in enumerate(sent)],
+            [[first + index, _now(), by, reminder.departement, reminder.periode, recipient,
+              ",".join(reminder.missing), status, detail]
+             for index, (reminder, recipient, status, detail) in enumerate(rows)],
         )  # fmt: skip
 
 
-def remind(db_path: Path, reminders: list[Reminder], by: str, config: Settings) -> list[str]:
-    """Send each reminder, record them all; one line per organisation for the reader."""
-    sent = [(reminder, *send(reminder, config)) for reminder in reminders]
-    record(db_path, sent, by)
-    lines = []
-    for reminder, status, detail in sent:
-        to = ", ".join(reminder.recipients) or "(geen adres)"
-        lines.append(f"{reminder.departement}: {status} aan {to}" + (f" ({detail})" if detail
-                                                                      else ""))  # fmt: skip
-    return lines
+def _earlier_today(db_path: Path, periode: str, day: date) -> dict[str, str]:
+    """Recipient -> status of today's attempts for this quarter that sent, or may have sent
+    (an attempt cut off mid-send): a retry leaves them alone."""
+    with reader(db_path) as connection:
+        if connection is None:
+            return {}
+        rows = connection.execute(
+            "SELECT recipients, status, sent_at FROM reminders WHERE periode = ? "
+            "AND status IN (?, ?)",
+            [periode, SENT, BUSY],
+        ).fetchall()
+    rows = [(r, s) for r, s, at in rows
+            if at.replace(tzinfo=UTC).astimezone(LOCAL_TIME).date() == day]  # fmt: skip
+    found: dict[str, str] = {}
+    for recipients, status in rows:
+        for address in str(recipients).split(","):
+            if found.get(address) != SENT:
+                found[address] = str(status)
+    return found
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a round did for one recipient (or an organisation without one)."""
+
+    departement: str
+    recipient: str
+    status: str  # verzonden | mislukt | al verzonden | onzeker
+    detail: str
+
+    @property
+    def line(self) -> str:
+        to = self.recipient or "(geen adres)"
+        return f"{self.departement}: {self.status} aan {to}" + (
+            f" ({self.detail})" if self.detail else ""
+        )
+
+
+def remind(
+    db_path: Path, reminders: list[Reminder], by: str, config: Settings, today: date | None = None
+) -> list[Outcome]:
+    """Send each reminder to each of its recipients, one message each: recorded as 'bezig'
+    before it is sent, then its outcome. A retry on the same day sends only to whom nothing
+    was sent yet; an attempt cut off mid-send (a killed round) is reported as 'onzeker' and
+    not sent again, since it may have gone out."""
+    day = today or date.today()
+    outcomes: list[Outcome] = []
+    nobody = [(r, "", "mislukt", NO_ADDRESS) for r in reminders if not r.recipients]
+    record(db_path, nobody, by)
+    outcomes += [Outcome(r.departement, "", status, detail) for r, _, status, detail in nobody]
+    for reminder in reminders:
+        earlier = _earlier_today(db_path, reminder.periode, day)
+        for recipient in reminder.recipients:
+            if earlier.get(recipient) == SENT:
+                outcomes.append(Outcome(reminder.departement, recipient, "al verzonden",
+                                        "eerder vandaag"))  # fmt: skip
+                continue
+            if earlier.get(recipient) == BUSY:
+                outcomes.append(Outcome(
+                    reminder.departement, recipient, "onzeker",
+                    "een eerdere poging vandaag werd afgebroken tijdens het verzenden; niet "
+                    "opnieuw verstuurd",
+                ))  # fmt: skip
+                continue
+            number = _begin(db_path, reminder, recipient, by)
+            status, detail = send_one(reminder, recipient, config)
+            _finish(db_path, number, status, detail)
+            outcomes.append(Outcome(reminder.departement, recipient, status, detail))
+    return outcomes
+
+
+SENT, BUSY = "verzonden", "bezig"
+NO_ADDRESS = "geen e-mailadres bekend bij de accounts van deze organisatie"

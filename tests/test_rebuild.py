@@ -31,7 +31,7 @@ def lived(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert run_etl(*account).returncode == 0
     # A round of reminders, as `herinner` records it (one sent, one the server refused).
     sent = [(Reminder(code, "2026-Q3", (f"lead@{code.lower()}.nl",), ("normscores",), "s", "b"),
-             status, detail) for code, status, detail in
+             f"lead@{code.lower()}.nl", status, detail) for code, status, detail in
             (("FIN", "verstuurd", ""), ("AZ", "mislukt", "550 onbekend adres"))]  # fmt: skip
     reminders.record(db, sent, "bzk")
     return db

@@ -97,7 +97,8 @@ def test_an_unreachable_server_is_recorded_as_failed(db: Path) -> None:
         port = probe.getsockname()[1]  # nothing listens here once the probe closes
     env = {"INTEGRITEIT_SMTP_SERVER": f"127.0.0.1:{port}"}
     result = run_etl("herinner", "--periode", "2026-Q3", db=db, env=env)
-    assert result.returncode == 0 and "AenM: mislukt" in result.stdout
+    # Nobody was reminded: the command says so in its exit status (issue 24, point 2).
+    assert result.returncode == 1 and "AenM: mislukt" in result.stdout
     assert ReadModel(db).reminders()["status"].tolist() == ["mislukt"]
 
 

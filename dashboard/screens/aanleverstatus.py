@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import auth, charts, forms, queries, view
+from dashboard import auth, charts, queries, view
 from etl import accounts, reminders, vocabulary
 from etl.accounts import COORDINATOR
-from etl.periods import SUBMISSION_DAYS
+from etl.periods import SUBMISSION_DAYS, due_quarters
 from etl.settings import settings
 from etl.vocabulary import OP_TIJD, TE_LAAT
 
@@ -44,7 +44,7 @@ user = auth.current_user()
 if user is not None and user.role == COORDINATOR:
     st.subheader("Herinneren")
     today = view.today()
-    periode = str(st.selectbox("Kwartaal", forms.due_quarters(today), key="herinner_periode"))
+    periode = str(st.selectbox("Kwartaal", due_quarters(today), key="herinner_periode"))
     planned = reminders.plan(queries.due(data, periode, today), accounts.list_users(data.path),
                              periode, today)  # fmt: skip
     if not planned:
@@ -62,8 +62,8 @@ if user is not None and user.role == COORDINATOR:
         st.text_area(f"Onderwerp: {example.subject}", example.body, height=260, disabled=True)
         if config.smtp_server:
             if st.button(f"Herinneringen versturen ({len(planned)})", type="primary"):
-                lines = reminders.remind(data.path, planned, user.username, config)
-                st.session_state["herinnerd"] = lines
+                outcomes = reminders.remind(data.path, planned, user.username, config, today)
+                st.session_state["herinnerd"] = [outcome.line for outcome in outcomes]
                 st.rerun()
         else:
             st.info(

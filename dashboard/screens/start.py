@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import auth, forms, queries, view
+from dashboard import auth, queries, view
 from etl.kinds import KINDS
+from etl.periods import due_quarters
 from etl.readmodel import Access
 
 user = auth.current_user()
@@ -22,7 +23,7 @@ st.title(f"Integriteitsmonitor Rijk: {names.get(code, code)}")
 st.page_link("screens/overzicht.py", label="Naar het rijksbrede overzicht",
              icon=":material/grid_view:")  # fmt: skip
 
-periode = forms.due_quarters(today)[0]
+periode = due_quarters(today)[0]
 due = queries.due(data, periode, today)
 mine = due[due["departement"] == code]
 st.subheader(f"Aan te leveren over {periode}")
