@@ -106,6 +106,31 @@ def check_ascii(rows: Sequence[Row], free_text: frozenset[str], file: str) -> li
     return findings
 
 
+# Direction overrides and isolates (Trojan Source, CVE-2021-42574): a browser shows a
+# stored "dnorefa" under U+202E as "afgerond". Free text may hold any language's letters,
+# not these: refused with a finding, never dropped.
+_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                           "\u2066\u2067\u2068\u2069")  # fmt: skip
+
+
+def check_free_text(rows: Sequence[Row], free_text: frozenset[str], file: str) -> list[Finding]:
+    """A finding for every free-text cell holding a bidirectional control character."""
+    findings: list[Finding] = []
+    for row in rows:
+        for column, text in row.values.items():
+            if column not in free_text or text.isascii() or _BIDI_CONTROLS.isdisjoint(text):
+                continue
+            char = next(c for c in text if c in _BIDI_CONTROLS)
+            name = unicodedata.name(char, "richtingteken").lower()
+            message = (
+                f"{column.capitalize()} bevat het onzichtbare richtingteken U+{ord(char):04X} "
+                f"({name}), dat de tekst anders laat lezen dan hij is opgeslagen. Typ de "
+                "tekst opnieuw in plaats van haar te plakken."
+            )
+            findings.append(Finding(file, row.line, column, "richtingteken", message))
+    return findings
+
+
 def check_organisation(
     text: str, periode: str | None, file: str, line: int
 ) -> tuple[str | None, list[Finding]]:

@@ -20,6 +20,7 @@ from etl.cells import (
     Row,
     Verdicts,
     check_ascii,
+    check_free_text,
     check_bron,
     check_each_once,
     check_oordeel,
@@ -188,6 +189,7 @@ def _validate_bytes(
     findings.extend(
         f for f in check_ascii(rows, FREE_TEXT, file) if (f.line, f.column) not in refused
     )
+    findings.extend(check_free_text(rows, FREE_TEXT, file))
     submission = Submission(file, spec.name, table.encoding, table.delimiter, tuple(records))
     validation.findings = sort_findings(locate(findings, table, columns))
     validation.submission = None if findings else submission

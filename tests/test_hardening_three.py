@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 import socket
 import time
+import zipfile
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -16,8 +18,9 @@ from etl import accounts, reminders
 from etl.load import Source, load_sources
 from etl.readmodel import ReadModel
 from etl.settings import settings
+from etl.validate import validate_bytes
 
-from .conftest import TODAY, run_etl
+from .conftest import TODAY, fixture_bytes, run_etl
 
 HEADER = b"id,departement,norm,afspraak,vastgesteld,gremium,gereed,status,toelichting\n"
 MADE = b"2025-01,AZ,12,AZ legt de risicoanalyse vast,2025-03-13,IPIM,2026-Q1,open,\n"
@@ -188,3 +191,75 @@ def test_reminders_are_only_for_a_quarter_that_is_due(open_db: Path) -> None:
     ran = run_etl("herinner", "--periode", "2031-Q1", db=open_db, env=env)
     assert ran.returncode == 2 and "niet over 2031-Q1" in ran.stderr
     assert ReadModel(open_db).reminders().empty
+
+
+# Points 3 and 4: workbooks.
+
+
+def _workbook(sheets: list[tuple[str, str, list[list[str]]]]) -> bytes:
+    """A workbook of (name, state, rows) sheets, as Excel would save it."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)  # type: ignore[arg-type]
+    for name, state, rows in sheets:
+        sheet = book.create_sheet(name)
+        sheet.sheet_state = state  # type: ignore[assignment]
+        for row in rows:
+            sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _norm_rows(verdict: str) -> list[list[str]]:
+    rows = [["departement", "periode", "norm", "oordeel", "toelichting"]]
+    return rows + [["FIN", "2025-Q3", str(n), verdict, ""] for n in range(1, 16)]
+
+
+@pytest.mark.parametrize("state", ["hidden", "veryHidden"])
+def test_a_hidden_sheet_named_after_the_kind_is_not_read(state: str) -> None:
+    data = _workbook([("Blad1", "visible", _norm_rows("voldoet")),
+                      ("normscores", state, _norm_rows("voldoet niet"))])  # fmt: skip
+    validation = validate_bytes(data, "verborgen.xlsx", TODAY)
+    assert validation.submission is not None, validation.findings
+    assert {r.oordeel for r in validation.submission.records} == {"voldoet"}  # type: ignore[union-attr]
+    only_hidden = _workbook([("Blad1", "visible", [["uitleg"]]),
+                             ("normscores", state, _norm_rows("voldoet niet"))])  # fmt: skip
+    assert validate_bytes(only_hidden, "verborgen.xlsx", TODAY).submission is None
+
+
+def test_a_workbook_of_millions_of_shared_strings_is_refused_before_it_is_opened() -> None:
+    """232 KB zipped, 5.5 million shared strings: openpyxl read them all (twice) before the
+    time budget applied, two minutes of CPU and 800 MB per upload."""
+    source = zipfile.ZipFile(io.BytesIO(fixture_bytes("normscores_formules.xlsx")))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in source.namelist():
+            part = source.read(name)
+            if name == "xl/sharedStrings.xml":
+                part = part.replace(b"</sst>", b"<si><t>x</t></si>" * 5_500_000 + b"</sst>")
+            target.writestr(name, part)
+    data = out.getvalue()
+    assert len(data) < 400_000
+    started = time.process_time()
+    findings = validate_bytes(data, "tekst.xlsx", TODAY).findings
+    assert time.process_time() - started < 5
+    assert [f.code for f in findings] == ["werkblad_te_groot"]
+    assert "verschillende teksten" in findings[0].message
+
+
+# Point 5: direction overrides in free text.
+
+
+@pytest.mark.parametrize("control", ["\u202e", "\u2067", "\u200f"])
+def test_a_direction_override_in_free_text_is_refused_where_it_is(control: str) -> None:
+    text = f"{control}dnorefa"
+    data = (HEADER + MADE.replace(b"open,", b"open," + text.encode())).decode()
+    validation = validate_bytes(data.encode("utf-8"), "afspraken.csv", TODAY)
+    assert validation.submission is None
+    [finding] = validation.findings
+    assert (finding.line, finding.column, finding.code) == (2, "toelichting", "richtingteken")
+    assert f"U+{ord(control):04X}" in finding.message
+    arabic = data.replace(text, "مرحبا עברית")  # right-to-left letters themselves are welcome
+    assert validate_bytes(arabic.encode("utf-8"), "afspraken.csv", TODAY).findings == []
