@@ -17,7 +17,7 @@ import streamlit as st
 from dashboard import downloads, queries, tables, view
 from etl import catalog, quarterform, vocabulary
 from etl.accounts import User
-from etl.export import to_csv
+from etl.export import to_contract_csv
 from etl.findings import count_errors, count_rows
 from etl.load import Source, check_department, load_sources
 from etl.periods import due_quarters, quarter_start
@@ -101,7 +101,7 @@ def _keep(
     name: str, rows: pd.DataFrame, user: User, extra: list[Any] | None = None, state: str = STATE
 ) -> None:
     """Validate the rows as the CSV file they make, with the form's own findings first."""
-    content = to_csv(rows).encode("utf-8")
+    content = to_contract_csv(rows).encode("utf-8")
     validation = check_department(validate_bytes(content, name), user.department)
     st.session_state[state] = (name, content, (extra or []) + validation.findings,
                                validation.submission)  # fmt: skip

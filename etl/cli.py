@@ -23,7 +23,7 @@ import duckdb
 from etl import accounts, catalog, migrations
 from etl.database import backup as database_backup
 from etl.database import database_path, database_trouble, ensure_schema
-from etl.export import to_csv
+from etl.export import to_contract_csv, to_csv
 from etl.findings import Finding, count_errors
 from etl.kinds import KINDS
 from etl.load import (
@@ -252,7 +252,7 @@ def export(kind: str, periode: str | None, departement: str | None, db: Path | N
     frame = (
         frames[kind](quarter, code) if kind in frames else model.werking_export(kind, quarter, code)
     )
-    sys.stdout.write(to_csv(frame))
+    sys.stdout.write(to_contract_csv(frame))
 
 
 @main.command()

@@ -1,7 +1,9 @@
-"""Formatting for export: frames of the read model as CSV text, neutralised for spreadsheets.
+"""Formatting for export: frames of the read model as CSV text.
 
-Text cells that a spreadsheet would run as a formula are neutralised (OWASP's
-CSV-injection advice); numbers stay numbers. What to export is the read model's
+Two kinds: the contract's own CSV (`to_contract_csv`, exact, for `etl export` and the
+files the forms store), and downloads meant for a spreadsheet (`to_csv`), in which text
+cells that a spreadsheet would run as a formula are neutralised (OWASP's CSV-injection
+advice); numbers stay numbers. What to export is the read model's
 business (`etl.readmodel`); this module only writes it down.
 """
 
@@ -55,6 +57,15 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
         if not pd.api.types.is_numeric_dtype(result[column]):
             result[column] = result[column].map(neutralise)
     return result
+
+
+def to_contract_csv(frame: pd.DataFrame) -> str:
+    """The contract's CSV, every value exactly as stored: what `etl export` writes and the
+    forms store, so that exporting and loading again changes nothing (a `- punt` stays
+    `- punt`). Not for a spreadsheet user's download: those go through `to_csv`."""
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False, lineterminator="\r\n")
+    return buffer.getvalue()
 
 
 def to_csv(frame: pd.DataFrame) -> str:

@@ -78,26 +78,30 @@ def test_export_writes_contract_columns_filtered_by_period_and_department(db: Pa
     assert len(rows) == 16
 
 
-def test_export_neutralises_formula_like_text(db: Path, tmp_path: Path) -> None:
+def test_the_contract_export_is_exact_and_loads_back_unchanged(db: Path, tmp_path: Path) -> None:
+    """Issue 24, point 6: `etl export` is the contract's file, not a spreadsheet download
+    (those neutralise formulas, see test_exports): text starting with '-' or '+' came back
+    with an apostrophe and was stored so when loaded again."""
     lines = ["departement,periode,norm,oordeel,toelichting"] + [
         f"FIN,2025-Q3,{n},voldoet,{text}"
         for n, text in zip(
             range(1, 16),
-            ["=SUM(A1)", "+31 70", "-training gestart", "@mention"] + ["gewoon"] * 11,
+            ["=SUM(A1)", "+31 70", "- training gestart", "@mention"] + ["gewoon"] * 11,
             strict=True,
         )
     ]
     path = tmp_path / "formules.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert run_etl("load", str(path), db=db).returncode == 0
-    rows = list(csv.DictReader(io.StringIO(run_etl("export", "normscores", db=db).stdout)))
+    exported = run_etl("export", "normscores", db=db).stdout
+    rows = list(csv.DictReader(io.StringIO(exported)))
     assert [row["toelichting"] for row in rows[:5]] == [
-        "'=SUM(A1)",
-        "'+31 70",
-        "'-training gestart",
-        "'@mention",
-        "gewoon",
-    ]
+        "=SUM(A1)", "+31 70", "- training gestart", "@mention", "gewoon",
+    ]  # fmt: skip
+    again = tmp_path / "terug.csv"
+    again.write_text(exported, encoding="utf-8")
+    assert run_etl("load", str(again), db=db).returncode == 0
+    assert run_etl("export", "normscores", db=db).stdout == exported  # the same values
 
 
 def test_history_lists_every_attempt_with_sha256_and_status(db: Path) -> None:

@@ -263,3 +263,17 @@ def test_a_direction_override_in_free_text_is_refused_where_it_is(control: str) 
     assert f"U+{ord(control):04X}" in finding.message
     arabic = data.replace(text, "مرحبا עברית")  # right-to-left letters themselves are welcome
     assert validate_bytes(arabic.encode("utf-8"), "afspraken.csv", TODAY).findings == []
+
+
+# Point 6: the contract export is exact; spreadsheet downloads stay neutralised.
+
+
+def test_an_agreement_exported_and_loaded_again_is_unchanged(db: Path, tmp_path: Path) -> None:
+    row = b"2025-01,AZ,12,+ meer overleg,2025-03-13,IPIM,2026-Q1,open,- punt een\n"
+    load_sources([Source("bzk.csv", HEADER + row)], db, "coordinator", TODAY)
+    exported = run_etl("export", "afspraken", db=db).stdout
+    assert "- punt een" in exported and "'-" not in exported and "'+" not in exported
+    path = tmp_path / "terug.csv"
+    path.write_text(exported, encoding="utf-8")
+    ran = run_etl("load", str(path), db=db)
+    assert ran.returncode == 0 and "ongewijzigd" in ran.stdout, ran.stdout

@@ -17,7 +17,7 @@ from dashboard.agendapaper import agenda_pdf
 from etl import catalog
 from etl.accounts import COORDINATOR
 from etl.agenda import SIGNALS
-from etl.export import to_csv
+from etl.export import to_contract_csv
 from etl.load import Source, load_sources
 from etl.vocabulary import (
     AGREEMENT_STATES,
@@ -40,7 +40,7 @@ def _store(rows: list[dict[str, object]], name: str, only_for: str | None, outco
     """Rows through the load path, as a file would go; the outcome is shown after the rerun
     under `outcome` (the form's expander closes on it)."""
     assert user is not None
-    content = to_csv(pd.DataFrame(rows)).encode("utf-8")
+    content = to_contract_csv(pd.DataFrame(rows)).encode("utf-8")
     [result] = load_sources([Source(name, content)], data.path, user.username,
                             only_for=only_for)  # fmt: skip
     refused = result.status == "geweigerd"
