@@ -21,8 +21,9 @@ import click
 import duckdb
 
 from etl import accounts, catalog, migrations
+from etl.database import RestoreError, database_path, database_trouble, ensure_schema
 from etl.database import backup as database_backup
-from etl.database import database_path, database_trouble, ensure_schema
+from etl.database import restore as database_restore
 from etl.export import to_contract_csv, to_csv
 from etl.findings import Finding, count_errors
 from etl.kinds import KINDS
@@ -281,6 +282,33 @@ def backup(target: Path, db: Path | None) -> None:
         sys.exit(1)
     loads = database_backup(path, target)
     click.echo(f"Back-up van {path} in {target} ({loads} laadacties).")
+
+
+@main.command()
+@click.option(
+    "--van",
+    "source",
+    required=True,
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="De back-up die terug moet.",
+)
+@db_option
+def terugzetten(source: Path, db: Path | None) -> None:
+    """Zet een back-up terug in plaats van de database; iedereen logt daarna opnieuw in."""
+    from etl import sessions
+
+    path = database_path(db)
+    # Sessions end before and after the swap: nobody keeps a session of the replaced
+    # database, and nobody who signed in meanwhile keeps one either.
+    sessions.revoke_all(path)
+    try:
+        loads = database_restore(path, source)
+    except RestoreError as error:
+        click.echo(f"{source}::: {error}", err=True)
+        sys.exit(1)
+    ended = sessions.revoke_all(path)
+    click.echo(f"Back-up {source} teruggezet in {path} ({loads} laadacties); iedereen logt "
+               f"opnieuw in.{f' {ended} sessies beëindigd.' if ended else ''}")  # fmt: skip
 
 
 @main.command()

@@ -210,6 +210,48 @@ def backup(db_path: Path, target: Path) -> int:
     return int(row[0]) if row else 0
 
 
+class RestoreError(Exception):
+    """A backup that cannot be restored, said in Dutch."""
+
+
+def restore(db_path: Path, source: Path) -> int:
+    """Put a backup in place of the database, as one whole file under the writer's lock;
+    returns its load count. The backup is checked first (it opens and has a ledger) and
+    migrated to this release on the copy, so a damaged or foreign file changes nothing and
+    the live file is only ever replaced whole (see `writer`)."""
+    db_path = db_path.resolve()
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = db_path.with_name(db_path.name + ".lock")
+    work = db_path.with_name(f".{db_path.name}.{os.getpid()}.tmp")
+    with lock_path.open("a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            shutil.copy2(source, work)
+            try:
+                connection = duckdb.connect(str(work))
+            except duckdb.Error as error:
+                raise RestoreError(
+                    f"{source} is geen database van de monitor ({error})."
+                ) from error
+            try:
+                if not has_table(connection, "loads"):
+                    raise RestoreError(f"{source} is geen database van de monitor (geen logboek).")
+                migrations.migrate(connection)
+                row = connection.execute("SELECT count(*) FROM loads").fetchone()
+                connection.execute("CHECKPOINT")
+            finally:
+                connection.close()
+            with work.open("rb+") as handle:
+                os.fsync(handle.fileno())
+            os.replace(work, db_path)
+            _fsync_dir(db_path.parent)
+        except BaseException:
+            work.unlink(missing_ok=True)
+            Path(str(work) + ".wal").unlink(missing_ok=True)
+            raise
+    return int(row[0]) if row else 0
+
+
 def has_table(connection: duckdb.DuckDBPyConnection, table: str) -> bool:
     """Whether the open database has this table (a file of an earlier release may not)."""
     found = connection.execute(

@@ -115,6 +115,14 @@ def revoke_user(db_path: Path, username: str) -> int:
         return cursor.rowcount
 
 
+def revoke_all(db_path: Path) -> int:
+    """End every session (a backup was restored: everyone signs in again); returns how many."""
+    if not store_path(db_path).exists():
+        return 0
+    with _connect(db_path) as connection:
+        return connection.execute("DELETE FROM sessions").rowcount
+
+
 def wait_seconds(db_path: Path, name_key: str, now: float | None = None) -> int:
     """Seconds until this (normalised) name may try again; 0 when it may try now."""
     moment = time.time() if now is None else now

@@ -12,6 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 
 from etl import accounts, reminders
@@ -277,3 +278,31 @@ def test_an_agreement_exported_and_loaded_again_is_unchanged(db: Path, tmp_path:
     path.write_text(exported, encoding="utf-8")
     ran = run_etl("load", str(path), db=db)
     assert ran.returncode == 0 and "ongewijzigd" in ran.stdout, ran.stdout
+
+
+# Point 7: restoring a backup is a command, and everyone signs in again.
+
+
+def test_restoring_a_backup_ends_every_session(sample_db: Path, tmp_path: Path) -> None:
+    from etl import sessions
+
+    db = tmp_path / "integriteit.duckdb"
+    shutil.copy(sample_db, db)
+    accounts.add_user(db, "lead.fin", "departement:FIN", "fin-lead-2026")
+    backup = tmp_path / "kopie.duckdb"
+    assert run_etl("backup", "--naar", str(backup), db=db).returncode == 0
+    made = str(accounts.list_users(db)[0].username)
+    token = sessions.create(db, made, "2026-01-01 00:00:00")
+    kept = ReadModel(db).history()
+    load_sources([Source("bzk.csv", HEADER + MADE)], db, "coordinator", TODAY)  # after it
+    ran = run_etl("terugzetten", "--van", str(backup), db=db)
+    assert ran.returncode == 0, ran.stderr
+    assert "iedereen logt opnieuw in" in ran.stdout
+    assert sessions.find(db, token) is None
+    pd.testing.assert_frame_equal(ReadModel(db).history(), kept)  # the backup's ledger again
+    damaged = tmp_path / "kapot.duckdb"
+    damaged.write_bytes(b"geen database" * 100)
+    before = db.read_bytes()
+    refused = run_etl("terugzetten", "--van", str(damaged), db=db)
+    assert refused.returncode == 1 and "geen database van de monitor" in refused.stderr
+    assert db.read_bytes() == before
