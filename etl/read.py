@@ -93,9 +93,15 @@ def decode(data: bytes, file: str) -> tuple[str | None, str, list[Finding]]:
     return None, "", [Finding(file, line, None, "codering", message)]
 
 
-# A multi-byte UTF-8 sequence for a Latin letter or sign (é, ë, €, ...).
-# Also a four-byte sequence (an emoji), which Windows-1252 would turn into four letters.
-_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xc3\xc5\xe2][\x80-\xbf]{1,2}|[\xf0-\xf4][\x80-\xbf]{3}")
+# Any well-formed multi-byte UTF-8 sequence: a Latin letter or sign (é, ë, €), Greek,
+# Cyrillic, Turkish (ğ, ş, ı), Hebrew, Arabic, CJK, an emoji. Windows-1252 would turn each
+# into two to four letters ("ä¸­æ–‡" for 中文), so beside a byte that is not UTF-8 they
+# mean two encodings in one file.
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+    rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
+    rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
 
 
 def _mixed_encoding(data: bytes, file: str, error: UnicodeDecodeError) -> Finding:

@@ -306,3 +306,26 @@ def test_restoring_a_backup_ends_every_session(sample_db: Path, tmp_path: Path) 
     refused = run_etl("terugzetten", "--van", str(damaged), db=db)
     assert refused.returncode == 1 and "geen database van de monitor" in refused.stderr
     assert db.read_bytes() == before
+
+
+# Point 8: two encodings in one file, whatever the script of the UTF-8 part.
+
+
+@pytest.mark.parametrize("text", ["中文", "Ελληνικά", "العربية", "İstanbul ğ ş ı", "Привет"])
+def test_utf8_of_any_script_beside_a_windows_1252_byte_is_refused_not_garbled(text: str) -> None:
+    lines = ["departement,periode,norm,oordeel,toelichting"]
+    lines += [f"FIN,2025-Q3,{n},voldoet,{text if n == 1 else 'x'}" for n in range(1, 16)]
+    data = "\n".join(lines).encode("utf-8").replace(b",x", b",caf\xe9", 1)  # é in 1252
+    validation = validate_bytes(data, "gemengd.csv", TODAY)
+    assert validation.submission is None
+    [finding] = validation.findings
+    assert finding.code == "gemengde_codering" and finding.line == 3
+    alone = "\n".join(lines).encode("utf-8")
+    assert validate_bytes(alone, "utf8.csv", TODAY).findings == []  # UTF-8 alone is fine
+
+
+def test_a_windows_1252_file_with_dutch_letters_still_reads() -> None:
+    lines = ["departement,periode,norm,oordeel,toelichting"]
+    lines += [f"FIN,2025-Q3,{n},voldoet,Financiën – café “goed”" for n in range(1, 16)]
+    validation = validate_bytes("\n".join(lines).encode("windows-1252"), "ansi.csv", TODAY)
+    assert validation.findings == []
