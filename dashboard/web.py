@@ -36,6 +36,11 @@ HEADERS = {
     "Referrer-Policy": "same-origin",
 }
 
+# Streamlit's routes the dashboard does not use: its metrics (session and cache figures,
+# answered to anyone), the script health check, and the agent API (which drives an app
+# without a browser, and answers even when switched off). Closed with a 404.
+CLOSED = ("/_stcore/metrics", "/_stcore/script-health-check", "/_stcore/agent")
+
 _handoffs: dict[str, tuple[str, float]] = {}
 _lock = threading.Lock()
 
@@ -96,7 +101,8 @@ ROUTES = [Route(ROUTE, session_cookie, methods=["POST"])]
 
 
 class SecurityHeaders:
-    """ASGI middleware: `HEADERS` on every HTTP response, Streamlit's own included."""
+    """ASGI middleware: `HEADERS` on every HTTP response, Streamlit's own included; the
+    `CLOSED` routes answer 404."""
 
     def __init__(self, app: Callable[[Scope, Receive, Send], Awaitable[None]]) -> None:
         self.app = app
@@ -104,6 +110,11 @@ class SecurityHeaders:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        path = str(scope.get("path", "")).rstrip("/").lower()
+        if any(path == closed or path.startswith(closed + "/") for closed in CLOSED):
+            response = Response("Niet gevonden.", status_code=404, headers=HEADERS)
+            await response(scope, receive, send)
             return
 
         async def send_with_headers(message: Message) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -246,6 +247,19 @@ def test_no_other_site_may_frame_the_dashboard(server: str) -> None:
             assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
             assert response.headers["Content-Security-Policy"] == "frame-ancestors 'self'"
             assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize(
+    "path", ["/_stcore/metrics", "/_stcore/METRICS/", "/_stcore/script-health-check",
+             "/_stcore/agent/openapi.json"],
+)  # fmt: skip
+def test_what_the_dashboard_does_not_need_answers_no_one(server: str, path: str) -> None:
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(server + path, timeout=10)
+    assert refused.value.code == 404
+    assert refused.value.headers["X-Frame-Options"] == "SAMEORIGIN"
+    with urllib.request.urlopen(server + "/_stcore/health", timeout=10) as health:
+        assert health.status == 200  # what a load balancer needs stays open
 
 
 def test_a_lead_sends_an_unchanged_quarter_in_a_few_clicks(
