@@ -51,17 +51,20 @@ spreadsheet:
 	  apt="$$sudo env DEBIAN_FRONTEND=noninteractive apt-get -y -q"; \
 	  $$apt install libreoffice-calc-nogui || { $$apt update && $$apt install libreoffice-calc-nogui; }; }
 
-# The browser tests measure every page with axe-core, from the npm registry (pinned).
-AXE := tests/browser/vendor/node_modules/axe-core/axe.min.js
-axe: $(AXE)
+# The browser tests measure every page with axe-core and sign in through a real OpenID
+# Connect provider (panva's oidc-provider), both from the npm registry, pinned, installed
+# in one command (a second `npm install --no-save` would prune the first's packages).
+VENDOR := tests/browser/vendor/.installed-axe-core-4.11.0-oidc-provider-9.13.3
+axe: $(VENDOR)
 
-$(AXE):
+$(VENDOR):
 	@command -v npm >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
 	  apt="$$sudo env DEBIAN_FRONTEND=noninteractive apt-get -y -q"; \
 	  $$apt install npm || { $$apt update && $$apt install npm; }; }
 	npm install --prefix tests/browser/vendor --no-save --no-package-lock --no-audit --no-fund \
-	  axe-core@4.11.0
+	  axe-core@4.11.0 oidc-provider@9.13.3
+	touch $@
 
 lint: install-test
 	$(BIN)/ruff check .

@@ -33,19 +33,26 @@ CHROMIUM_ARGS = [
 VOLDOET_CELL = f'.vega-embed svg path[fill="{charts.STYLE[VOLDOET][1]}"]'
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
 
 
 @contextmanager
-def serve(db: Path, env: dict[str, str] | None = None, quiet: bool = False) -> Iterator[str]:
-    """`streamlit run` on a free port against this database; yields the base URL."""
-    port = _free_port()
+def serve(
+    db: Path,
+    env: dict[str, str] | None = None,
+    quiet: bool = False,
+    port: int | None = None,
+    options: tuple[str, ...] = (),
+) -> Iterator[str]:
+    """`streamlit run` on a free port (or `port`) against this database, with Streamlit's
+    own `options` (`--secrets.files F`); yields the base URL."""
+    port = port or free_port()
     command = [
         sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "serve.py"),
-        "--server.port", str(port), "--server.headless", "true",
+        "--server.port", str(port), "--server.headless", "true", *options,
     ]  # fmt: skip
     environment = {**os.environ, **(env or {}), "INTEGRITEIT_DB": str(db)}
     process = subprocess.Popen(
