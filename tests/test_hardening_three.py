@@ -202,10 +202,10 @@ def _workbook(sheets: list[tuple[str, str, list[list[str]]]]) -> bytes:
     from openpyxl import Workbook
 
     book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
+    book.remove(book.active)
     for name, state, rows in sheets:
         sheet = book.create_sheet(name)
-        sheet.sheet_state = state  # type: ignore[assignment]
+        sheet.sheet_state = state
         for row in rows:
             sheet.append(row)
     out = io.BytesIO()
