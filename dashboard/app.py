@@ -71,7 +71,8 @@ if user is not None:
     with st.sidebar:
         st.caption(f"Ingelogd als **{view.plain(user.username)}** ({auth.role_label(user)})")
         if st.button("Uitloggen"):
-            auth.sign_out()
+            if auth.sign_out():
+                st.stop()  # the browser goes to the provider's sign-out, then back
             st.rerun()
 try:
     navigation.run()

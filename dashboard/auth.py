@@ -148,8 +148,10 @@ def sign_in(username: str, password: str) -> str | None:
     return None
 
 
-def sign_out() -> None:
-    """End the session on the server (a copied cookie stops working too) and clear the cookie."""
+def sign_out() -> bool:
+    """End the session on the server (a copied cookie stops working too) and clear the cookie;
+    True when the browser is being sent to the organisation's provider to sign out there
+    (the caller must then not rerun: a rerun drops that redirect)."""
     token = st.session_state.pop(_TOKEN, None)
     if token:
         sessions.revoke(queries.db_path(), token)
@@ -158,6 +160,8 @@ def sign_out() -> None:
     st.session_state[_SIGNED_OUT] = True
     if oidc_configured() and st.user.is_logged_in:
         st.logout()
+        return True
+    return False
 
 
 def role_label(user: User) -> str:

@@ -201,6 +201,7 @@ def _implied_by_totals(
     counts: Mapping[tuple[str, str, str, str], int],
     hidden: set[Cell],
     members: dict[tuple[str, str], set[str]] | None = None,
+    primary: set[Cell] | None = None,
 ) -> bool:
     """Whether shown government-wide figures alone pin this count, whatever else is shown:
     nobody in the Rijk gave this answer (in this group, or in all), nobody in the Rijk was
@@ -224,16 +225,30 @@ def _implied_by_totals(
 
     if shown_zero(g, item, answer):
         return True
+    # The organisation's own `alle` count of this answer is shown as 0: so is each group's
+    # (a count of nobody, implied by a shown figure, discloses nobody).
+    if (d, TOTAL_COLUMN, item) not in hidden and counts.get((d, TOTAL_COLUMN, item, answer)) == 0:
+        return True
     if item in CONDITIONAL:
         source, yes = CONDITIONAL[item]
         if shown_zero(g, source, yes):
             return True
         # The cell's own respondents are shown as none (its MEL1 "ja" is a shown 0): a
         # count of nobody discloses nobody.
-        if (d, g, source) not in hidden and counts.get((d, g, source, yes)) == 0:
-            return True
+        for group in {g, TOTAL_COLUMN}:  # in this group, or in the organisation as a whole
+            if (d, group, source) not in hidden and counts.get((d, group, source, yes)) == 0:
+                return True
     ministries = (members if members is not None else _ministries(counts)).get((item, g), set())
-    return ministries == {d} and (TOTAL_ROW, g, item) not in hidden
+    if ministries == {d} and (TOTAL_ROW, g, item) not in hidden:
+        return True
+    # A figure hidden only to protect another (never a small group's own): its count of an
+    # answer that nobody in the Rijk's other group gave equals its shown `alle` count, a
+    # fact of shown figures that hiding cannot protect, and that says nothing of the
+    # other group beyond the Rijk's own 0.
+    if primary is None or (d, g, item) in primary or g == TOTAL_COLUMN:
+        return False
+    other = GROUPS[1] if g == GROUPS[0] else GROUPS[0]
+    return shown_zero(other, item, answer) and (d, TOTAL_COLUMN, item) not in hidden
 
 
 def _ministries(
@@ -265,6 +280,13 @@ def _blocks(rows: list[Row], size: int) -> list[list[int]]:
     for variable in range(size):
         groups[find(variable)].append(variable)
     return list(groups.values())
+
+
+def quiet_solver() -> highspy.Highs:
+    """A HiGHS instance that prints nothing (see `_solver`)."""
+    solver = _solver()
+    solver.setOptionValue("simplex_strategy", 0)
+    return solver
 
 
 def _solver() -> highspy.Highs:
@@ -386,6 +408,7 @@ def attack(
     width: float,
     threshold: int | None = None,
     insider: str | None = None,
+    primary: set[Cell] | None = None,
 ) -> list[Exposure]:
     """Hidden counts of one wave that the adversary pins within less than `width`.
 
@@ -405,13 +428,22 @@ def attack(
 
     def exempt(key: Key) -> bool:
         if key not in known:
-            known[key] = _implied_by_totals(key, counts, hidden, members)
+            known[key] = _implied_by_totals(key, counts, hidden, members, primary)
         return known[key]
+
+    def own_total(key: Key) -> bool:
+        """A Rijk-wide count the insider pins that holds nothing of others: every other
+        ministry's part is a count implied as 0 by shown figures (exempt)."""
+        if insider is None or key[0] != "x" or key[1] != TOTAL_ROW:
+            return False
+        _, _, g, item, answer = key
+        others = members.get((item, g), set()) - {insider}
+        return all(exempt(("x", m, g, item, answer)) for m in others)
 
     pinned = {
         key: (low, high)
         for key, (low, high) in bounds(model, width, exempt).items()
-        if high - low < width - TOLERANCE and not exempt(key)
+        if high - low < width - TOLERANCE and not exempt(key) and not own_total(key)
     }
     exposures = []
     for key, (low, high) in pinned.items():

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
+import highspy
+import numpy as np
 import pandas as pd
 
 from etl import adversary, catalog
-from etl.disclosure import TOTAL_ROW, suppress
+from etl.disclosure import TOTAL_COLUMN, TOTAL_ROW
 
 
 @dataclass(frozen=True)
@@ -93,15 +96,40 @@ def _plan(
 
 
 PROTECTION_WIDTH = 1.0  # no hidden count may be pinned to a single value (see README)
-_MAX_ROUNDS = 50
+_MAX_ROUNDS = 40
 # Above this many unknowns (hidden cells times answers) one wave's audit takes minutes to
-# hours (hundreds of organisations): such a wave keeps subtraction control only, and the
-# plan says so (`unaudited`). The ministries' survey stays far below it.
+# hours (hundreds of organisations): such a wave keeps the pattern rules only, and the plan
+# says so (`unaudited`). The ministries' survey stays far below it.
 AUDIT_LIMIT = 4000
+# Every hidden figure in a column (a group of one item) needs this many hidden figures in
+# it, itself included: with two, one organisation's lead, who knows its own figure, would
+# subtract it from the Rijk-wide total and pin the other.
+COLUMN_MINIMUM = 3
+# The figure every screen shows first is a ministry's `alle`: hiding it costs more than
+# hiding its split into medewerkers and leidinggevenden (whose sum it is).
+ALLE_WEIGHT = 2.0
+
+Cell = tuple[str, str, str]  # (departement, groep, item)
+Group = tuple[str, str]  # (departement, groep)
 
 
 class _WavePlan:
-    """One wave's suppression, grown until the adversary's audit passes."""
+    """One wave's suppression: the cheapest pattern by mixed-integer programming, audited by
+    the LP adversary (outsider and every single lead) and cut until the audit passes.
+
+    The programme (HiGHS) chooses hidden figures `h` (cells of an item, and groups'
+    participants in the response table) minimising the respondents they hold, subject to:
+    small figures and sensitive counts hidden, and whatever an earlier publication of the
+    wave hid (kept); in each row (medewerkers + leidinggevenden = alle) a hidden figure has
+    a hidden partner; in each column (the ministries add up to the Rijk, which is always
+    shown) a hidden figure has at least two hidden partners, so no single lead's knowledge
+    of its own figures pins another; a hidden group's participants hide its cells in every
+    item all its respondents answer; MEL2 hidden where MEL1 is (MEL2's respondents are
+    MEL1's "ja"). Those rules make subtraction fail; the LP audit then checks what
+    non-negativity and the links between items still give away, and each table it finds
+    pinning a count gets a cut (at least one more of its figures hidden) before the
+    programme is solved again.
+    """
 
     def __init__(
         self,
@@ -118,10 +146,10 @@ class _WavePlan:
             full["aantal"].astype(int).tolist(), strict=True,
         )  # fmt: skip
         self.counts = {(d, g, i, a): v for d, g, i, a, v in rows}
-        n: dict[str, dict[tuple[str, str], int]] = defaultdict(lambda: defaultdict(int))
+        n: dict[Cell, int] = defaultdict(int)
         for (d, g, i, _), value in self.counts.items():
-            n[i][(d, g)] += value
-        self.n: dict[str, dict[tuple[str, str], int]] = {i: dict(c) for i, c in n.items()}
+            n[(d, g, i)] += value
+        self.n = dict(n)
         self.participants = {
             (str(d), str(g)): int(v)
             for d, g, v in population[["departement", "groep", "deelgenomen"]].itertuples(
@@ -130,119 +158,273 @@ class _WavePlan:
         }
         self.threshold = threshold
         self.answers = answers
-        self.also: dict[str, set[tuple[str, str]]] = defaultdict(set)
-        for d, w, g, i in sensitive:
-            if w == wave and (d, g) in self.n.get(i, {}):
-                self.also[i].add((d, g))
+        self.forced: set[Cell] = {
+            (d, g, i) for d, w, g, i in sensitive if w == wave and (d, g, i) in self.n
+        }
+        self.primary = {c for c in self.n if self.n[c] < threshold} | self.forced
         self.rounds = 0
-        self._suppress()
+        self.cuts: dict[str, list[tuple[list[Any], int]]] = defaultdict(list)  # per item
+        self._solved: dict[tuple[object, ...], set[int]] = {}
+        self._solve()
         unknowns = sum(len(self.answers.get(i, ())) for _, _, i in self.cells)
         self.audited = unknowns <= AUDIT_LIMIT
-        while self.audited and self.rounds < _MAX_ROUNDS and self._audit_and_grow():
+        while self.audited and self.rounds < _MAX_ROUNDS and self._audit_and_cut():
             self.rounds += 1
-            self._suppress()
+            self._solve()
 
-    def _suppress(self) -> None:
-        cells = {
-            (d, g, item)
-            for item, table in self.n.items()
-            for d, g in suppress(table, self.threshold, self.also[item])
-        }
-        # A conditional item's respondents are its source answer's count (MEL2's n is
-        # MEL1's "ja"): where the source cell is hidden, a shown MEL2 would give it away.
-        changed = True
-        while changed:
-            changed = False
-            for item, (source, _) in adversary.CONDITIONAL.items():
-                needed = {(d, g) for d, g, i in cells if i == source} - self.also[item]
-                if item in self.n and needed & set(self.n[item]):
-                    self.also[item] |= needed & set(self.n[item])
-                    cells |= {
-                        (d, g, item)
-                        for d, g in suppress(self.n[item], self.threshold, self.also[item])
-                    }
-                    changed = True
-        self.cells = cells
-        unconditional = [i for i in self.n if i not in adversary.CONDITIONAL and i != "LEI1"]
-        if unconditional:
-            # A group's participants are every unconditional item's respondents: hidden
-            # exactly where every such item hides the group (elsewhere an item shows it).
-            self.groups = {
-                (d, g)
-                for d, g in self.participants
-                if all((d, g, i) in cells or (d, g) not in self.n[i] for i in unconditional)
-            }
-        else:
-            self.groups = (
-                suppress(self.participants, self.threshold) if self.participants else set()
-            )
+    # --- the programme ----------------------------------------------------------------------
 
-    def audit(self) -> list[adversary.Exposure]:
+    def _solve(self) -> None:
+        """The groups' participants first (hiding a group hides its cells in every item its
+        respondents all answered, so their cost is those cells'), then each item's table
+        with them fixed: small programmes, each solved once per set of cuts."""
+        self.items = sorted({i for _, _, i in self.n})
+        self.groups = self._solve_groups(sorted(self.participants))
+        self.cells = set()
+        for item in self.items:  # MEL1 before MEL2: a hidden MEL1 hides MEL2
+            self.cells |= self._solve_item(item)
+
+    def _group_cells(self, group: Group) -> list[Cell]:
+        """The cells whose respondents are exactly the group's participants."""
+        return [
+            (*group, item) for item in self.items
+            if (*group, item) in self.n and self.n[(*group, item)] == self.participants[group]
+        ]  # fmt: skip
+
+    def _cost(self, cell: Cell | Group) -> float:
+        """What hiding a figure loses: its respondents; a ministry's `alle` counts double (the
+        figure every screen shows first); a Rijk-wide figure is hidden only where nothing
+        else protects a small group (a table of fewer than three ministries)."""
+        size = self.n[cell] if len(cell) == 3 else self.participants[cell]
+        weight = ALLE_WEIGHT if cell[1] == TOTAL_COLUMN else 1.0
+        return (size + 1.0) * weight * (RIJK_WEIGHT if cell[0] == TOTAL_ROW else 1.0)
+
+    def _solve_groups(self, groups: list[Group]) -> set[Group]:
+        index: dict[Group, int] = {k: j for j, k in enumerate(groups)}
+        costs = [0.1 * self._cost(k) + sum(self._cost(c) for c in self._group_cells(k))
+                 for k in groups]  # fmt: skip
+        lower = [1.0 if self.participants[k] < self.threshold else 0.0 for k in groups]
+        rows: list[tuple[dict[int, float], float, float]] = []
+        _table_rules(groups, index, rows)
+        for members, at_least in self.cuts.get("", []):
+            rows.append(({index[m]: 1.0 for m in members if m in index}, float(at_least), INF))
+        chosen = _solve_binary(costs, lower, rows)
+        return {k for k in groups if chosen is None or index[k] in chosen}
+
+    def _solve_item(self, item: str) -> set[Cell]:
+        cells = sorted(c for c in self.n if c[2] == item)
+        index: dict[Cell, int] = {c: j for j, c in enumerate(cells)}
+        forced = {c for k in self.groups for c in self._group_cells(k)}
+        source = adversary.CONDITIONAL.get(item)
+        if source is not None:  # MEL2 hidden wherever MEL1 is
+            forced |= {(d, g, item) for d, g, i in self.cells if i == source[0]}
+        costs = [self._cost(c) for c in cells]
+        lower = [
+            1.0 if self.n[c] < self.threshold or c in self.forced or c in forced
+            or self._alle_gives_away(c) else 0.0
+            for c in cells
+        ]  # fmt: skip
+        rows: list[tuple[dict[int, float], float, float]] = []
+        _table_rules(cells, index, rows)
+        for g in {c[1] for c in cells}:
+            members = [c for c in cells if c[1] == g and c[0] != TOTAL_ROW]
+            if (TOTAL_ROW, g, item) in index and members:
+                self._room(members, item, index, rows)
+        for members, at_least in self.cuts.get(item, []):
+            rows.append(({index[m]: 1.0 for m in members if m in index}, float(at_least), INF))
+        key = (item, tuple(lower), tuple(map(str, self.cuts.get(item, []))))
+        chosen = self._solved.get(key)
+        if chosen is None:
+            found = _solve_binary(costs, lower, rows)
+            chosen = set(range(len(cells))) if found is None else found
+            self._solved[key] = chosen
+        return {c for c in cells if index[c] in chosen}
+
+    def _alle_gives_away(self, cell: Cell) -> bool:
+        """An `alle` figure whose row holds a small or sensitive group, where the Rijk's other
+        group gave none of some answer: shown, it would be that group's count of it."""
+        d, g, item = cell
+        if g != TOTAL_COLUMN:
+            return False
+        for group in adversary.GROUPS:
+            if (d, group, item) not in self.primary:
+                continue
+            other = adversary.GROUPS[1] if group == adversary.GROUPS[0] else adversary.GROUPS[0]
+            for answer in self.answers.get(item, []):
+                if (
+                    self.counts.get((TOTAL_ROW, other, item, answer), 0) == 0
+                    and self.counts.get((TOTAL_ROW, TOTAL_COLUMN, item, answer), 0) > 0
+                ):
+                    return True  # fmt: skip
+        return False
+
+    def _room(
+        self,
+        members: list[Cell],
+        item: str,
+        index: dict[Cell, int],
+        rows: list[tuple[dict[int, float], float, float]],
+    ) -> None:
+        """Room in every answer: a hidden figure's count of an answer can only move if other
+        hidden figures of its column hold that answer too (a count of at least 1 that can
+        give way); two such partners, so that one lead's knowledge of its own leaves one
+        (while the Rijk figure of the column is shown). Answers nobody in the Rijk gave are
+        exempt (the shown Rijk figure says 0)."""
+        g = members[0][1]
+        total = index[(TOTAL_ROW, g, item)]
+        for answer in self.answers.get(item, []):
+            if self.counts.get((TOTAL_ROW, g, item, answer), 0) == 0:
+                continue
+            holders = [c for c in members if self.counts.get((*c, answer), 0) > 0]
+            for member in members:
+                partners = [c for c in holders if c != member]
+                needed = float(min(2, len(partners)))
+                if needed == 0:
+                    continue
+                coefficients = {index[c]: 1.0 for c in partners}
+                coefficients[index[member]] = coefficients.get(index[member], 0.0) - needed
+                coefficients[total] = coefficients.get(total, 0.0) + needed
+                rows.append((coefficients, 0.0, INF))
+
+    # --- the audit --------------------------------------------------------------------------
+
+    def audit(self) -> list[tuple[adversary.Exposure, str | None]]:
         """What the adversary pins: from the publication alone, and as the integrity lead of
         each organisation with a hidden figure, who knows that organisation's own counts
         (and can send files to make it another's complementary cell)."""
         published = set(self.participants) - self.groups
         insiders = sorted({d for d, _, _ in self.cells} | {d for d, _ in self.groups})
-        found: dict[tuple[str, str, str, str | None], adversary.Exposure] = {}
+        found: dict[tuple[str, str, str, str | None], tuple[adversary.Exposure, str | None]] = {}
         for insider in [None, *(d for d in insiders if d != TOTAL_ROW)]:
-            if found:
-                break  # grow for these first; the next round audits everyone again
             for exposure in adversary.attack(
                 self.counts, self.answers, self.cells, self.participants, published,
-                PROTECTION_WIDTH, self.threshold, insider,
+                PROTECTION_WIDTH, self.threshold, insider, self.primary,
             ):  # fmt: skip
                 if exposure.departement != insider:
-                    found.setdefault((*exposure.cell, exposure.antwoord), exposure)
+                    found.setdefault((*exposure.cell, exposure.antwoord), (exposure, insider))
         return list(found.values())
 
-    def _audit_and_grow(self) -> bool:
-        """Audit; hide more where the adversary pins a count. False when nothing was pinned."""
+    def _audit_and_cut(self) -> bool:
+        """Audit; for each pinned count, a cut: one more figure hidden in its column that gives
+        that answer room (a count of at least 1), not of the lead who pinned it. Pinned
+        participants: one more group hidden in the response table's column. False when
+        nothing was pinned."""
         exposures = self.audit()
-        unconditional = [i for i in self.n if i not in adversary.CONDITIONAL and i != "LEI1"]
-        grown: set[tuple[str, str]] = set()
-        for exposure in exposures:
-            group = (exposure.departement, exposure.groep)
-            # A group hidden in every unconditional item grows in all of them at once: its
-            # respondents answer them all, so a new cell in one item alone would be pinned
-            # by the others. A cell hidden for its own sake (a sensitive count) grows alone.
-            together = not exposure.item or (
-                exposure.item in unconditional and group in self.groups
-            )
-            items = unconditional if together else [exposure.item]
-            key = ("*" if together else exposure.item, exposure.groep)
-            if key in grown:
+        seen: set[tuple[object, ...]] = set()
+        for exposure, insider in exposures:
+            d, g, item, answer = (exposure.departement, exposure.groep, exposure.item,
+                                  exposure.antwoord)  # fmt: skip
+            if not item or answer is None:  # participants, or a cell's respondents
+                item = ""
+                members: list[Cell | Group] = [
+                    k for k in self.participants
+                    if k[0] not in (TOTAL_ROW, d, insider) and k[1] == g and k not in self.groups
+                ]  # fmt: skip
+            else:
+                members = [
+                    c for c in self.n
+                    if c[1] == g and c[2] == item and c[0] not in (TOTAL_ROW, d, insider)
+                    and c not in self.cells and self.counts.get((*c, answer), 0) > 0
+                ]  # fmt: skip
+            key = (g, item, answer, insider, tuple(members))
+            if key in seen:
                 continue
-            grown.add(key)
-            extra = self._candidate(
-                exposure.item or items[0], exposure.departement, exposure.groep,
-                row_first=exposure.high > 0 or exposure.antwoord is None,
-            )  # fmt: skip
-            for item in items:
-                if extra is None:
-                    self.also[item] |= set(self.n.get(item, {}))
-                elif extra in self.n.get(item, {}):
-                    self.also[item].add(extra)
+            seen.add(key)
+            if not members:  # no ministry's figure gives room: the column's Rijk figure
+                total = (TOTAL_ROW, g, item) if item else (TOTAL_ROW, g)
+                if total not in self.cells and total not in self.groups:
+                    self.cuts[item].append(([total], 1))
+                    continue
+                members = [c for c in self.n if c[2] == item] if item else list(self.participants)
+                hidden = sum(1 for m in members if m in self.cells or m in self.groups)
+                self.cuts[item].append((members, hidden + 1))
+            else:
+                self.cuts[item].append((members, 1))
         return bool(exposures)
 
-    def _candidate(
-        self, item: str, departement: str, column: str, row_first: bool
-    ) -> tuple[str, str] | None:
-        """The shown cell of this item to hide next (suppress protects it in turn), or None
-        when nothing is left. A count pinned at a value is pinned through its row (the
-        group total minus the other group), so the row's other shown cell goes first; a
-        count pinned at 0 lacks room in its column, so a cell of that column with no zero
-        answers (room in every answer), then with the fewest respondents."""
-        table = self.n.get(item, {})
-        shown = {key for key in table if (*key, item) not in self.cells}
-        row = sorted((table[(d, g)], g) for d, g in shown if d == departement and g != column)
-        if row_first and row:
-            return (departement, row[0][1])
-        scored = [
-            (sum(self.counts.get((d, g, item, a), 0) == 0 for a in self.answers[item]),
-             table[(d, g)], d)
-            for d, g in shown
-            if g == column and d not in (departement, TOTAL_ROW)
-        ]  # fmt: skip
-        if scored:
-            return (min(scored)[2], column)
-        return (departement, row[0][1]) if row else None
+
+INF = float("inf")
+RIJK_WEIGHT = 1000.0
+
+
+def _table_rules(
+    members: list[Any], index: dict[Any, int], rows: list[tuple[dict[int, float], float, float]]
+) -> None:
+    """The pattern rules of one table (cells of an item, or participants): rows are
+    organisations (their groups add up to `alle`), columns are groups (the organisations add
+    up to the Rijk). In a row, a hidden figure has a hidden partner. In a column whose Rijk
+    figure is shown, a hidden figure has `COLUMN_MINIMUM` - 1 hidden partners; where the
+    column has too few organisations for that, its Rijk figure is hidden too."""
+    by_row: dict[str, list[Any]] = defaultdict(list)
+    by_column: dict[str, list[Any]] = defaultdict(list)
+    for member in members:
+        by_row[member[0]].append(member)
+        by_column[member[1]].append(member)
+    for row in by_row.values():
+        _partners(row, 1, index, rows)
+    for column in by_column.values():
+        total = next((m for m in column if m[0] == TOTAL_ROW), None)
+        if total is None:
+            continue
+        ministries = [m for m in column if m[0] != TOTAL_ROW]
+        needed = float(COLUMN_MINIMUM - 1)
+        for member in ministries:  # sum(others) >= needed * (member - total)
+            coefficients = {index[m]: 1.0 for m in ministries if m != member}
+            coefficients[index[member]] = -needed
+            coefficients[index[total]] = needed
+            rows.append((coefficients, 0.0, INF))
+
+
+def _partners(
+    members: list[Any],
+    needed: int,
+    index: dict[Any, int],
+    rows: list[tuple[dict[int, float], float, float]],
+) -> None:
+    """Each hidden member has at least `needed` hidden partners among `members`:
+    sum(other members) >= needed * member."""
+    if needed <= 0 or len(members) < 2:
+        return
+    for member in members:
+        coefficients = {index[m]: 1.0 for m in members if m != member}
+        coefficients[index[member]] = -float(needed)
+        rows.append((coefficients, 0.0, INF))
+
+
+def _solve_binary(
+    costs: list[float], lower: list[float], rows: list[tuple[dict[int, float], float, float]]
+) -> set[int] | None:
+    """The cheapest 0/1 choice meeting the rows (HiGHS branch and bound); None if none."""
+    size = len(costs)
+    if size == 0:
+        return set()
+    columns: list[list[tuple[int, float]]] = [[] for _ in range(size)]
+    for r, (coefficients, _, _) in enumerate(rows):
+        for variable, coefficient in coefficients.items():
+            columns[variable].append((r, coefficient))
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = size, len(rows)
+    lp.col_cost_ = np.asarray(costs, dtype=float)
+    lp.col_lower_ = np.asarray(lower, dtype=float)
+    lp.col_upper_ = np.ones(size)
+    lp.row_lower_ = np.array([low if low > -INF else -highspy.kHighsInf for _, low, _ in rows],
+                             dtype=float)  # fmt: skip
+    lp.row_upper_ = np.array([high if high < INF else highspy.kHighsInf for _, _, high in rows],
+                             dtype=float)  # fmt: skip
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = np.cumsum([0] + [len(c) for c in columns]).astype(np.int32)
+    lp.a_matrix_.index_ = np.array([r for c in columns for r, _ in c], dtype=np.int32)
+    lp.a_matrix_.value_ = np.array([v for c in columns for _, v in c], dtype=float)
+    lp.integrality_ = [highspy.HighsVarType.kInteger] * size
+    solver = adversary.quiet_solver()
+    # Within 1% of the least loss: the last percent costs seconds, and deterministic (one
+    # thread, a fixed seed, no time limit) so that the same data give the same plan.
+    solver.setOptionValue("mip_rel_gap", 0.01)
+    solver.setOptionValue("random_seed", 0)
+    solver.setOptionValue("threads", 1)
+    solver.passModel(lp)
+    solver.run()
+    if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
+    values = solver.getSolution().col_value
+    return {j for j in range(size) if values[j] > 0.5}

@@ -108,7 +108,11 @@ def test_a_lead_signs_in_with_the_organisation_account_and_out_again(
     page.reload()  # the sign-in lasts beyond one page run
     sidebar.wait_for(timeout=30000)
     page.get_by_role("button", name="Uitloggen").click()
-    page.locator("button[name=logout][value=yes]").click()  # the provider asks: sign out?
+    # Streamlit ends its own session, then sends the browser to the provider's end-session
+    # page, which asks whether to sign out there too.
+    page.wait_for_url("**/session/end**", timeout=30000)
+    page.locator("button[name=logout][value=yes]").click()
+    page.wait_for_url(f"{server}/**", timeout=30000)
     page.get_by_role("button", name="Inloggen met uw organisatie-account").wait_for(timeout=30000)
     page.goto(server)  # signed out stays signed out
     page.get_by_role("button", name="Inloggen met uw organisatie-account").wait_for(timeout=30000)
