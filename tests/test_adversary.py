@@ -13,10 +13,10 @@ import shutil
 from pathlib import Path
 
 import numpy as np
-import pytest
 import pandas as pd
+import pytest
 
-from etl import adversary, catalog, survey
+from etl import adversary, survey
 from etl.disclosure import suppress
 from scripts import sweep
 from tests.conftest import ROOT, run_etl
