@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DB := data/integriteit.duckdb
 SAMPLES := $(wildcard sample_submissions/*.csv) sample_submissions/ontvangen.tsv
 
-.PHONY: install install-test browser spreadsheet axe fuzz run load test lint typecheck samples bench clean
+.PHONY: install install-test browser spreadsheet axe fuzz sweep run load test lint typecheck samples bench clean
 
 install: $(VENV)/.installed
 
@@ -83,6 +83,11 @@ bench: install-test browser
 # The hardening issue's fuzz run: 10,000 seeded mutated files (a smaller run is in make test).
 fuzz: install-test
 	$(BIN)/python -m scripts.fuzz
+
+# The disclosure sweep: 500 seeded random survey waves, each planned and attacked as the
+# outsider and as every ministry's lead (a few of the same tables are in make test).
+sweep: install-test
+	$(BIN)/python -m scripts.sweep
 
 samples: install
 	$(BIN)/python -m scripts.generate_samples

@@ -330,3 +330,31 @@ def practice_beside_verdicts(
         table[f"{werking.CHAIN[maat]} ({jaar})"] = [str(words.get(c, "–"))
                                                      for c in table["organisatie"]]  # fmt: skip
     return table
+
+
+def protection_price(cells: pd.DataFrame) -> tuple[str, pd.DataFrame]:
+    """What the disclosure rule costs in one wave and group: a summary line and, per
+    ministry, how many item figures are shown and how many hidden, and why (too few
+    respondents, a sensitive small count, or to protect a small group elsewhere)."""
+    ministries = cells[cells["departement"] != "RIJK"]
+    reason = ministries["reden"].fillna("").astype(str)
+    frame = pd.DataFrame(
+        {
+            "ministerie": ministries["departement"],
+            "getoond": ~ministries["verborgen"].astype(bool),
+            "te weinig respondenten": reason == "te_weinig",
+            "gevoelig klein aantal": reason == "gevoelig",
+            "ter bescherming van een kleine groep elders": reason == "bescherming",
+        }
+    )
+    table = frame.groupby("ministerie", sort=True).sum().astype(int).reset_index()
+    shown, total = int(frame["getoond"].sum()), len(frame)
+    share = f"{100 * shown / total:.0f}%" if total else "–"
+    line = (
+        f"Getoond: {shown} van de {total} cijfers van ministeries ({share}); "
+        f"verborgen omdat de groep zelf te klein is: {int(frame['te weinig respondenten'].sum())}, "
+        f"om een klein aantal bij een meldvraag: {int(frame['gevoelig klein aantal'].sum())}, "
+        "om een kleine groep elders te beschermen: "
+        f"{int(frame['ter bescherming van een kleine groep elders'].sum())}."
+    )
+    return line, table

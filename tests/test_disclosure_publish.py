@@ -6,8 +6,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
+from etl import survey
 from etl.accounts import User
 from etl.readmodel import Access, ReadModel
 from tests.conftest import open_page
@@ -51,3 +54,66 @@ def test_a_lead_sees_the_hashes_of_its_own_files_only(sample_db: Path) -> None:
     submissions = lead.submissions()
     assert set(submissions.loc[submissions["departement"] != "FIN", "sha256"]) == {""}
     assert (submissions.loc[submissions["departement"] == "FIN", "sha256"] != "").all()
+
+
+def _alle(db: Path, wave: str) -> pd.DataFrame:
+    kop = ReadModel(db).stored_survey("kop", {"periode": wave})
+    assert kop is not None
+    return kop[kop["groep"] == "alle"]
+
+
+@pytest.mark.parametrize("wave", ["2023-Q4", "2025-Q4"])
+def test_readers_see_at_least_85_percent_of_the_ministries_figures(
+    sample_db: Path, wave: str
+) -> None:
+    """2025-Q4 showed 45% of the 240 ministry × item `alle` figures with the greedy plan."""
+    alle = _alle(sample_db, wave)
+    ministries = alle[alle["departement"] != "RIJK"]
+    assert (~ministries["verborgen"]).mean() >= 0.85
+    assert not alle.loc[alle["departement"] == "RIJK", "verborgen"].any()  # the Rijk shows
+    # No ministry disappears whole (AZ and VRO did; every sample ministry has 10 or more).
+    shown_any = (~ministries["verborgen"]).groupby(ministries["departement"]).any()
+    assert shown_any.all(), shown_any[~shown_any]
+
+
+def test_the_enquete_page_reports_the_price_of_protection_per_ministry(
+    sample_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = open_page(sample_db, monkeypatch, User("lezer1", "lezer"), "screens/enquete.py")
+    assert not page.exception
+    assert "Wat de bescherming kost" in [h.value for h in page.subheader]
+    [price] = [f.value for f in page.dataframe if "ter bescherming van een kleine groep elders"
+               in f.value.columns]  # fmt: skip
+    assert set(price["ministerie"]) >= {"AZ", "FIN", "VRO"}
+    line = " ".join(c.value for c in page.caption)
+    assert "Getoond:" in line and "van de 240 cijfers van ministeries" in line
+
+
+def test_a_wave_of_three_ministries_shows_the_rijk_and_hides_only_what_protects_bzk() -> None:
+    """FIN n=1000, AZ n=100, BZK n=8: the last release exported nothing of it at all."""
+    rng = np.random.default_rng(7)
+    rows, people = [], []
+    for code, n in (("FIN", 1000), ("AZ", 100), ("BZK", 8)):
+        for group, size in (("medewerkers", n - n // 8), ("leidinggevenden", n // 8)):
+            people.append((code, "2025-Q4", group, size * 4, size))
+            for item in ("VBG1", "CUL1", "RIS1"):
+                answers = survey.scale_frame()
+                labels = list(answers.loc[answers["item"] == item, "antwoord"])
+                split = rng.multinomial(size, [1 / len(labels)] * len(labels))
+                rows += [(code, "2025-Q4", group, item, a, int(v))
+                         for a, v in zip(labels, split, strict=True)]  # fmt: skip
+    counts = pd.DataFrame(rows, columns=[*survey.CELL, "antwoord", "aantal"])
+    response = pd.DataFrame(people, columns=["departement", "periode", "groep", "uitgenodigd",
+                                             "deelgenomen"])  # fmt: skip
+    full, population = survey.complete_counts(counts), survey.populations(response)
+    plan = survey.disclosure_plan(full, {"2025-Q4": 10}, None, population)
+    hidden = {(d, g, i) for d, _, g, i in plan.cells}
+    # The Rijk-wide figure of every item shows (a split into medewerkers and leidinggevenden
+    # may be hidden where FIN's lead would otherwise learn that no manager of AZ or BZK gave
+    # an answer: with three ministries nothing else protects that).
+    assert not {c for c in hidden if c[0] == "RIJK" and c[1] == "alle"}
+    assert {("BZK", g, i) for g in ("alle", "medewerkers", "leidinggevenden")
+            for i in ("VBG1", "CUL1", "RIS1")} <= hidden  # fmt: skip
+    headline = survey.headlines(full, population, {"2025-Q4": 10})
+    rijk = headline[(headline["departement"] == "RIJK") & (headline["groep"] == "alle")]
+    assert (rijk["n"] == 1108).all()  # weighted by every respondent, BZK's included
