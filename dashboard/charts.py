@@ -659,7 +659,7 @@ def funnel_plot(
     )
     x = alt.X(
         "medewerkers:Q",
-        title="Medewerkers (logaritmische schaal)",
+        title="Persoonsjaren: medewerkers × het deel van het jaar (logaritmische schaal)",
         scale=alt.Scale(type="log"),
         axis=alt.Axis(labelExpr=DUTCH_THOUSANDS, values=[10**n for n in range(1, 8)]),
     )
@@ -697,7 +697,7 @@ def funnel_plot(
         x=x,
         tooltip=[
             alt.Tooltip("departement:N", title="Organisatie"),
-            alt.Tooltip("medewerkers:Q", title="Medewerkers", format=",.0f"),
+            alt.Tooltip("medewerkers:Q", title="Persoonsjaren", format=",.0f"),
             alt.Tooltip("tarief:N", title=y_title),
             alt.Tooltip("vorm:N", title="Positie"),
         ],

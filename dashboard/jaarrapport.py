@@ -166,7 +166,15 @@ SHOWN = ("meldingen", "afgerond", "gegrond", "maatregelen", "aangiften")
 
 def _reports_per_ministry(pdf: Page, cube: pd.DataFrame, jaar: int) -> None:
     points, limits, per_employee = werking.funnel(cube, "meldingen", jaar)
-    rows = [["Organisatie", "Medewerkers", "Meldingen", "Per 1.000 (interval)", "In de trechter"]]
+    rows = [
+        [
+            "Organisatie",
+            "Persoonsjaren",
+            "Meldingen",
+            "Per 1.000 per jaar (interval)",
+            "In de trechter",
+        ]
+    ]
     for record in points.sort_values("departement").to_dict("records"):
         rows.append([
             str(record["departement"]), tables.thousands(round(record["medewerkers"])),
@@ -181,7 +189,7 @@ def _reports_per_ministry(pdf: Page, cube: pd.DataFrame, jaar: int) -> None:
             f"Rijksgemiddelde {werking.decimal(1000 * per_employee)} per 1.000 medewerkers "
             "(verborgen kleine aantallen op het midden van hun bereik). 'Hoger/lager dan "
             "toeval': buiten de 99,8%-grens rond het rijksgemiddelde voor een organisatie van "
-            "die omvang (trechter)."
+            "die omvang (trechter). " + rates.funnel_note(float(limits["phi"].iloc[0]))
         ), new_x="LMARGIN", new_y="NEXT")  # fmt: skip
 
 

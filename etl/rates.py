@@ -4,8 +4,11 @@ The one place for these rules, so every screen, PDF and export says the same:
 
 - A rate counts events (reports, established violations) in a period, divided by the
   headcount at the end of each quarter (kind `omvang`), per 1,000 employees. A year's rate
-  divides the year's events by the mean headcount of its quarters. Without a headcount
-  for every quarter counted there is no rate: never a rate of zero, never a guess.
+  divides the year's events by the year's person-years: the sum over the quarters counted
+  of the headcount × ¼ (the contract, kind 6). So an organisation that existed half a year
+  is not shown its half-year count as a yearly rate, and the Rijk's denominator counts each
+  person once in a year of reorganisation. Without a headcount for every quarter counted
+  there is no rate: never a rate of zero, never a guess.
 - The interval is the exact (Garwood) Poisson interval for the count, divided by the
   same denominator: it assumes the events are independent and the headcount fixed.
 - Organisations of very different sizes are compared by a funnel plot: the Rijk's rate,
@@ -31,8 +34,9 @@ READING: Final = (
     "medewerkers durven te melden. Een cijfer zegt hoe vaak, niet welke kant goed is."
 )
 ASSUMPTION: Final = (
-    "Per 1.000 medewerkers (omvang aan het eind van het kwartaal; voor een jaar het gemiddelde "
-    "van de kwartalen). Interval: exact 95%-Poisson-interval voor het aantal; het neemt aan dat "
+    "Per 1.000 medewerkers (omvang aan het eind van het kwartaal); per jaar: per 1.000 "
+    "persoonsjaren (de omvang van elk geteld kwartaal maal ¼ opgeteld, zodat een organisatie "
+    "die een half jaar bestond niet met een heel jaar wordt vergeleken). Interval: exact 95%-Poisson-interval voor het aantal; het neemt aan dat "
     "meldingen onafhankelijk van elkaar zijn en de omvang vaststaat. Zonder opgave van de omvang "
     "voor elk kwartaal is er geen cijfer (nooit 0)."
 )
@@ -81,12 +85,21 @@ def rates(frame: pd.DataFrame, count: str, staff: str = "medewerkers") -> pd.Dat
     return result
 
 
+QUARTER_SHARE: Final = 0.25  # one quarter's headcount counts as a quarter of a person-year
+
+
+def person_years(quarter_headcounts_summed: pd.Series) -> pd.Series:
+    """Person-years from the sum of the headcounts of the quarters counted (each × ¼)."""
+    return quarter_headcounts_summed * QUARTER_SHARE
+
+
 def yearly(
     counts: pd.DataFrame, headcount: pd.DataFrame, measure: str, by: list[str]
 ) -> pd.DataFrame:
     """Per group of `by` (which holds `departement`) and year: the year's count of `measure`,
-    the mean headcount of its quarters, and how many of the quarters counted have a
-    headcount. The mean is only kept when every quarter counted has one."""
+    its person-years (`medewerkers`: the quarters' headcounts × ¼), and how many of the
+    quarters counted have a headcount. Person-years are only kept when every quarter
+    counted has one."""
     data = counts.assign(jaar=counts["periode"].str[:4].astype(int))
     per_quarter = data.groupby([*by, "jaar", "periode"], as_index=False)[measure].sum()
     joined = per_quarter.merge(headcount[["departement", "periode", "medewerkers"]],
@@ -95,33 +108,75 @@ def yearly(
         aantal=(measure, "sum"),
         kwartalen=("periode", "nunique"),
         met_omvang=("medewerkers", "count"),
-        medewerkers=("medewerkers", "mean"),
+        medewerkers=("medewerkers", "sum"),
     )
+    result["medewerkers"] = person_years(result["medewerkers"])
     result.loc[result["met_omvang"] < result["kwartalen"], "medewerkers"] = np.nan
     return result
 
 
-def funnel_limits(rijk_rate: float, sizes: np.ndarray) -> pd.DataFrame:
-    """For each headcount in `sizes`: the band of rates (per 1,000) a count falls in by
-    chance alone at each level of `FUNNEL_LEVELS`, around the Rijk's rate per employee."""
+WINSOR: Final = 0.10  # z-scores beyond the 10th and 90th percentile are pulled in
+
+
+def overdispersion(counts: np.ndarray, sizes: np.ndarray, rijk_rate: float) -> float:
+    """Spiegelhalter's overdispersion factor φ for a funnel (Stat. Med. 2005): the mean of
+    the squared standardised residuals z = (O − E) / √E, winsorised at 10% and 90%. It is
+    only used where the data show more spread than chance (n·φ above the 95% point of
+    χ² with n − 1 degrees of freedom); else 1 (pure Poisson). With counts in the hundreds,
+    reports cluster and ministries register differently: pure Poisson limits then claim
+    too much."""
+    counts, sizes = np.asarray(counts, dtype=float), np.asarray(sizes, dtype=float)
     expected = rijk_rate * sizes
+    keep = expected > 0
+    if keep.sum() < 3:
+        return 1.0
+    z = (counts[keep] - expected[keep]) / np.sqrt(expected[keep])
+    low, high = np.quantile(z, [WINSOR, 1 - WINSOR])
+    phi = float(np.mean(np.clip(z, low, high) ** 2))
+    n = int(keep.sum())
+    return phi if n * phi > stats.chi2.ppf(0.95, n - 1) else 1.0
+
+
+def funnel_limits(rijk_rate: float, sizes: np.ndarray, phi: float = 1.0) -> pd.DataFrame:
+    """For each size in `sizes` (person-years): the band of rates (per 1,000) a count falls
+    in by chance alone at each level of `FUNNEL_LEVELS`, around the Rijk's rate: smooth
+    (normal approximation to the Poisson, ρ ± z·√(φ·ρ/size)), widened by the
+    overdispersion factor `phi` (1: none)."""
+    sizes = np.asarray(sizes, dtype=float)
     frame = pd.DataFrame({"medewerkers": sizes, "rijk": PER * rijk_rate})
     for level in FUNNEL_LEVELS:
-        tail = (1 - level) / 2
-        low = stats.poisson.ppf(tail, expected)
-        high = stats.poisson.ppf(1 - tail, expected)
+        z = float(stats.norm.ppf(1 - (1 - level) / 2))
+        spread = z * np.sqrt(phi * rijk_rate / sizes)
         name = f"{round(level * 100, 1):g}".replace(".", ",")
-        frame[f"laag_{name}"] = PER * low / sizes
-        frame[f"hoog_{name}"] = PER * high / sizes
+        frame[f"laag_{name}"] = PER * np.maximum(rijk_rate - spread, 0.0)
+        frame[f"hoog_{name}"] = PER * (rijk_rate + spread)
+    frame["phi"] = phi
     return frame
 
 
-def funnel_position(count: int, staff: float, rijk_rate: float) -> str:
-    """'boven', 'onder' or 'binnen' the 99.8% band of the funnel, for one organisation."""
-    expected = rijk_rate * staff
-    tail = (1 - FUNNEL_LEVELS[-1]) / 2
-    if count > stats.poisson.ppf(1 - tail, expected):
+def funnel_note(phi: float) -> str:
+    """What the funnel's limits assume, in Dutch, for its caption."""
+    if phi <= 1.0:
+        return ("De grenzen zijn die van toeval alleen (Poisson, benaderd met een gladde lijn): "
+                "de organisaties spreiden niet meer dan dat.")  # fmt: skip
+    return (
+        f"De organisaties spreiden meer dan toeval alleen geeft (overdispersie φ = "
+        f"{phi:.1f}".replace(".", ",")
+        + "; meldingen komen in golven en ministeries "
+        "registreren verschillend). De grenzen zijn daarom verbreed met √φ (Spiegelhalter, "
+        "multiplicatief, z-scores gewinsoriseerd op 10% en 90%): 'hoger' of 'lager' betekent "
+        "hier buiten ook die gewone spreiding."
+    )
+
+
+def funnel_position(count: int, staff: float, rijk_rate: float, phi: float = 1.0) -> str:
+    """'boven', 'onder' or 'binnen' the 99.8% band of the funnel, for one organisation
+    (the same smooth limits as `funnel_limits`, widened by `phi`)."""
+    z = float(stats.norm.ppf(1 - (1 - FUNNEL_LEVELS[-1]) / 2))
+    spread = z * np.sqrt(phi * rijk_rate / staff)
+    observed = count / staff
+    if observed > rijk_rate + spread:
         return "boven"
-    if count < stats.poisson.ppf(tail, expected):
+    if observed < rijk_rate - spread:
         return "onder"
     return "binnen"

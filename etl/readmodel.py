@@ -862,7 +862,7 @@ class ReadModel:
 # --- the stored survey figures (written by `etl.derive`) ---------------------------------------
 
 # Bump when a computation behind the derived tables changes, so old copies go stale.
-DERIVED_VERSION = "9"
+DERIVED_VERSION = "10"  # 10: survey plan by MIP; person-years
 DERIVED_PREFIX = "derived_survey_"
 DERIVED_GRID = "derived_grid"
 DERIVED_TRENDS = {

@@ -140,8 +140,9 @@ ALL: Final = "alle"
 
 
 def _staff(headcount: pd.DataFrame, time: str, quarters: pd.DataFrame) -> pd.DataFrame:
-    """Headcount per (departement, time): a quarter's own, or a year's mean when every quarter
-    of it with counts has one (else none: no rate rather than a guess)."""
+    """The denominator per (departement, time): a quarter's headcount, or a year's
+    person-years (`rates.person_years`) when every quarter of it with counts has a headcount
+    (else none: no rate rather than a guess)."""
     staff = headcount[["departement", "periode", "medewerkers"]]
     if time == "periode":
         return staff
@@ -150,8 +151,9 @@ def _staff(headcount: pd.DataFrame, time: str, quarters: pd.DataFrame) -> pd.Dat
     grouped = counted.groupby(["departement", "jaar"], as_index=False).agg(
         kwartalen=("periode", "nunique"),
         met_omvang=("medewerkers", "count"),
-        medewerkers=("medewerkers", "mean"),
+        medewerkers=("medewerkers", "sum"),
     )
+    grouped["medewerkers"] = rates.person_years(grouped["medewerkers"])
     grouped.loc[grouped["met_omvang"] < grouped["kwartalen"], "medewerkers"] = np.nan
     return grouped[["departement", "jaar", "medewerkers"]]
 
@@ -209,7 +211,9 @@ def funnel(
 ) -> tuple[pd.DataFrame, pd.DataFrame, float]:
     """The funnel plot of one measure and year over all types: the organisations' points
     (a rate, or a range of rates where counts are hidden) with their position, the control
-    limits over the range of sizes, and the Rijk's rate per employee (its range's middle)."""
+    limits over the range of sizes (widened where the organisations spread more than chance
+    allows: `rates.overdispersion`, its φ in the limits' `phi` column), and the Rijk's rate
+    per person-year (its range's middle)."""
     rows = cube_year[(cube_year["jaar"] == jaar) & (cube_year["maat"] == maat)
                      & (cube_year[_key(cube_year)] == ALL)]  # fmt: skip
     rijk = rows[rows["departement"] == RIJK]
@@ -218,23 +222,26 @@ def funnel(
         return orgs, pd.DataFrame(), float("nan")
     middle = (rijk["laag_met_omvang"].iloc[0] + rijk["hoog_met_omvang"].iloc[0]) / 2
     per_employee = float(middle / rijk["medewerkers"].iloc[0])
+    middle_counts = (orgs["laag"].to_numpy(dtype=float) + orgs["hoog"].to_numpy(dtype=float)) / 2
+    phi = rates.overdispersion(middle_counts, orgs["medewerkers"].to_numpy(dtype=float),
+                               per_employee)  # fmt: skip
     orgs["positie"] = [
-        _position(int(low), int(high), float(staff), per_employee)
+        _position(int(low), int(high), float(staff), per_employee, phi)
         for low, high, staff in zip(orgs["laag"], orgs["hoog"], orgs["medewerkers"], strict=True)
     ]
     grid = np.geomspace(max(50.0, orgs["medewerkers"].min() / 2), orgs["medewerkers"].max() * 1.5,
                         sizes)  # fmt: skip
-    return orgs, rates.funnel_limits(per_employee, grid), per_employee
+    return orgs, rates.funnel_limits(per_employee, grid, phi), per_employee
 
 
 def _key(frame: pd.DataFrame) -> str:
     return "soort" if "soort" in frame.columns else "onderwerp"
 
 
-def _position(low: int, high: int, staff: float, per_employee: float) -> str:
+def _position(low: int, high: int, staff: float, per_employee: float, phi: float) -> str:
     """Above or below the 99.8% band only when the whole range is; else within."""
-    above = rates.funnel_position(low, staff, per_employee) == "boven"
-    below = rates.funnel_position(high, staff, per_employee) == "onder"
+    above = rates.funnel_position(low, staff, per_employee, phi) == "boven"
+    below = rates.funnel_position(high, staff, per_employee, phi) == "onder"
     return "boven" if above else "onder" if below else "binnen"
 
 

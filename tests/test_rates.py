@@ -61,3 +61,41 @@ def test_the_funnel_narrows_with_size_and_places_an_outlier() -> None:
     assert rates.funnel_position(700, 70000, 0.008) == "boven"
     assert rates.funnel_position(560, 70000, 0.008) == "binnen"
     assert rates.funnel_position(5, 500, 0.008) == "binnen"
+
+
+def test_a_year_of_reorganisation_divides_by_person_years() -> None:
+    """EZK existed the first half of 2024 and EZ the second: their half-year counts over a
+    full headcount were shown as yearly rates half as high, and the Rijk counted both."""
+    counts = pd.DataFrame({
+        "departement": ["EZK", "EZK", "EZ", "EZ"],
+        "periode": ["2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4"],
+        "meldingen": [5, 5, 6, 4],
+    })  # fmt: skip
+    staff = pd.DataFrame({
+        "departement": ["EZK", "EZK", "EZ", "EZ"],
+        "periode": ["2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4"],
+        "medewerkers": [4000, 4000, 4000, 4000],
+    })  # fmt: skip
+    year = rates.yearly(counts, staff, "meldingen", ["departement"]).set_index("departement")
+    assert year.loc["EZK", "medewerkers"] == 2000 and year.loc["EZ", "medewerkers"] == 2000
+    shown = rates.rates(year.reset_index(), "aantal").set_index("departement")
+    assert shown.loc["EZK", "tarief"] == pytest.approx(5.0)  # 10 in half a year of 4,000
+    assert year["medewerkers"].sum() == 4000  # the Rijk counts each person once
+
+
+def test_an_overdispersed_funnel_widens_its_limits_and_says_so() -> None:
+    """Counts in the hundreds make pure Poisson limits narrow; ministries spread more than
+    that (φ ≈ 3.7 in 2025), and "hoger dan bij toeval" claimed too much."""
+    sizes = np.array([500.0, 3000, 5000, 6000, 14000, 30000, 35000, 70000])
+    counts = np.array([2.0, 21, 47, 40, 97, 217, 360, 863])
+    rate = counts.sum() / sizes.sum()
+    phi = rates.overdispersion(counts, sizes, rate)
+    assert phi > 2
+    narrow = rates.funnel_limits(rate, np.array([70000.0]))
+    wide = rates.funnel_limits(rate, np.array([70000.0]), phi)
+    assert wide["hoog_99,8"].item() > narrow["hoog_99,8"].item()
+    assert rates.funnel_position(863, 70000, rate) == "boven"
+    assert rates.funnel_position(863, 70000, rate, phi) == "binnen"
+    assert "overdispersie φ" in rates.funnel_note(phi)
+    calm = np.array([4.0, 24, 40, 48, 112, 240, 280, 560])  # 8 per 1,000 everywhere
+    assert rates.overdispersion(calm, sizes, 0.008) == 1.0

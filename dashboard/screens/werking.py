@@ -132,7 +132,7 @@ if time == "jaar":
             positie=points["positie"].map(lambda p: charts.FUNNEL_POSITIONS[p][1]),
             medewerkers=points["medewerkers"].round(0).astype(int),
         )[["departement", "medewerkers", "tekst", "tarief", "positie"]]
-        shown.columns = ["organisatie", "medewerkers (gemiddeld)", word, "per 1.000 (interval)",
+        shown.columns = ["organisatie", "persoonsjaren", word, "per 1.000 per jaar (interval)",
                          "positie in de trechter"]  # fmt: skip
         view.chart_with_table(
             charts.funnel_plot(points, limits, 1000 * per_employee, word.capitalize()),
@@ -150,6 +150,8 @@ if time == "jaar":
             "zijn de grenzen waarbinnen een organisatie van die omvang bij toeval zou liggen als "
             "haar werkelijke cijfer het rijksgemiddelde was (95% gestreept, 99,8% doorgetrokken). "
             "Kleine organisaties hebben een wijde trechter: hun cijfer schommelt sterk. "
+            + rates.funnel_note(float(limits["phi"].iloc[0]))
+            + " "
             + rates.ASSUMPTION
             + " "
             + rates.READING
