@@ -37,8 +37,9 @@ ASSUMPTION: Final = (
     "Per 1.000 medewerkers (omvang aan het eind van het kwartaal); per jaar: per 1.000 "
     "persoonsjaren (de omvang van elk geteld kwartaal maal ¼ opgeteld, zodat een organisatie "
     "die een half jaar bestond niet met een heel jaar wordt vergeleken). Interval: exact "
-    "95%-Poisson-interval voor het aantal; het neemt aan dat meldingen onafhankelijk van elkaar zijn en de omvang vaststaat. Zonder opgave van de omvang "
-    "voor elk kwartaal is er geen cijfer (nooit 0)."
+    "95%-Poisson-interval voor het aantal; het neemt aan dat meldingen onafhankelijk van "
+    "elkaar zijn en de omvang vaststaat. Zonder opgave van de omvang voor elk kwartaal is er "
+    "geen cijfer (nooit 0)."
 )
 OUTSIDE_WORDS: Final = {
     "boven": "hoger dan bij toeval te verwachten bij het rijksgemiddelde (boven de 99,8%-grens)",
