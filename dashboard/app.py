@@ -70,6 +70,7 @@ auth.flush_cookie()
 if user is not None:
     with st.sidebar:
         st.caption(f"Ingelogd als **{view.plain(user.username)}** ({auth.role_label(user)})")
+        st.caption(auth.figures_line(user))
         if st.button("Uitloggen"):
             if auth.sign_out():
                 st.stop()  # the browser goes to the provider's sign-out, then back

@@ -164,6 +164,17 @@ def sign_out() -> bool:
     return False
 
 
+def figures_line(user: User) -> str:
+    """Which figures the screens show this user, in one short line (who sees what:
+    the contract's disclosure rules)."""
+    if user.role == COORDINATOR:
+        return "U ziet alle cijfers exact; wat u downloadt om te delen is beschermd."
+    if user.is_department:
+        return (f"U ziet de cijfers van {user.department} exact, die van anderen beschermd "
+                "(kleine aantallen verborgen).")  # fmt: skip
+    return "U ziet beschermde cijfers: kleine aantallen zijn verborgen."
+
+
 def role_label(user: User) -> str:
     if user.role == COORDINATOR:
         return "coördinator"

@@ -85,12 +85,20 @@ def _published(path: Path, version: str) -> dict[str, pd.DataFrame]:
 
 
 @st.cache_data(show_spinner=False)
+def _exact(path: Path, version: str) -> dict[str, pd.DataFrame]:
+    """Every survey figure as it is, for the coordinator and a lead's own (cached per data
+    version, like the published ones)."""
+    return ReadModel(path).exact_survey()
+
+
+@st.cache_data(show_spinner=False)
 def _survey_rows(
     path: Path, version: str, access: Access, name: str, filters: tuple[tuple[str, Any], ...]
 ) -> pd.DataFrame:
     return ReadModel(path, access).survey_rows(
-        name, dict(filters), published=lambda: _published(path, version)
-    )
+        name, dict(filters), published=lambda: _published(path, version),
+        exact_tables=lambda: _exact(path, version),
+    )  # fmt: skip
 
 
 def _survey(data: Data, name: str, **filters: str | Sequence[str]) -> pd.DataFrame:

@@ -340,14 +340,14 @@ def protection_price(cells: pd.DataFrame) -> tuple[str, pd.DataFrame]:
     reason = ministries["reden"].fillna("").astype(str)
     frame = pd.DataFrame(
         {
-            "ministerie": ministries["departement"],
+            "organisatie": ministries["departement"],
             "getoond": ~ministries["verborgen"].astype(bool),
             "te weinig respondenten": reason == "te_weinig",
             "gevoelig klein aantal": reason == "gevoelig",
             "ter bescherming van een kleine groep elders": reason == "bescherming",
         }
     )
-    table = frame.groupby("ministerie", sort=True).sum().astype(int).reset_index()
+    table = frame.groupby("organisatie", sort=True).sum().astype(int).reset_index()
     shown, total = int(frame["getoond"].sum()), len(frame)
     share = f"{100 * shown / total:.0f}%" if total else "–"
     line = (

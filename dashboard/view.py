@@ -29,10 +29,12 @@ def access() -> Access:
     """What the signed-in user may see, for the read model."""
     user = auth.current_user()
     codes = auth.visible_codes(user)
+    exact = auth.exact_codes(user)
     return Access(
         None if codes is None else frozenset(codes),
         user.username if user else None,
-        exact=auth.exact_codes(user),
+        exact=exact,
+        survey_exact=exact,
     )
 
 

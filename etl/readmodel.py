@@ -68,6 +68,10 @@ class Access:
     # sees exactly: None for all (the coordinator, the command line), the own organisation
     # for its lead, none for anyone else (see `etl.werking`).
     exact: frozenset[str] | None = None
+    # Organisations whose survey figures the reader sees exactly, small groups included:
+    # None for all (the coordinator's screens), the own one for its lead, none (the default)
+    # for anyone else and for everything that leaves the product (exports, papers).
+    survey_exact: frozenset[str] | None = frozenset()
 
     def allows(self, code: str) -> bool:
         return self.visible is None or code in self.visible or code in GOVERNMENT
@@ -822,16 +826,33 @@ class ReadModel:
         name: str,
         filters: Mapping[str, str | Sequence[str]],
         published: Callable[[], dict[str, pd.DataFrame]] | None = None,
+        exact_tables: Callable[[], dict[str, pd.DataFrame]] | None = None,
     ) -> pd.DataFrame:
-        """Rows of one published survey table (stored ones when current, else computed by
-        `published`), for the organisations the reader may see and RIJK."""
+        """Rows of one survey table for the organisations the reader may see and RIJK: the
+        published ones (stored when current, else computed by `published`), with exact
+        figures where the reader may see them (`Access.survey_exact`, from `exact_tables`)."""
         frame = self.stored_survey(name, filters)
         if frame is None:
-            frame = (published or self.published_survey)()[name]
-            for column, value in filters.items():
-                if not frame.empty:
-                    frame = frame[frame[column].isin([value] if isinstance(value, str) else value)]
+            frame = _matching((published or self.published_survey)()[name], filters)
+        own = self.access.survey_exact
+        if own is None or own:
+            exact = _matching((exact_tables or self.exact_survey)()[name], filters)
+            if own is None:
+                frame = exact
+            elif not frame.empty:
+                mine = exact[exact["departement"].isin(own)]
+                if "mediaan" in mine.columns:  # the median over the published figures only
+                    keys = ["periode", "groep", "item"]
+                    medians = frame[[*keys, "mediaan"]].drop_duplicates(keys)
+                    mine = mine.drop(columns="mediaan").merge(medians, on=keys, how="left")
+                frame = pd.concat([frame[~frame["departement"].isin(own)], mine],
+                                  ignore_index=True)  # fmt: skip
         return self.access.rows(frame).reset_index(drop=True)
+
+    def exact_survey(self) -> dict[str, pd.DataFrame]:
+        """Every survey figure as it is (no disclosure rule): for those who may see it."""
+        counts, response, thresholds = self.survey_data()
+        return survey.published_tables(counts, response, thresholds, exact=True)
 
     def ministry_survey(
         self,
@@ -870,6 +891,14 @@ DERIVED_TRENDS = {
     "ministeries": "derived_trend_ministeries",
 }
 _FILTERABLE = ("departement", "periode", "groep", "item")
+
+
+def _matching(frame: pd.DataFrame, filters: Mapping[str, str | Sequence[str]]) -> pd.DataFrame:
+    """The rows whose columns hold the filters' values."""
+    for column, value in filters.items():
+        if not frame.empty:
+            frame = frame[frame[column].isin([value] if isinstance(value, str) else value)]
+    return frame
 
 
 def fingerprint() -> str:

@@ -244,6 +244,7 @@ def headlines(
     population: pd.DataFrame,
     thresholds: dict[str, int],
     kept: Kept = frozenset(),
+    exact: bool = False,
 ) -> pd.DataFrame:
     """One row per cell: n, headline count and share with interval, neutral and weet-niet shares.
 
@@ -281,7 +282,7 @@ def headlines(
     table["aandeel_neutraal"] = table["neutraal"] / table["n"].where(table["n"] > 0)
     table["aandeel_weet_niet"] = table["weet_niet"] / table["n"].where(table["n"] > 0)
     sensitive = sensitive_cells(full)
-    hidden = hidden_cells(full, thresholds, sensitive, population, kept)
+    hidden = set() if exact else hidden_cells(full, thresholds, sensitive, population, kept)
     table["verborgen"] = _flagged(table, CELL, hidden)
     table["gevoelig"] = _flagged(table, CELL, sensitive)
     table["reden"] = hidden_reason(table["verborgen"], table["n"], table["periode"], thresholds)
@@ -338,13 +339,14 @@ def response_table(
     thresholds: dict[str, int],
     full: pd.DataFrame | None = None,
     kept: Kept = frozenset(),
+    exact: bool = False,
 ) -> pd.DataFrame:
     """Invited, participants and response rate per cell row; small groups' participation
     hidden, and whatever the disclosure plan of the survey counts (`full`) hides as well."""
     table = populations(response)
     counts = full if full is not None else pd.DataFrame(columns=COUNT_COLUMNS)
-    plan = disclosure_plan(counts, thresholds, None, table, kept)
-    table["verborgen"] = _flagged(table, ["departement", "periode", "groep"], plan.groups)
+    groups = set() if exact else disclosure_plan(counts, thresholds, None, table, kept).groups
+    table["verborgen"] = _flagged(table, ["departement", "periode", "groep"], groups)
     table["reden"] = hidden_reason(
         table["verborgen"], table["deelgenomen"], table["periode"], thresholds
     )
@@ -379,9 +381,12 @@ def published_tables(
     response: pd.DataFrame,
     thresholds: dict[str, int],
     kept: Kept = frozenset(),
+    exact: bool = False,
 ) -> dict[str, pd.DataFrame]:
     """All survey figures after the disclosure rule: headlines (with RIJK, the median ministry
     and the change since the previous wave), distributions, block scores and response.
+    `exact`: every figure as it is, for the coordinator's own screens (the data are BZK's),
+    never for a publication.
 
     Hidden cells keep no figures at all. Computed once per load (`etl.derive`); the
     dashboard computes it itself only when the stored copy is stale.
@@ -389,7 +394,7 @@ def published_tables(
     full = complete_counts(counts)
     if full.empty:
         return {name: pd.DataFrame() for name in SURVEY_TABLES}
-    headline = headlines(full, populations(response), thresholds, kept)
+    headline = headlines(full, populations(response), thresholds, kept, exact)
     statements = pd.DataFrame(
         [{"item": i.item, "stelling": i.stelling} for i in catalog.survey_items()]
     )
@@ -401,7 +406,7 @@ def published_tables(
         "kop": headline,
         "verdeling": distributions(full, headline),
         "blokken": block_scores(headline),
-        "respons": response_table(response, thresholds, full, kept),
+        "respons": response_table(response, thresholds, full, kept, exact),
     }
 
 

@@ -305,9 +305,11 @@ def test_survey_page_shows_every_figure_with_its_interval_and_n(
 def test_survey_page_hides_small_groups_and_never_charts_them(
     sample_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # A reader's view: the coordinator sees every figure exactly (issue 21), everyone else
+    # the protected figures.
     app = open_app(
         sample_db, monkeypatch, "screens/enquete.py", golf="2023-Q4", ministerie="AZ",
-        groep="leidinggevenden",
+        groep="leidinggevenden", user=User("lezer1", "lezer"),
     )  # fmt: skip
     figures = pd.concat(
         frame.value for frame in app.dataframe if "ministerie" in frame.value.columns

@@ -3,6 +3,7 @@ protected count away."""
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import pytest
 from etl import survey
 from etl.accounts import User
 from etl.readmodel import Access, ReadModel
-from tests.conftest import open_page
+from tests.conftest import open_page, run_etl
 
 SHA256 = re.compile(r"\b[0-9a-f]{64}\b")
 
@@ -84,7 +85,7 @@ def test_the_enquete_page_reports_the_price_of_protection_per_ministry(
     assert "Wat de bescherming kost" in [h.value for h in page.subheader]
     [price] = [f.value for f in page.dataframe if "ter bescherming van een kleine groep elders"
                in f.value.columns]  # fmt: skip
-    assert set(price["ministerie"]) >= {"AZ", "FIN", "VRO"}
+    assert set(price["organisatie"]) >= {"AZ", "FIN", "VRO"}
     line = " ".join(c.value for c in page.caption)
     assert "Getoond:" in line and "van de 240 cijfers van ministeries" in line
 
@@ -117,3 +118,27 @@ def test_a_wave_of_three_ministries_shows_the_rijk_and_hides_only_what_protects_
     headline = survey.headlines(full, population, {"2025-Q4": 10})
     rijk = headline[(headline["departement"] == "RIJK") & (headline["groep"] == "alle")]
     assert (rijk["n"] == 1108).all()  # weighted by every respondent, BZK's included
+
+
+def test_the_coordinator_sees_every_survey_figure_exactly_and_others_protected(
+    sample_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """AZ and VRO disappeared even for the coordinator, whose own system holds the files."""
+    coordinator = ReadModel(sample_db, Access(exact=None, survey_exact=None))
+    kop = coordinator.survey_rows("kop", {"periode": "2025-Q4", "groep": "leidinggevenden"})
+    assert not kop["verborgen"].any()
+    assert kop.loc[(kop["departement"] == "AZ") & (kop["item"] == "VBG1"), "n"].item() == 4
+    lead = ReadModel(sample_db, Access(reader="lead.az", exact=frozenset({"AZ"}),
+                                       survey_exact=frozenset({"AZ"})))  # fmt: skip
+    seen = lead.survey_rows("kop", {"periode": "2025-Q4", "groep": "leidinggevenden"})
+    assert not seen.loc[seen["departement"] == "AZ", "verborgen"].any()  # its own, exactly
+    assert seen.loc[seen["departement"] != "AZ", "verborgen"].any()  # others protected
+    reader = ReadModel(sample_db, Access(exact=frozenset()))
+    protected = reader.survey_rows("kop", {"periode": "2025-Q4", "groep": "leidinggevenden"})
+    assert protected.loc[protected["departement"] == "AZ", "verborgen"].all()
+    exported = pd.read_csv(io.StringIO(run_etl("export", "enquete", db=sample_db).stdout))
+    lei = exported[(exported["periode"] == "2025-Q4") & (exported["groep"] == "leidinggevenden")]
+    assert "AZ" not in set(lei["departement"])  # an export is a publication: protected
+    page = open_page(sample_db, monkeypatch, User("ipim.secretaris", "coordinator"),
+                     "screens/enquete.py")  # fmt: skip
+    assert "U ziet alle cijfers exact" in " ".join(c.value for c in page.sidebar.caption)
