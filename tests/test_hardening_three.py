@@ -329,3 +329,29 @@ def test_a_windows_1252_file_with_dutch_letters_still_reads() -> None:
     lines += [f"FIN,2025-Q3,{n},voldoet,Financiën – café “goed”" for n in range(1, 16)]
     validation = validate_bytes("\n".join(lines).encode("windows-1252"), "ansi.csv", TODAY)
     assert validation.findings == []
+
+
+# Streamlit's magic writes any bare expression on the page (a conditional expression of two
+# calls printed Python source and a DeltaGenerator docstring after every save on
+# Aanleveren, issue 23): no page file may hold one.
+
+
+def test_no_page_holds_a_bare_expression_streamlit_would_print() -> None:
+    import ast
+
+    from .conftest import ROOT
+
+    pages = [ROOT / "dashboard" / "app.py", *sorted((ROOT / "dashboard" / "screens").glob("*.py"))]
+    found = []
+    for page in pages:
+        tree = ast.parse(page.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            body = getattr(node, "body", None)
+            for index, statement in enumerate(body if isinstance(body, list) else []):
+                if not isinstance(statement, ast.Expr):
+                    continue
+                value = statement.value
+                docstring = index == 0 and isinstance(value, ast.Constant)
+                if not docstring and not isinstance(value, ast.Call | ast.Await):
+                    found.append(f"{page.name}:{statement.lineno}")
+    assert found == []

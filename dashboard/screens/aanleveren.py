@@ -52,7 +52,10 @@ files = st.file_uploader(
 
 if "upload_result" in st.session_state:
     for status, line in st.session_state.pop("upload_result"):
-        st.success(view.plain(line)) if status != "geweigerd" else st.error(view.plain(line))
+        if status == "geweigerd":
+            st.error(view.plain(line))
+        else:
+            st.success(view.plain(line))
 
 accepted: list[Source] = []
 refused: list[Source] = []
