@@ -289,3 +289,23 @@ def test_the_upload_preview_of_an_agreement_file_says_which_agreements_it_replac
     preview = tables.change_preview(validation.submission, current)
     assert set(preview["vervangt bestaande versie"]) == {"ja"}
     assert len(preview) == validation.submission.row_count
+
+
+def test_the_lead_s_status_form_opens_with_the_agreement_as_it_stands(
+    sample_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It opened at "open" with an empty toelichting: one save reset an agreement "in
+    uitvoering" and wiped its text (issue 23)."""
+    db = tmp_path / "db.duckdb"
+    shutil.copy(sample_db, db)
+    row = b"2025-02,BZK,,BZK doet iets,2025-03-13,IPIM,2026-Q1,in uitvoering,Loopt\n"
+    header = b"id,departement,norm,afspraak,vastgesteld,gremium,gereed,status,toelichting\n"
+    load_sources([Source("bzk.csv", header + row)], db, "coordinator")
+    app = _ipim(db, monkeypatch, User("lead.bzk", "departement:BZK"))
+    [state] = [s for s in app.selectbox if s.label == "Status" and "open" in s.options]
+    [note] = [t for t in app.text_area if t.label == "Toelichting"]
+    assert (state.value, note.value) == ("in uitvoering", "Loopt")
+    [submit] = [b for b in app.button if b.label == "Opslaan"]
+    submit.click().run()
+    stored = ReadModel(db).agreements().set_index("id").loc["2025-02"]
+    assert (stored["status"], stored["toelichting"]) == ("in uitvoering", "Loopt")

@@ -163,12 +163,18 @@ elif user is not None and user.is_department:
         if own.empty:
             st.write(f"Er zijn geen afspraken met {user.department}.")
         else:
-            with st.form("afspraak_status"):
-                key = st.selectbox("Afspraak", list(own["id"]))
-                status = st.selectbox("Status", list(AGREEMENT_STATES))
-                note = st.text_area("Toelichting", max_chars=2000)
+            # The agreement is chosen outside the form, so the form opens with its current
+            # status and toelichting: one save without touching them changes nothing.
+            key = st.selectbox("Afspraak", list(own["id"]))
+            row = own[own["id"] == key].iloc[0]
+            states = list(AGREEMENT_STATES)
+            current_state = str(row["status"])
+            with st.form(f"afspraak_status_{key}"):
+                status = st.selectbox("Status", states, index=states.index(current_state)
+                                      if current_state in states else 0)  # fmt: skip
+                note = st.text_area("Toelichting", value=str(row["toelichting"] or ""),
+                                    max_chars=2000)  # fmt: skip
                 if st.form_submit_button("Opslaan"):
-                    row = own[own["id"] == key].iloc[0]
                     _store_agreement(
                         {"id": key, "departement": user.department,
                          "norm": "" if pd.isna(row["norm"]) else int(row["norm"]),
