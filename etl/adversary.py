@@ -454,3 +454,104 @@ def attack(
             _, d, g = key
             exposures.append(Exposure(d, g, "", None, low, high))
     return sorted(exposures, key=lambda e: (e.departement, e.groep, e.item, e.antwoord or ""))
+
+
+@dataclass(frozen=True)
+class Release:
+    """One publication of a wave, as `attack` takes it: the true counts and participants,
+    the hidden cells and the groups whose participants were published."""
+
+    counts: Mapping[tuple[str, str, str, str], int]
+    hidden: set[Cell]
+    participants: Mapping[tuple[str, str], int]
+    published: set[tuple[str, str]]
+
+
+class _Combined:
+    """Two releases' unknowns and equations in one model: an organisation that did not
+    resubmit has the same counts in both (the ledger says who resubmitted)."""
+
+    def __init__(self, old: _Model, new: _Model, unchanged: set[str]) -> None:
+        self.index: dict[Key, int] = dict(new.index)
+        self.rows: list[Row] = list(new.rows)
+        self._truth: dict[Key, float] = {key: new.truth(key) for key in new.index}
+        offset = len(self.index)
+        for key, number in old.index.items():
+            self.index[("old", *key)] = offset + number
+            self._truth[("old", *key)] = old.truth(key)
+        self.rows += [({offset + v: c for v, c in coefficients.items()}, low, high)
+                      for coefficients, low, high in old.rows]  # fmt: skip
+        for key, number in old.index.items():  # unknown in the old release
+            if key[1] not in unchanged:
+                continue
+            if key in new.index:
+                self.rows.append(({offset + number: 1.0, new.index[key]: -1.0}, 0.0, 0.0))
+            else:
+                value = new.truth(key)
+                self.rows.append(({offset + number: 1.0}, value, value))
+        for key, number in new.index.items():  # unknown now, shown in the old release
+            if key[1] in unchanged and key not in old.index:
+                value = old.truth(key)
+                self.rows.append(({number: 1.0}, value, value))
+
+    def truth(self, key: Key) -> float:
+        return self._truth[key]
+
+
+def attack_two(
+    old: Release,
+    new: Release,
+    changed: set[str],
+    answers: Mapping[str, list[str]],
+    width: float,
+    threshold: int | None = None,
+    insider: str | None = None,
+    primary_old: set[Cell] | None = None,
+    primary_new: set[Cell] | None = None,
+) -> list[Exposure]:
+    """Hidden counts of either release that the two publications side by side pin within
+    less than `width` (`changed`: the organisations that resubmitted between them; the
+    others' counts are the same in both). An exposure of the earlier release is reported
+    with its departement as `<code> (eerder)`."""
+    models = []
+    for release in (old, new):
+        model = _Model(release.counts, answers, release.hidden, release.participants,
+                       release.published, threshold, insider)  # fmt: skip
+        model.build()
+        models.append(model)
+    codes = {d for d, _, _, _ in new.counts} | {d for d, _, _, _ in old.counts}
+    unchanged = codes - set(changed) - {TOTAL_ROW}
+    combined = _Combined(models[0], models[1], unchanged)
+    members = [_ministries(old.counts), _ministries(new.counts)]
+    primaries = [primary_old, primary_new]
+    releases = [old, new]
+
+    def exempt(key: Key) -> bool:
+        """Implied by what a release shows; for an organisation that did not resubmit, by
+        what either release shows (its counts are the same in both)."""
+        which = 0 if key[0] == "old" else 1
+        plain = key[1:] if key[0] == "old" else key
+        both = (0, 1) if plain[1] in unchanged else (which,)
+        return any(
+            _implied_by_totals(plain, releases[w].counts, releases[w].hidden, members[w],
+                               primaries[w])
+            for w in both
+        )  # fmt: skip
+
+    found = []
+    for key, (low, high) in bounds(combined, width, exempt).items():  # type: ignore[arg-type]
+        if high - low >= width - TOLERANCE or exempt(key):
+            continue
+        earlier = key[0] == "old"
+        plain = key[1:] if earlier else key
+        if plain[1] == insider or plain[1] == TOTAL_ROW:
+            continue
+        if plain[1] in unchanged and plain not in (models[1].index if earlier else
+                                                   models[0].index):  # fmt: skip
+            continue  # the other publication showed it: public, not disclosed by these two
+        code = f"{plain[1]} (eerder)" if earlier else plain[1]
+        if plain[0] == "x":
+            found.append(Exposure(code, plain[2], plain[3], plain[4], low, high))
+        else:
+            found.append(Exposure(code, plain[2], "", None, low, high))
+    return sorted(found, key=lambda e: (e.departement, e.groep, e.item, e.antwoord or ""))

@@ -22,6 +22,7 @@ from etl.readmodel import (
     DERIVED_GRID,
     DERIVED_PREFIX,
     HIDDEN_BEFORE,
+    changed_since_published,
     derived_fresh,
     fingerprint,
     kept_hidden_from,
@@ -56,9 +57,11 @@ def refresh(connection: duckdb.DuckDBPyConnection, stored_kinds: set[str] | None
     if stale or kinds & SURVEY_KINDS:
         counts, response, thresholds = survey_data_from(connection)
         kept = kept_hidden_from(connection)
-        for name, frame in survey.published_tables(counts, response, thresholds, kept).items():
+        changed = changed_since_published(connection)
+        tables = survey.published_tables(counts, response, thresholds, kept, changed=changed)
+        for name, frame in tables.items():
             _replace(connection, f"{DERIVED_PREFIX}{name}", frame)
-        _remember_hidden(connection, counts, response, thresholds, kept)
+        _remember_hidden(connection, counts, response, thresholds, kept, changed)
     if stale or kinds & GRID_KINDS:
         scores = scores_from(connection)
         _replace(connection, DERIVED_GRID, stored_grid(scores))
@@ -77,13 +80,15 @@ def _remember_hidden(
     response: pd.DataFrame,
     thresholds: dict[str, int],
     kept: frozenset[tuple[str, str, str, str]],
+    changed: dict[str, frozenset[str]],
 ) -> None:
     """Record every cell this publication hides, so later ones keep it hidden (the plan is
     the one just computed for the tables, taken from the plan's cache)."""
     full = survey.complete_counts(counts)
     if full.empty:
         return
-    plan = survey.disclosure_plan(full, thresholds, None, survey.populations(response), kept)
+    plan = survey.disclosure_plan(full, thresholds, None, survey.populations(response), kept,
+                                  changed)  # fmt: skip
     new = sorted(set(plan.cells) - kept)
     if new:
         frame = pd.DataFrame(new, columns=["departement", "periode", "groep", "item"])

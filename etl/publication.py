@@ -6,6 +6,7 @@ hidden, per wave, so that neither subtraction nor the linear-programming adversa
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +35,7 @@ def plan(
     population: pd.DataFrame,
     answers: dict[str, list[str]],
     kept: frozenset[tuple[str, str, str, str]] = frozenset(),
+    changed: Mapping[str, frozenset[str]] | None = None,
 ) -> Plan:
     """Per wave: hide small cells and protect them (`etl.disclosure.suppress`), then audit
     the whole wave with the LP adversary (`etl.adversary`) and hide more until it pins no
@@ -48,10 +50,12 @@ def plan(
     cells).
     """
     key = (_fingerprint(full), _fingerprint(population), tuple(sorted(thresholds.items())),
-           tuple(sorted(sensitive)), tuple(sorted(kept)))  # fmt: skip
+           tuple(sorted(sensitive)), tuple(sorted(kept)),
+           tuple(sorted((w, tuple(sorted(c))) for w, c in (changed or {}).items())))  # fmt: skip
     cached = _PLANS.get(key)
     if cached is None:
-        cached = _plan(full, thresholds, sensitive | set(kept), population, answers)
+        cached = _plan(full, thresholds, sensitive | set(kept), population, answers, kept,
+                       changed or {})  # fmt: skip
         _PLANS[key] = cached
         while len(_PLANS) > 8:
             _PLANS.pop(next(iter(_PLANS)))
@@ -74,6 +78,8 @@ def _plan(
     sensitive: set[tuple[str, ...]],
     population: pd.DataFrame,
     answers: dict[str, list[str]],
+    kept: frozenset[tuple[str, str, str, str]] = frozenset(),
+    changed: Mapping[str, frozenset[str]] | None = None,
 ) -> Plan:
     if full.empty and population.empty:
         return Plan(frozenset(), frozenset())
@@ -86,7 +92,9 @@ def _plan(
         threshold = thresholds.get(wave, catalog.wave_threshold(wave))
         in_wave = full[full["periode"].astype(str) == wave]
         people = population[population["periode"].astype(str) == wave]
-        wave_plan = _WavePlan(in_wave, people, threshold, sensitive, answers, wave)
+        earlier = {(d, g, i) for d, w, g, i in kept if w == wave}
+        wave_plan = _WavePlan(in_wave, people, threshold, sensitive, answers, wave, earlier,
+                              (changed or {}).get(wave, frozenset()))  # fmt: skip
         cells |= {(d, wave, g, i) for d, g, i in wave_plan.cells}
         groups |= {(d, wave, g) for d, g in wave_plan.groups}
         rounds += wave_plan.rounds
@@ -139,7 +147,11 @@ class _WavePlan:
         sensitive: set[tuple[str, ...]],
         answers: dict[str, list[str]],
         wave: str,
+        earlier: set[Cell] | None = None,
+        changed: frozenset[str] = frozenset(),
     ) -> None:
+        self.earlier = earlier or set()
+        self.changed = changed
         rows = zip(
             full["departement"].astype(str).tolist(), full["groep"].astype(str).tolist(),
             full["item"].astype(str).tolist(), full["antwoord"].astype(str).tolist(),
@@ -206,9 +218,12 @@ class _WavePlan:
         lower = [1.0 if self.participants[k] < self.threshold else 0.0 for k in groups]
         rows: list[tuple[dict[int, float], float, float]] = []
         _table_rules(groups, index, rows)
+        # Which groups an earlier publication hid is not recorded (only cells are): every
+        # group counts as shown before, which hides more, never less.
+        upper = self._republication(groups, index, rows, lambda group: False)
         for members, at_least in self.cuts.get("", []):
             rows.append(({index[m]: 1.0 for m in members if m in index}, float(at_least), INF))
-        chosen = _solve_binary(costs, lower, rows)
+        chosen = _solve_binary(costs, lower, rows, upper)
         return {k for k in groups if chosen is None or index[k] in chosen}
 
     def _solve_item(self, item: str) -> set[Cell]:
@@ -230,15 +245,45 @@ class _WavePlan:
             members = [c for c in cells if c[1] == g and c[0] != TOTAL_ROW]
             if (TOTAL_ROW, g, item) in index and members:
                 self._room(members, item, index, rows)
+        upper = self._republication(cells, index, rows, lambda c: c in self.earlier)
         for members, at_least in self.cuts.get(item, []):
             rows.append(({index[m]: 1.0 for m in members if m in index}, float(at_least), INF))
         key = (item, tuple(lower), tuple(map(str, self.cuts.get(item, []))))
         chosen = self._solved.get(key)
         if chosen is None:
-            found = _solve_binary(costs, lower, rows)
+            found = _solve_binary(costs, lower, rows, upper)
             chosen = set(range(len(cells))) if found is None else found
             self._solved[key] = chosen
         return {c for c in cells if index[c] in chosen}
+
+    def _republication(
+        self,
+        members: list[Any],
+        index: dict[Any, int],
+        rows: list[tuple[dict[int, float], float, float]],
+        hidden_before: Any,
+    ) -> list[float] | None:
+        """A wave published before, after organisations resubmitted (`changed`): the two
+        publications side by side are one more equation per column, the difference of the
+        Rijk figures is the difference of the changed organisations' figures. So a changed
+        organisation's figure that the earlier publication showed and this one hides needs
+        its column's Rijk figure hidden too (else FIN_new = FIN_old + RIJK_new − RIJK_old);
+        and an unchanged organisation's figure the earlier publication showed is public:
+        hiding it now protects nothing, so it stays shown (it cannot be a partner)."""
+        if not self.changed:
+            return None
+        upper = [1.0] * len(index)
+        for member in members:
+            code = member[0]
+            if code == TOTAL_ROW or hidden_before(member):
+                continue
+            if code not in self.changed:
+                upper[index[member]] = 0.0
+                continue
+            total = (TOTAL_ROW, *member[1:])
+            if total in index:
+                rows.append(({index[total]: 1.0, index[member]: -1.0}, 0.0, INF))
+        return upper
 
     def _alle_gives_away(self, cell: Cell) -> bool:
         """An `alle` figure whose row holds a small or sensitive group, where the Rijk's other
@@ -392,7 +437,10 @@ def _partners(
 
 
 def _solve_binary(
-    costs: list[float], lower: list[float], rows: list[tuple[dict[int, float], float, float]]
+    costs: list[float],
+    lower: list[float],
+    rows: list[tuple[dict[int, float], float, float]],
+    upper: list[float] | None = None,
 ) -> set[int] | None:
     """The cheapest 0/1 choice meeting the rows (HiGHS branch and bound); None if none."""
     size = len(costs)
@@ -406,7 +454,7 @@ def _solve_binary(
     lp.num_col_, lp.num_row_ = size, len(rows)
     lp.col_cost_ = np.asarray(costs, dtype=float)
     lp.col_lower_ = np.asarray(lower, dtype=float)
-    lp.col_upper_ = np.ones(size)
+    lp.col_upper_ = np.ones(size) if upper is None else np.maximum(np.asarray(upper), lp.col_lower_)
     lp.row_lower_ = np.array([low if low > -INF else -highspy.kHighsInf for _, low, _ in rows],
                              dtype=float)  # fmt: skip
     lp.row_upper_ = np.array([high if high < INF else highspy.kHighsInf for _, _, high in rows],

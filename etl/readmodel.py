@@ -778,8 +778,9 @@ class ReadModel:
                 frozenset(people.astype(str).itertuples(index=False, name=None)),
             )
         return survey.disclosure_plan(
-            full, thresholds, None, survey.populations(response), self.kept_hidden()
-        )
+            full, thresholds, None, survey.populations(response), self.kept_hidden(),
+            self.changed_since_published(),
+        )  # fmt: skip
 
     def survey_data(self) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, int]]:
         """Newest survey counts and response, and each wave's threshold (frozen ones first).
@@ -800,7 +801,8 @@ class ReadModel:
     def published_survey(self) -> dict[str, pd.DataFrame]:
         """All survey figures computed from the raw counts, after the disclosure rule (only
         when the copy the last load stored is stale: at national scale this takes seconds)."""
-        return survey.published_tables(*self.survey_data(), self.kept_hidden())
+        return survey.published_tables(*self.survey_data(), self.kept_hidden(),
+                                       changed=self.changed_since_published())  # fmt: skip
 
     def kept_hidden(self) -> frozenset[tuple[str, str, str, str]]:
         """Survey cells an earlier publication hid; they stay hidden (`etl.publication`)."""
@@ -808,6 +810,15 @@ class ReadModel:
         def read() -> frozenset[tuple[str, str, str, str]]:
             with reader(self.path) as connection:
                 return frozenset() if connection is None else kept_hidden_from(connection)
+
+        return _retrying(read)
+
+    def changed_since_published(self) -> dict[str, frozenset[str]]:
+        """See `changed_since_published` (the module function)."""
+
+        def read() -> dict[str, frozenset[str]]:
+            with reader(self.path) as connection:
+                return {} if connection is None else changed_since_published(connection)
 
         return _retrying(read)
 
@@ -1112,6 +1123,28 @@ def kept_hidden_from(connection: duckdb.DuckDBPyConnection) -> frozenset[tuple[s
         f"SELECT departement, periode, groep, item FROM {HIDDEN_BEFORE}"
     ).fetchall()
     return frozenset((str(d), str(p), str(g), str(i)) for d, p, g, i in rows)
+
+
+def changed_since_published(connection: duckdb.DuckDBPyConnection) -> dict[str, frozenset[str]]:
+    """Per wave, the organisations whose survey files (enquete, respons) were loaded after
+    the wave was first published (the first publication that hid a cell recorded when):
+    late arrivals and resubmissions, whose difference two publications side by side give
+    away (see `etl.publication`)."""
+    if not has_table(connection, HIDDEN_BEFORE):
+        return {}
+    rows = connection.execute(
+        f"""
+        WITH first AS (SELECT periode, min(first_hidden) AS at FROM {HIDDEN_BEFORE}
+                       GROUP BY periode)
+        SELECT DISTINCT s.periode, s.departement
+        FROM submissions s JOIN loads l USING (load_id) JOIN first f USING (periode)
+        WHERE s.kind IN ('enquete', 'respons') AND l.loaded_at > f.at
+        """
+    ).fetchall()
+    changed: dict[str, set[str]] = {}
+    for periode, departement in rows:
+        changed.setdefault(str(periode), set()).add(str(departement))
+    return {wave: frozenset(codes) for wave, codes in changed.items()}
 
 
 def survey_data_from(

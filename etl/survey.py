@@ -9,7 +9,7 @@ the median ministry is the second benchmark. Every figure passes the disclosure 
 from __future__ import annotations
 
 import math
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -188,6 +188,10 @@ def hidden_reason(
 
 
 Kept = frozenset[tuple[str, str, str, str]]  # (departement, periode, groep, item)
+# Per wave, the organisations whose survey files arrived or changed after the wave was
+# first published (`etl.readmodel.changed_since_published`): two publications side by side
+# give their difference away (see `etl.publication`).
+Changed = Mapping[str, frozenset[str]]
 
 
 def hidden_cells(
@@ -196,12 +200,13 @@ def hidden_cells(
     known_sensitive: set[tuple[str, ...]] | None = None,
     population: pd.DataFrame | None = None,
     kept: Kept = frozenset(),
+    changed: Changed | None = None,
 ) -> set[tuple[str, ...]]:
     """(departement, periode, groep, item) cells that the disclosure rule hides: fewer
     respondents than the threshold, a sensitive count under its minimum, what protects
     either from subtraction, and what the linear-programming adversary needs hidden too
     (`population`: participants per group, as `populations` gives them)."""
-    return set(disclosure_plan(full, thresholds, known_sensitive, population, kept).cells)
+    return set(disclosure_plan(full, thresholds, known_sensitive, population, kept, changed).cells)
 
 
 def disclosure_plan(
@@ -210,9 +215,11 @@ def disclosure_plan(
     known_sensitive: set[tuple[str, ...]] | None = None,
     population: pd.DataFrame | None = None,
     kept: Kept = frozenset(),
+    changed: Changed | None = None,
 ) -> Plan:
     """What the disclosure rule hides in these counts and response figures (see
-    `etl.publication`): one plan for every screen, export and the response table. `kept`:
+    `etl.publication`): one plan for every screen, export and the response table. `changed`:
+    per wave, the organisations that resubmitted since its first publication. `kept`:
     cells an earlier publication hid, which stay hidden (see `etl.publication`)."""
     population = (
         population
@@ -222,7 +229,8 @@ def disclosure_plan(
     if known_sensitive is None:
         known_sensitive = sensitive_cells(full) if not full.empty else set()
     answers = {str(i): list(rows["antwoord"]) for i, rows in scale_frame().groupby("item")}
-    return publication.plan(full, thresholds, known_sensitive, population, answers, kept)
+    return publication.plan(full, thresholds, known_sensitive, population, answers, kept,
+                            changed or {})  # fmt: skip
 
 
 def _floats(column: pd.Series) -> np.ndarray:
@@ -245,6 +253,7 @@ def headlines(
     thresholds: dict[str, int],
     kept: Kept = frozenset(),
     exact: bool = False,
+    changed: Changed | None = None,
 ) -> pd.DataFrame:
     """One row per cell: n, headline count and share with interval, neutral and weet-niet shares.
 
@@ -282,7 +291,9 @@ def headlines(
     table["aandeel_neutraal"] = table["neutraal"] / table["n"].where(table["n"] > 0)
     table["aandeel_weet_niet"] = table["weet_niet"] / table["n"].where(table["n"] > 0)
     sensitive = sensitive_cells(full)
-    hidden = set() if exact else hidden_cells(full, thresholds, sensitive, population, kept)
+    hidden = (
+        set() if exact else hidden_cells(full, thresholds, sensitive, population, kept, changed)
+    )
     table["verborgen"] = _flagged(table, CELL, hidden)
     table["gevoelig"] = _flagged(table, CELL, sensitive)
     table["reden"] = hidden_reason(table["verborgen"], table["n"], table["periode"], thresholds)
@@ -340,12 +351,15 @@ def response_table(
     full: pd.DataFrame | None = None,
     kept: Kept = frozenset(),
     exact: bool = False,
+    changed: Changed | None = None,
 ) -> pd.DataFrame:
     """Invited, participants and response rate per cell row; small groups' participation
     hidden, and whatever the disclosure plan of the survey counts (`full`) hides as well."""
     table = populations(response)
     counts = full if full is not None else pd.DataFrame(columns=COUNT_COLUMNS)
-    groups = set() if exact else disclosure_plan(counts, thresholds, None, table, kept).groups
+    groups = (
+        set() if exact else disclosure_plan(counts, thresholds, None, table, kept, changed).groups
+    )
     table["verborgen"] = _flagged(table, ["departement", "periode", "groep"], groups)
     table["reden"] = hidden_reason(
         table["verborgen"], table["deelgenomen"], table["periode"], thresholds
@@ -382,6 +396,7 @@ def published_tables(
     thresholds: dict[str, int],
     kept: Kept = frozenset(),
     exact: bool = False,
+    changed: Changed | None = None,
 ) -> dict[str, pd.DataFrame]:
     """All survey figures after the disclosure rule: headlines (with RIJK, the median ministry
     and the change since the previous wave), distributions, block scores and response.
@@ -394,7 +409,7 @@ def published_tables(
     full = complete_counts(counts)
     if full.empty:
         return {name: pd.DataFrame() for name in SURVEY_TABLES}
-    headline = headlines(full, populations(response), thresholds, kept, exact)
+    headline = headlines(full, populations(response), thresholds, kept, exact, changed)
     statements = pd.DataFrame(
         [{"item": i.item, "stelling": i.stelling} for i in catalog.survey_items()]
     )
@@ -406,7 +421,7 @@ def published_tables(
         "kop": headline,
         "verdeling": distributions(full, headline),
         "blokken": block_scores(headline),
-        "respons": response_table(response, thresholds, full, kept, exact),
+        "respons": response_table(response, thresholds, full, kept, exact, changed),
     }
 
 

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from etl import adversary, survey
+from etl.publication import Plan
 
 WAVE = "2025-Q4"
 ITEMS = ("VBG1", "MEL1", "MEL2")
@@ -96,13 +97,78 @@ def attack_wave(counts: pd.DataFrame, response: pd.DataFrame) -> tuple[list[Find
     return found, seconds
 
 
+def resubmitted(
+    counts: pd.DataFrame, response: pd.DataFrame, rng: np.random.Generator
+) -> tuple[pd.DataFrame, pd.DataFrame, str] | None:
+    """The wave after one ministry resubmits with a small managers' group (1 to 9): the
+    attacker's report (FIN with 8 managers). None when no ministry had 10 or more."""
+    managers = response[(response["groep"] == "leidinggevenden")
+                        & (response["deelgenomen"] >= THRESHOLD)]  # fmt: skip
+    big = sorted(str(d) for d in managers["departement"])
+    if not big:
+        return None
+    code = big[0]
+    n = int(rng.integers(1, THRESHOLD))
+    rows = counts[~((counts["departement"] == code) & (counts["groep"] == "leidinggevenden"))]
+    extra, yes = [], 0
+    for item in ITEMS:
+        total = yes if item == "MEL2" else n
+        answers = ANSWERS[item]
+        cut = sorted(int(v) for v in rng.integers(0, total + 1, len(answers) - 1))
+        values = [b - a for a, b in zip([0, *cut], [*cut, total], strict=True)]
+        if item == "MEL1":
+            yes = values[answers.index("ja")]
+        extra += [(code, WAVE, "leidinggevenden", item, a, v)
+                  for a, v in zip(answers, values, strict=True)]  # fmt: skip
+    new_counts = pd.concat([rows, pd.DataFrame(extra, columns=rows.columns)], ignore_index=True)
+    new_response = response.copy()
+    mine = (new_response["departement"] == code) & (new_response["groep"] == "leidinggevenden")
+    new_response.loc[mine, ["uitgenodigd", "deelgenomen"]] = [n * 4, n]
+    return new_counts, new_response, code
+
+
+def _release(full: pd.DataFrame, people: pd.DataFrame, plan: Plan) -> adversary.Release:
+    participants = {(str(d), str(g)): int(n) for d, _, g, _, n in people.itertuples(index=False)}
+    return adversary.Release(
+        _truth(full), {(d, g, i) for d, _, g, i in plan.cells}, participants,
+        set(participants) - {(d, g) for d, _, g in plan.groups},
+    )  # fmt: skip
+
+
+def attack_resubmission(counts: pd.DataFrame, response: pd.DataFrame,
+                        rng: np.random.Generator) -> list[Finding]:  # fmt: skip
+    """Publish the wave, let one ministry resubmit with a small managers' group, publish
+    again, and attack both publications side by side (outsider and every lead)."""
+    after = resubmitted(counts, response, rng)
+    if after is None:
+        return []
+    full1, people1 = survey.complete_counts(counts), survey.populations(response)
+    plan1 = survey.disclosure_plan(full1, {WAVE: THRESHOLD}, None, people1)
+    full2, people2 = survey.complete_counts(after[0]), survey.populations(after[1])
+    kept = frozenset(plan1.cells)
+    plan2 = survey.disclosure_plan(full2, {WAVE: THRESHOLD}, None, people2, kept,
+                                   changed={WAVE: frozenset({after[2]})})  # fmt: skip
+    old, new = _release(full1, people1, plan1), _release(full2, people2, plan2)
+    primary = (_primary(old.counts, full1), _primary(new.counts, full2))  # type: ignore[arg-type]
+    found: list[Finding] = []
+    codes = sorted({d for d, _, _, _ in new.counts} - {adversary.TOTAL_ROW})
+    for insider in [None, *codes]:
+        found += [Finding(f"twee publicaties, {insider or 'buitenstaander'}", e)
+                  for e in adversary.attack_two(old, new, {after[2]}, ANSWERS, 1.0,
+                                                insider=insider, primary_old=primary[0],
+                                                primary_new=primary[1])]  # fmt: skip
+    return found
+
+
 def main() -> None:
     seed = int(os.environ.get("SWEEP_SEED", str(DEFAULT_SEED)))
     tables = int(os.environ.get("SWEEP_TABLES", "500"))
     exposures, failed, times = 0, [], []
     for number in range(tables):
-        counts, response = random_wave(np.random.default_rng((seed, number)))
+        rng = np.random.default_rng((seed, number))
+        counts, response = random_wave(rng)
         found, seconds = attack_wave(counts, response)
+        found += attack_resubmission(counts, response, rng)
         times.append(seconds)
         if found:
             exposures += len(found)

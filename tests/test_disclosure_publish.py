@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from etl import survey
+from etl import adversary, survey
 from etl.accounts import User
 from etl.readmodel import Access, ReadModel
-from tests.conftest import open_page, run_etl
+from tests.conftest import SAMPLES, open_page, run_etl
 
 SHA256 = re.compile(r"\b[0-9a-f]{64}\b")
 
@@ -142,3 +143,73 @@ def test_the_coordinator_sees_every_survey_figure_exactly_and_others_protected(
     page = open_page(sample_db, monkeypatch, User("ipim.secretaris", "coordinator"),
                      "screens/enquete.py")  # fmt: skip
     assert "U ziet alle cijfers exact" in " ".join(c.value for c in page.sidebar.caption)
+
+
+def _release(db: Path, wave: str) -> adversary.Release:
+    """One publication of a wave as the exports show it, with the truth behind it."""
+    counts, response, _ = ReadModel(db).survey_data()
+    full, people = survey.complete_counts(counts), survey.populations(response)
+    in_wave = full[full["periode"] == wave]
+    truth = {(d, g, i, a): int(v) for d, _, g, i, a, v in in_wave.itertuples(index=False)}
+    enquete = pd.read_csv(io.StringIO(run_etl("export", "enquete", db=db).stdout), dtype=str)
+    respons = pd.read_csv(io.StringIO(run_etl("export", "respons", db=db).stdout), dtype=str)
+    shown = set(enquete.loc[enquete["periode"] == wave, ["departement", "groep", "item"]]
+                .itertuples(index=False, name=None))  # fmt: skip
+    rows = people[people["periode"] == wave]
+    participants = {(str(d), str(g)): int(n) for d, _, g, _, n in rows.itertuples(index=False)}
+    published = set(respons.loc[respons["periode"] == wave, ["departement", "groep"]]
+                    .itertuples(index=False, name=None))  # fmt: skip
+    return adversary.Release(truth, {(d, g, i) for d, g, i, _ in truth} - shown, participants,
+                             published)  # fmt: skip
+
+
+def test_two_publications_side_by_side_give_no_resubmitted_small_group_away(
+    sample_db: Path, tmp_path: Path
+) -> None:
+    """FIN resubmits 2025-Q4 with 8 managers: FIN_new = FIN_old + (RIJK_new − RIJK_old)
+    recovered all 241 hidden cells, and the respons export gave the 8 away directly."""
+    db = tmp_path / "db.duckdb"
+    shutil.copy(sample_db, db)
+    before = _release(db, "2025-Q4")
+    source = (SAMPLES / "2025-Q4_enquete_FIN.csv").read_text(encoding="utf-8").splitlines()
+    rows = [line for line in source[1:] if ";leidinggevenden;" not in line]
+    eight = {"MEL1": {"ja": 2, "nee": 5, "weet_niet": 1},
+             "MEL2": {"formeel_gemeld": 1, "niet_gemeld": 1}}  # fmt: skip
+    for item, answers in survey.scale_frame().groupby("item"):
+        labels = list(answers["antwoord"])
+        split = eight.get(str(item)) or {a: (8 // len(labels)) + (1 if j < 8 % len(labels) else 0)
+                                         for j, a in enumerate(labels)}  # fmt: skip
+        rows += [f"FIN;2025-Q4;leidinggevenden;{item};{a};{split.get(a, 0)}" for a in labels]
+    enquete = tmp_path / "2025-Q4_enquete_FIN.csv"
+    enquete.write_text("\n".join([source[0], *rows]) + "\n", encoding="utf-8")
+    respons = tmp_path / "2025-Q4_respons_FIN.csv"
+    respons.write_text("Departement;Periode;Groep;Uitgenodigd;Deelgenomen\n"
+                       "FIN;2025-Q4;medewerkers;2092;398\nFIN;2025-Q4;leidinggevenden;258;8\n",
+                       encoding="utf-8")  # fmt: skip
+    loaded = run_etl("load", str(enquete), str(respons), db=db)
+    assert loaded.returncode == 0, loaded.stdout + loaded.stderr
+    assert ReadModel(db).changed_since_published() == {"2025-Q4": frozenset({"FIN"})}
+    after = _release(db, "2025-Q4")
+    assert ("FIN", "leidinggevenden") not in after.published  # the 8 are not in respons
+    for insider in [None, "BZK", "AZ"]:
+        found = adversary.attack_two(
+            before,
+            after,
+            {"FIN"},
+            ANSWERS,
+            1.0,
+            insider=insider,
+            primary_old=_primary(before),
+            primary_new=_primary(after),
+        )
+        assert found == [], (insider, found[:3])
+
+
+ANSWERS = {str(i): list(rows["antwoord"]) for i, rows in survey.scale_frame().groupby("item")}
+
+
+def _primary(release: adversary.Release) -> set[tuple[str, str, str]]:
+    sizes: dict[tuple[str, str, str], int] = {}
+    for (d, g, i, _), v in release.counts.items():
+        sizes[(d, g, i)] = sizes.get((d, g, i), 0) + v
+    return {c for c, n in sizes.items() if n < 10}
