@@ -217,13 +217,14 @@ class _WavePlan:
                  for k in groups]  # fmt: skip
         lower = [1.0 if self.participants[k] < self.threshold else 0.0 for k in groups]
         rows: list[tuple[dict[int, float], float, float]] = []
-        _table_rules(groups, index, rows)
+        sums = _Sums(len(index))
+        _table_rules(groups, index, rows, sums)
         # Which groups an earlier publication hid is not recorded (only cells are): every
         # group counts as shown before, which hides more, never less.
         upper = self._republication(groups, index, rows, lambda group: False)
         for members, at_least in self.cuts.get("", []):
             rows.append(({index[m]: 1.0 for m in members if m in index}, float(at_least), INF))
-        chosen = _solve_binary(costs, lower, rows, upper)
+        chosen = _solve_binary(*sums.extend(costs, lower, upper), rows)
         return {k for k in groups if chosen is None or index[k] in chosen}
 
     def _solve_item(self, item: str) -> set[Cell]:
@@ -240,18 +241,19 @@ class _WavePlan:
             for c in cells
         ]  # fmt: skip
         rows: list[tuple[dict[int, float], float, float]] = []
-        _table_rules(cells, index, rows)
-        for g in {c[1] for c in cells}:
+        sums = _Sums(len(index))
+        _table_rules(cells, index, rows, sums)
+        for g in sorted({c[1] for c in cells}):
             members = [c for c in cells if c[1] == g and c[0] != TOTAL_ROW]
             if (TOTAL_ROW, g, item) in index and members:
-                self._room(members, item, index, rows)
+                self._room(members, item, index, rows, sums)
         upper = self._republication(cells, index, rows, lambda c: c in self.earlier)
         for members, at_least in self.cuts.get(item, []):
             rows.append(({index[m]: 1.0 for m in members if m in index}, float(at_least), INF))
         key = (item, tuple(lower), tuple(map(str, self.cuts.get(item, []))))
         chosen = self._solved.get(key)
         if chosen is None:
-            found = _solve_binary(costs, lower, rows, upper)
+            found = _solve_binary(*sums.extend(costs, lower, upper), rows)
             chosen = set(range(len(cells))) if found is None else found
             self._solved[key] = chosen
         return {c for c in cells if index[c] in chosen}
@@ -309,6 +311,7 @@ class _WavePlan:
         item: str,
         index: dict[Cell, int],
         rows: list[tuple[dict[int, float], float, float]],
+        sums: _Sums,
     ) -> None:
         """Room in every answer: a hidden figure's count of an answer can only move if other
         hidden figures of its column hold that answer too (a count of at least 1 that can
@@ -321,14 +324,16 @@ class _WavePlan:
             if self.counts.get((TOTAL_ROW, g, item, answer), 0) == 0:
                 continue
             holders = [c for c in members if self.counts.get((*c, answer), 0) > 0]
+            if not holders:
+                continue
+            hidden = sums.of([index[c] for c in holders], rows)
             for member in members:
-                partners = [c for c in holders if c != member]
-                needed = float(min(2, len(partners)))
+                own = member in holders
+                needed = float(min(2, len(holders) - own))
                 if needed == 0:
                     continue
-                coefficients = {index[c]: 1.0 for c in partners}
-                coefficients[index[member]] = coefficients.get(index[member], 0.0) - needed
-                coefficients[total] = coefficients.get(total, 0.0) + needed
+                # hidden holders other than the member >= needed * (member - total)
+                coefficients = {hidden: 1.0, index[member]: -needed - own, total: needed}
                 rows.append((coefficients, 0.0, INF))
 
     # --- the audit --------------------------------------------------------------------------
@@ -393,7 +398,10 @@ RIJK_WEIGHT = 1000.0
 
 
 def _table_rules(
-    members: list[Any], index: dict[Any, int], rows: list[tuple[dict[int, float], float, float]]
+    members: list[Any],
+    index: dict[Any, int],
+    rows: list[tuple[dict[int, float], float, float]],
+    sums: _Sums,
 ) -> None:
     """The pattern rules of one table (cells of an item, or participants): rows are
     organisations (their groups add up to `alle`), columns are groups (the organisations add
@@ -413,11 +421,36 @@ def _table_rules(
             continue
         ministries = [m for m in column if m[0] != TOTAL_ROW]
         needed = float(COLUMN_MINIMUM - 1)
+        hidden = sums.of([index[m] for m in ministries], rows)
         for member in ministries:  # sum(others) >= needed * (member - total)
-            coefficients = {index[m]: 1.0 for m in ministries if m != member}
-            coefficients[index[member]] = -needed
-            coefficients[index[total]] = needed
+            coefficients = {hidden: 1.0, index[member]: -1.0 - needed, index[total]: needed}
             rows.append((coefficients, 0.0, INF))
+
+
+class _Sums:
+    """Auxiliary whole-number variables, each the number of hidden figures among some:
+    a rule over a column then takes a handful of coefficients per figure instead of one per
+    figure in the column (hundreds of organisations made the programme quadratic)."""
+
+    def __init__(self, base: int) -> None:
+        self.base = base
+        self.upper: list[float] = []
+
+    def of(self, variables: list[int], rows: list[tuple[dict[int, float], float, float]]) -> int:
+        number = self.base + len(self.upper)
+        self.upper.append(float(len(variables)))
+        coefficients = {v: 1.0 for v in variables}
+        coefficients[number] = -1.0
+        rows.append((coefficients, 0.0, 0.0))
+        return number
+
+    def extend(
+        self, costs: list[float], lower: list[float], upper: list[float] | None
+    ) -> tuple[list[float], list[float], list[float]]:
+        """The programme's bounds and costs with the auxiliary variables appended."""
+        extra = len(self.upper)
+        main = upper if upper is not None else [1.0] * self.base
+        return costs + [0.0] * extra, lower + [0.0] * extra, main + self.upper
 
 
 def _partners(
@@ -439,8 +472,8 @@ def _partners(
 def _solve_binary(
     costs: list[float],
     lower: list[float],
+    upper: list[float],
     rows: list[tuple[dict[int, float], float, float]],
-    upper: list[float] | None = None,
 ) -> set[int] | None:
     """The cheapest 0/1 choice meeting the rows (HiGHS branch and bound); None if none."""
     size = len(costs)
@@ -454,7 +487,7 @@ def _solve_binary(
     lp.num_col_, lp.num_row_ = size, len(rows)
     lp.col_cost_ = np.asarray(costs, dtype=float)
     lp.col_lower_ = np.asarray(lower, dtype=float)
-    lp.col_upper_ = np.ones(size) if upper is None else np.maximum(np.asarray(upper), lp.col_lower_)
+    lp.col_upper_ = np.maximum(np.asarray(upper, dtype=float), lp.col_lower_)
     lp.row_lower_ = np.array([low if low > -INF else -highspy.kHighsInf for _, low, _ in rows],
                              dtype=float)  # fmt: skip
     lp.row_upper_ = np.array([high if high < INF else highspy.kHighsInf for _, _, high in rows],
