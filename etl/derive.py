@@ -18,6 +18,7 @@ import duckdb
 import pandas as pd
 
 from etl import survey
+from etl.publication import GROUP_ITEM
 from etl.readmodel import (
     DERIVED_GRID,
     DERIVED_PREFIX,
@@ -89,7 +90,10 @@ def _remember_hidden(
         return
     plan = survey.disclosure_plan(full, thresholds, None, survey.populations(response), kept,
                                   changed)  # fmt: skip
-    new = sorted(set(plan.cells) - kept)
+    # Groups (participants) too, as item '': later publications keep them hidden, and the
+    # plan knows which groups an earlier publication showed.
+    hidden_groups = {(d, w, g, GROUP_ITEM) for d, w, g in plan.groups}
+    new = sorted((set(plan.cells) | hidden_groups) - kept)
     if new:
         frame = pd.DataFrame(new, columns=["departement", "periode", "groep", "item"])
         frame["first_hidden"] = datetime.now(UTC).replace(tzinfo=None)

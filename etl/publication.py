@@ -103,8 +103,10 @@ def _plan(
     return Plan(frozenset(cells), frozenset(groups), rounds, frozenset(unaudited))
 
 
+# A hidden group's participants are recorded among the hidden cells with this item.
+GROUP_ITEM = ""
 PROTECTION_WIDTH = 1.0  # no hidden count may be pinned to a single value (see README)
-_MAX_ROUNDS = 40
+_MAX_ROUNDS = 12
 # Above this many unknowns (hidden cells times answers) one wave's audit takes minutes to
 # hours (hundreds of organisations): such a wave keeps the pattern rules only, and the plan
 # says so (`unaudited`). The ministries' survey stays far below it.
@@ -150,7 +152,8 @@ class _WavePlan:
         earlier: set[Cell] | None = None,
         changed: frozenset[str] = frozenset(),
     ) -> None:
-        self.earlier = earlier or set()
+        self.earlier = {c for c in (earlier or set()) if c[2] != GROUP_ITEM}
+        self.earlier_groups = {(d, g) for d, g, i in (earlier or set()) if i == GROUP_ITEM}
         self.changed = changed
         rows = zip(
             full["departement"].astype(str).tolist(), full["groep"].astype(str).tolist(),
@@ -180,9 +183,23 @@ class _WavePlan:
         self._solve()
         unknowns = sum(len(self.answers.get(i, ())) for _, _, i in self.cells)
         self.audited = unknowns <= AUDIT_LIMIT
-        while self.audited and self.rounds < _MAX_ROUNDS and self._audit_and_cut():
+        exposed = False
+        while self.audited and self.rounds < _MAX_ROUNDS:
+            exposed = self._audit_and_cut()
+            if not exposed:
+                break
             self.rounds += 1
             self._solve()
+        else:
+            exposed = self.audited and bool(self.audit())
+        if exposed:
+            # The cuts did not close it in time: hide every figure of the tables still
+            # exposed, the Rijk's included (the threshold rule comes before the Rijk figure).
+            for exposure, _ in self.audit():
+                if exposure.item:
+                    self.cells |= {c for c in self.n if c[2] == exposure.item}
+                else:
+                    self.groups |= set(self.participants)
 
     # --- the programme ----------------------------------------------------------------------
 
@@ -215,16 +232,17 @@ class _WavePlan:
         index: dict[Group, int] = {k: j for j, k in enumerate(groups)}
         costs = [0.1 * self._cost(k) + sum(self._cost(c) for c in self._group_cells(k))
                  for k in groups]  # fmt: skip
-        lower = [1.0 if self.participants[k] < self.threshold else 0.0 for k in groups]
+        lower = [1.0 if self.participants[k] < self.threshold or k in self.earlier_groups
+                 else 0.0 for k in groups]  # fmt: skip
         rows: list[tuple[dict[int, float], float, float]] = []
         sums = _Sums(len(index))
         _table_rules(groups, index, rows, sums)
-        # Which groups an earlier publication hid is not recorded (only cells are): every
-        # group counts as shown before, which hides more, never less.
-        upper = self._republication(groups, index, rows, lambda group: False)
+        upper = self._republication(groups, index, rows, lambda k: k in self.earlier_groups)
         for members, at_least in self.cuts.get("", []):
             rows.append(({index[m]: 1.0 for m in members if m in index}, float(at_least), INF))
         chosen = _solve_binary(*sums.extend(costs, lower, upper), rows)
+        if chosen is None and upper is not None:  # no pattern with the earlier figures fixed
+            chosen = _solve_binary(*sums.extend(costs, lower, None), rows)
         return {k for k in groups if chosen is None or index[k] in chosen}
 
     def _solve_item(self, item: str) -> set[Cell]:
@@ -254,6 +272,8 @@ class _WavePlan:
         chosen = self._solved.get(key)
         if chosen is None:
             found = _solve_binary(*sums.extend(costs, lower, upper), rows)
+            if found is None and upper is not None:  # as for the groups
+                found = _solve_binary(*sums.extend(costs, lower, None), rows)
             chosen = set(range(len(cells))) if found is None else found
             self._solved[key] = chosen
         return {c for c in cells if index[c] in chosen}
@@ -264,6 +284,7 @@ class _WavePlan:
         index: dict[Any, int],
         rows: list[tuple[dict[int, float], float, float]],
         hidden_before: Any,
+        fix_shown: bool = True,
     ) -> list[float] | None:
         """A wave published before, after organisations resubmitted (`changed`): the two
         publications side by side are one more equation per column, the difference of the
@@ -280,7 +301,8 @@ class _WavePlan:
             if code == TOTAL_ROW or hidden_before(member):
                 continue
             if code not in self.changed:
-                upper[index[member]] = 0.0
+                if fix_shown:
+                    upper[index[member]] = 0.0
                 continue
             total = (TOTAL_ROW, *member[1:])
             if total in index:

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from etl import adversary, survey
-from etl.publication import Plan
+from etl.publication import GROUP_ITEM, Plan
 
 WAVE = "2025-Q4"
 ITEMS = ("VBG1", "MEL1", "MEL2")
@@ -145,7 +145,7 @@ def attack_resubmission(counts: pd.DataFrame, response: pd.DataFrame,
     full1, people1 = survey.complete_counts(counts), survey.populations(response)
     plan1 = survey.disclosure_plan(full1, {WAVE: THRESHOLD}, None, people1)
     full2, people2 = survey.complete_counts(after[0]), survey.populations(after[1])
-    kept = frozenset(plan1.cells)
+    kept = frozenset(plan1.cells) | {(d, w, g, GROUP_ITEM) for d, w, g in plan1.groups}
     plan2 = survey.disclosure_plan(full2, {WAVE: THRESHOLD}, None, people2, kept,
                                    changed={WAVE: frozenset({after[2]})})  # fmt: skip
     old, new = _release(full1, people1, plan1), _release(full2, people2, plan2)
