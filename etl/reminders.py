@@ -273,7 +273,9 @@ def remind(
     before it is sent, then its outcome. A retry on the same day sends only to whom nothing
     was sent yet; an attempt cut off mid-send (a killed round) is reported as 'onzeker' and
     not sent again, since it may have gone out."""
-    day = today or date.today()
+    # A retry is one of the same real day (the recorded times are real), whatever day the
+    # deadlines are judged against (`today`, a setting for demonstrations).
+    day = datetime.now(UTC).astimezone(LOCAL_TIME).date()
     outcomes: list[Outcome] = []
     nobody = [(r, "", "mislukt", NO_ADDRESS) for r in reminders if not r.recipients]
     record(db_path, nobody, by)
