@@ -522,7 +522,7 @@ def herinner(periode: str, door: str | None, db: Path | None) -> None:
         click.echo("Geen mailserver ingesteld (INTEGRITEIT_SMTP_SERVER); er is niets verstuurd.",
                    err=True)  # fmt: skip
         sys.exit(1)
-    outcomes = reminders.remind(path, planned, door or getpass.getuser(), config, today)
+    outcomes = reminders.remind(path, planned, door or getpass.getuser(), config)
     for outcome in outcomes:
         click.echo(outcome.line)
     if any(outcome.status in ("mislukt", "onzeker") for outcome in outcomes):

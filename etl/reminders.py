@@ -266,15 +266,13 @@ class Outcome:
         )
 
 
-def remind(
-    db_path: Path, reminders: list[Reminder], by: str, config: Settings, today: date | None = None
-) -> list[Outcome]:
+def remind(db_path: Path, reminders: list[Reminder], by: str, config: Settings) -> list[Outcome]:
     """Send each reminder to each of its recipients, one message each: recorded as 'bezig'
     before it is sent, then its outcome. A retry on the same day sends only to whom nothing
     was sent yet; an attempt cut off mid-send (a killed round) is reported as 'onzeker' and
     not sent again, since it may have gone out."""
     # A retry is one of the same real day (the recorded times are real), whatever day the
-    # deadlines are judged against (`today`, a setting for demonstrations).
+    # deadlines are judged against (a setting for demonstrations).
     day = datetime.now(UTC).astimezone(LOCAL_TIME).date()
     outcomes: list[Outcome] = []
     nobody = [(r, "", "mislukt", NO_ADDRESS) for r in reminders if not r.recipients]

@@ -26,6 +26,23 @@ THRESHOLD = 10
 DEFAULT_SEED = 20261202
 
 
+def _group_rows(
+    rng: np.random.Generator, code: str, group: str, n: int
+) -> list[tuple[str, str, str, str, str, int]]:
+    """One group's answers to every item, `n` respondents split at random (MEL2 asked to
+    MEL1's "ja")."""
+    rows, yes = [], 0
+    for item in ITEMS:
+        total = yes if item == "MEL2" else n
+        answers = ANSWERS[item]
+        cut = sorted(int(v) for v in rng.integers(0, total + 1, len(answers) - 1))
+        values = [b - a for a, b in zip([0, *cut], [*cut, total], strict=True)]
+        if item == "MEL1":
+            yes = values[answers.index("ja")]
+        rows += [(code, WAVE, group, item, a, v) for a, v in zip(answers, values, strict=True)]
+    return rows
+
+
 def random_wave(rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
     """2 to 5 ministries, two groups of up to 300 and 30 respondents, three items (MEL2
     asked to MEL1's "ja"), answers split at random: many small cells and zeros."""
@@ -35,16 +52,7 @@ def random_wave(rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
         for group, top in (("medewerkers", 300), ("leidinggevenden", 30)):
             n = int(rng.integers(0, top + 1))
             people.append((code, WAVE, group, n * 4, n))
-            yes = 0
-            for item in ITEMS:
-                total = yes if item == "MEL2" else n
-                answers = ANSWERS[item]
-                cut = sorted(int(v) for v in rng.integers(0, total + 1, len(answers) - 1))
-                values = [b - a for a, b in zip([0, *cut], [*cut, total], strict=True)]
-                if item == "MEL1":
-                    yes = values[answers.index("ja")]
-                rows += [(code, WAVE, group, item, a, v) for a, v in zip(answers, values,
-                                                                         strict=True)]  # fmt: skip
+            rows += _group_rows(rng, code, group, n)
     counts = pd.DataFrame(rows, columns=[*survey.CELL, "antwoord", "aantal"])
     response = pd.DataFrame(people, columns=["departement", "periode", "groep", "uitgenodigd",
                                              "deelgenomen"])  # fmt: skip
@@ -110,16 +118,7 @@ def resubmitted(
     code = big[0]
     n = int(rng.integers(1, THRESHOLD))
     rows = counts[~((counts["departement"] == code) & (counts["groep"] == "leidinggevenden"))]
-    extra, yes = [], 0
-    for item in ITEMS:
-        total = yes if item == "MEL2" else n
-        answers = ANSWERS[item]
-        cut = sorted(int(v) for v in rng.integers(0, total + 1, len(answers) - 1))
-        values = [b - a for a, b in zip([0, *cut], [*cut, total], strict=True)]
-        if item == "MEL1":
-            yes = values[answers.index("ja")]
-        extra += [(code, WAVE, "leidinggevenden", item, a, v)
-                  for a, v in zip(answers, values, strict=True)]  # fmt: skip
+    extra = _group_rows(rng, code, "leidinggevenden", n)
     new_counts = pd.concat([rows, pd.DataFrame(extra, columns=rows.columns)], ignore_index=True)
     new_response = response.copy()
     mine = (new_response["departement"] == code) & (new_response["groep"] == "leidinggevenden")

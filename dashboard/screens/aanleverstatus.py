@@ -62,7 +62,7 @@ if user is not None and user.role == COORDINATOR:
         st.text_area(f"Onderwerp: {example.subject}", example.body, height=260, disabled=True)
         if config.smtp_server:
             if st.button(f"Herinneringen versturen ({len(planned)})", type="primary"):
-                outcomes = reminders.remind(data.path, planned, user.username, config, today)
+                outcomes = reminders.remind(data.path, planned, user.username, config)
                 st.session_state["herinnerd"] = [outcome.line for outcome in outcomes]
                 st.rerun()
         else:
