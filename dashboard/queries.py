@@ -10,7 +10,7 @@ page can ask for what its user may not see.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, cast
@@ -241,6 +241,14 @@ def survey_waves(data: Data) -> list[str]:
 def survey_cells(data: Data, wave: str, group: str) -> pd.DataFrame:
     """Headline figures of one wave and group: organisations, RIJK, the median, changes."""
     return _survey(data, "kop", periode=wave, groep=group)
+
+
+def survey_cells_published(data: Data, wave: str, group: str) -> pd.DataFrame:
+    """The headline figures as readers and exports get them (protected), whoever asks: what
+    the disclosure rule costs is about the publication, also on the coordinator's screen."""
+    published = replace(data.access, survey_exact=frozenset())
+    wanted = (("periode", wave), ("groep", group))
+    return _survey_rows(data.path, data.version, published, "kop", wanted)
 
 
 def survey_blocks(data: Data, wave: str, group: str) -> pd.DataFrame:

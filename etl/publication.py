@@ -54,8 +54,7 @@ def plan(
            tuple(sorted((w, tuple(sorted(c))) for w, c in (changed or {}).items())))  # fmt: skip
     cached = _PLANS.get(key)
     if cached is None:
-        cached = _plan(full, thresholds, sensitive | set(kept), population, answers, kept,
-                       changed or {})  # fmt: skip
+        cached = _plan(full, thresholds, sensitive, population, answers, kept, changed or {})
         _PLANS[key] = cached
         while len(_PLANS) > 8:
             _PLANS.pop(next(iter(_PLANS)))
@@ -173,10 +172,14 @@ class _WavePlan:
         }
         self.threshold = threshold
         self.answers = answers
-        self.forced: set[Cell] = {
+        sensitive_here = {
             (d, g, i) for d, w, g, i in sensitive if w == wave and (d, g, i) in self.n
         }
-        self.primary = {c for c in self.n if self.n[c] < threshold} | self.forced
+        # Hidden whatever else: a sensitive count, and what an earlier publication hid.
+        self.forced: set[Cell] = sensitive_here | (self.earlier & set(self.n))
+        # Hidden for their own sake: small, or a sensitive count (a cell merely kept from an
+        # earlier publication stays hidden but protects as any partner does).
+        self.primary = {c for c in self.n if self.n[c] < threshold} | sensitive_here
         self.rounds = 0
         self.cuts: dict[str, list[tuple[list[Any], int]]] = defaultdict(list)  # per item
         self._solved: dict[tuple[object, ...], set[int]] = {}

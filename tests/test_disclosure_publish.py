@@ -143,6 +143,8 @@ def test_the_coordinator_sees_every_survey_figure_exactly_and_others_protected(
     page = open_page(sample_db, monkeypatch, User("ipim.secretaris", "coordinator"),
                      "screens/enquete.py")  # fmt: skip
     assert "U ziet alle cijfers exact" in " ".join(c.value for c in page.sidebar.caption)
+    # What protection costs is the publication's price, also on the coordinator's screen.
+    assert "Getoond: 227 van de 240 cijfers" in " ".join(c.value for c in page.caption)
 
 
 def _release(db: Path, wave: str) -> adversary.Release:

@@ -141,11 +141,12 @@ else:
     st.write("Te weinig ministeries met getoonde blokscores voor een spreidingsdiagram.")
 
 st.subheader("Wat de bescherming kost")
-price_line, price = tables.protection_price(queries.survey_cells(data, wave, group))
+price_line, price = tables.protection_price(queries.survey_cells_published(data, wave, group))
 st.caption(
-    "Een cijfer wordt alleen verborgen waar het iemand beschermt: een groep van minder dan 10 "
-    "respondenten, een antwoord bij een meldvraag dat 1 tot 4 mensen gaven, en wat nodig is "
-    "om die niet terug te laten rekenen (ook niet door de integriteitscoördinator van één "
-    "ministerie met de eigen cijfers). Het rijksbrede cijfer wordt altijd getoond. " + price_line
+    "Zo ziet een lezer deze golf (en zo gaat ze naar buiten). Een cijfer wordt alleen "
+    "verborgen waar het iemand beschermt: een groep van minder dan 10 respondenten, een "
+    "antwoord bij een meldvraag dat 1 tot 4 mensen gaven, en wat nodig is om die niet terug "
+    "te laten rekenen (ook niet door de integriteitscoördinator van één ministerie met de "
+    "eigen cijfers). Het rijksbrede cijfer wordt altijd getoond. " + price_line
 )
 st.dataframe(price, hide_index=True, width="stretch")
