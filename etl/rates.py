@@ -62,7 +62,8 @@ def intervals(counts: np.ndarray, confidence: float = CONFIDENCE) -> tuple[np.nd
     counts = np.asarray(counts, dtype=float)
     alpha = 1 - confidence
     with np.errstate(invalid="ignore"):
-        low = np.where(counts > 0, stats.chi2.ppf(alpha / 2, 2 * counts) / 2, 0.0)
+        low = np.where(counts > 0, stats.chi2.ppf(alpha / 2, 2 * counts) / 2,
+                       np.where(np.isnan(counts), np.nan, 0.0))  # fmt: skip
     high = stats.chi2.ppf(1 - alpha / 2, 2 * counts + 2) / 2
     return low, high
 

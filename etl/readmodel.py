@@ -1093,7 +1093,7 @@ def werking_tables(
         for label, exact, periods in WERKING_VIEWS:
             for period in periods:
                 cube = werking.cube(long, staff, WERKING_KEYS[kind], exact, threshold, period)
-                cube["tekst"] = werking.texts(cube, threshold)
+                cube["tekst"] = werking.texts(cube)
                 tables[derived_werking(kind, label, period)] = cube.assign(rij=np.arange(len(cube)))
     return tables
 

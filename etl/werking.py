@@ -1,15 +1,13 @@
 """Figures on how policy works (reports and their handling, confidential advisers), under
 the privacy rule for small counts. Pure: DataFrames in, DataFrames out.
 
-The rule: a count of 1 to `threshold - 1` of one organisation, type (or subject) and
-quarter (or year) can point to a person. Only the coordinator and the organisation's own integrity
-lead see it exactly; every other reader sees "minder dan 5". A total that includes such
-counts is shown as a range (from every hidden count being 1 to every one being
-`threshold - 1`), never as one number, so no shown total lets a hidden count be
-recovered: everything shown is a function of the shown counts and the labels alone (a
-test changes a hidden count and finds every published figure unchanged). Zero is shown:
-it points to nobody. The price is a range where a total holds small counts; the
-coordinator and the organisation itself see the exact figures.
+The rule (`../shared/CONTRACT.md`, "Disclosure rules"): the totals annual reports publish
+are exact (an organisation's year per measure; the Rijk per type and per measure). A count
+of 1 to `threshold - 1` of one organisation, type (or subject) and year can point to a
+person: only the coordinator and the organisation's own integrity lead see it; everyone
+else sees it "afgeschermd", together with just enough other cells that no exact total gives
+it back (`etl.werking_protection`). Zero is shown: it points to nobody. A publication never
+prints a range where a count belongs.
 """
 
 from __future__ import annotations
@@ -21,7 +19,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from etl import rates
+from etl import rates, werking_protection
 
 # The handling chain, in order, with the words the screens use.
 CHAIN: Final = {
@@ -32,11 +30,13 @@ CHAIN: Final = {
     "maatregelen": "maatregel opgelegd",
     "aangiften": "aangifte gedaan",
 }
+HIDDEN: Final = "afgeschermd"
 RULE_TEXT: Final = (
-    "Aantallen van 1 tot en met {top} van één organisatie, soort en kwartaal kunnen naar een "
-    "persoon wijzen: alleen de coördinator en de eigen integriteitsleiding zien ze; anderen "
-    "zien 'minder dan {threshold}', en een totaal waarin zulke aantallen zitten als bereik "
-    "(van–tot), zodat geen verborgen aantal terug te rekenen is."
+    "Totalen zijn exact: per organisatie en jaar, en voor het Rijk per soort. Aantallen van "
+    "1 tot en met {top} van één organisatie en soort in een jaar kunnen naar een persoon "
+    "wijzen: alleen de coördinator en de eigen integriteitsleiding zien ze. Anderen zien ze "
+    "als '" + HIDDEN + "', samen met zo weinig mogelijk andere cellen (soms een 0 of een "
+    "groter aantal), zodat geen getoond totaal een afgeschermd aantal terug laat rekenen."
 )
 
 
@@ -54,45 +54,37 @@ def long_counts(frame: pd.DataFrame, measures: Sequence[str], keys: Sequence[str
     )
 
 
-def protect(long: pd.DataFrame, exact: frozenset[str] | None, threshold: int) -> pd.DataFrame:
-    """`long` with `laag`, `hoog` and `verborgen`: the exact count where the reader may see
-    it (`exact`: organisations seen exactly, None for all), else 1 to threshold - 1 for a
-    small count. Each row stays; only what it shows changes."""
+def protect(
+    long: pd.DataFrame, exact: frozenset[str] | None, threshold: int, time: str, key: str
+) -> tuple[pd.DataFrame, werking_protection.Protection]:
+    """`long` with `laag` and `hoog` (both the exact count, or empty where hidden) and
+    `verborgen`; and the plan, which also says which Rijk totals per key hide. `exact`:
+    the organisations seen exactly (None for all). The plan is the same for every reader
+    (`etl.werking_protection`): only who sees their own cells differs."""
     counts = long["aantal"].astype(int).to_numpy()
-    small = (counts >= 1) & (counts < threshold)
-    if exact is None:
-        small[:] = False
-    else:
-        small &= ~long["departement"].isin(exact).to_numpy()
-    return long.assign(
-        laag=np.where(small, 1, counts),
-        hoog=np.where(small, threshold - 1, counts),
-        verborgen=small.astype(int),
-    ).drop(columns="aantal")
+    hidden = np.zeros(len(long), dtype=bool)
+    protection = werking_protection.Protection()
+    if exact is not None:
+        protection = werking_protection.plan(long, time, key, threshold)
+        cells = zip(long["departement"], long[time], long[key], long["maat"], strict=True)
+        hidden = np.array([c in protection.hidden for c in cells], dtype=bool)
+        hidden &= ~long["departement"].isin(exact).to_numpy()
+    shown = np.where(hidden, np.nan, counts.astype(float))
+    result = long.assign(laag=shown, hoog=shown, verborgen=hidden.astype(int))
+    return result, protection
 
 
-def total(protected: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
-    """Sums of what is shown: the range of the total and how many hidden counts are in it."""
-    columns = ["laag", "hoog", "verborgen"]
-    if not by:
-        return pd.DataFrame([protected[columns].sum().astype(int)])
-    return protected.groupby(list(by), as_index=False, sort=False)[columns].sum()
+def count_text(count: float, verborgen: int) -> str:
+    """'12', or 'afgeschermd' for a hidden count."""
+    if verborgen or pd.isna(count):
+        return HIDDEN
+    return _thousands(int(count))
 
 
-def count_text(laag: int, hoog: int, verborgen: int, threshold: int) -> str:
-    """'12', 'minder dan 5' (one hidden count alone), or '8 tot 11' (a range)."""
-    if laag == hoog:
-        return _thousands(laag)
-    if verborgen == 1 and laag == 1 and hoog == threshold - 1:
-        return f"minder dan {threshold}"
-    return f"{_thousands(laag)} tot {_thousands(hoog)}"
-
-
-def texts(frame: pd.DataFrame, threshold: int) -> pd.Series:
-    """`count_text` down a frame with laag, hoog and verborgen."""
+def texts(frame: pd.DataFrame) -> pd.Series:
+    """`count_text` down a frame with laag and verborgen."""
     return pd.Series(
-        [count_text(int(a), int(b), int(h), threshold)
-         for a, b, h in zip(frame["laag"], frame["hoog"], frame["verborgen"], strict=True)],
+        [count_text(a, int(h)) for a, h in zip(frame["laag"], frame["verborgen"], strict=True)],
         index=frame.index, dtype=object,
     )  # fmt: skip
 
@@ -115,7 +107,9 @@ def with_rates(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def rate_text(row: pd.Series) -> str:
-    """'6,3 (1,3–18,3)' or 'tussen 2,1 en 8,3 (1,0–19,0)' per 1,000; '–' without headcount."""
+    """'6,3 (1,3–18,3)' per 1,000; 'afgeschermd' for a hidden count; '–' without headcount."""
+    if int(row.get("verborgen", 0) or 0):
+        return HIDDEN
     if pd.isna(row["tarief_laag_punt"]):
         return "– (geen omvang opgegeven)"
     interval = f"({decimal(row['interval_laag'])}–{decimal(row['interval_hoog'])})"
@@ -166,44 +160,73 @@ def cube(
     threshold: int,
     time: str = "periode",
 ) -> pd.DataFrame:
-    """Every total a screen shows, per organisation and RIJK, per `time` (periode or jaar),
-    per `key` value and `alle`, per maat: laag, hoog, verborgen, the headcount and the rate.
+    """Every figure a screen shows, per organisation and RIJK, per `time` (periode or jaar),
+    per `key` value and `alle`, per maat: the count (`laag` = `hoog`, empty where hidden),
+    `verborgen`, the headcount and the rate.
 
     `long` holds the exact counts per quarter (`long_counts`). For `jaar` the quarters are
-    summed first and the privacy rule applies to the year's counts: the counts protected
-    are those of the granularity shown, so figures of one granularity never combine with
-    another's to pin a hidden count (see `ReadModel.werking` for who gets which). RIJK's
-    rate counts only the organisations with a headcount (numerator and denominator
-    alike), so one missing headcount does not blank the Rijk."""
+    summed first and the privacy rule applies to the year's cells: the counts protected
+    are those of the granularity shown (see `ReadModel.werking` for who gets which). The
+    totals (an organisation's `alle`, the Rijk per key and `alle`) are exact. RIJK's rate
+    counts only the organisations with a headcount (numerator and denominator alike), so one
+    missing headcount does not blank the Rijk; where cells are hidden, the Rijk's rate per
+    key is left out then, since its numerator would give the missing organisations' cells."""
     quarters = long[["departement", "periode"]].drop_duplicates()
     if time == "jaar":
         long = long.assign(jaar=long["periode"].str[:4].astype(int))
         columns = ["departement", "jaar", key, "maat"]
         long = long.groupby(columns, as_index=False)[["aantal"]].sum()
-    shown = protect(long, exact, threshold)
-    per_key = total(shown, ["departement", time, key, "maat"])
-    per_all = total(shown, ["departement", time, "maat"]).assign(**{key: ALL})
-    orgs = pd.concat([per_key, per_all], ignore_index=True)
+    cells, protection = protect(long, exact, threshold, time, key)
+    unprotected = protection.unprotected  # none known; should one occur, its totals hide
+    per_all = cells.groupby(["departement", time, "maat"], as_index=False, sort=False).agg(
+        aantal=("aantal", "sum")
+    )
+    per_all[key] = ALL
+    total_hidden = np.array(
+        [(d, t, m) in {(c[0], c[1], c[3]) for c in unprotected}
+         for d, t, m in zip(per_all["departement"], per_all[time], per_all["maat"], strict=True)],
+        dtype=bool,
+    )  # fmt: skip
+    shown = np.where(total_hidden, np.nan, per_all["aantal"].to_numpy(dtype=float))
+    per_all = per_all.assign(laag=shown, hoog=shown, verborgen=total_hidden.astype(int))
+    orgs = pd.concat([cells, per_all], ignore_index=True)
     orgs = orgs.merge(_staff(headcount, time, quarters), on=["departement", time], how="left")
     known = orgs["medewerkers"].notna()
-    orgs["laag_met_omvang"] = orgs["laag"].where(known, 0)
-    orgs["hoog_met_omvang"] = orgs["hoog"].where(known, 0)
-    sums = ["laag", "hoog", "verborgen", "laag_met_omvang", "hoog_met_omvang"]
-    rijk = orgs.groupby([time, key, "maat"], as_index=False, sort=False)[sums].sum()
+    orgs["met_omvang"] = orgs["aantal"].where(known, 0)
+    rijk = orgs.groupby([time, key, "maat"], as_index=False, sort=False)[
+        ["aantal", "met_omvang"]
+    ].sum()
     staff = (
         orgs.drop_duplicates(["departement", time]).groupby(time)["medewerkers"].sum(min_count=1)
     )
     rijk["medewerkers"] = rijk[time].map(staff)
-    rijk["departement"] = RIJK
+    if exact is not None and orgs["verborgen"].any():
+        incomplete = orgs[~known].groupby(time).size()
+        guarded = rijk[time].isin(incomplete.index) & (rijk[key] != ALL)
+        rijk.loc[guarded, "met_omvang"] = np.nan
+    unsafe_columns = {(t, k, m) for _, t, k, m in unprotected}
+    rijk_hidden = np.array(
+        [k != ALL and ((t, m) in protection.rijk_hidden or (t, k, m) in unsafe_columns)
+         for t, k, m in zip(rijk[time], rijk[key], rijk["maat"], strict=True)],
+        dtype=bool,
+    )  # fmt: skip
+    rijk_shown = np.where(rijk_hidden, np.nan, rijk["aantal"].to_numpy(dtype=float))
+    rijk = rijk.assign(laag=rijk_shown, hoog=rijk_shown, verborgen=rijk_hidden.astype(int),
+                       departement=RIJK)  # fmt: skip
+    rijk.loc[rijk_hidden, "met_omvang"] = np.nan
     result = pd.concat([orgs, rijk], ignore_index=True)
     if time == "jaar":  # how many quarters a year's figures cover (a running year: fewer)
         per_year = quarters.assign(jaar=quarters["periode"].str[:4].astype(int))
         result["kwartalen"] = result["jaar"].map(per_year.groupby("jaar")["periode"].nunique())
-    counted = result.assign(laag=result["laag_met_omvang"], hoog=result["hoog_met_omvang"])
-    rated = with_rates(counted)
+    is_rijk = (result["departement"] == RIJK).to_numpy()
+    numerator = np.where(is_rijk, result["met_omvang"].to_numpy(dtype=float),
+                         result["laag"].to_numpy(dtype=float))  # fmt: skip
+    result["laag_met_omvang"] = numerator
+    result["hoog_met_omvang"] = numerator
+    rated = with_rates(result.assign(laag=numerator, hoog=numerator))
     for column in ("tarief_laag_punt", "tarief_hoog_punt", "interval_laag", "interval_hoog"):
         result[column] = rated[column]
-    return result
+    return result.drop(columns=["aantal", "met_omvang"])
 
 
 def funnel(
