@@ -624,10 +624,11 @@ FUNNEL_POSITIONS = {  # position: (shape, words on the chart)
 
 
 def count_bars(data: pd.DataFrame, category: str, title: str) -> AltairChart:
-    """Horizontal bars of counts (`laag`), with a thin line to `hoog` where hidden small
-    counts make the total a range, and the count in words (`tekst`) beside each bar.
-    `data` has `category`, `laag`, `hoog`, `tekst`, in the order to show."""
+    """Horizontal bars of counts (`laag`), with the count in words (`tekst`) beside each bar
+    ("afgeschermd" at zero for a hidden count, which has no bar). `data` has `category`,
+    `laag`, `hoog`, `tekst`, in the order to show."""
     order = list(data[category])
+    data = data.assign(positie=data["hoog"].fillna(0))
     # Every bar keeps its label (no label may be dropped for overlap: a bar without a name
     # says nothing), so each row gets its own step of height.
     axis = alt.Axis(labelLimit=320, labelOverlap=False)
@@ -639,11 +640,10 @@ def count_bars(data: pd.DataFrame, category: str, title: str) -> AltairChart:
     bars = base.mark_bar(color=SERIES_COLOURS[0]).encode(
         x=alt.X("laag:Q", title=title, axis=x_axis)
     )
-    ranges = base.mark_rule(color=TEXT_COLOUR, strokeWidth=2).encode(x="laag:Q", x2="hoog:Q")
     labels = base.mark_text(align="left", dx=6, font=FONT, fontSize=12, color=TEXT_COLOUR).encode(
-        x="hoog:Q", text="tekst:N"
+        x="positie:Q", text="tekst:N"
     )
-    return finish(alt.layer(bars, ranges, labels).properties(height=alt.Step(28)))
+    return finish(alt.layer(bars, labels).properties(height=alt.Step(28)))
 
 
 def funnel_plot(
@@ -702,9 +702,6 @@ def funnel_plot(
             alt.Tooltip("vorm:N", title="Positie"),
         ],
     )
-    ranges = base.mark_rule(color=SERIES_COLOURS[0], strokeWidth=3).encode(
-        y="tarief_laag_punt:Q", y2="tarief_hoog_punt:Q"
-    )
     marks = base.mark_point(filled=True, size=90, color=SERIES_COLOURS[0]).encode(
         y=alt.Y("punt:Q", title=y_title),
         shape=alt.Shape(
@@ -720,7 +717,7 @@ def funnel_plot(
         y="punt:Q", text="departement:N"
     )
     return finish(
-        alt.layer(lines, centre, centre_label, ranges, marks, labels).properties(height=420)
+        alt.layer(lines, centre, centre_label, marks, labels).properties(height=420)
     )
 
 

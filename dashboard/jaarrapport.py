@@ -2,8 +2,9 @@
 publish as its accountability under the Ambtenarenwet.
 
 It is a public document, so every count of how policy works follows the privacy rule for
-readers below the coordinator (`etl.werking`), whoever makes it: counts of 1 to 4 show as
-"minder dan 5" and totals that hold them as ranges, for the ministry's own counts too.
+readers below the coordinator (`etl.werking`), whoever makes it: totals are exact, and
+counts of 1 to 4 of one type (with the cells that protect them) show as "afgeschermd",
+for the ministry's own counts too.
 Only completed years are reported.
 """
 
@@ -187,7 +188,7 @@ def _reports_per_ministry(pdf: Page, cube: pd.DataFrame, jaar: int) -> None:
         pdf.text_font(6.5)
         pdf.multi_cell(0, 3, pdf.safe(
             f"Rijksgemiddelde {werking.decimal(1000 * per_employee)} per 1.000 medewerkers "
-            "(verborgen kleine aantallen op het midden van hun bereik). 'Hoger/lager dan "
+            "'Hoger/lager dan "
             "toeval': buiten de 99,8%-grens rond het rijksgemiddelde voor een organisatie van "
             "die omvang (trechter). " + rates.funnel_note(float(limits["phi"].iloc[0]))
         ), new_x="LMARGIN", new_y="NEXT")  # fmt: skip

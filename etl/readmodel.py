@@ -468,7 +468,7 @@ class ReadModel:
 
         A hash is a fingerprint of the counts inside: hashing every plausible file of a
         small count (2,866 candidates) recovered AZ's quarters of confidential-adviser
-        conversations that a reader may only see as a yearly "minder dan 5" (issue 21)."""
+        conversations that a reader may only see as a yearly total (issue 21)."""
         exact = self.access.exact
         if exact is None or frame.empty:
             return frame

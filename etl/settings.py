@@ -42,7 +42,7 @@ FIELDS = (
     Setting("small_count", "INTEGRITEIT_KLEIN_AANTAL", "5",
             "meldingen, onderzoeken en gesprekken: een aantal van 1 tot dit getal (niet "
             "inbegrepen) van één organisatie ziet alleen de coördinator en de eigen "
-            "integriteitsleiding; anderen zien 'minder dan' dat getal en totalen als bereik"),
+            "integriteitsleiding; anderen zien het als 'afgeschermd' (totalen blijven exact)"),
     Setting("smtp_server", "INTEGRITEIT_SMTP_SERVER", "(geen)",
             "de mailserver voor herinneringen, als host of host:poort (zonder: de tekst om te "
             "kopiëren)"),

@@ -113,10 +113,7 @@ def rate_text(row: pd.Series) -> str:
     if pd.isna(row["tarief_laag_punt"]):
         return "– (geen omvang opgegeven)"
     interval = f"({decimal(row['interval_laag'])}–{decimal(row['interval_hoog'])})"
-    if row["tarief_laag_punt"] == row["tarief_hoog_punt"]:
-        return f"{decimal(row['tarief_laag_punt'])} {interval}"
-    low, high = decimal(row["tarief_laag_punt"]), decimal(row["tarief_hoog_punt"])
-    return f"tussen {low} en {high} {interval}"
+    return f"{decimal(row['tarief_laag_punt'])} {interval}"
 
 
 def decimal(value: float) -> str:

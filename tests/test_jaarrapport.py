@@ -4,6 +4,7 @@ that could be published, small counts under the privacy rule, only completed yea
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -39,8 +40,17 @@ def test_every_ministry_and_the_rijk_get_a_report_of_2025(sample_db: Path) -> No
 
 def test_a_published_report_hides_the_ministrys_own_small_counts(sample_db: Path) -> None:
     text = _text(year_report_pdf(ReadModel(sample_db), 2025, "AZ", TODAY))
-    assert "minder dan 5" in text
-    assert "zodat geen verborgen aantal terug" in text
+    assert "afgeschermd" in text
+    assert "terug laat rekenen" in text.replace("\n", " ")
+
+
+@pytest.mark.parametrize("code", ["FIN", None])
+def test_a_published_report_prints_no_range_where_a_count_belongs(
+    sample_db: Path, code: str | None
+) -> None:
+    text = _text(year_report_pdf(ReadModel(sample_db), 2025, code, TODAY))
+    flat = " ".join(text.split())
+    assert not re.search(r"\d tot \d|tussen \d", flat), re.findall(r".{30}(?:\d tot \d|tussen \d).{30}", flat)
 
 
 def test_a_running_year_has_no_report(sample_db: Path, tmp_path: Path) -> None:

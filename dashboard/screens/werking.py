@@ -144,8 +144,7 @@ if time == "jaar":
             key="werking_trechter",
         )  # fmt: skip
         st.caption(
-            "Elke organisatie is een punt (een verticale lijn waar verborgen kleine aantallen het "
-            "cijfer een bereik maken). De lijn 'rijksgemiddelde' (paars) is het cijfer van het "
+            "Elke organisatie is een punt. De lijn 'rijksgemiddelde' (paars) is het cijfer van het "
             "Rijk; de lijnen eromheen "
             "zijn de grenzen waarbinnen een organisatie van die omvang bij toeval zou liggen als "
             "haar werkelijke cijfer het rijksgemiddelde was (95% gestreept, 99,8% doorgetrokken). "
