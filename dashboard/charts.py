@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any, cast
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from etl import normgrid, vocabulary
@@ -713,12 +714,51 @@ def funnel_plot(
             ),
         ),
     )
-    labels = base.mark_text(align="left", dx=8, font=FONT, fontSize=12, color=TEXT_COLOUR).encode(
-        y="punt:Q", text="departement:N"
+    data["label_y"] = label_heights(
+        np.log10(data["medewerkers"].to_numpy(dtype=float)), data["punt"].to_numpy(dtype=float),
+        [len(str(c)) for c in data["departement"]],
+        top=float(max(data["punt"].max(), bands["tarief"].max())),
+        x_range=(float(np.log10(limits["medewerkers"].min())),
+                 float(np.log10(limits["medewerkers"].max()))),
+    )  # fmt: skip
+    labels = (
+        alt.Chart(data)
+        .mark_text(align="left", dx=8, font=FONT, fontSize=12, color=TEXT_COLOUR)
+        .encode(x=x, y="label_y:Q", text="departement:N")
     )
-    return finish(
-        alt.layer(lines, centre, centre_label, marks, labels).properties(height=420)
-    )
+    return finish(alt.layer(lines, centre, centre_label, marks, labels).properties(height=420))
+
+
+def label_heights(
+    x: np.ndarray,
+    y: np.ndarray,
+    widths: list[int],
+    top: float,
+    x_range: tuple[float, float],
+    height: float = 420,
+    width: float = 640,
+) -> np.ndarray:
+    """Heights for point labels that do not overlap: each label beside its point, moved up
+    or down in steps of one line where an earlier label (higher points first) is in the
+    way. `x` and `x_range` (the axis's domain) in the axis's units (log10 for a log scale),
+    `y` from zero to `top`; `widths` in characters."""
+    start, span = x_range[0], max(x_range[1] - x_range[0], 1e-9)
+    step = 15 / height  # one line of 12-point text, as a share of the plot's height
+    placed: list[tuple[float, float, float]] = []  # (left, right, middle) as shares
+    result = np.array(y, dtype=float)
+    for i in sorted(range(len(y)), key=lambda k: -float(y[k]) if np.isfinite(y[k]) else 0.0):
+        if not np.isfinite(y[i]) or not np.isfinite(x[i]):
+            continue
+        left = (float(x[i]) - start) / span + 8 / width
+        right = left + 7.5 * widths[i] / width
+        middle = float(y[i]) / top if top > 0 else 0.0
+        for move in (0, -1, 1, -2, 2, -3, 3, -4, 4):
+            candidate = middle + move * step
+            if all(r < left or a > right or abs(candidate - m) >= step for a, r, m in placed):
+                break
+        placed.append((left, right, candidate))
+        result[i] = candidate * top
+    return result
 
 
 def rate_trend(data: pd.DataFrame, time: str, measure: str = "Meldingen") -> AltairChart:

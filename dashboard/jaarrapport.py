@@ -10,14 +10,13 @@ Only completed years are reported.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 import pandas as pd
 
 from dashboard import tables
 from dashboard.praatplaat import SOURCE, Page, one_line
-from etl import catalog, rates, vocabulary, werking
+from etl import catalog, disclosure, rates, vocabulary, werking
 from etl.periods import quarter_end
 from etl.readmodel import ReadModel
 from etl.settings import settings
@@ -36,7 +35,7 @@ def year_report_pdf(model: ReadModel, jaar: int, code: str | None, today: date) 
         raise NotComplete(
             f"{jaar} is nog niet afgesloten; een jaarrapport gaat over een heel jaar."
         )
-    public = ReadModel(model.path, replace(model.access, exact=frozenset()))
+    public = ReadModel(model.path, model.access.published())
     names = {o.code: o.naam for o in catalog.organisations()}
     quarters = [f"{jaar}-Q{n}" for n in range(1, 5)]
     pdf = Page()
@@ -51,6 +50,7 @@ def year_report_pdf(model: ReadModel, jaar: int, code: str | None, today: date) 
         f"gemaakt op {today:%d-%m-%Y}",
         8.5, 5,
     )  # fmt: skip
+    pdf.text_line(disclosure.PUBLISHED_LINE, 7.5, 4)
     if code is None:
         _norms_rijk(pdf, public, quarters, today)
     else:

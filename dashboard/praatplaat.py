@@ -9,7 +9,6 @@ greyscale and on a copier.
 from __future__ import annotations
 
 import io
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from dashboard import charts, downloads, tables
-from etl import catalog, normgrid, vocabulary, werking
+from etl import catalog, disclosure, normgrid, vocabulary, werking
 from etl.export import printable
 from etl.periods import quarter_end
 from etl.readmodel import ReadModel
@@ -152,6 +151,7 @@ def ministry_pdf(model: ReadModel, code: str, periode: str, today: date) -> byte
     """The one-page praatplaat of one ministry for one quarter, as `model`'s reader sees it
     (a ministry the reader may not see is refused: `NotAllowed`)."""
     model.access.require(code)
+    model = ReadModel(model.path, model.access.published())  # a paper handed round
     names = {o.code: o.naam for o in catalog.organisations()}
     mine = model.norm_grid(periode, today)
     mine = mine[mine["departement"] == code]
@@ -164,6 +164,7 @@ def ministry_pdf(model: ReadModel, code: str, periode: str, today: date) -> byte
     pdf.set_text_color(0, 0, 0)
     pdf.text_line(names.get(code, code), 16, 8, bold=True)
     pdf.text_line(f"Kwartaal {periode} · {code} · gemaakt op {made}", 9, 5)
+    pdf.text_line(disclosure.PUBLISHED_LINE, 7, 4)
     source = model.period_sources().get(periode, "")
     if source:
         pdf.text_line(f"Oordelen van {periode}: {source}.", 8, 4)
@@ -339,7 +340,7 @@ def _werking_block(pdf: _Page, model: ReadModel, code: str, periode: str, today:
     """Reports and established violations of the newest complete year, per 1,000 employees
     beside the Rijk. A paper is handed round at a meeting, so it follows the privacy rule
     for every reader (`etl.werking`), whoever prints it."""
-    paper = ReadModel(model.path, replace(model.access, exact=frozenset()))
+    paper = model  # already the published view (`ministry_pdf`)
     reports = paper.werking("meldingen", "jaar", today)
     year = werking.newest_complete_year(reports, code, periode)
     _block_heading(pdf, "Werking: meldingen")
@@ -392,6 +393,7 @@ def government_pdf(model: ReadModel, periode: str, today: date) -> bytes:
         pdf.text_line(
             f"Oordeel per ministerie en norm · oordelen van {source} · gemaakt op {made}", 9, 5
         )
+        pdf.text_line(disclosure.NORMS_ONLY_LINE, 8, 4)
         rows = charts.page_of_rows(order, page)
         chart = charts.heatmap(data[data["departement"].isin(rows)], rows)
         png = downloads.chart_png(chart, min_width=2200)

@@ -22,6 +22,13 @@ import numpy as np
 
 Cell = tuple[str, str]  # (row: organisation code or TOTAL_ROW, column: group or TOTAL_COLUMN)
 
+# The one line a paper prints about which figures it shows (who sees what: CONTRACT.md).
+PUBLISHED_LINE = (
+    "Beschermde cijfers, zoals iedereen ze mag zien: geen enquêtecijfer van een groep van "
+    "minder dan 10 respondenten, kleine aantallen meldingen en gesprekken per soort "
+    "afgeschermd; totalen exact."
+)
+NORMS_ONLY_LINE = "Alleen normoordelen: die zijn voor iedereen gelijk; er is niets afgeschermd."
 TOTAL_ROW = "RIJK"
 TOTAL_COLUMN = "alle"
 _KEEP_TOTAL_ROW = 1e12  # hide a government-wide figure only when nothing else will do

@@ -81,6 +81,11 @@ class Access:
         if not self.allows(code):
             raise NotAllowed(f"De gegevens van {code} zijn voor u niet zichtbaar.")
 
+    def published(self) -> Access:
+        """The same reader's view of what leaves the product (papers, the yearly report):
+        protected figures only, for the reader's own organisation too."""
+        return replace(self, exact=frozenset(), survey_exact=frozenset())
+
     def rows(self, frame: pd.DataFrame, column: str = "departement") -> pd.DataFrame:
         """Only rows of organisations this reader may see (government-wide rows always)."""
         if self.visible is None or frame.empty or column not in frame:

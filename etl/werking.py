@@ -41,7 +41,7 @@ RULE_TEXT: Final = (
 
 
 def rule_text(threshold: int) -> str:
-    return RULE_TEXT.format(top=threshold - 1, threshold=threshold)
+    return RULE_TEXT.format(top=threshold - 1)
 
 
 def long_counts(frame: pd.DataFrame, measures: Sequence[str], keys: Sequence[str]) -> pd.DataFrame:

@@ -131,9 +131,8 @@ class _Table:
         if not self.columns_shown:
             for other_column in self.columns:
                 other = (row, other_column)
-                if other_column == column or not (
-                    (self.falls(cell) and self.rises(other)) or (self.rises(cell) and self.falls(other))
-                ):
+                down = self.falls(cell) and self.rises(other)
+                if other_column == column or not (down or (self.rises(cell) and self.falls(other))):
                     continue
                 cost = 0.0 if other in self.hidden else 1.0 + self.value(other)
                 if best is None or cost < best[0]:
@@ -148,8 +147,12 @@ class _Table:
                 same_row, opposite, same_column = (
                     (row, other_column), (other_row, other_column), (other_row, column)
                 )  # fmt: skip
-                down = (self.falls(cell) and self.rises(same_row) and self.falls(opposite)
-                        and self.rises(same_column))
+                down = (
+                    self.falls(cell)
+                    and self.rises(same_row)
+                    and self.falls(opposite)
+                    and self.rises(same_column)
+                )
                 up = (self.rises(cell) and self.falls(same_row) and self.rises(opposite)
                       and self.falls(same_column))  # fmt: skip
                 if not (down or up):
@@ -180,7 +183,8 @@ def plan(long: pd.DataFrame, time: str, key: str, threshold: int) -> Protection:
             for cell in sorted(table.hidden):
                 if table.value(cell) >= 1 and not all(
                     _safe(year, maat, cell, insider)
-                    for insider in [None, *table.rows] if insider != cell[0]
+                    for insider in [None, *table.rows]
+                    if insider != cell[0]
                 ):
                     protection.unprotected.add((cell[0], moment, cell[1], maat))
             protection.hidden.update((r, moment, c, maat) for r, c in table.hidden)
@@ -277,8 +281,12 @@ def tables(
                 ceilings[small] = dict(per_maat[large])
                 floors[large] = dict(per_maat[small])
         result[moment] = {
-            maat: _Table(cells, {c for c, v in cells.items() if 1 <= v < threshold},
-                         floors[maat], ceilings[maat])  # fmt: skip
+            maat: _Table(
+                cells,
+                {c for c, v in cells.items() if 1 <= v < threshold},
+                floors[maat],
+                ceilings[maat],
+            )
             for maat, cells in per_maat.items()
         }
     return result
@@ -327,11 +335,10 @@ def _pinned(year: dict[str, _Table], unknown: Sequence[tuple[str, tuple[str, str
     truth = np.array([year[m].value(c) for m, c in unknown], dtype=float)
     equations: list[tuple[dict[int, float], float]] = []
     for maat, table in year.items():
-        for line, members in _lines(table):
-            coefficients = {index[(maat, c)]: 1.0 for c in members if (maat, c) in index}
-            if coefficients:
-                total = sum(truth[i] for i in coefficients)
-                equations.append((coefficients, total))
+        for members in _lines(table):
+            line = {index[(maat, c)]: 1.0 for c in members if (maat, c) in index}
+            if line:
+                equations.append((line, float(sum(truth[i] for i in line))))
     inequalities: list[tuple[dict[int, float], float]] = []
     for small, large in CHAIN_ORDER:
         if small not in year or large not in year:
@@ -387,11 +394,11 @@ def _pinned(year: dict[str, _Table], unknown: Sequence[tuple[str, tuple[str, str
     return pinned
 
 
-def _lines(table: _Table) -> Iterable[tuple[str, list[tuple[str, str]]]]:
+def _lines(table: _Table) -> Iterable[list[tuple[str, str]]]:
     """Every published total of a table: each organisation's row, each key's column."""
     for row in table.rows:
-        yield row, [(row, c) for c in table.columns]
+        yield [(row, c) for c in table.columns]
     if not table.columns_shown:
         return
     for column in table.columns:
-        yield column, [(r, column) for r in table.rows]
+        yield [(r, column) for r in table.rows]

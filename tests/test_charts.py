@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -150,3 +151,15 @@ def test_deels_is_not_in_the_blue_family_of_voldoet() -> None:
     for state in (vocabulary.DEELS, vocabulary.NIET):
         r, _, b = _rgb(charts.STYLE[state][1])
         assert r > b, state
+
+
+def test_funnel_labels_of_close_points_do_not_overlap() -> None:
+    """Five organisations of almost the same size and rate: each label gets its own line."""
+    x = np.log10(np.array([10000.0, 10200, 10400, 10100, 10300]))
+    y = np.array([8.0, 8.05, 8.1, 7.95, 8.02])
+    heights = charts.label_heights(x, y, [3, 3, 3, 3, 3], top=16.0, x_range=(3.5, 5.0))
+    shares = np.sort(heights / 16.0)
+    assert np.all(np.diff(shares) >= 15 / 420 - 1e-9)
+    far = charts.label_heights(np.log10(np.array([100.0, 100000])), np.array([2.0, 12]), [2, 2],
+                               16, x_range=(1.5, 5.5))  # fmt: skip
+    assert list(far) == [2.0, 12.0]  # labels that do not collide stay beside their points

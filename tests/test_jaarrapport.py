@@ -50,7 +50,7 @@ def test_a_published_report_prints_no_range_where_a_count_belongs(
 ) -> None:
     text = _text(year_report_pdf(ReadModel(sample_db), 2025, code, TODAY))
     flat = " ".join(text.split())
-    assert not re.search(r"\d tot \d|tussen \d", flat), re.findall(r".{30}(?:\d tot \d|tussen \d).{30}", flat)
+    assert not re.search(r"\d tot \d|tussen \d", flat), flat
 
 
 def test_a_running_year_has_no_report(sample_db: Path, tmp_path: Path) -> None:
