@@ -81,7 +81,7 @@ def _remember_hidden(
     response: pd.DataFrame,
     thresholds: dict[str, int],
     kept: frozenset[tuple[str, str, str, str]],
-    changed: dict[str, frozenset[str]],
+    changed: survey.Changed,
 ) -> None:
     """Record every cell this publication hides, so later ones keep it hidden (the plan is
     the one just computed for the tables, taken from the plan's cache)."""

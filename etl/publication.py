@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import highspy
@@ -28,6 +28,32 @@ class Plan:
     unaudited: frozenset[str] = frozenset()  # waves too large for the LP audit (see README)
 
 
+@dataclass(frozen=True)
+class Republished:
+    """A wave published before: the organisations whose survey files arrived or changed
+    since its first publication, and that first publication itself (its counts and what it
+    hid, as `etl.readmodel.changed_since_published` rebuilds it from the versions), so the
+    plan can attack the two side by side. Without `earlier` only the rules of
+    `_WavePlan._republication` apply."""
+
+    changed: frozenset[str]
+    earlier: adversary.Release | None = None
+
+    def key(self) -> tuple[object, ...]:
+        """For the plan cache: what the plan depends on."""
+        if self.earlier is None:
+            return (tuple(sorted(self.changed)),)
+        e = self.earlier
+        return (tuple(sorted(self.changed)), tuple(sorted(e.counts.items())),
+                tuple(sorted(e.hidden)), tuple(sorted(e.participants.items())),
+                tuple(sorted(e.published)))  # fmt: skip
+
+
+def republished(value: frozenset[str] | Republished) -> Republished:
+    """A wave's entry of `changed`, which callers may give as the organisations alone."""
+    return value if isinstance(value, Republished) else Republished(frozenset(value))
+
+
 def plan(
     full: pd.DataFrame,
     thresholds: dict[str, int],
@@ -35,7 +61,7 @@ def plan(
     population: pd.DataFrame,
     answers: dict[str, list[str]],
     kept: frozenset[tuple[str, str, str, str]] = frozenset(),
-    changed: Mapping[str, frozenset[str]] | None = None,
+    changed: Mapping[str, frozenset[str] | Republished] | None = None,
 ) -> Plan:
     """Per wave: hide small cells and protect them (`etl.disclosure.suppress`), then audit
     the whole wave with the LP adversary (`etl.adversary`) and hide more until it pins no
@@ -51,7 +77,8 @@ def plan(
     """
     key = (_fingerprint(full), _fingerprint(population), tuple(sorted(thresholds.items())),
            tuple(sorted(sensitive)), tuple(sorted(kept)),
-           tuple(sorted((w, tuple(sorted(c))) for w, c in (changed or {}).items())))  # fmt: skip
+           tuple(sorted((w, republished(c).key()) for w, c in (changed or {}).items())),
+           )  # fmt: skip
     cached = _PLANS.get(key)
     if cached is None:
         cached = _plan(full, thresholds, sensitive, population, answers, kept, changed or {})
@@ -78,7 +105,7 @@ def _plan(
     population: pd.DataFrame,
     answers: dict[str, list[str]],
     kept: frozenset[tuple[str, str, str, str]] = frozenset(),
-    changed: Mapping[str, frozenset[str]] | None = None,
+    changed: Mapping[str, frozenset[str] | Republished] | None = None,
 ) -> Plan:
     if full.empty and population.empty:
         return Plan(frozenset(), frozenset())
@@ -92,8 +119,9 @@ def _plan(
         in_wave = full[full["periode"].astype(str) == wave]
         people = population[population["periode"].astype(str) == wave]
         earlier = {(d, g, i) for d, w, g, i in kept if w == wave}
+        again = republished((changed or {}).get(wave, frozenset()))
         wave_plan = _WavePlan(in_wave, people, threshold, sensitive, answers, wave, earlier,
-                              (changed or {}).get(wave, frozenset()))  # fmt: skip
+                              again.changed, again.earlier)  # fmt: skip
         cells |= {(d, wave, g, i) for d, g, i in wave_plan.cells}
         groups |= {(d, wave, g) for d, g in wave_plan.groups}
         rounds += wave_plan.rounds
@@ -150,10 +178,12 @@ class _WavePlan:
         wave: str,
         earlier: set[Cell] | None = None,
         changed: frozenset[str] = frozenset(),
+        first: adversary.Release | None = None,
     ) -> None:
         self.earlier = {c for c in (earlier or set()) if c[2] != GROUP_ITEM}
         self.earlier_groups = {(d, g) for d, g, i in (earlier or set()) if i == GROUP_ITEM}
         self.changed = changed
+        self.first = first if changed else None  # the first publication, to attack beside
         rows = zip(
             full["departement"].astype(str).tolist(), full["groep"].astype(str).tolist(),
             full["item"].astype(str).tolist(), full["antwoord"].astype(str).tolist(),
@@ -377,7 +407,34 @@ class _WavePlan:
             ):  # fmt: skip
                 if exposure.departement != insider:
                     found.setdefault((*exposure.cell, exposure.antwoord), (exposure, insider))
+        if self.first is not None:
+            for exposure, insider in self._audit_beside_first(published):
+                found.setdefault((*exposure.cell, exposure.antwoord), (exposure, insider))
         return list(found.values())
+
+    def _audit_beside_first(
+        self, published: set[Group]
+    ) -> list[tuple[adversary.Exposure, str | None]]:
+        """What this publication and the wave's first one pin side by side (as the outsider
+        and as each lead), reported against this publication's cell of the same column: the
+        cut hides more of this one (the first is out)."""
+        assert self.first is not None
+        now = adversary.Release(self.counts, set(self.cells), self.participants, published)
+        sizes: dict[Cell, int] = defaultdict(int)
+        for (d, g, i, _), value in self.first.counts.items():
+            sizes[(d, g, i)] += value
+        primary_first = {c for c, size in sizes.items() if size < self.threshold}
+        found = []
+        codes = sorted({d for d, _, _, _ in self.counts} - {TOTAL_ROW})
+        for insider in [None, *codes]:
+            for exposure in adversary.attack_two(
+                self.first, now, set(self.changed), self.answers, PROTECTION_WIDTH,
+                self.threshold, insider, primary_first, self.primary,
+            ):  # fmt: skip
+                code = exposure.departement.removesuffix(" (eerder)")
+                if code != insider:
+                    found.append((replace(exposure, departement=code), insider))
+        return found
 
     def _audit_and_cut(self) -> bool:
         """Audit; for each pinned count, a cut: one more figure hidden in its column that gives

@@ -25,7 +25,17 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from etl import agenda, catalog, normgrid, quarterform, survey, vocabulary, werking
+from etl import (
+    adversary,
+    agenda,
+    catalog,
+    normgrid,
+    publication,
+    quarterform,
+    survey,
+    vocabulary,
+    werking,
+)
 from etl.database import LOCAL_TIME, file_identity, has_table, query_frame, reader
 from etl.kinds import EVERY_QUARTER, KINDS, REPORT_MEASURES
 from etl.periods import FIRST_SUBMISSION_QUARTER, quarter_end, quarter_start, submission_deadline
@@ -818,10 +828,10 @@ class ReadModel:
 
         return _retrying(read)
 
-    def changed_since_published(self) -> dict[str, frozenset[str]]:
+    def changed_since_published(self) -> dict[str, publication.Republished]:
         """See `changed_since_published` (the module function)."""
 
-        def read() -> dict[str, frozenset[str]]:
+        def read() -> dict[str, publication.Republished]:
             with reader(self.path) as connection:
                 return {} if connection is None else changed_since_published(connection)
 
@@ -1130,11 +1140,14 @@ def kept_hidden_from(connection: duckdb.DuckDBPyConnection) -> frozenset[tuple[s
     return frozenset((str(d), str(p), str(g), str(i)) for d, p, g, i in rows)
 
 
-def changed_since_published(connection: duckdb.DuckDBPyConnection) -> dict[str, frozenset[str]]:
+def changed_since_published(
+    connection: duckdb.DuckDBPyConnection,
+) -> dict[str, publication.Republished]:
     """Per wave, the organisations whose survey files (enquete, respons) were loaded after
     the wave was first published (the first publication that hid a cell recorded when):
     late arrivals and resubmissions, whose difference two publications side by side give
-    away (see `etl.publication`)."""
+    away; with that first publication rebuilt (`first_publication`), so the plan attacks
+    the two side by side (see `etl.publication`)."""
     if not has_table(connection, HIDDEN_BEFORE):
         return {}
     rows = connection.execute(
@@ -1149,7 +1162,52 @@ def changed_since_published(connection: duckdb.DuckDBPyConnection) -> dict[str, 
     changed: dict[str, set[str]] = {}
     for periode, departement in rows:
         changed.setdefault(str(periode), set()).add(str(departement))
-    return {wave: frozenset(codes) for wave, codes in changed.items()}
+    return {
+        wave: publication.Republished(frozenset(codes), first_publication(connection, wave))
+        for wave, codes in changed.items()
+    }
+
+
+def first_publication(connection: duckdb.DuckDBPyConnection, wave: str) -> adversary.Release | None:
+    """The wave's first publication as it was: per organisation the newest survey files
+    loaded by then, and the cells and groups it hid (recorded at that moment). Later
+    publications (after a second resubmission) are not rebuilt: each is planned beside the
+    first, and every cell any of them hid stays hidden (`kept_hidden_from`)."""
+    first = connection.execute(
+        f"SELECT min(first_hidden) FROM {HIDDEN_BEFORE} WHERE periode = ?", [wave]
+    ).fetchone()
+    if first is None or first[0] is None:
+        return None
+    frames = []
+    for kind in ("enquete", "respons"):
+        spec = KINDS[kind]
+        frames.append(query_frame(connection, f"""
+            WITH by_then AS (
+                SELECT s.submission_id
+                FROM submissions s JOIN loads l USING (load_id)
+                WHERE s.kind = ? AND s.periode = ? AND l.loaded_at <= ?
+                QUALIFY s.version = max(s.version) OVER (PARTITION BY s.departement)
+            )
+            SELECT {', '.join(spec.columns)} FROM {spec.table} JOIN by_then USING (submission_id)
+            """, [kind, wave, first[0]]))  # fmt: skip  # names from KINDS only
+    full = survey.complete_counts(frames[0])
+    people = survey.populations(frames[1])
+    hidden = connection.execute(
+        f"SELECT departement, groep, item FROM {HIDDEN_BEFORE} WHERE periode = ? "
+        "AND first_hidden = ?", [wave, first[0]]
+    ).fetchall()  # fmt: skip
+    columns = people[["departement", "groep", "deelgenomen"]]
+    participants = {
+        (str(d), str(g)): int(n) for d, g, n in columns.itertuples(index=False, name=None)
+    }
+    groups = {(str(d), str(g)) for d, g, i in hidden if i == publication.GROUP_ITEM}
+    return adversary.Release(
+        {(str(d), str(g), str(i), str(a)): int(v) for d, g, i, a, v in
+         full[["departement", "groep", "item", "antwoord", "aantal"]].itertuples(index=False)},
+        {(str(d), str(g), str(i)) for d, g, i in hidden if i != publication.GROUP_ITEM},
+        participants,
+        set(participants) - groups,
+    )  # fmt: skip
 
 
 def survey_data_from(

@@ -191,7 +191,7 @@ Kept = frozenset[tuple[str, str, str, str]]  # (departement, periode, groep, ite
 # Per wave, the organisations whose survey files arrived or changed after the wave was
 # first published (`etl.readmodel.changed_since_published`): two publications side by side
 # give their difference away (see `etl.publication`).
-Changed = Mapping[str, frozenset[str]]
+Changed = Mapping[str, frozenset[str] | publication.Republished]
 
 
 def hidden_cells(

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from etl import adversary, survey
-from etl.publication import GROUP_ITEM, Plan
+from etl.publication import GROUP_ITEM, Plan, Republished
 
 WAVE = "2025-Q4"
 ITEMS = ("VBG1", "MEL1", "MEL2")
@@ -145,9 +145,11 @@ def attack_resubmission(counts: pd.DataFrame, response: pd.DataFrame,
     plan1 = survey.disclosure_plan(full1, {WAVE: THRESHOLD}, None, people1)
     full2, people2 = survey.complete_counts(after[0]), survey.populations(after[1])
     kept = frozenset(plan1.cells) | {(d, w, g, GROUP_ITEM) for d, w, g in plan1.groups}
+    old = _release(full1, people1, plan1)
+    again = Republished(frozenset({after[2]}), old)
     plan2 = survey.disclosure_plan(full2, {WAVE: THRESHOLD}, None, people2, kept,
-                                   changed={WAVE: frozenset({after[2]})})  # fmt: skip
-    old, new = _release(full1, people1, plan1), _release(full2, people2, plan2)
+                                   changed={WAVE: again})  # fmt: skip
+    new = _release(full2, people2, plan2)
     primary = (_primary(old.counts, full1), _primary(new.counts, full2))  # type: ignore[arg-type]
     found: list[Finding] = []
     codes = sorted({d for d, _, _, _ in new.counts} - {adversary.TOTAL_ROW})
