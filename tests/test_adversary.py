@@ -146,7 +146,8 @@ def test_the_adversary_assumes_only_what_the_data_bear_out(sample_db: Path) -> N
 
 # Fixed tables of the sweep (`make sweep` draws 500 and more): the same tables every run, so
 # this test cannot pass or fail by chance.
-SEEDS = [(sweep.DEFAULT_SEED, number) for number in range(20)]
+# 24, 58, 70 and 74: tables whose two publications the plan's one-release audit let through.
+SEEDS = [(sweep.DEFAULT_SEED, number) for number in [*range(20), 24, 58, 70, 74]]
 
 
 @pytest.mark.parametrize("seed", SEEDS)
