@@ -19,6 +19,7 @@ from etl import catalog, quarterform, vocabulary
 from etl.accounts import User
 from etl.export import to_contract_csv
 from etl.findings import count_errors, count_rows
+from etl.kinds import KINDS
 from etl.load import Source, check_department, load_sources
 from etl.periods import due_quarters, quarter_start
 from etl.validate import validate_bytes
@@ -153,10 +154,11 @@ def render_counts(data: queries.Data, user: User, today: date) -> None:
     _preview_and_store(data, user, COUNTS_STATE)
 
 
+# The quarter's own counts first, the survey's response after (stable sort: registry order).
 COUNT_FORMS = {
-    "omvang": "Omvang (medewerkers)",
-    "vertrouwenspersonen": "Gesprekken met vertrouwenspersonen",
-    "respons": "Respons op de enquête",
+    kind: spec.count_form
+    for kind, spec in sorted(KINDS.items(), key=lambda item: item[1].cadence != "kwartaal")
+    if spec.count_form
 }
 
 

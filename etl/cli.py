@@ -26,7 +26,7 @@ from etl.database import backup as database_backup
 from etl.database import restore as database_restore
 from etl.export import to_contract_csv, to_csv
 from etl.findings import Finding, count_errors
-from etl.kinds import KINDS
+from etl.kinds import KINDS, QUARTERLY
 from etl.load import (
     ReceiptError,
     VersionError,
@@ -247,13 +247,7 @@ def export(kind: str, periode: str | None, departement: str | None, db: Path | N
     path = database_path(db)
     if not path.exists():
         click.echo(f"Database {path} bestaat nog niet; laad eerst bestanden.", err=True)
-    model = ReadModel(path)
-    frames = {"normscores": model.normscores, "enquete": model.enquete, "respons": model.respons,
-              "afspraken": model.afspraken, "coordinatie": model.coordinatie}  # fmt: skip
-    frame = (
-        frames[kind](quarter, code) if kind in frames else model.werking_export(kind, quarter, code)
-    )
-    sys.stdout.write(to_contract_csv(frame))
+    sys.stdout.write(to_contract_csv(ReadModel(path).export(kind, quarter, code)))
 
 
 @main.command()
@@ -312,7 +306,7 @@ def terugzetten(source: Path, db: Path | None) -> None:
 
 
 @main.command()
-@click.argument("kind", type=click.Choice(["normscores", "enquete", "respons"]))
+@click.argument("kind", type=click.Choice(list(QUARTERLY)))
 @click.option("--departement", required=True, help="De organisatiecode.")
 @click.option("--periode", required=True, help="Het kwartaal, bijvoorbeeld 2025-Q3.")
 @click.option("--versie", required=True, type=VERSION, help="Het versienummer.")

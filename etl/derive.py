@@ -18,6 +18,7 @@ import duckdb
 import pandas as pd
 
 from etl import survey
+from etl.kinds import deriving
 from etl.publication import GROUP_ITEM
 from etl.readmodel import (
     DERIVED_GRID,
@@ -35,10 +36,10 @@ from etl.readmodel import (
     werking_tables,
 )
 
-SURVEY_KINDS = frozenset({"enquete", "respons"})  # what the survey figures come from
-GRID_KINDS = frozenset({"normscores"})  # what the norm grid comes from
+SURVEY_KINDS = deriving("enquete")  # what the survey figures come from
+GRID_KINDS = deriving("normen")  # what the norm grid comes from
 # What the werking tables come from (reports, advisers' talks, and headcount for the rates).
-WERKING_KINDS = frozenset({"meldingen", "omvang", "vertrouwenspersonen"})
+WERKING_KINDS = deriving("werking")
 
 
 def needed(connection: duckdb.DuckDBPyConnection, stored_kinds: set[str]) -> bool:

@@ -18,12 +18,11 @@ import operator
 import os
 import signal
 import sys
-from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import duckdb
 import pandas as pd
@@ -32,7 +31,7 @@ from etl import catalog, derive
 from etl.cells import Verdicts
 from etl.database import LOCAL_TIME, crash_hook, writer
 from etl.findings import Finding, count_errors
-from etl.kinds import KINDS, QUARTERLY, Kind
+from etl.kinds import KINDS, QUARTERLY, Keyed, Kind
 from etl.periods import parse_day
 from etl.read import MAX_BYTES
 from etl.settings import settings
@@ -513,29 +512,8 @@ class _Batch:
 _FILE_COLUMNS = ("sha256", "file_name", "size_bytes", "content")
 
 
-@dataclass(frozen=True)
-class Keyed:
-    """A kind versioned per row: its key, what makes two versions differ (everything the
-    row says but its key), and how a version is named in the load's result."""
-
-    key: tuple[str, ...]
-    content: tuple[str, ...]
-    label: Callable[[Any], str]
-
-    @property
-    def columns(self) -> tuple[str, ...]:
-        return (*self.key, "version", *self.content, "load_id", "sha256", "line")
-
-
-AGREEMENT_CONTENT = (
-    "norm", "afspraak", "vastgesteld", "gremium", "gereed", "status", "toelichting",
-)  # fmt: skip
-KEYED: dict[Kind, Keyed] = {
-    "afspraken": Keyed(("departement", "id"), AGREEMENT_CONTENT,
-                       lambda record: f"afspraak {record.id}"),
-    "coordinatie": Keyed(("departement", "jaar", "norm"), ("oordeel", "toelichting", "bron"),
-                         lambda record: f"{record.jaar} norm {record.norm}"),
-}  # fmt: skip
+# Kinds versioned per key (`KindSpec.keyed`): agreements, BZK's own judgement.
+KEYED: dict[Kind, Keyed] = {k: s.keyed for k, s in KINDS.items() if s.keyed is not None}
 # What an organisation's lead may change in an agreement BZK made (issue 24, point 1).
 LEAD_MAY_CHANGE = frozenset({"status", "toelichting"})
 

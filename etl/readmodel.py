@@ -37,7 +37,7 @@ from etl import (
     werking,
 )
 from etl.database import LOCAL_TIME, file_identity, has_table, query_frame, reader
-from etl.kinds import EVERY_QUARTER, KINDS, REPORT_MEASURES
+from etl.kinds import EVERY_QUARTER, KINDS, WERKING
 from etl.periods import FIRST_SUBMISSION_QUARTER, quarter_end, quarter_start, submission_deadline
 from etl.publication import Plan
 from etl.settings import SCHEMAS_DIR, settings
@@ -679,6 +679,14 @@ class ReadModel:
 
     # --- how policy works (reports, headcount, confidential advisers) ---------------------
 
+    def export(self, kind: str, periode: str | None, departement: str | None) -> pd.DataFrame:
+        """The newest version of `kind` in the contract's columns (`etl export`): the counts
+        of how policy works as loaded; every other kind by its own reader below."""
+        if KINDS[kind].derives == "werking":  # type: ignore[index]
+            return self.werking_export(kind, periode, departement)
+        reader: Callable[[str | None, str | None], pd.DataFrame] = getattr(self, kind)
+        return reader(periode, departement)
+
     def werking_export(
         self, kind: str, periode: str | None = None, departement: str | None = None
     ) -> pd.DataFrame:
@@ -1078,8 +1086,8 @@ def from_stored_grid(frame: pd.DataFrame, today: date) -> pd.DataFrame:
     return frame.astype({"score": float, "vorige_score": float, "wijziging": float})
 
 
-WERKING_KEYS = {"meldingen": "soort", "vertrouwenspersonen": "onderwerp"}
-WERKING_MEASURES = {"meldingen": REPORT_MEASURES, "vertrouwenspersonen": ("gesprekken",)}
+WERKING_KEYS: dict[str, str] = {k: str(KINDS[k].werking_key) for k in WERKING}
+WERKING_MEASURES: dict[str, tuple[str, ...]] = {k: KINDS[k].werking_measures for k in WERKING}
 # Who a derived werking table is for: everything exact (the coordinator; a lead's own rows),
 # or under the privacy rule for everyone else (years only: see `ReadModel.werking`).
 WERKING_VIEWS: tuple[tuple[str, frozenset[str] | None, tuple[str, ...]], ...] = (
@@ -1118,8 +1126,8 @@ def werking_data_from(
 ) -> tuple[dict[str, pd.DataFrame | None], pd.DataFrame]:
     """The current reports, advisers' talks and headcounts, on the writer's connection."""
     bases: dict[str, pd.DataFrame | None] = {
-        kind: query_frame(connection, f"SELECT * FROM {KINDS[kind].current_view}")  # type: ignore[index]
-        for kind in WERKING_KEYS
+        kind: query_frame(connection, f"SELECT * FROM {KINDS[kind].current_view}")
+        for kind in WERKING
     }
     staff = query_frame(
         connection, "SELECT departement, periode, medewerkers FROM current_headcount"
@@ -1179,8 +1187,7 @@ def first_publication(connection: duckdb.DuckDBPyConnection, wave: str) -> adver
     if first is None or first[0] is None:
         return None
     frames = []
-    for kind in ("enquete", "respons"):
-        spec = KINDS[kind]
+    for spec in (KINDS["enquete"], KINDS["respons"]):
         frames.append(query_frame(connection, f"""
             WITH by_then AS (
                 SELECT s.submission_id
@@ -1189,7 +1196,7 @@ def first_publication(connection: duckdb.DuckDBPyConnection, wave: str) -> adver
                 QUALIFY s.version = max(s.version) OVER (PARTITION BY s.departement)
             )
             SELECT {', '.join(spec.columns)} FROM {spec.table} JOIN by_then USING (submission_id)
-            """, [kind, wave, first[0]]))  # fmt: skip  # names from KINDS only
+            """, [spec.name, wave, first[0]]))  # fmt: skip  # names from KINDS only
     full = survey.complete_counts(frames[0])
     people = survey.populations(frames[1])
     hidden = connection.execute(

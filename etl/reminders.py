@@ -24,16 +24,12 @@ import pandas as pd
 
 from etl import accounts, catalog
 from etl.database import LOCAL_TIME, reader, writer
+from etl.kinds import EVERY_QUARTER, KINDS
 from etl.periods import submission_deadline
 from etl.settings import Settings
 
 OPEN = ("nog open", "niet aangeleverd")
-KIND_WORDS = {
-    "normscores": "de oordelen op de vijftien normen (normscores)",
-    "meldingen": "de meldingen en hun afhandeling (meldingen)",
-    "omvang": "het aantal medewerkers (omvang)",
-    "vertrouwenspersonen": "de gesprekken met vertrouwenspersonen (vertrouwenspersonen)",
-}
+KIND_WORDS: dict[str, str] = {kind: f"{KINDS[kind].words} ({kind})" for kind in EVERY_QUARTER}
 
 
 @dataclass(frozen=True)

@@ -33,16 +33,13 @@ from etl.kinds import FREE_TEXT, KINDS, KindSpec, detect_kind, expected_columns_
 from etl.read import MAX_BYTES, Record, Table
 from etl.read_xlsx import locate, read_any
 from etl.settings import settings
-from etl.validate_agreements import Agreement, validate_agreements
-from etl.validate_coordination import CoordinationScore, validate_coordination
-from etl.validate_survey import SurveyCount, SurveyResponse, validate_enquete, validate_respons
+from etl.validate_agreements import Agreement
+from etl.validate_coordination import CoordinationScore
+from etl.validate_survey import SurveyCount, SurveyResponse
 from etl.validate_werking import (
     AdviserTalks,
     Headcount,
     ReportCounts,
-    validate_meldingen,
-    validate_omvang,
-    validate_vertrouwenspersonen,
 )
 
 MAX_TOELICHTING = 2000
@@ -163,22 +160,7 @@ def _validate_bytes(
     validation = Validation(file, kind=spec.name)
     complete = len(rows) == len(table.records)
     records: list[StoredRecord]
-    if spec.name == "normscores":
-        records, row_findings = list_of(validate_normscores(rows, file, today, verdicts, complete))
-    elif spec.name == "enquete":
-        records, row_findings = list_of(validate_enquete(rows, file, today, verdicts))
-    elif spec.name == "respons":
-        records, row_findings = list_of(validate_respons(rows, file, today, verdicts))
-    elif spec.name == "meldingen":
-        records, row_findings = list_of(validate_meldingen(rows, file, today, verdicts, complete))
-    elif spec.name == "omvang":
-        records, row_findings = list_of(validate_omvang(rows, file, today, verdicts))
-    elif spec.name == "vertrouwenspersonen":
-        records, row_findings = list_of(validate_vertrouwenspersonen(rows, file, today, verdicts))
-    elif spec.name == "afspraken":
-        records, row_findings = list_of(validate_agreements(rows, file, today, verdicts))
-    else:
-        records, row_findings = list_of(validate_coordination(rows, file, today, complete))
+    records, row_findings = list_of(spec.validate()(rows, file, today, verdicts, complete))
     budget.check()
     findings.extend(row_findings)
     # A cell outside the free text that is not ASCII and that the kind's checks let through

@@ -130,7 +130,7 @@ def _check_status(text: str, file: str, line: int) -> tuple[str | None, list[Fin
 
 
 def validate_agreements(
-    rows: list[Row], file: str, today: date, verdicts: Verdicts
+    rows: list[Row], file: str, today: date, verdicts: Verdicts, complete: bool = True
 ) -> tuple[list[Agreement], list[Finding]]:
     """Every row an agreement; one (departement, id) once per file (with both lines)."""
     findings: list[Finding] = []

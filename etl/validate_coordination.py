@@ -12,7 +12,15 @@ from datetime import date
 from typing import NamedTuple
 
 from etl import catalog, vocabulary
-from etl.cells import Member, Row, check_bron, check_each_once, check_oordeel, check_organisation
+from etl.cells import (
+    Member,
+    Row,
+    Verdicts,
+    check_bron,
+    check_each_once,
+    check_oordeel,
+    check_organisation,
+)
 from etl.findings import Finding
 
 MAX_TEXT = 2000
@@ -73,7 +81,11 @@ def _check_norm(text: str, file: str, line: int) -> tuple[str | None, list[Findi
 
 
 def validate_coordination(
-    rows: list[Row], file: str, today: date, complete: bool = True
+    rows: list[Row],
+    file: str,
+    today: date,
+    verdicts: Verdicts | None = None,
+    complete: bool = True,
 ) -> tuple[list[CoordinationScore], list[Finding]]:
     """Every row a judgement; each year holds each of the five norms exactly once
     (`complete`: every record of the file could be read into a row)."""

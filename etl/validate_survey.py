@@ -93,7 +93,7 @@ def _check_answer(
 
 
 def validate_enquete(
-    rows: list[Row], file: str, today: date, verdicts: Verdicts
+    rows: list[Row], file: str, today: date, verdicts: Verdicts, complete: bool = True
 ) -> tuple[list[SurveyCount], list[Finding]]:
     """Every cell checked; the same (departement, periode, groep, item, antwoord) only once."""
     codes, periods, groups, findings = _common(rows, file, today, verdicts)
@@ -128,7 +128,7 @@ def validate_enquete(
 
 
 def validate_respons(
-    rows: list[Row], file: str, today: date, verdicts: Verdicts
+    rows: list[Row], file: str, today: date, verdicts: Verdicts, complete: bool = True
 ) -> tuple[list[SurveyResponse], list[Finding]]:
     """Invited and participants per group; participants never exceed invitations."""
     codes, periods, groups, findings = _common(rows, file, today, verdicts)

@@ -140,7 +140,7 @@ def validate_meldingen(
 
 
 def validate_omvang(
-    rows: list[Row], file: str, today: date, verdicts: Verdicts
+    rows: list[Row], file: str, today: date, verdicts: Verdicts, complete: bool = True
 ) -> tuple[list[Headcount], list[Finding]]:
     """One headcount of at least 1 per (departement, periode)."""
     codes, periods, findings = _where(rows, file, today, verdicts)
@@ -171,7 +171,7 @@ def validate_omvang(
 
 
 def validate_vertrouwenspersonen(
-    rows: list[Row], file: str, today: date, verdicts: Verdicts
+    rows: list[Row], file: str, today: date, verdicts: Verdicts, complete: bool = True
 ) -> tuple[list[AdviserTalks], list[Finding]]:
     """Whole numbers of conversations per subject; a subject at most once per
     (departement, periode). A subject left out is not reported, never read as zero."""

@@ -10,7 +10,7 @@ from dashboard import auth, forms, queries, tables, view
 from etl import catalog
 from etl.accounts import COORDINATOR
 from etl.findings import count_errors, count_rows
-from etl.kinds import KINDS
+from etl.kinds import QUARTERLY
 from etl.load import Source, VersionError, check_department, load_sources, withdraw_version
 from etl.periods import parse_quarter
 from etl.read import MAX_BYTES
@@ -112,7 +112,7 @@ if user.role == COORDINATOR:
             "wanneer en waarom. Herstellen maakt een intrekking ongedaan."
         )
         with st.form("intrekken"):
-            kind = st.selectbox("Soort", list(KINDS))
+            kind = st.selectbox("Soort", list(QUARTERLY))
             code = st.text_input("Organisatiecode", placeholder="bijvoorbeeld FIN")
             periode = st.text_input("Kwartaal", placeholder="JJJJ-Qn")
             version = st.number_input("Versie", min_value=1, step=1)
