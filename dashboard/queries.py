@@ -116,7 +116,7 @@ def norms_frame() -> pd.DataFrame:
 
 def organisations_in(periode: str) -> pd.DataFrame:
     """Organisations (not RIJK) that existed during the quarter."""
-    return readmodel.organisations_in(periode)
+    return catalog.organisations_in(periode)
 
 
 def organisations_frame(codes: list[str]) -> pd.DataFrame:

@@ -16,6 +16,7 @@ from typing import Literal, cast
 
 import pandas as pd
 
+from etl import periods
 from etl.settings import SCHEMAS_DIR, settings
 
 RESERVED_CODE = "RIJK"
@@ -362,3 +363,14 @@ def wave_threshold(periode: str) -> int:
     """The catalogue's threshold for a wave (the database may hold a frozen one)."""
     wave = survey_waves().get(periode)
     return wave.drempel if wave else MIN_THRESHOLD
+
+
+def organisations_in(periode: str) -> pd.DataFrame:
+    """Organisations (not RIJK) that existed during the quarter, from the catalogue."""
+    start, end = periods.quarter_start(periode), periods.quarter_end(periode)
+    rows = [
+        {"departement": o.code, "naam": o.naam, "soort": o.soort}
+        for o in organisations()
+        if o.code != RESERVED_CODE and o.valid_during(start, end)
+    ]
+    return pd.DataFrame(rows, columns=["departement", "naam", "soort"])

@@ -37,7 +37,7 @@ from etl.load import (
     withdraw_version,
 )
 from etl.periods import due_quarters, parse_quarter
-from etl.readmodel import ReadModel, organisations_in
+from etl.readmodel import ReadModel
 from etl.rebuild import RebuildError, rebuild
 from etl.settings import settings
 from etl.validate import validate_bytes
@@ -581,7 +581,7 @@ def rapport(
         click.echo(f"{out}: praatplaat {code} {quarter}.")
         return
     out.mkdir(parents=True, exist_ok=True)
-    codes = organisations_in(quarter)["departement"].tolist()
+    codes = catalog.organisations_in(quarter)["departement"].tolist()
     for code in codes:
         paper = praatplaat.ministry_pdf(model, code, quarter, today)
         (out / f"{quarter}_{code}.pdf").write_bytes(paper)

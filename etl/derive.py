@@ -18,9 +18,7 @@ import duckdb
 import pandas as pd
 
 from etl import survey
-from etl.kinds import deriving
-from etl.publication import GROUP_ITEM
-from etl.readmodel import (
+from etl.derived import (
     DERIVED_GRID,
     DERIVED_PREFIX,
     HIDDEN_BEFORE,
@@ -35,6 +33,8 @@ from etl.readmodel import (
     werking_data_from,
     werking_tables,
 )
+from etl.kinds import deriving
+from etl.publication import GROUP_ITEM
 
 SURVEY_KINDS = deriving("enquete")  # what the survey figures come from
 GRID_KINDS = deriving("normen")  # what the norm grid comes from

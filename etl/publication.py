@@ -32,7 +32,7 @@ class Plan:
 class Republished:
     """A wave published before: the organisations whose survey files arrived or changed
     since its first publication, and that first publication itself (its counts and what it
-    hid, as `etl.readmodel.changed_since_published` rebuilds it from the versions), so the
+    hid, as `etl.derived.changed_since_published` rebuilds it from the versions), so the
     plan can attack the two side by side. Without `earlier` only the rules of
     `_WavePlan._republication` apply."""
 

@@ -189,7 +189,7 @@ def hidden_reason(
 
 Kept = frozenset[tuple[str, str, str, str]]  # (departement, periode, groep, item)
 # Per wave, the organisations whose survey files arrived or changed after the wave was
-# first published (`etl.readmodel.changed_since_published`): two publications side by side
+# first published (`etl.derived.changed_since_published`): two publications side by side
 # give their difference away (see `etl.publication`).
 Changed = Mapping[str, frozenset[str] | publication.Republished]
 

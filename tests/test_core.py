@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from dashboard import agendapaper, jaarrapport, praatplaat
-from etl import catalog, normgrid, readmodel, settings
+from etl import catalog, derived, normgrid, readmodel, settings
 from etl.readmodel import Access, ReadModel
 from tests.conftest import ROOT, TODAY, run_etl
 
@@ -201,10 +201,39 @@ def test_the_trends_a_load_stores_equal_a_fresh_computation(sample_db: Path) -> 
     first = min(model.periods())
     pd.testing.assert_frame_equal(
         model.onderdeel_shares(first).astype(object),
-        readmodel.onderdeel_panel(scores).astype(object),
+        derived.onderdeel_panel(scores).astype(object),
     )
     pd.testing.assert_frame_equal(
-        model.ministry_shares().astype(object), readmodel.ministry_panel(scores).astype(object)
+        model.ministry_shares().astype(object), derived.ministry_panel(scores).astype(object)
     )
     later = model.onderdeel_shares("2024-Q1")  # computed: not what was stored
     assert later["periode"].min() == "2024-Q1"
+
+
+def _etl_closure(start: str) -> set[str]:
+    """Every etl module `start` imports, directly or through others (static, by the AST)."""
+    seen: set[str] = set()
+    todo = [start]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        path = ROOT / (name.replace(".", "/") + ".py")
+        if not path.exists():
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module == "etl":
+                todo += [f"etl.{alias.name}" for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("etl."):
+                todo.append(str(node.module))
+            elif isinstance(node, ast.Import):
+                todo += [a.name for a in node.names if a.name.startswith("etl.")]
+    return seen
+
+
+@pytest.mark.parametrize("module", ["etl.load", "etl.derive", "etl.derived", "etl.rebuild"])
+def test_the_write_path_never_imports_a_read(module: str) -> None:
+    """A load derives and stores; it does not read through the read model (issue 25)."""
+    assert "etl.readmodel" not in _etl_closure(module)

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from dashboard import charts, praatplaat, queries, tables
-from etl import catalog, normgrid, readmodel, survey, vocabulary
+from etl import catalog, normgrid, survey, vocabulary
 from etl.disclosure import exposed, suppress
 from etl.load import load_sources, read_source
 from etl.readmodel import ReadModel
@@ -466,7 +466,7 @@ def test_every_ministry_keeps_its_trend_over_its_own_quarters(sample_db: Path) -
     """AenM began in 2024-Q3 and skipped 2026-Q3, BZ skipped 2025-Q2: a panel over every
     quarter of the Rijk left them without a line."""
     shares = ReadModel(sample_db).ministry_shares()
-    latest = set(readmodel.organisations_in("2026-Q3")["departement"])
+    latest = set(catalog.organisations_in("2026-Q3")["departement"])
     assert set(shares["ministerie"]) == latest
     aenm = shares[shares["ministerie"] == "AenM"]
     assert aenm["periode"].min() == "2024-Q3" and "2026-Q3" not in set(aenm["periode"])

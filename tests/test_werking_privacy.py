@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from etl import readmodel, werking, werking_protection
+from etl import derived, werking, werking_protection
 from etl.readmodel import ReadModel
 
 CODES = ("AZ", "BZK", "DEF", "FIN")
@@ -172,9 +172,9 @@ def test_the_samples_published_years_pin_no_hidden_count(sample_db: Path, kind: 
     """The real files: every year a reader sees, attacked by linear programming as the
     outsider and as every organisation's lead; and the price (cells hidden beyond the small
     ones) stays small."""
-    key = readmodel.WERKING_KEYS[kind]
+    key = derived.WERKING_KEYS[kind]
     base = ReadModel(sample_db).werking_export(kind)
-    long = werking.long_counts(base, readmodel.WERKING_MEASURES[kind], [key])
+    long = werking.long_counts(base, derived.WERKING_MEASURES[kind], [key])
     long = long.assign(jaar=long["periode"].str[:4].astype(int))
     year = long.groupby(["departement", "jaar", key, "maat"], as_index=False)[["aantal"]].sum()
     protection = werking_protection.plan(year, "jaar", key, 5)
