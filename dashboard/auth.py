@@ -12,8 +12,8 @@ import streamlit as st
 
 from dashboard import queries, web
 from dashboard.web import COOKIE
-from etl import accounts, sessions
-from etl.accounts import COORDINATOR, User
+from etl import accounts, policy, sessions
+from etl.accounts import User
 from etl.settings import settings
 
 SESSION_KEY = "gebruiker"
@@ -21,27 +21,10 @@ _TOKEN = "sessietoken"
 _PENDING_COOKIE = "cookie_te_zetten"
 _SIGNED_OUT = "uitgelogd"
 
-# Page keys (screen file stems) per role. Anonymous visitors only get the sign-in screen.
-READ_PAGES = (
-    "overzicht",
-    "ministerie",
-    "norm",
-    "trends",
-    "enquete",
-    "werking",
-    "aanleverstatus",
-    "presentatie",
-    "ipim",
-)
-
 
 def pages_for(user: User | None) -> list[str]:
-    """The screens a user may open."""
-    if user is None:
-        return ["inloggen"]
-    if user.is_department:  # a lead lands on what concerns its own organisation
-        return ["start", *READ_PAGES, "aanleveren"]
-    return [*READ_PAGES, "aanleveren"] if user.may_submit else list(READ_PAGES)
+    """The screens a user may open (`etl.policy`)."""
+    return policy.pages_for(user)
 
 
 def others_visible() -> bool:
@@ -49,21 +32,22 @@ def others_visible() -> bool:
     return settings().detail_other_ministries
 
 
-def visible_codes(user: User | None) -> set[str] | None:
-    """Organisations whose detail the user may see; None means all."""
-    if user is None or not user.is_department or others_visible():
-        return None
-    return {user.department or ""}
+def may(user: User | None, action: policy.Action, organisation: str | None = None) -> bool:
+    """`etl.policy.may` with this installation's setting."""
+    return policy.may(user, action, organisation, others_visible())
+
+
+READ_PAGES = policy.READ_PAGES
+
+
+def visible_codes(user: User | None) -> frozenset[str] | None:
+    """Organisations whose detail the user may see (`etl.policy`); None means all."""
+    return policy.visible_codes(user, others_visible())
 
 
 def exact_codes(user: User | None) -> frozenset[str] | None:
-    """Organisations whose small counts of how policy works the user sees exactly: all for
-    the coordinator (None), the own one for a department's lead, none for anyone else."""
-    if user is not None and user.role == COORDINATOR:
-        return None
-    if user is not None and user.is_department:
-        return frozenset({user.department or ""})
-    return frozenset()
+    """Organisations whose figures the user sees exactly (`etl.policy`)."""
+    return policy.exact_codes(user)
 
 
 def oidc_configured() -> bool:
@@ -167,7 +151,7 @@ def sign_out() -> bool:
 def figures_line(user: User) -> str:
     """Which figures the screens show this user, in one short line (who sees what:
     the contract's disclosure rules)."""
-    if user.role == COORDINATOR:
+    if policy.exact_codes(user) is None:
         return "U ziet alle cijfers exact; wat u downloadt om te delen is beschermd."
     if user.is_department:
         return (f"U ziet de cijfers van {user.department} exact, die van anderen beschermd "
@@ -176,6 +160,6 @@ def figures_line(user: User) -> str:
 
 
 def role_label(user: User) -> str:
-    if user.role == COORDINATOR:
+    if user.role == accounts.COORDINATOR_ROLE:
         return "coördinator"
     return f"departement {user.department}" if user.is_department else "lezer"

@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboard import auth, charts, downloads, links, queries
 from dashboard.charts import AltairChart
-from etl import agenda, catalog, vocabulary
+from etl import agenda, catalog, policy, vocabulary
 from etl.periods import quarter_of
 from etl.readmodel import Access
 from etl.settings import settings
@@ -27,15 +27,7 @@ def data_source() -> queries.Data:
 
 def access() -> Access:
     """What the signed-in user may see, for the read model."""
-    user = auth.current_user()
-    codes = auth.visible_codes(user)
-    exact = auth.exact_codes(user)
-    return Access(
-        None if codes is None else frozenset(codes),
-        user.username if user else None,
-        exact=exact,
-        survey_exact=exact,
-    )
+    return policy.access_for(auth.current_user(), auth.others_visible())
 
 
 def today() -> date:
@@ -100,7 +92,7 @@ def download_row(table: pd.DataFrame, name: str, chart: AltairChart | None = Non
         )
 
 
-def visible() -> set[str] | None:
+def visible() -> frozenset[str] | None:
     """Organisations whose detail the signed-in user may see; None means all."""
     return auth.visible_codes(auth.current_user())
 

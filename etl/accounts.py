@@ -21,7 +21,8 @@ import bcrypt
 from etl import catalog, sessions
 from etl.database import reader, writer
 
-COORDINATOR, READER, DEPARTMENT_PREFIX = "coordinator", "lezer", "departement:"
+# The role names (the coordinating organisation itself is `vocabulary.COORDINATOR`, BZK).
+COORDINATOR_ROLE, READER, DEPARTMENT_PREFIX = "coordinator", "lezer", "departement:"
 FIRST_ADMIN = "beheerder"
 _NAME = re.compile(r"^[A-Za-z0-9._@-]{2,64}$")
 # An address as mail servers take it (RFC 5321's dot-atom, printable ASCII): no space, no
@@ -60,7 +61,7 @@ class User:
 
     @property
     def may_submit(self) -> bool:
-        return self.role == COORDINATOR or self.is_department
+        return self.role == COORDINATOR_ROLE or self.is_department
 
 
 class AccountError(ValueError):
@@ -70,7 +71,7 @@ class AccountError(ValueError):
 def normalise_role(text: str) -> str:
     """`coordinator`, `lezer` or `departement:CODE` with the code as the catalogue spells it."""
     value = text.strip()
-    if value.lower() in (COORDINATOR, READER):
+    if value.lower() in (COORDINATOR_ROLE, READER):
         return value.lower()
     if value.lower().startswith(DEPARTMENT_PREFIX):
         code = value[len(DEPARTMENT_PREFIX) :].strip()
@@ -186,7 +187,7 @@ def ensure_first_admin(db_path: Path) -> str | None:
     if list_users(db_path):
         return None
     password = secrets.token_urlsafe(12)
-    add_user(db_path, FIRST_ADMIN, COORDINATOR, password)
+    add_user(db_path, FIRST_ADMIN, COORDINATOR_ROLE, password)
     return password
 
 

@@ -114,7 +114,7 @@ def test_other_ministries_detail_follows_the_setting(monkeypatch: pytest.MonkeyP
     department = User("d", "departement:BZK")
     assert auth.visible_codes(department) is None
     monkeypatch.setenv("INTEGRITEIT_DETAIL_ANDERE_MINISTERIES", "nee")
-    assert auth.visible_codes(department) == {"BZK"}
+    assert auth.visible_codes(department) == frozenset({"BZK"})
     assert auth.visible_codes(User("c", "coordinator")) is None
     assert auth.visible_codes(User("l", "lezer")) is None
 

@@ -7,14 +7,12 @@ import hashlib
 import streamlit as st
 
 from dashboard import auth, forms, queries, tables, view
-from etl import catalog
-from etl.accounts import COORDINATOR
+from etl import catalog, policy
 from etl.findings import count_errors, count_rows
 from etl.kinds import QUARTERLY
 from etl.load import Source, VersionError, check_department, load_sources, withdraw_version
 from etl.periods import parse_quarter
 from etl.read import MAX_BYTES
-from etl.readmodel import Access
 from etl.validate import validate_bytes
 
 
@@ -98,12 +96,11 @@ if not files:
     forms.render_counts(data, user, view.today())
     st.subheader("Eerdere aanleveringen")
     # Their own organisation's attempts and their own, whatever others they may see.
-    own = (Access(frozenset({only_for}), user.username, exact=frozenset({only_for}))
-           if only_for else data.access)  # fmt: skip
+    own = policy.own_access(user, only_for) if only_for else data.access
     history = queries.loads(queries.data_for(path, own))
     st.dataframe(history.head(20), hide_index=True, width="stretch")
 
-if user.role == COORDINATOR:
+if auth.may(user, "intrekken"):
     with st.expander("Versie intrekken of herstellen (coördinator)"):
         st.caption(
             "Een verkeerd opgeslagen versie trekt u in; de vorige versie die niet is "

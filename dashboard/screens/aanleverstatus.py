@@ -6,7 +6,6 @@ import streamlit as st
 
 from dashboard import auth, charts, queries, view
 from etl import accounts, reminders, vocabulary
-from etl.accounts import COORDINATOR
 from etl.periods import SUBMISSION_DAYS, due_quarters
 from etl.settings import settings
 from etl.vocabulary import OP_TIJD, TE_LAAT
@@ -41,7 +40,7 @@ view.chart_with_table(
 
 
 user = auth.current_user()
-if user is not None and user.role == COORDINATOR:
+if user is not None and auth.may(user, "herinneren"):
     st.subheader("Herinneren")
     today = view.today()
     periode = str(st.selectbox("Kwartaal", due_quarters(today), key="herinner_periode"))

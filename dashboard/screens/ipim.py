@@ -15,7 +15,6 @@ import streamlit as st
 from dashboard import auth, queries, tables, view
 from dashboard.agendapaper import agenda_pdf
 from etl import catalog
-from etl.accounts import COORDINATOR
 from etl.agenda import SIGNALS
 from etl.export import to_contract_csv
 from etl.load import Source, load_sources
@@ -128,7 +127,7 @@ else:
         view.table(versions, f"afspraak-{code}-{key}")
 
 
-if user is not None and user.role == COORDINATOR:
+if auth.may(user, "afspraak_vastleggen"):
     with st.expander("Afspraak vastleggen of wijzigen (coördinator)"):
         st.caption(
             "Een bestaande code (per organisatie) maakt een nieuwe versie; de vorige blijft "
@@ -157,7 +156,7 @@ if user is not None and user.role == COORDINATOR:
                      "toelichting": note},
                     None,
                 )  # fmt: skip
-elif user is not None and user.is_department:
+elif user is not None and auth.may(user, "afspraakstatus_bijwerken", user.department):
     own = current[current["departement"] == user.department] if not current.empty else current
     with st.expander(f"Status van een afspraak van {user.department} bijwerken"):
         if own.empty:
@@ -219,7 +218,7 @@ if not judgements.empty:
     with st.expander("Geschiedenis van de oordelen (elke versie, met wie en wanneer)"):
         view.table(queries.coordination(data, history=True), "coordinatie-bzk-geschiedenis")
 
-if user is not None and user.role == COORDINATOR:
+if auth.may(user, "coordinatie_oordelen"):
     with st.expander(f"Jaaroordeel van {COORDINATING} over de eigen rol vastleggen (coördinator)"):
         this_year = view.today().year
         year = st.selectbox("Jaar", list(range(this_year, this_year - 4, -1)), index=1)

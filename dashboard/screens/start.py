@@ -6,9 +6,9 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import auth, queries, view
+from etl import policy
 from etl.kinds import KINDS
 from etl.periods import due_quarters
-from etl.readmodel import Access
 
 user = auth.current_user()
 if user is None or not user.department:
@@ -52,7 +52,7 @@ else:
     )
 
 st.subheader("Uw laatste aanleveringen")
-own = queries.data_for(data.path, Access(frozenset({code}), user.username, exact=frozenset({code})))
+own = queries.data_for(data.path, policy.own_access(user, code))
 history = queries.loads(own)
 st.dataframe(history.head(10), hide_index=True, width="stretch")
 
