@@ -10,7 +10,7 @@ import math
 
 import pandas as pd
 
-from etl import catalog
+from etl import catalog, vocabulary
 
 
 def survey_item_order() -> list[str]:
@@ -46,7 +46,7 @@ def interval_points(cells: pd.DataFrame, code: str, items: list[str]) -> pd.Data
     """Points for the interval chart: the ministry, RIJK and the median, shown figures only."""
     rows = []
     for item in items:
-        for series, who in (("ministerie", code), ("rijksbreed", "RIJK")):
+        for series, who in (("ministerie", code), ("rijksbreed", vocabulary.RIJK)):
             match = cells[(cells["departement"] == who) & (cells["item"] == item)]
             if match.empty or bool(match["verborgen"].iloc[0]):
                 continue
@@ -54,7 +54,7 @@ def interval_points(cells: pd.DataFrame, code: str, items: list[str]) -> pd.Data
             rows.append(
                 {
                     "item": item,
-                    "reeks": series if who != code or code != "RIJK" else "rijksbreed",
+                    "reeks": series if who != code or code != vocabulary.RIJK else "rijksbreed",
                     "aandeel": row["aandeel"],
                     "ondergrens": row["ondergrens"],
                     "bovengrens": row["bovengrens"],
@@ -79,7 +79,7 @@ def interval_points(cells: pd.DataFrame, code: str, items: list[str]) -> pd.Data
     frame = pd.DataFrame(rows)
     if frame.empty:
         return frame
-    if code == "RIJK":
+    if code == vocabulary.RIJK:
         frame = frame.drop_duplicates(["item", "reeks"])
     return with_item_labels(frame)
 
@@ -91,7 +91,7 @@ def block_pairs(blocks: pd.DataFrame) -> pd.DataFrame:
     """
     if blocks.empty:
         return pd.DataFrame(columns=["departement", "cultuur", "voorbeeldgedrag"])
-    chosen = blocks[blocks["departement"] != "RIJK"]
+    chosen = blocks[blocks["departement"] != vocabulary.RIJK]
     wide = chosen.pivot(index="departement", columns="blok", values="score")
     if not {"cultuur", "voorbeeldgedrag"} <= set(wide.columns):
         return pd.DataFrame(columns=["departement", "cultuur", "voorbeeldgedrag"])

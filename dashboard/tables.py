@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from etl import werking
+from etl import vocabulary, werking
 from etl.load import KEYED
 from etl.vocabulary import LONG_LABELS, NIET_BEOORDEELD
 
@@ -336,7 +336,7 @@ def protection_price(cells: pd.DataFrame) -> tuple[str, pd.DataFrame]:
     """What the disclosure rule costs in one wave and group: a summary line and, per
     ministry, how many item figures are shown and how many hidden, and why (too few
     respondents, a sensitive small count, or to protect a small group elsewhere)."""
-    ministries = cells[cells["departement"] != "RIJK"]
+    ministries = cells[cells["departement"] != vocabulary.RIJK]
     reason = ministries["reden"].fillna("").astype(str)
     frame = pd.DataFrame(
         {

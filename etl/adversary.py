@@ -29,7 +29,9 @@ from dataclasses import dataclass
 import highspy
 import numpy as np
 
-TOTAL_ROW, TOTAL_COLUMN = "RIJK", "alle"
+from etl import vocabulary
+
+TOTAL_ROW, TOTAL_COLUMN = vocabulary.RIJK, "alle"
 GROUPS = ("medewerkers", "leidinggevenden")
 CONDITIONAL = {"MEL2": ("MEL1", "ja")}  # item asked to those who gave this answer to that item
 TOLERANCE = 1e-6

@@ -202,7 +202,7 @@ def survey_below(kop: pd.DataFrame, periode: str) -> list[Point]:
     below = kop[
         kop["rest_afwijkend"].astype(bool)
         & (kop["groep"] == "alle")
-        & (kop["departement"] != "RIJK")
+        & (kop["departement"] != vocabulary.RIJK)
         & (worse_is * kop["rest_verschil"].astype(float) > 0)
     ]
     points = []

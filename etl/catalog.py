@@ -16,10 +16,10 @@ from typing import Literal, cast
 
 import pandas as pd
 
-from etl import periods
+from etl import periods, vocabulary
 from etl.settings import SCHEMAS_DIR, settings
 
-RESERVED_CODE = "RIJK"
+RESERVED_CODE = vocabulary.RIJK
 
 
 @dataclass(frozen=True)

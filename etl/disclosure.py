@@ -20,6 +20,8 @@ from collections.abc import Collection, Iterator, Mapping
 
 import numpy as np
 
+from etl import vocabulary
+
 Cell = tuple[str, str]  # (row: organisation code or TOTAL_ROW, column: group or TOTAL_COLUMN)
 
 # The one line a paper prints about which figures it shows (who sees what: CONTRACT.md).
@@ -29,7 +31,7 @@ PUBLISHED_LINE = (
     "afgeschermd; totalen exact."
 )
 NORMS_ONLY_LINE = "Alleen normoordelen: die zijn voor iedereen gelijk; er is niets afgeschermd."
-TOTAL_ROW = "RIJK"
+TOTAL_ROW = vocabulary.RIJK
 TOTAL_COLUMN = "alle"
 _KEEP_TOTAL_ROW = 1e12  # hide a government-wide figure only when nothing else will do
 _KEEP_ORGANISATION_TOTAL = 1e6  # prefer hiding a ministry's split over its total

@@ -22,13 +22,13 @@ from typing import Any
 
 import pandas as pd
 
-from etl import accounts, catalog
+from etl import accounts, catalog, vocabulary
 from etl.database import LOCAL_TIME, reader, writer
 from etl.kinds import EVERY_QUARTER, KINDS
 from etl.periods import submission_deadline
 from etl.settings import Settings
 
-OPEN = ("nog open", "niet aangeleverd")
+OPEN = vocabulary.STILL_OPEN
 KIND_WORDS: dict[str, str] = {kind: f"{KINDS[kind].words} ({kind})" for kind in EVERY_QUARTER}
 
 

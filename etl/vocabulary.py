@@ -25,17 +25,19 @@ State = Literal[
     "nog open",
 ]
 
-VOLDOET: Final = "voldoet"
-DEELS: Final = "voldoet deels"
-NIET: Final = "voldoet niet"
+VOLDOET: Final[Oordeel] = "voldoet"
+DEELS: Final[Oordeel] = "voldoet deels"
+NIET: Final[Oordeel] = "voldoet niet"
 # The source judged nothing: the ministry left the norm empty.
-NIET_BEOORDEELD: Final = "niet beoordeeld"
+NIET_BEOORDEELD: Final[Oordeel] = "niet beoordeeld"
 # The source judged the norm but did not publish the verdict (the Court's 2023 norms
 # 4, 5, 6, 13 and 14): not the same as niet beoordeeld, and never a verdict either.
-ONBEKEND: Final = "onbekend"
+ONBEKEND: Final[Oordeel] = "onbekend"
 # No file for the quarter: after its deadline missing, before it still open.
-NIET_AANGELEVERD: Final = "niet aangeleverd"
-NOG_OPEN: Final = "nog open"
+NIET_AANGELEVERD: Final[State] = "niet aangeleverd"
+NOG_OPEN: Final[State] = "nog open"
+# What a reminder is about: nothing stored yet, whether the deadline has passed or not.
+STILL_OPEN: Final[tuple[State, ...]] = (NOG_OPEN, NIET_AANGELEVERD)
 
 JUDGED: Final = (VOLDOET, DEELS, NIET)
 OORDELEN: Final = (*JUDGED, NIET_BEOORDEELD, ONBEKEND)
@@ -45,11 +47,14 @@ AGREEMENT_STATES: Final = ("open", "in uitvoering", "afgerond", "vervallen")
 # The organisation that coordinates integrity policy for the sector Rijk (Ambtenarenwet
 # 2017) and judges its own coordinating role each year (kind `coordinatie`).
 COORDINATOR: Final = "BZK"
-SCORES: Final = {VOLDOET: 2, DEELS: 1, NIET: 0}
+# The code of the government-wide row (all ministries together) in every table and file:
+# reserved in the catalogue, never an organisation's own code.
+RIJK: Final = "RIJK"
+SCORES: Final[dict[str, int]] = {VOLDOET: 2, DEELS: 1, NIET: 0}
 STATE_OF_SCORE: Final = {score: state for state, score in SCORES.items()}
 
 # How a state is written where space is short (heatmap cells) and in full (tables).
-SHORT_LABELS: Final = {
+SHORT_LABELS: Final[dict[str, str]] = {
     VOLDOET: "ja",
     DEELS: "deels",
     NIET: "nee",
@@ -58,7 +63,7 @@ SHORT_LABELS: Final = {
     NIET_AANGELEVERD: "—",
     NOG_OPEN: "open",
 }
-LONG_LABELS: Final = {
+LONG_LABELS: Final[dict[str, str]] = {
     VOLDOET: "voldoet",
     DEELS: "voldoet deels",
     NIET: "voldoet niet",

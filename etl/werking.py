@@ -19,7 +19,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from etl import rates, werking_protection
+from etl import rates, vocabulary, werking_protection
 
 # The handling chain, in order, with the words the screens use.
 CHAIN: Final = {
@@ -126,7 +126,7 @@ def _thousands(n: int) -> str:
     return f"{int(n):,}".replace(",", ".")
 
 
-RIJK: Final = "RIJK"
+RIJK: Final = vocabulary.RIJK
 ALL: Final = "alle"
 
 

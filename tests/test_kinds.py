@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from etl import cli
+from etl import cli, vocabulary
 from etl.kinds import EVERY_QUARTER, KINDS, QUARTERLY, WERKING, deriving
 from etl.reminders import KIND_WORDS
 
@@ -61,3 +61,23 @@ def test_the_command_line_withdraws_what_the_dashboard_offers() -> None:
     assert list(export.type.choices) == list(KINDS)  # type: ignore[attr-defined]
     source = (ROOT / "dashboard" / "screens" / "aanleveren.py").read_text(encoding="utf-8")
     assert 'st.selectbox("Soort", list(QUARTERLY))' in source
+
+
+def _literals(path: Path, words: set[str]) -> list[tuple[int, str]]:
+    """String constants in a file that are exactly one of `words`."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [(node.lineno, node.value) for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and node.value in words]  # fmt: skip
+
+
+def test_the_vocabularys_words_are_written_only_in_the_vocabulary() -> None:
+    """A verdict, a state or the Rijk's code spelled out elsewhere is a rule written twice."""
+    words: set[str] = {vocabulary.RIJK, *vocabulary.STATES}
+    stray = {
+        f"{path.relative_to(ROOT)}:{line}": word
+        for folder in ("etl", "dashboard")
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        if path.name != "vocabulary.py"
+        for line, word in _literals(path, words)
+    }
+    assert stray == {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, figures, links, queries, tables, view
-from etl import survey
+from etl import survey, vocabulary
 
 data = view.data_source()
 waves = queries.survey_waves(data)
@@ -23,14 +23,14 @@ first, second, third = st.columns([1, 2, 1])
 with first:
     wave = links.url_select("Golf (kwartaal van sluiting)", waves, "golf")
 in_wave = queries.survey_cells(data, wave, "alle")
-codes = sorted(set(in_wave["departement"]) - {"RIJK"}, key=str.lower)
+codes = sorted(set(in_wave["departement"]) - {vocabulary.RIJK}, key=str.lower)
 with second:
     code = links.url_select(
         "Ministerie",
-        ["RIJK", *codes],
+        [vocabulary.RIJK, *codes],
         "ministerie",
         format_func=lambda c: (
-            "Rijksbreed (alle ministeries)" if c == "RIJK" else f"{c} — {names.get(c, c)}"
+            "Rijksbreed (alle ministeries)" if c == vocabulary.RIJK else f"{c} — {names.get(c, c)}"
         ),
     )
 with third:
@@ -58,10 +58,10 @@ if not mine.empty:
         "Respons (deelgenomen / uitgenodigd)",
         why if row["verborgen"] else f"{100 * row['respons']:.1f}%".replace(".", ","),
     )
-    if code == "RIJK":
+    if code == vocabulary.RIJK:
         mean, count = survey.mean_rate(response)
         if count and abs(mean - row["respons"]) >= 0.0005:
-            ministries = int((response["departement"] != "RIJK").sum())
+            ministries = int((response["departement"] != vocabulary.RIJK).sum())
             left_out = (
                 f", over de getoonde: de respons van {ministries - count} andere ministeries is "
                 "verborgen om kleine groepen te beschermen"
@@ -78,7 +78,7 @@ if not mine.empty:
 
 cells = queries.survey_cells(data, wave, group)
 own = cells[cells["departement"] == code].set_index("item")
-rijk = cells[cells["departement"] == "RIJK"].set_index("item")
+rijk = cells[cells["departement"] == vocabulary.RIJK].set_index("item")
 items = [i for i in figures.survey_item_order() if i in own.index]
 
 

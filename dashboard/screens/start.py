@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import auth, queries, view
-from etl import policy
+from etl import policy, vocabulary
 from etl.kinds import KINDS
 from etl.periods import due_quarters
 
@@ -31,7 +31,7 @@ if mine.empty:
     st.write(f"{code} hoeft over {periode} niets aan te leveren (bestond toen niet).")
 else:
     deadline = mine["termijn"].iloc[0]
-    open_kinds = mine[mine["status"].isin(["nog open", "niet aangeleverd"])]
+    open_kinds = mine[mine["status"].isin(vocabulary.STILL_OPEN)]
     if open_kinds.empty:
         st.success(f"Alles over {periode} is binnen.")
     else:
