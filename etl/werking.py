@@ -265,11 +265,13 @@ def _position(low: int, high: int, staff: float, per_employee: float, phi: float
     return "boven" if above else "onder" if below else "binnen"
 
 
-def newest_complete_year(reports: pd.DataFrame, code: str, periode: str) -> int | None:
-    """The newest complete year (four quarters) with reports of `code`, in or before the
-    year of `periode`; None when there is none the reader may see."""
+def newest_complete_year(reports: pd.DataFrame, code: str | None, periode: str) -> int | None:
+    """The newest complete year (four quarters) with reports of `code` (None: of anyone), in
+    or before the year of `periode`; None when there is none the reader may see. The one
+    definition every screen and paper uses."""
     if reports.empty:
         return None
-    mine = reports[(reports["departement"] == code) & (reports["kwartalen"] == 4)
-                   & (reports["jaar"] <= int(periode[:4]))]  # fmt: skip
+    mine = reports[(reports["kwartalen"] == 4) & (reports["jaar"] <= int(periode[:4]))]
+    if code is not None:
+        mine = mine[mine["departement"] == code]
     return int(mine["jaar"].max()) if not mine.empty else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, links, queries, tables, view
-from etl import normgrid, rates, vocabulary
+from etl import normgrid, rates, vocabulary, werking
 
 data = view.data_source()
 available = view.require_periods(data)
@@ -65,11 +65,10 @@ else:
 if norm in tables.PRACTICE:
     st.subheader("De praktijk naast het oordeel")
     reports = queries.werking(data, "meldingen", "jaar", today)
-    complete = reports[(reports["kwartalen"] == 4) & (reports["jaar"] <= int(periode[:4]))]
-    if complete.empty:
+    year = werking.newest_complete_year(reports, None, periode)
+    if year is None:
         st.write("Nog geen afgesloten jaar met meldingen.")
     else:
-        year = int(complete["jaar"].max())
         st.caption(
             f"Het oordeel in {periode} naast de aantallen van {year} (het nieuwste afgesloten "
             "jaar): een ja/nee over de opzet zegt niets over de praktijk, de aantallen wel iets. "
