@@ -13,7 +13,7 @@ the read model's frames; `etl.readmodel.ReadModel.agenda` puts them together):
 6. `enquete_onder_rijk` — a survey block whose items are significantly below the rest of
    the Rijk (after the Benjamini–Hochberg correction of the survey page).
 
-The order is that of urgency (decided here, see README): something got worse, a promise
+The order is that of urgency (decided here, see docs/explanation.md): something got worse, a promise
 was broken, a promise was called kept too early, a standing gap has no plan, a file is
 missing, a survey signal. With every point on norm N come the organisations that meet N,
 since when, with their own toelichting: the Court's good examples, findable each quarter.

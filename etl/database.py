@@ -111,7 +111,7 @@ def database_trouble(error: BaseException) -> str | None:
         return (
             "Het databasebestand is beschadigd of geen database van de Integriteitsmonitor "
             f"({type(error).__name__}). {unchanged} Zet een back-up terug "
-            "(README, Back-up en herstel) of bouw de database opnieuw op met "
+            "(docs/how-to.md, Back up and restore) of bouw de database opnieuw op met "
             "`python -m etl herbouw`."
         )
     return None

@@ -25,7 +25,7 @@ class Plan:
     cells: frozenset[tuple[str, str, str, str]]  # (departement, periode, groep, item)
     groups: frozenset[tuple[str, str, str]]  # (departement, periode, groep)
     rounds: int = 0  # audit rounds that hid more
-    unaudited: frozenset[str] = frozenset()  # waves too large for the LP audit (see README)
+    unaudited: frozenset[str] = frozenset()  # waves too large for the LP audit (docs: explanation)
 
 
 @dataclass(frozen=True)
@@ -132,7 +132,7 @@ def _plan(
 
 # A hidden group's participants are recorded among the hidden cells with this item.
 GROUP_ITEM = ""
-PROTECTION_WIDTH = 1.0  # no hidden count may be pinned to a single value (see README)
+PROTECTION_WIDTH = 1.0  # no hidden count may be pinned to a single value (see docs/explanation.md)
 _MAX_ROUNDS = 12
 # Above this many unknowns (hidden cells times answers) one wave's audit takes minutes to
 # hours (hundreds of organisations): such a wave keeps the pattern rules only, and the plan

@@ -1,7 +1,7 @@
 """Settings in one typed object, read from the environment in one place.
 
 Every setting the product has is a field here, with the environment variable that sets
-it and what it means (`FIELDS`, which the README's table is tested against), as
+it and what it means (`FIELDS`, which docs/reference.md's table is tested against), as
 datasette keeps its `SETTINGS`. The object is rebuilt only when the environment changes.
 """
 

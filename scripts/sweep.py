@@ -4,7 +4,7 @@ publications of the wave side by side (before and after one ministry resubmits).
 what it found and the plan's time; the last line is `SWEEP tables=... exposures=...`.
 
 `make test` runs a few of the same tables (fixed seeds, `tests/test_adversary.py`); this is
-the wider net, with figures for the README. `SWEEP_SEED` and `SWEEP_TABLES` change it.
+the wider net, with figures for docs/explanation.md. `SWEEP_SEED` and `SWEEP_TABLES` change it.
 """
 
 from __future__ import annotations

@@ -1,20 +1,56 @@
-"""Docs that cannot drift: every command is in the README, every norm in the file formats."""
+"""Docs that cannot drift: a short README that opens with the two commands, the docs in
+four parts, every command and setting documented, every norm in the file formats, and
+every command the README and the docs show run as shown."""
 
 from __future__ import annotations
+
+import re
+import shlex
+import shutil
+from pathlib import Path
 
 import pytest
 
 from etl import catalog
 from etl.cli import main
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SAMPLES, TODAY, run_etl
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-FORMATS = (ROOT / "docs" / "bestandsformaten.md").read_text(encoding="utf-8")
+DOCS = ROOT / "docs"
+PARTS = ("tutorial.md", "how-to.md", "reference.md", "explanation.md")
+FORMATS = (DOCS / "bestandsformaten.md").read_text(encoding="utf-8")
+REFERENCE = (DOCS / "reference.md").read_text(encoding="utf-8")
+SHOWN = [ROOT / "README.md", *(DOCS / part for part in PARTS)]
+PASSWORD = "een-lang-wachtwoord-voor-de-test"
+
+
+def _commands(path: Path) -> list[tuple[list[str], int]]:
+    """`python -m etl` lines of the file's ```sh blocks, with the exit status a trailing
+    `# exit N` comment promises (else 0)."""
+    found = []
+    for block in re.findall(r"```sh\n(.*?)```", path.read_text(encoding="utf-8"), re.S):
+        for line in block.splitlines():
+            command, _, comment = line.partition("  #")
+            if not command.startswith("python -m etl "):
+                continue
+            expected = re.search(r"exit (\d)", comment)
+            found.append((shlex.split(command)[3:], int(expected.group(1)) if expected else 0))
+    return found
+
+
+def test_the_readme_is_short_and_opens_with_the_two_commands() -> None:
+    assert len(README.encode("utf-8")) < 10_000
+    opening = README[:2500]
+    assert "make run" in opening and "make test" in opening
+    for part in PARTS:
+        assert f"docs/{part}" in README, part
 
 
 @pytest.mark.parametrize("command", sorted(main.commands))
-def test_every_cli_command_is_documented(command: str) -> None:
-    assert f"python -m etl {command}" in README
+def test_every_cli_command_is_in_the_reference_and_shown_running(command: str) -> None:
+    assert f"python -m etl {command}" in REFERENCE
+    shown = {args[0] for path in SHOWN for args, _ in _commands(path)}
+    assert command in shown, f"no runnable example of `python -m etl {command}` in the docs"
 
 
 @pytest.mark.parametrize("norm", catalog.norms(), ids=lambda n: str(n.nummer))
@@ -22,6 +58,17 @@ def test_every_norm_of_the_catalogue_is_documented(norm: catalog.Norm) -> None:
     assert f"| {norm.nummer} | {norm.onderdeel} | {norm.label} | {norm.vraag} |" in FORMATS
 
 
-def test_readme_opens_with_the_two_commands() -> None:
-    opening = README[:2500]
-    assert "make run" in opening and "make test" in opening
+@pytest.mark.parametrize("path", SHOWN, ids=lambda p: p.name)
+def test_every_command_the_docs_show_runs_as_shown(
+    path: Path, sample_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In order, against a copy of the sample database, in a folder with the samples."""
+    db = tmp_path / "integriteit.duckdb"
+    shutil.copy(sample_db, db)
+    (tmp_path / "sample_submissions").symlink_to(SAMPLES)
+    monkeypatch.chdir(tmp_path)
+    env = {"INTEGRITEIT_VANDAAG": TODAY.isoformat()}
+    for args, expected in _commands(path):
+        entered = f"{PASSWORD}\n{PASSWORD}\n" if args[:2] == ["gebruikers", "add"] else None
+        ran = run_etl(*args, db=db, env=env, input=entered)
+        assert ran.returncode == expected, (args, ran.stdout[-500:], ran.stderr[-1500:])
