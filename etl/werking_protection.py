@@ -39,6 +39,10 @@ Cell = tuple[str, object, str, str]
 # Inequalities the handling chain guarantees per organisation, time and key: small <= large.
 CHAIN_ORDER: Final = (("gegrond", "afgerond"),)
 PROTECTION_WIDTH: Final = 1.0
+# Above this many organisations a table's Rijk totals per type are not published: rows are
+# then independent and a pair within the row protects. Measured: 400 organisations plan in
+# about 10 s with the totals published, so the limit only guards what is far beyond that.
+ROW_LIMIT: Final = 1000
 _TOLERANCE: Final = 1e-6
 
 
@@ -74,52 +78,128 @@ class _Table:
         self.rows = sorted({r for r, _ in values})
         self.columns = sorted({c for _, c in values})
         self.columns_shown = True  # the Rijk's total per key is published
+        self._indexed = -1
+        self._by_row: dict[str, list[tuple[str, str]]] = {}
+        self._by_column: dict[str, list[tuple[str, str]]] = {}
+        # Which counts may move by one (decided once: the searches ask millions of times).
+        self._falls = {c for c, v in values.items() if v - 1 >= self.floor.get(c, 0)}
+        self._stuck_up = {c for c, top in self.ceiling.items() if values.get(c, 0) + 1 > top}
 
     def value(self, cell: tuple[str, str]) -> int:
         return self.values.get(cell, 0)
 
     def falls(self, cell: tuple[str, str]) -> bool:
         """Whether the count may go down by one (zero, and the chain, bound it)."""
-        return self.value(cell) - 1 >= self.floor.get(cell, 0)
+        return cell in self._falls
 
     def rises(self, cell: tuple[str, str]) -> bool:
-        ceiling = self.ceiling.get(cell)
-        return ceiling is None or self.value(cell) + 1 <= ceiling
+        return cell not in self._stuck_up
+
+    def rectangle_row(self, cell: tuple[str, str], avoid: str | None) -> str | None:
+        """The other row of a hidden rectangle through `cell` that lets it shift by one,
+        not in row `avoid`: the common protection, found without a search of the table."""
+        row, column = cell
+        by_row, by_column = self._adjacency()
+        for same_row in by_row.get(row, []):
+            if same_row == cell:
+                continue
+            for opposite in by_column.get(same_row[1], []):
+                other = opposite[0]
+                if other in (row, avoid) or (other, column) not in self.hidden:
+                    continue
+                same_column = (other, column)
+                down = (
+                    self.falls(cell)
+                    and self.rises(same_row)
+                    and self.falls(opposite)
+                    and self.rises(same_column)
+                )
+                up = (self.rises(cell) and self.falls(same_row) and self.rises(opposite)
+                      and self.falls(same_column))  # fmt: skip
+                if down or up or not self.columns_shown:
+                    return other
+        return None
 
     def protected(self, cell: tuple[str, str], insider: str | None) -> bool:
         """Whether `cell` can shift by one, down or up, along a cycle of hidden cells that
         avoids the insider's row, every count staying at zero or more."""
-        return self._path(cell, insider, down=True) or self._path(cell, insider, down=False)
+        return self.cycle_rows(cell, insider) is not None
 
-    def _path(self, cell: tuple[str, str], insider: str | None, down: bool) -> bool:
-        """A path from the cell's row to its column alternating over hidden cells: going
-        down, row→column cells rise (any count) and column→row cells fall (count >= 1); going
-        up, the other way round."""
+    def cycle_rows(self, cell: tuple[str, str], insider: str | None) -> set[str] | None:
+        """The rows of a cycle that protects `cell` against `insider` (None: none does).
+        Only a lead whose row is on it can break that cycle, so only those leads need a
+        check of their own (`exposed_to`)."""
+        found = self._path(cell, insider, down=True)
+        return found if found is not None else self._path(cell, insider, down=False)
+
+    def exposed_to(self, cell: tuple[str, str], thorough: bool = True) -> list[str | None]:
+        """The readers `cell` is not protected against: [None] when not even against the
+        outsider (then against nobody), else the leads whose rows every cycle needs. A
+        hidden rectangle answers first; without `thorough` a lead is taken as exposed when
+        no rectangle avoids its row (longer cycles are not searched: faster, and at worst a
+        rectangle more is hidden)."""
+        if not self.columns_shown:  # rows are independent: a pair within the row suffices
+            return [] if self.cycle_rows(cell, None) is not None else [None]
+        first = self.rectangle_row(cell, None)
+        if first is not None:
+            rows = {first}
+        else:
+            found = self.cycle_rows(cell, None)
+            if found is None:
+                return [None]
+            rows = found - {cell[0]}
+        exposed: list[str | None] = []
+        for r in sorted(rows):
+            if self.rectangle_row(cell, r) is not None:
+                continue
+            if not thorough or self.cycle_rows(cell, r) is None:
+                exposed.append(r)
+        return exposed
+
+    def _adjacency(
+        self,
+    ) -> tuple[dict[str, list[tuple[str, str]]], dict[str, list[tuple[str, str]]]]:
+        """Hidden cells by row and by column, kept while the hidden set does not grow."""
+        if self._indexed != len(self.hidden):
+            self._by_row, self._by_column = {}, {}
+            for other in sorted(self.hidden):
+                self._by_row.setdefault(other[0], []).append(other)
+                self._by_column.setdefault(other[1], []).append(other)
+            self._indexed = len(self.hidden)
+        return self._by_row, self._by_column
+
+    def _path(self, cell: tuple[str, str], insider: str | None, down: bool) -> set[str] | None:
+        """A path from the cell's row to its column alternating over hidden cells (going
+        down, row→column cells rise (any count) and column→row cells fall (count >= 1);
+        going up, the other way round), avoiding the insider's row: the rows it passes."""
         row, column = cell
         if not (self.falls(cell) if down else self.rises(cell)):
-            return False
-        by_row: dict[str, list[tuple[str, str]]] = {}
-        by_column: dict[str, list[tuple[str, str]]] = {}
-        for other in self.hidden:
-            if other != cell and other[0] != insider:
-                by_row.setdefault(other[0], []).append(other)
-                by_column.setdefault(other[1], []).append(other)
+            return None
+        by_row, by_column = self._adjacency()
         # Going down, cells reached from a row rise and cells reached from a column fall.
         rise, fall = (self.rises, self.falls) if down else (self.falls, self.rises)
-        seen_rows, seen_columns = {row}, set()
+        parent: dict[str, str | None] = {row: None}
+        seen_columns: set[str] = set()
         rows = deque([row])
         while rows:
-            for other in by_row.get(rows.popleft(), []):
-                if other[1] in seen_columns or not rise(other):
+            current = rows.popleft()
+            for other in by_row.get(current, []):
+                if other == cell or other[1] in seen_columns or not rise(other):
                     continue
                 if other[1] == column or not self.columns_shown:
-                    return True  # with no column totals, a pair within the row is a cycle
+                    # with no column totals, a pair within the row is a cycle
+                    passed: set[str] = set()
+                    step: str | None = current
+                    while step is not None:
+                        passed.add(step)
+                        step = parent[step]
+                    return passed
                 seen_columns.add(other[1])
                 for back in by_column.get(other[1], []):
-                    if back[0] not in seen_rows and fall(back):
-                        seen_rows.add(back[0])
+                    if back[0] not in parent and back[0] != insider and back != cell and fall(back):
+                        parent[back[0]] = current
                         rows.append(back[0])
-        return False
+        return None
 
     def cheapest_cycle(
         self, cell: tuple[str, str], insider: str | None
@@ -169,6 +249,7 @@ def plan(long: pd.DataFrame, time: str, key: str, threshold: int) -> Protection:
     maat, aantal: the counts of the granularity shown). No linear programme: the cycles are
     the proof (`audit` checks them in the tests and the sweep)."""
     protection = Protection()
+    _JOINTS.clear()
     for moment, year in sorted(tables(long, time, key, threshold).items(), key=lambda i: str(i[0])):
         grown = True
         while grown:  # hidden sets only grow and are finite: this ends
@@ -181,11 +262,7 @@ def plan(long: pd.DataFrame, time: str, key: str, threshold: int) -> Protection:
             if not table.columns_shown:
                 protection.rijk_hidden.add((moment, maat))
             for cell in sorted(table.hidden):
-                if table.value(cell) >= 1 and not all(
-                    _safe(year, maat, cell, insider)
-                    for insider in [None, *table.rows]
-                    if insider != cell[0]
-                ):
+                if table.value(cell) >= 1 and _exposed(year, maat, cell):
                     protection.unprotected.add((cell[0], moment, cell[1], maat))
             protection.hidden.update((r, moment, c, maat) for r, c in table.hidden)
     return protection
@@ -199,10 +276,7 @@ def _open_columns(year: dict[str, _Table]) -> bool:
     for maat, table in year.items():
         if not table.columns_shown:
             continue
-        stuck = any(
-            table.value(cell) >= 1 and not _safe(year, maat, cell, insider)
-            for cell in table.hidden for insider in [None, *table.rows] if insider != cell[0]
-        )  # fmt: skip
+        stuck = any(table.value(c) >= 1 and _exposed(year, maat, c) for c in table.hidden)
         if stuck:
             partners = {m for pair in CHAIN_ORDER if maat in pair for m in pair if m in year}
             for member in partners | {maat}:
@@ -214,15 +288,25 @@ def _open_columns(year: dict[str, _Table]) -> bool:
 def _joint(year: dict[str, _Table], maat: str) -> _Table | None:
     """The table of the chain pair `maat` belongs to, as one: a cycle hidden in both tables
     may shift both counts together, keeping their difference (gegrond <= afgerond holds);
-    it needs each count on a falling step at one or more, in both tables."""
+    it needs each count on a falling step at one or more, in both tables. Kept until either
+    table hides more."""
     for small, large in CHAIN_ORDER:
         if maat in (small, large) and small in year and large in year:
             a, b = year[small], year[large]
+            state = (len(a.hidden), len(b.hidden), a.columns_shown, b.columns_shown)
+            cached = _JOINTS.get(id(a))
+            if cached is not None and cached[0] == state and cached[1] is b:
+                return cached[2]
             cells = set(a.values) | set(b.values)
             joint = _Table({c: min(a.value(c), b.value(c)) for c in cells}, a.hidden & b.hidden)
             joint.columns_shown = a.columns_shown and b.columns_shown
+            _JOINTS[id(a)] = (state, b, joint)
             return joint
     return None
+
+
+# The joint table per chain pair (by its smaller table), while neither table changed.
+_JOINTS: dict[int, tuple[tuple[int, int, bool, bool], _Table, _Table]] = {}
 
 
 def _safe(year: dict[str, _Table], maat: str, cell: tuple[str, str], insider: str | None) -> bool:
@@ -230,6 +314,22 @@ def _safe(year: dict[str, _Table], maat: str, cell: tuple[str, str], insider: st
         return True
     joint = _joint(year, maat)
     return joint is not None and cell in joint.hidden and joint.protected(cell, insider)
+
+
+def _exposed(year: dict[str, _Table], maat: str, cell: tuple[str, str]) -> list[str | None]:
+    """The readers `cell` is protected against by neither a cycle of its own table nor one
+    hidden in both tables of its chain pair: [None] when not even the outsider; else the
+    leads on every such cycle (only they can break one)."""
+    alone = year[maat].cycle_rows(cell, None)
+    joint = _joint(year, maat)
+    together = joint.cycle_rows(cell, None) if joint is not None and cell in joint.hidden else None
+    if alone is None and together is None:
+        return [None]
+    if alone is not None and together is not None:
+        candidates = alone & together
+    else:
+        candidates = alone if alone is not None else together or set()
+    return [r for r in sorted(candidates - {cell[0]}) if not _safe(year, maat, cell, r)]
 
 
 def _complete_jointly(year: dict[str, _Table]) -> bool:
@@ -245,13 +345,14 @@ def _complete_jointly(year: dict[str, _Table]) -> bool:
             for cell in sorted(table.hidden):
                 if table.value(cell) < 1:
                     continue
-                for insider in [None, *table.rows]:
-                    if insider == cell[0] or _safe(year, maat, cell, insider):
-                        continue
+                for insider in _exposed(year, maat, cell):
+                    if _safe(year, maat, cell, insider):
+                        continue  # an earlier insider's rectangle protects this one too
                     joint = _joint(year, maat)
                     assert joint is not None
-                    joint.hidden.add(cell)
-                    cycle = joint.cheapest_cycle(cell, insider)
+                    trial = _Table(joint.values, joint.hidden | {cell})  # the cached one stays
+                    trial.columns_shown = joint.columns_shown
+                    cycle = trial.cheapest_cycle(cell, insider)
                     if cycle is None:
                         continue
                     for member in (small, large):
@@ -289,6 +390,8 @@ def tables(
             )
             for maat, cells in per_maat.items()
         }
+        for table in result[moment].values():
+            table.columns_shown = len(table.rows) <= ROW_LIMIT
     return result
 
 
@@ -298,12 +401,15 @@ def _complete(table: _Table) -> None:
     work = deque(sorted(c for c in table.hidden if table.value(c) >= 1))
     while work:
         cell = work.popleft()
-        for insider in [None, *table.rows]:
-            if insider == cell[0] or table.protected(cell, insider):
+        stuck: set[str | None] = set()  # no rectangle of this table helps: the plan goes on
+        while None not in stuck:
+            exposed = [i for i in table.exposed_to(cell, thorough=False) if i not in stuck]
+            if not exposed:
+                break
+            cycle = table.cheapest_cycle(cell, exposed[0])
+            if not cycle:
+                stuck.add(exposed[0])
                 continue
-            cycle = table.cheapest_cycle(cell, insider)
-            if cycle is None:
-                continue  # the audit records it
             table.hidden.update(cycle)
             work.extend(c for c in cycle if table.value(c) >= 1)
 
