@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import auth, queries
 from dashboard import tables as display
-from etl import readmodel
+from etl import derived, readmodel
 from etl.accounts import User
 from etl.load import load_sources, read_source
 from etl.readmodel import ReadModel
@@ -339,7 +339,7 @@ def test_survey_page_computes_the_same_figures_when_the_stored_ones_are_stale(
         return [frame.value for frame in app.dataframe]
 
     stored = shown()
-    monkeypatch.setattr(readmodel, "DERIVED_VERSION", "stale")  # as after a catalogue edit
+    monkeypatch.setattr(derived, "DERIVED_VERSION", "stale")  # as after a catalogue edit
     assert readmodel.read_survey_waves(sample_db) is None
     st.cache_data.clear()
     computed = shown()
