@@ -95,6 +95,21 @@ class _Table:
     def rises(self, cell: tuple[str, str]) -> bool:
         return cell not in self._stuck_up
 
+    def shifts(
+        self,
+        cell: tuple[str, str],
+        same_row: tuple[str, str],
+        opposite: tuple[str, str],
+        same_column: tuple[str, str],
+    ) -> bool:
+        """Whether the rectangle lets `cell` move by one: down (it and the opposite corner
+        fall, the other two rise) or up (the other way round)."""
+        down = (self.falls(cell) and self.rises(same_row) and self.falls(opposite)
+                and self.rises(same_column))  # fmt: skip
+        up = (self.rises(cell) and self.falls(same_row) and self.rises(opposite)
+              and self.falls(same_column))  # fmt: skip
+        return down or up
+
     def rectangle_row(self, cell: tuple[str, str], avoid: str | None) -> str | None:
         """The other row of a hidden rectangle through `cell` that lets it shift by one,
         not in row `avoid`: the common protection, found without a search of the table."""
@@ -107,16 +122,9 @@ class _Table:
                 other = opposite[0]
                 if other in (row, avoid) or (other, column) not in self.hidden:
                     continue
-                same_column = (other, column)
-                down = (
-                    self.falls(cell)
-                    and self.rises(same_row)
-                    and self.falls(opposite)
-                    and self.rises(same_column)
-                )
-                up = (self.rises(cell) and self.falls(same_row) and self.rises(opposite)
-                      and self.falls(same_column))  # fmt: skip
-                if down or up or not self.columns_shown:
+                if self.shifts(cell, same_row, opposite, (other, column)) or (
+                    not self.columns_shown
+                ):
                     return other
         return None
 
@@ -227,15 +235,7 @@ class _Table:
                 same_row, opposite, same_column = (
                     (row, other_column), (other_row, other_column), (other_row, column)
                 )  # fmt: skip
-                down = (
-                    self.falls(cell)
-                    and self.rises(same_row)
-                    and self.falls(opposite)
-                    and self.rises(same_column)
-                )
-                up = (self.rises(cell) and self.falls(same_row) and self.rises(opposite)
-                      and self.falls(same_column))  # fmt: skip
-                if not (down or up):
+                if not self.shifts(cell, same_row, opposite, same_column):
                     continue
                 new = [c for c in (same_row, opposite, same_column) if c not in self.hidden]
                 cost = sum(1.0 + self.value(c) for c in new)
