@@ -117,10 +117,14 @@ def render_counts(data: queries.Data, user: User, today: date) -> None:
     if kind == "respons":
         waves = sorted(catalog.survey_waves(), reverse=True)
         periode = str(st.selectbox("Enquêtegolf", waves, key="telformulier_golf"))
+    elif KINDS[kind].cadence == "per_sleutel":  # yearly counts
+        years = [str(today.year - n) for n in range(1, 4)]
+        periode = str(st.selectbox("Jaar van de cijfers", years, key="telformulier_jaar"))
     else:
         periode = str(st.selectbox("Kwartaal van de aantallen", due_quarters(today),
                                    key="telformulier_periode"))  # fmt: skip
-    code = str(st.selectbox("Organisatie van de aantallen", organisations(user, periode),
+    quarter = periode if "-" in periode else f"{periode}-Q4"
+    code = str(st.selectbox("Organisatie van de aantallen", organisations(user, quarter),
                             key="telformulier_code"))  # fmt: skip
     with st.form(f"telformulier_{kind}_{code}_{periode}"):
         if kind == "omvang":
@@ -131,16 +135,25 @@ def render_counts(data: queries.Data, user: User, today: date) -> None:
                 value=None,
                 placeholder="bijvoorbeeld 5200",
             )
+            scope = st.selectbox(
+                "Reikwijdte: voor wie gelden de aantallen van dit ministerie",
+                ["", *vocabulary.SCOPES],
+                format_func=lambda s: vocabulary.SCOPES.get(s, "niet opgegeven"),
+            )
             headcount = "" if staff is None else int(staff)
             rows = pd.DataFrame([{"departement": code, "periode": periode,
-                                  "medewerkers": headcount}])  # fmt: skip
-        elif kind == "vertrouwenspersonen":
-            counts = {s.code: st.number_input(f"Gesprekken: {s.naam}", min_value=0, step=1)
-                      for s in catalog.adviser_subjects()}  # fmt: skip
+                                  "medewerkers": headcount, "reikwijdte": scope}])  # fmt: skip
+        elif kind in KEYED_COUNTS:
+            column, options, measure, word = KEYED_COUNTS[kind]
+            time = "jaar" if "jaar" in KINDS[kind].required else "periode"
+            # Left empty: not reported (no row), never read as 0.
+            counts = {o.code: st.number_input(f"{word}: {o.naam}", min_value=0, step=1,
+                                              value=None, placeholder="niet gemeld")
+                      for o in options()}  # fmt: skip
             rows = pd.DataFrame([
-                {"departement": code, "periode": periode, "onderwerp": subject,
-                 "gesprekken": int(n)} for subject, n in counts.items()
-            ])  # fmt: skip
+                {"departement": code, time: periode, column: option, measure: int(n)}
+                for option, n in counts.items() if n is not None
+            ], columns=["departement", time, column, measure])  # fmt: skip
         else:
             rows = pd.DataFrame([{
                 "departement": code, "periode": periode, "groep": group,
@@ -154,6 +167,13 @@ def render_counts(data: queries.Data, user: User, today: date) -> None:
     _preview_and_store(data, user, COUNTS_STATE)
 
 
+# The forms of counts per code of a catalogue: column, codes, the count's column, its word.
+KEYED_COUNTS: dict[str, tuple[str, Any, str, str]] = {
+    kind: (column, getattr(catalog, codes), measure, word)
+    for kind, spec in KINDS.items()
+    if spec.counted_per
+    for column, codes, measure, word in [spec.counted_per]
+}
 # The quarter's own counts first, the survey's response after (stable sort: registry order).
 COUNT_FORMS = {
     kind: spec.count_form

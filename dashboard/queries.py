@@ -323,6 +323,12 @@ def werking(
     return _frame(data, "werking", kind, time, today, alle, departement)
 
 
+def export(data: Data, kind: str) -> pd.DataFrame:
+    """The newest version of a kind as loaded, the rows the reader may see
+    (`ReadModel.export`)."""
+    return _frame(data, "export", kind, None, None)
+
+
 def due(data: Data, periode: str, today: date) -> pd.DataFrame:
     """Per organisation and kind sent every quarter: deadline, arrival, status."""
     return _frame(data, "due", periode, today)

@@ -196,6 +196,34 @@ def _coded_at(version: Stamp) -> tuple[Coded, ...]:
     return tuple(Coded(row["code"], row["naam"]) for row in _read_rows(version[0]))
 
 
+@dataclass(frozen=True)
+class Measure(Coded):
+    """A kind of measure after an established violation (schemas/maatregelen.csv):
+    disciplinary ones follow the discipline chapter of the CAO Rijk, the others do not
+    punish (a warning, a transfer, leaving by mutual consent)."""
+
+    disciplinair: bool
+
+
+def measures() -> tuple[Measure, ...]:
+    """The kinds of measure, disciplinary ones first (catalogue order)."""
+    return _measures_at(stamp(SCHEMAS_DIR / "maatregelen.csv"))
+
+
+@cache
+def _measures_at(version: Stamp) -> tuple[Measure, ...]:
+    return tuple(
+        Measure(row["code"], row["naam"], row["disciplinair"] == "ja")
+        for row in _read_rows(version[0])
+    )
+
+
+def year_subjects() -> tuple[Coded, ...]:
+    """What an organisation counts once a year (schemas/jaaronderwerpen.csv): advisers
+    appointed, oaths, training, suspicions of a misstand, complaints."""
+    return _coded_at(stamp(SCHEMAS_DIR / "jaaronderwerpen.csv"))
+
+
 def sources() -> tuple[str, ...]:
     """Codes of who may have judged a quarter (schemas/bronnen.csv): `zelf`, `AR`."""
     return _sources_at(stamp(SCHEMAS_DIR / "bronnen.csv"))

@@ -300,3 +300,20 @@ def check_each_once(
             findings.append(Finding(file, first, column, f"ontbrekende_{plural.split()[-1]}",
                                     message))  # fmt: skip
     return findings
+
+
+FIRST_YEAR = 2000
+
+
+def check_year(text: str, today: date, file: str, line: int) -> tuple[int | None, list[Finding]]:
+    """A calendar year of four digits, from 2000, not in the future."""
+    value = text.strip()
+    if not value:
+        return None, [Finding(file, line, "jaar", "leeg", "Jaar ontbreekt.")]
+    if not re.fullmatch(r"[0-9]{4}", value) or int(value) < FIRST_YEAR:
+        message = f"Jaar '{value[:20]}' is geen jaartal; schrijf bijvoorbeeld {today.year - 1}."
+        return None, [Finding(file, line, "jaar", "ongeldig_jaar", message)]
+    if int(value) > today.year:
+        message = f"Jaar {value} is nog niet begonnen."
+        return None, [Finding(file, line, "jaar", "toekomstig_jaar", message)]
+    return int(value), []

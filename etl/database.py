@@ -70,6 +70,12 @@ CREATE OR REPLACE VIEW current_coordination AS
     SELECT c.* FROM coordination c
     WHERE c.version = (SELECT max(version) FROM coordination d WHERE d.departement =
                        c.departement AND d.jaar = c.jaar AND d.norm = c.norm);
+CREATE OR REPLACE VIEW current_measures AS
+    SELECT m.*, s.version FROM measures m JOIN current_submissions s USING (submission_id);
+CREATE OR REPLACE VIEW current_year_figures AS
+    SELECT y.* FROM year_figures y
+    WHERE y.version = (SELECT max(version) FROM year_figures z WHERE z.departement =
+                       y.departement AND z.jaar = y.jaar AND z.onderwerp = y.onderwerp);
 CREATE OR REPLACE VIEW current_survey_response AS
     SELECT r.*, s.version FROM survey_response r JOIN current_submissions s USING (submission_id);
 """
@@ -88,6 +94,8 @@ DATA_TABLES = (
     "reports",
     "headcount",
     "adviser_talks",
+    "measures",
+    "year_figures",
     "reminders",
     "survey_hidden",
 )

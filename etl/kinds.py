@@ -19,12 +19,14 @@ from typing import Any, Literal
 
 Kind = Literal[
     "normscores", "enquete", "respons", "afspraken", "coordinatie", "meldingen", "omvang",
-    "vertrouwenspersonen",
+    "vertrouwenspersonen", "maatregelen", "jaarcijfers",
 ]  # fmt: skip
 
 
 # The handling chain of reports, in the contract's order (kind `meldingen`).
 REPORT_MEASURES = ("meldingen", "onderzoeken", "afgerond", "gegrond", "maatregelen", "aangiften")
+# The outcomes beside "gegrond" that annual reports publish: optional, absent = not reported.
+REPORT_OUTCOMES = ("ongegrond", "niet_vast_te_stellen", "zonder_onderzoek")
 
 
 # How often a kind comes: every quarter from every organisation, in a survey wave's
@@ -70,6 +72,9 @@ class KindSpec:
     werking_key: str | None = None
     werking_measures: tuple[str, ...] = ()
     count_form: str | None = None  # a form of a few numbers on Aanleveren, under this name
+    # A count per code of a catalogue, as the form asks it: the code's column, the catalogue
+    # ("etl.catalog" function), the count's column and the word before each code's name.
+    counted_per: tuple[str, str, str, str] | None = None
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -190,9 +195,9 @@ KINDS: dict[Kind, KindSpec] = {
     "meldingen": KindSpec(
         "meldingen",
         ("departement", "periode", "soort", *REPORT_MEASURES),
-        (),
+        REPORT_OUTCOMES,
         table="reports",
-        stored=("departement", "periode", "soort", *REPORT_MEASURES, "line"),
+        stored=("departement", "periode", "soort", *REPORT_MEASURES, "line", *REPORT_OUTCOMES),
         current_view="current_reports",
         words="de meldingen en hun afhandeling",
         cadence="kwartaal",
@@ -204,9 +209,9 @@ KINDS: dict[Kind, KindSpec] = {
     "omvang": KindSpec(
         "omvang",
         ("departement", "periode", "medewerkers"),
-        (),
+        ("reikwijdte",),
         table="headcount",
-        stored=("departement", "periode", "medewerkers", "line"),
+        stored=("departement", "periode", "medewerkers", "line", "reikwijdte"),
         current_view="current_headcount",
         words="het aantal medewerkers",
         cadence="kwartaal",
@@ -228,6 +233,43 @@ KINDS: dict[Kind, KindSpec] = {
         werking_key="onderwerp",
         werking_measures=("gesprekken",),
         count_form="Gesprekken met vertrouwenspersonen",
+        counted_per=("onderwerp", "adviser_subjects", "gesprekken", "Gesprekken"),
+    ),
+    # Measures by kind after an established violation (contract kind 8).
+    "maatregelen": KindSpec(
+        "maatregelen",
+        ("departement", "periode", "maatregel", "aantal"),
+        (),
+        table="measures",
+        stored=("departement", "periode", "maatregel", "aantal", "line"),
+        current_view="current_measures",
+        words="de opgelegde maatregelen per soort",
+        cadence="kwartaal",
+        validator="etl.validate_werking:validate_maatregelen",
+        derives="werking",
+        werking_key="maatregel",
+        werking_measures=("aantal",),
+        count_form="Opgelegde maatregelen",
+        counted_per=("maatregel", "measures", "aantal", "Opgelegd"),
+    ),
+    # Yearly counts (contract kind 9): versioned per (departement, jaar, onderwerp).
+    "jaarcijfers": KindSpec(
+        "jaarcijfers",
+        ("departement", "jaar", "onderwerp", "aantal"),
+        (),
+        table="year_figures",
+        stored=("departement", "jaar", "onderwerp", "aantal", "line"),
+        current_view="current_year_figures",
+        words="de jaarcijfers (vertrouwenspersonen, eden, trainingen, misstanden, klachten)",
+        cadence="per_sleutel",
+        validator="etl.validate_werking:validate_jaarcijfers",
+        keyed=Keyed(
+            ("departement", "jaar", "onderwerp"),
+            ("aantal",),
+            lambda record: f"{record.jaar} {record.onderwerp}",
+        ),
+        count_form="Jaarcijfers",
+        counted_per=("onderwerp", "year_subjects", "aantal", "Aantal"),
     ),
 }
 # The free-text columns: stored as typed, any script. Every other column holds a value of

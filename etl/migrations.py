@@ -313,6 +313,42 @@ def _survey_hidden(connection: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def _year_report(connection: duckdb.DuckDBPyConnection) -> None:
+    """What the yearly report needs (contract kinds 5, 6, 8, 9): the outcomes of completed
+    investigations, the scope of an organisation's counts, measures by kind, yearly counts.
+    The new columns are NULL for what was loaded before: not reported, never zero."""
+    quarter = f"CHECK (regexp_full_match(periode, '{STORED_QUARTER}'))"
+    connection.execute(
+        f"""
+        -- DuckDB adds no column with a CHECK: the validator refuses negative counts.
+        ALTER TABLE reports ADD COLUMN IF NOT EXISTS ongegrond INTEGER;
+        ALTER TABLE reports ADD COLUMN IF NOT EXISTS niet_vast_te_stellen INTEGER;
+        ALTER TABLE reports ADD COLUMN IF NOT EXISTS zonder_onderzoek INTEGER;
+        ALTER TABLE headcount ADD COLUMN IF NOT EXISTS reikwijdte VARCHAR;  -- vocabulary.SCOPES
+        CREATE TABLE IF NOT EXISTS measures (
+            submission_id INTEGER NOT NULL,
+            departement VARCHAR NOT NULL,
+            periode     VARCHAR NOT NULL {quarter},
+            maatregel   VARCHAR NOT NULL,     -- schemas/maatregelen.csv
+            aantal      INTEGER NOT NULL CHECK (aantal >= 0),
+            line        INTEGER NOT NULL,
+            PRIMARY KEY (submission_id, maatregel)
+        );
+        CREATE TABLE IF NOT EXISTS year_figures (
+            departement VARCHAR NOT NULL,
+            jaar        INTEGER NOT NULL CHECK (jaar BETWEEN 2000 AND 9999),
+            onderwerp   VARCHAR NOT NULL,     -- schemas/jaaronderwerpen.csv
+            version     INTEGER NOT NULL,
+            aantal      INTEGER NOT NULL CHECK (aantal >= 0),
+            load_id     INTEGER NOT NULL,     -- the ledger row: who and when
+            sha256      VARCHAR NOT NULL,     -- the archived file it came from
+            line        INTEGER NOT NULL,
+            PRIMARY KEY (departement, jaar, onderwerp, version)
+        );
+        """
+    )
+
+
 MIGRATIONS = (
     Migration(1, "schema van release 2026-11 (ledger, bestanden, versies, accounts)", _baseline),
     Migration(2, "perioden door de database zelf gecontroleerd (JJJJ-Qn)", _periods_checked),
@@ -321,6 +357,7 @@ MIGRATIONS = (
     Migration(5, "werking: meldingen en afhandeling, omvang, vertrouwenspersonen", _werking),
     Migration(6, "herinneringen: wie wanneer is herinnerd", _reminders),
     Migration(7, "enquêtecellen die een publicatie verborg, blijven verborgen", _survey_hidden),
+    Migration(8, "jaarrapport: uitkomsten, reikwijdte, maatregelen, jaarcijfers", _year_report),
 )
 LATEST = MIGRATIONS[-1].number
 

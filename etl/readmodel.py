@@ -51,7 +51,7 @@ from etl.derived import (
     survey_data_from,
     werking_tables,
 )
-from etl.kinds import EVERY_QUARTER, KINDS
+from etl.kinds import EVERY_QUARTER, KINDS, REPORT_OUTCOMES
 from etl.periods import FIRST_SUBMISSION_QUARTER, submission_deadline
 from etl.publication import Plan
 from etl.settings import SCHEMAS_DIR, settings
@@ -590,6 +590,25 @@ class ReadModel:
             return pd.DataFrame(columns=columns)
         return frame[columns].reset_index(drop=True)
 
+    def jaarcijfers(
+        self, periode: str | None = None, departement: str | None = None
+    ) -> pd.DataFrame:
+        """The newest count of every (departement, jaar, onderwerp) in the file's columns
+        (`periode`: that quarter's year). An organisation's year total is what annual reports
+        publish, so every reader sees it exactly (contract, "Disclosure rules")."""
+        columns = list(KINDS["jaarcijfers"].columns)
+        year = int(periode[:4]) if periode else None
+        frame = self._query(
+            "SELECT departement, jaar, onderwerp, aantal FROM current_year_figures "
+            "WHERE (CAST(? AS INTEGER) IS NULL OR jaar = ?) "
+            "AND (CAST(? AS VARCHAR) IS NULL OR departement = ?) "
+            "ORDER BY jaar, departement, onderwerp",
+            [year, year, departement, departement],
+        )
+        if frame is None:
+            return pd.DataFrame(columns=columns)
+        return frame[columns].reset_index(drop=True)
+
     def coordination(self, history: bool = False) -> pd.DataFrame:
         """BZK's judgements of its coordinating role with who recorded each and when: the
         newest version of each (jaar, norm), or with `history` every version, newest first."""
@@ -709,9 +728,8 @@ class ReadModel:
         the operator's command line (the dashboard shows them under the privacy rule)."""
         spec = KINDS[kind]  # type: ignore[index]
         columns = list(spec.columns)
-        order = ", ".join(
-            c for c in ("periode", "departement", "soort", "onderwerp") if c in columns
-        )
+        order = ", ".join(("periode", "departement", *([spec.werking_key] if spec.werking_key
+                                                         else [])))  # fmt: skip
         frame = self._query(
             f"SELECT {', '.join(columns)} FROM {spec.current_view} "  # names from KINDS only
             "WHERE (CAST(? AS VARCHAR) IS NULL OR periode = ?) "
@@ -720,6 +738,8 @@ class ReadModel:
         )
         if frame is None:
             return pd.DataFrame(columns=columns)
+        # An optional count left empty is not reported: kept empty, never 0 or '0.0'.
+        frame = frame.astype({c: "Int64" for c in spec.optional if c in REPORT_OUTCOMES})
         return self.access.rows(frame[columns]).reset_index(drop=True)
 
     def werking(

@@ -39,7 +39,9 @@ from etl.validate_survey import SurveyCount, SurveyResponse
 from etl.validate_werking import (
     AdviserTalks,
     Headcount,
+    MeasureCounts,
     ReportCounts,
+    YearFigure,
 )
 
 MAX_TOELICHTING = 2000
@@ -71,6 +73,8 @@ StoredRecord = (
     | ReportCounts
     | Headcount
     | AdviserTalks
+    | MeasureCounts
+    | YearFigure
 )
 
 

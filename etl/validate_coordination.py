@@ -20,11 +20,11 @@ from etl.cells import (
     check_each_once,
     check_oordeel,
     check_organisation,
+    check_year,
 )
 from etl.findings import Finding
 
 MAX_TEXT = 2000
-FIRST_YEAR = 2000
 
 
 class CoordinationScore(NamedTuple):
@@ -55,19 +55,6 @@ def _check_coordinator(text: str, file: str, line: int) -> tuple[str | None, lis
     return None, [Finding(file, line, "departement", "niet_coordinator", message)]
 
 
-def _check_year(text: str, today: date, file: str, line: int) -> tuple[int | None, list[Finding]]:
-    value = text.strip()
-    if not value:
-        return None, [Finding(file, line, "jaar", "leeg", "Jaar ontbreekt.")]
-    if not re.fullmatch(r"[0-9]{4}", value) or int(value) < FIRST_YEAR:
-        message = f"Jaar '{value[:20]}' is geen jaartal; schrijf bijvoorbeeld {today.year - 1}."
-        return None, [Finding(file, line, "jaar", "ongeldig_jaar", message)]
-    if int(value) > today.year:
-        message = f"Jaar {value} is nog niet begonnen."
-        return None, [Finding(file, line, "jaar", "toekomstig_jaar", message)]
-    return int(value), []
-
-
 def _check_norm(text: str, file: str, line: int) -> tuple[str | None, list[Finding]]:
     value = text.strip().upper()
     codes = [norm.code for norm in catalog.coordination_norms()]
@@ -95,7 +82,7 @@ def validate_coordination(
         cells = row.values
         checks = (
             _check_coordinator(cells["departement"], file, row.line),
-            _check_year(cells["jaar"], today, file, row.line),
+            check_year(cells["jaar"], today, file, row.line),
             _check_norm(cells["norm"], file, row.line),
             check_oordeel(cells["oordeel"], file, row.line),
             check_bron(cells.get("bron", ""), file, row.line),

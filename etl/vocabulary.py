@@ -50,6 +50,11 @@ COORDINATOR: Final = "BZK"
 # The code of the government-wide row (all ministries together) in every table and file:
 # reserved in the catalogue, never an organisation's own code.
 RIJK: Final = "RIJK"
+# Whom an organisation's counts of how policy works cover (kind 6, column `reikwijdte`).
+SCOPES: Final[dict[str, str]] = {
+    "kerndepartement": "het kerndepartement",
+    "ministerie": "het hele ministerie, met zijn agentschappen en diensten",
+}
 SCORES: Final[dict[str, int]] = {VOLDOET: 2, DEELS: 1, NIET: 0}
 STATE_OF_SCORE: Final = {score: state for state, score in SCORES.items()}
 

@@ -19,7 +19,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from etl import rates, vocabulary, werking_protection
+from etl import catalog, rates, vocabulary, werking_protection
 
 # The handling chain, in order, with the words the screens use.
 CHAIN: Final = {
@@ -46,12 +46,13 @@ def rule_text(threshold: int) -> str:
 
 def long_counts(frame: pd.DataFrame, measures: Sequence[str], keys: Sequence[str]) -> pd.DataFrame:
     """One row per (departement, periode, *keys, maat) with its `aantal`."""
+    # A measure may itself be called `aantal` (kind `maatregelen`): melt under another name.
     return frame.melt(
         id_vars=["departement", "periode", *keys],
         value_vars=list(measures),
         var_name="maat",
-        value_name="aantal",
-    )
+        value_name="_aantal",
+    ).rename(columns={"_aantal": "aantal"})
 
 
 def protect(
@@ -275,3 +276,21 @@ def newest_complete_year(reports: pd.DataFrame, code: str | None, periode: str) 
     if code is not None:
         mine = mine[mine["departement"] == code]
     return int(mine["jaar"].max()) if not mine.empty else None
+
+
+def measure_differences(reports: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
+    """Quarters where the disciplinary measures by kind (kind 8) do not add up to the
+    measures imposed of kind 5 (`maatregelen`): a signal to the coordinator (contract), not a
+    refusal. Columns departement, periode, maatregelen (kind 5), disciplinair (kind 8)."""
+    columns = ["departement", "periode", "maatregelen", "disciplinair"]
+    if reports.empty or measures.empty:
+        return pd.DataFrame(columns=columns)
+    disciplinary = {m.code for m in catalog.measures() if m.disciplinair}
+    keys = ["departement", "periode"]
+    imposed = reports.groupby(keys)["maatregelen"].sum().reset_index()
+    chosen = measures[measures["maatregel"].isin(disciplinary)]
+    by_kind = chosen.groupby(keys)["aantal"].sum().rename("disciplinair").reset_index()
+    both = imposed.merge(by_kind, on=keys)
+    differ = both[both["maatregelen"].astype(int) != both["disciplinair"].astype(int)]
+    result: pd.DataFrame = differ[columns].sort_values(["periode", "departement"])
+    return result.reset_index(drop=True)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass, replace
@@ -100,14 +102,28 @@ def db(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A database with every sample submission loaded through the real load path."""
+    """A database with every sample submission loaded through the real load path: built once
+    per test run (parallel workers share the build, under a lock) and copied per worker, so
+    no worker sees another's writes."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # this run's folder, above every worker's own
+    built = shared / "samples-built.duckdb"
+    with (shared / "samples.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not built.exists():
+            staging = shared / "samples-staging.duckdb"
+            staging.unlink(missing_ok=True)
+            receipts = read_receipts(SAMPLES / "ontvangen.tsv")
+            sources = [
+                replace(read_source(p), received_on=receipts[p.name])
+                for p in expand_paths([SAMPLES])
+            ]
+            results = load_sources(sources, staging, loaded_by="pytest", today=TODAY)
+            assert all(r.status == "opgeslagen" for r in results), [r.summary() for r in results]
+            staging.rename(built)
     path = tmp_path_factory.mktemp("samples") / "integriteit.duckdb"
-    receipts = read_receipts(SAMPLES / "ontvangen.tsv")
-    sources = [
-        replace(read_source(p), received_on=receipts[p.name]) for p in expand_paths([SAMPLES])
-    ]
-    results = load_sources(sources, path, loaded_by="pytest", today=TODAY)
-    assert all(r.status == "opgeslagen" for r in results), [r.summary() for r in results]
+    shutil.copyfile(built, path)
     return path
 
 

@@ -109,8 +109,11 @@ def test_header_that_fits_no_kind_lists_the_expected_columns() -> None:
         "afspraken: id, departement, afspraak, vastgesteld, gereed, status (en optioneel "
         "norm, gremium, toelichting); coordinatie: departement, jaar, norm, oordeel (en "
         "optioneel toelichting, bron); meldingen: departement, periode, soort, meldingen, "
-        "onderzoeken, afgerond, gegrond, maatregelen, aangiften; omvang: departement, periode, "
-        "medewerkers; vertrouwenspersonen: departement, periode, onderwerp, gesprekken."
+        "onderzoeken, afgerond, gegrond, maatregelen, aangiften (en optioneel ongegrond, "
+        "niet_vast_te_stellen, zonder_onderzoek); omvang: departement, periode, medewerkers "
+        "(en optioneel reikwijdte); vertrouwenspersonen: departement, periode, onderwerp, "
+        "gesprekken; maatregelen: departement, periode, maatregel, aantal; jaarcijfers: "
+        "departement, jaar, onderwerp, aantal."
     )
 
 

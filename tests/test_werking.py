@@ -63,14 +63,15 @@ def test_werking_files_load_as_versions_and_export_in_the_contracts_columns(
     assert result.returncode == 0 and result.stdout.count("FIN 2025-Q3 versie 1") == 3
     meldingen = run_etl("export", "meldingen", "--periode", "2025-Q3", db=db).stdout.splitlines()
     assert meldingen[0] == (
-        "departement,periode,soort,meldingen,onderzoeken,afgerond,gegrond,maatregelen,aangiften"
+        "departement,periode,soort,meldingen,onderzoeken,afgerond,gegrond,maatregelen,aangiften,"
+        "ongegrond,niet_vast_te_stellen,zonder_onderzoek"
     )
-    assert "FIN,2025-Q3,omgang,6,4,3,2,2,0" in meldingen and len(meldingen) == 10
-    assert run_etl("export", "omvang", db=db).stdout.splitlines()[1] == "FIN,2025-Q3,11230"
+    assert "FIN,2025-Q3,omgang,6,4,3,2,2,0,,," in meldingen and len(meldingen) == 10
+    assert run_etl("export", "omvang", db=db).stdout.splitlines()[1] == "FIN,2025-Q3,11230,"
     changed = tmp_path / "omvang.csv"
     changed.write_text("departement,periode,medewerkers\nFIN,2025-Q3,11310\n", encoding="utf-8")
     assert "FIN 2025-Q3 versie 2" in run_etl("load", str(changed), db=db).stdout
-    assert run_etl("export", "omvang", db=db).stdout.splitlines()[1] == "FIN,2025-Q3,11310"
+    assert run_etl("export", "omvang", db=db).stdout.splitlines()[1] == "FIN,2025-Q3,11310,"
     exported = tmp_path / "terug.csv"
     exported.write_text(run_etl("export", "meldingen", db=db).stdout, encoding="utf-8")
     assert "in orde (meldingen)" in run_etl("validate", str(exported)).stdout  # loadable again

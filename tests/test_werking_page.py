@@ -99,3 +99,19 @@ def test_norms_13_and_14_show_the_practice_beside_the_verdict(
     assert "De praktijk naast het oordeel" in [h.value for h in app.subheader]
     [frame] = [d.value for d in app.dataframe if column in d.value.columns]
     assert {"organisatie", "oordeel"} <= set(frame.columns) and len(frame) >= 12
+
+
+def test_measures_by_kind_show_and_a_difference_is_a_signal_only_to_who_sees_exactly(
+    sample_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    coordinator = open_page(
+        sample_db, monkeypatch, User("ipim.secretaris", "coordinator"), "screens/werking.py"
+    )
+    assert not coordinator.exception
+    assert "Opgelegde maatregelen, Rijksbreed, 2025" in [h.value for h in coordinator.subheader]
+    assert "Schriftelijke berisping" in _texts(coordinator)
+    assert len([w for w in coordinator.warning if "tellen niet op" in w.value]) == 1
+    assert "JenV" in _texts(coordinator) and "2025-Q2" in _texts(coordinator)
+    reader = open_page(sample_db, monkeypatch, User("lezer1", "lezer"), "screens/werking.py")
+    assert not reader.exception
+    assert not [w for w in reader.warning if "tellen niet op" in w.value]

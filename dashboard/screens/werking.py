@@ -198,3 +198,44 @@ else:
         "onderwerp.",
         key="werking_vp",
     )
+
+st.subheader(f"Opgelegde maatregelen, {label}, {moment}")
+imposed = queries.werking(data, "maatregelen", time, today)
+mine = (
+    imposed[(imposed[time] == moment) & (imposed["departement"] == code)]
+    if not (imposed.empty)
+    else imposed
+)
+if mine.empty:
+    st.write(f"Geen maatregelen per soort aangeleverd voor {label} in {moment} (niet gemeld).")
+else:
+    kinds = {m.code: m for m in catalog.measures()}
+    mine = mine[mine["maatregel"] != werking.ALL].set_index("maatregel")
+    mine = mine.reindex([k for k in kinds if k in mine.index]).reset_index()
+    mine["soort"] = ["straf (CAO Rijk)" if kinds[k].disciplinair else "geen straf"
+                     for k in mine["maatregel"]]  # fmt: skip
+    mine["maatregel"] = mine["maatregel"].map(lambda k: kinds[k].naam)
+    view.chart_with_table(
+        charts.count_bars(mine[["maatregel", "laag", "hoog", "tekst"]], "maatregel", "Maatregelen"),
+        pd.DataFrame(
+            {"maatregel": mine["maatregel"], "soort": mine["soort"], "aantal": mine["tekst"]}
+        ),
+        f"Staafdiagram van de opgelegde maatregelen bij {label} in {moment}, per soort "
+        "maatregel; straffen volgen het hoofdstuk over disciplinaire straffen van de CAO Rijk.",
+        key="werking_maatregelen",
+    )
+
+# A signal, not a refusal (contract, kind 8): the disciplinary measures by kind do not add
+# up to the measures of the reports, for the organisations the reader sees exactly.
+differences = werking.measure_differences(queries.export(data, "meldingen"),
+                                          queries.export(data, "maatregelen"))  # fmt: skip
+differences = differences[[auth.may(user, "exact_zien", d) for d in differences["departement"]]]
+if not differences.empty:
+    st.warning(
+        "Maatregelen tellen niet op: in deze kwartalen is het aantal straffen per soort niet "
+        "gelijk aan de opgelegde maatregelen bij de meldingen. Vraag het ministerie om een "
+        "correctie van één van beide bestanden."
+    )
+    view.table(differences.rename(columns={"maatregelen": "maatregelen bij meldingen",
+                                           "disciplinair": "straffen per soort"}),
+               "werking-maatregelen-signaal")  # fmt: skip
