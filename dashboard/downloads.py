@@ -25,7 +25,10 @@ MIN_PNG_WIDTH = 1600
 
 def _printable(value: Any) -> Any:
     """A control character or noncharacter in submitted text is fine in a browser but not
-    in SVG's XML: every rendering goes through `_spec`, which makes each a space."""
+    in SVG's XML: every rendering goes through `_spec`, which makes each a space. A missing
+    number (NaN) becomes JSON's null, which Vega-Lite reads as missing too."""
+    if isinstance(value, float) and value != value:
+        return None
     if isinstance(value, str):
         return printable(value)
     if isinstance(value, dict):

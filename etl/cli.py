@@ -461,25 +461,32 @@ def agenda(periode: str, out: Path | None, db: Path | None) -> None:
 @click.option("--departement", default=None, help="Het jaarrapport van deze organisatie.")
 @click.option("--rijk", is_flag=True, help="Het rijksbrede jaarrapport.")
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Het PDF-bestand.")  # fmt: skip
+              help="Het bestand: .pdf (getagde PDF, PDF/UA) of .html (één webpagina).")  # fmt: skip
 @db_option
 def jaarrapport(jaar: int, departement: str | None, rijk: bool, out: Path, db: Path | None) -> None:
-    """Het jaarrapport integriteit (PDF) van een organisatie of van het Rijk, om te publiceren:
-    kleine aantallen meldingen en gesprekken volgen de privacyregel, ook de eigen."""
+    """Het jaarrapport integriteit van een organisatie of van het Rijk, om te publiceren zoals
+    het is: een toegankelijke, getagde PDF of één HTML-bestand met dezelfde inhoud. Kleine
+    aantallen meldingen en gesprekken volgen de privacyregel, ook de eigen."""
     if rijk == (departement is not None):
         raise click.UsageError("Kies --departement CODE of --rijk (één van beide).")
+    if out.suffix.lower() not in (".pdf", ".html", ".htm"):
+        raise click.UsageError(f"--out {out}: kies een bestand dat eindigt op .pdf of .html.")
     code = _normalise_code(departement)
     path = database_path(db)
     if not path.exists():
         raise click.UsageError(f"Database {path} bestaat nog niet; laad eerst bestanden.")
-    from dashboard.jaarrapport import NotComplete, year_report_pdf
+    from papers import document
+    from papers.jaarrapport import NotComplete, year_report_html
 
     try:
-        data = year_report_pdf(ReadModel(path), jaar, code, settings().today_or_real())
+        html = year_report_html(ReadModel(path), jaar, code, settings().today_or_real())
     except NotComplete as error:
         click.echo(f"{out}::: {error}", err=True)
         sys.exit(1)
-    out.write_bytes(data)
+    if out.suffix.lower() == ".pdf":
+        out.write_bytes(document.pdf(html))
+    else:
+        out.write_text(html, encoding="utf-8")
     click.echo(f"{out}: jaarrapport {jaar} {code or 'rijksbreed'}.")
 
 

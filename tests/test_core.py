@@ -13,9 +13,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard import agendapaper, jaarrapport, praatplaat
+from dashboard import agendapaper, praatplaat
 from etl import catalog, derived, normgrid, readmodel, settings
 from etl.readmodel import Access, ReadModel
+from papers import jaarrapport
 from tests.conftest import ROOT, TODAY, run_etl
 
 # The core: what the command line, the papers and the charts may import without Streamlit.

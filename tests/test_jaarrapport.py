@@ -1,19 +1,21 @@
-"""The yearly report (`python -m etl jaarrapport`): a PDF for every ministry and the Rijk
-that could be published, small counts under the privacy rule, only completed years."""
+"""The yearly report (`python -m etl jaarrapport`): for every ministry and the Rijk, a report
+that could be published as it is, as tagged PDF or one HTML file, small counts under the
+privacy rule, only completed years; every figure the same as the exports."""
 
 from __future__ import annotations
 
 import io
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
 
-from dashboard.jaarrapport import NotComplete, year_report_pdf
-from etl import catalog
+from etl import catalog, survey
 from etl.periods import quarter_end, quarter_start
 from etl.readmodel import ReadModel
+from papers.jaarrapport import NotComplete, year_report_html, year_report_pdf
 from tests.conftest import TODAY, run_etl
 
 
@@ -23,8 +25,11 @@ def _text(data: bytes) -> str:
 
 def _ministries_of(jaar: int) -> list[str]:
     start, end = quarter_start(f"{jaar}-Q1"), quarter_end(f"{jaar}-Q4")
-    return [o.code for o in catalog.organisations()
-            if o.soort == "ministerie" and o.valid_during(start, end)]  # fmt: skip
+    return [
+        o.code
+        for o in catalog.organisations()
+        if o.soort == "ministerie" and o.valid_during(start, end)
+    ]
 
 
 def test_every_ministry_and_the_rijk_get_a_report_of_2025(sample_db: Path) -> None:
@@ -32,8 +37,12 @@ def test_every_ministry_and_the_rijk_get_a_report_of_2025(sample_db: Path) -> No
     for code in [*_ministries_of(2025), None]:
         text = _text(year_report_pdf(model, 2025, code, TODAY))
         assert "Integriteit in 2025" in text, code
-        for section in ("De vijftien normen", "Meldingen van vermoedens", "vertrouwenspersonen",
-                        "Afspraken met BZK"):  # fmt: skip
+        for section in (
+            "De vijftien normen",
+            "Meldingen van vermoedens",
+            "vertrouwenspersonen",
+            "Afspraken met BZK",
+        ):
             assert section in text, (code, section)
     assert "De coördinerende rol van BZK" in _text(year_report_pdf(model, 2025, "BZK", TODAY))
 
@@ -64,9 +73,192 @@ def test_a_running_year_has_no_report(sample_db: Path, tmp_path: Path) -> None:
 
 def test_the_command_writes_the_pdf(sample_db: Path, tmp_path: Path) -> None:
     out = tmp_path / "fin.pdf"
-    result = run_etl("jaarrapport", "--jaar", "2025", "--departement", "fin", "--out", str(out),
-                     db=sample_db)  # fmt: skip
+    result = run_etl(
+        "jaarrapport", "--jaar", "2025", "--departement", "fin", "--out", str(out), db=sample_db
+    )
     assert result.returncode == 0, result.stderr
     assert "Ministerie van Financiën" in _text(out.read_bytes())
     usage = run_etl("jaarrapport", "--jaar", "2025", "--out", str(out), db=sample_db)
     assert usage.returncode == 2
+
+
+def _flat_html(html: str) -> str:
+    """The report's text, as a reader reads it (tags out, entities decoded, one line)."""
+    import html as entities
+
+    return " ".join(entities.unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+@pytest.fixture(scope="module")
+def reports(sample_db: Path) -> dict[str | None, str]:
+    model = ReadModel(sample_db)
+    return {code: year_report_html(model, 2025, code, TODAY) for code in ("FIN", "AZ", None)}
+
+
+@pytest.mark.parametrize("code", ["FIN", "AZ", None])
+def test_the_report_has_every_element_the_issue_lists(
+    reports: dict[str | None, str], code: str | None
+) -> None:
+    flat = _flat_html(reports[code])
+    for element in (
+        "De vijftien normen van de Algemene Rekenkamer, per kwartaal",
+        "Medewerkersenquête",
+        "Het cijfer telt",
+        "Richting",
+        "Meldingen en afhandeling per soort",
+        "Uitkomsten van de",
+        "ongegrond",
+        "niet vast te stellen",
+        "afgedaan zonder onderzoek",
+        "Opgelegde maatregelen per soort",
+        "straf (CAO Rijk)",
+        "Gesprekken met vertrouwenspersonen",
+        "Meldingen van een vermoeden van een misstand (Wet Huis voor klokkenluiders)",
+        "Klachten over ongewenst gedrag",
+        "Afgelegde eden en beloften",
+        "Afspraken met BZK en hun opvolging (stand op 31 december 2025)",
+        "Reikwijdte",
+        "per 1.000 medewerkers per jaar",
+    ):
+        assert element in flat, (code, element)
+    if code != "FIN":  # FIN made no agreement by the end of 2025
+        assert "Afspraken zoals ze op 31 december 2025 stonden" in flat
+        assert "Actiepunten voor 2026" in flat
+    if code is None:
+        assert "De coördinerende rol van BZK" in flat
+        assert "Ministeries die voldoen, van de ministeries die beoordeeld zijn" in flat
+    else:
+        assert f"Toelichting van {code} op normen waaraan niet (geheel) is voldaan" in flat
+        assert "Ten opzichte van de rest van het Rijk" in flat
+    assert "<figure>" in reports[code] and 'alt=""' not in reports[code]
+
+
+def test_no_statement_is_cut_off(reports: dict[str | None, str]) -> None:
+    statements = {i.item: i.stelling for i in catalog.survey_items()}
+    for code, html in reports.items():
+        flat = _flat_html(html)
+        for item in survey.KEY_ITEMS:
+            assert " ".join(statements[item].split()) in flat, (code, item)
+
+
+def test_the_figures_match_the_exports(sample_db: Path, reports: dict[str | None, str]) -> None:
+    model = ReadModel(sample_db)
+    quarters = [f"2025-Q{n}" for n in range(1, 5)]
+    counts = model.export("meldingen", None, None)
+    fin = counts[(counts["departement"] == "FIN") & counts["periode"].isin(quarters)]
+    flat = _flat_html(reports["FIN"])
+    total = int(fin["meldingen"].sum())
+    assert f"Alle soorten {total:,}".replace(",", ".") in flat
+    for column, words in (
+        ("ongegrond", "ongegrond"),
+        ("zonder_onderzoek", "afgedaan zonder onderzoek"),
+    ):
+        assert f"{words} {int(fin[column].sum()):,}".replace(",", ".") in flat, column
+    measures = model.export("maatregelen", None, None)
+    fin_measures = measures[(measures["departement"] == "FIN") & measures["periode"].isin(quarters)]
+    fines = int(fin_measures.loc[fin_measures["maatregel"] == "strafontslag", "aantal"].sum())
+    assert f"Ontslag als straf (strafontslag) straf (CAO Rijk) {fines}" in flat
+    figures = model.jaarcijfers("2025", "FIN").set_index("onderwerp")["aantal"]
+    assert f"Afgelegde eden en beloften {int(figures['eed_belofte']):,}".replace(",", ".") in flat
+    rijk = _flat_html(reports[None])
+    everyone = counts[counts["periode"].isin(quarters)]
+    assert f"Alle soorten {int(everyone['meldingen'].sum()):,}".replace(",", ".") in rijk
+
+
+def test_what_was_not_reported_is_said_as_such_not_as_zero(
+    reports: dict[str | None, str],
+) -> None:
+    # AZ leaves complaints out of its yearly figures; DEF and SZW send no outcomes.
+    assert "Klachten over ongewenst gedrag bij de klachtencommissie niet gemeld" in _flat_html(
+        reports["AZ"]
+    )
+    assert "ongegrond" in _flat_html(reports[None]) and "van 15 ministeries gemeld" in (
+        _flat_html(reports[None])
+    )
+
+
+def test_a_year_with_a_reorganisation_covers_the_quarters_the_ministry_existed(
+    sample_db: Path,
+) -> None:
+    model = ReadModel(sample_db)
+    kgg = _flat_html(year_report_html(model, 2024, "KGG", TODAY))
+    assert "KGG bestaat sinds" in kgg and "Q1 Q2 Q3 Q4" in kgg
+    assert "bestond niet bestond niet" in kgg  # Q1 and Q2, before July 2024
+    ezk = _flat_html(year_report_html(model, 2024, "EZK", TODAY))
+    assert "EZK bestond tot en met" in ezk
+
+
+# --- the tagged PDF, read as a screen reader's software reads it ----------------------------
+
+
+def _structure(reader: PdfReader) -> list[tuple[str, object]]:
+    """Every structure element (its type and /Alt; for a table, the types inside it), in
+    reading order."""
+    found: list[tuple[str, object]] = []
+
+    def walk(node: object) -> None:
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, dict) and "/S" in node:
+            inside = _inside(node) if node["/S"] == "/Table" else node.get("/Alt")
+            found.append((str(node["/S"]), inside))
+        if isinstance(node, dict):
+            kids = node.get("/K")
+            for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+                kid = kid.get_object() if hasattr(kid, "get_object") else kid
+                if isinstance(kid, dict):
+                    walk(kid)
+
+    root: Any = reader.trailer["/Root"]
+    walk(root["/StructTreeRoot"])
+    return found
+
+
+def _inside(node: object) -> set[str]:
+    kinds: set[str] = set()
+    node = node.get_object() if hasattr(node, "get_object") else node
+    if isinstance(node, dict):
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+            kid = kid.get_object() if hasattr(kid, "get_object") else kid
+            if isinstance(kid, dict) and "/S" in kid:
+                kinds.add(str(kid["/S"]))
+            kinds |= _inside(kid)
+    return kinds
+
+
+def _untagged_text(reader: PdfReader) -> list[str]:
+    """Text drawn outside any marked-content sequence (neither tagged nor an artifact)."""
+    from pypdf.generic import ContentStream
+
+    loose = []
+    for number, page in enumerate(reader.pages, 1):
+        depth = 0
+        for _, operator in ContentStream(page.get_contents(), reader).operations:
+            if operator in (b"BDC", b"BMC"):
+                depth += 1
+            elif operator == b"EMC":
+                depth -= 1
+            elif operator in (b"Tj", b"TJ", b"'", b'"') and depth == 0:
+                loose.append(f"pagina {number}")
+    return loose
+
+
+@pytest.mark.parametrize("code", ["FIN", None])
+def test_the_pdf_is_tagged_for_a_screen_reader(sample_db: Path, code: str | None) -> None:
+    reader = PdfReader(io.BytesIO(year_report_pdf(ReadModel(sample_db), 2025, code, TODAY)))
+    root: Any = reader.trailer["/Root"]
+    assert root["/Lang"] == "nl"
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
+    assert "Integriteit in 2025" in str(reader.metadata.title if reader.metadata else "")
+    assert reader.outline, "bookmarks from the headings"
+    elements = _structure(reader)
+    kinds = [kind for kind, _ in elements]
+    assert kinds.count("/H1") == 1 and kinds.count("/H2") >= 8
+    assert "/Table" in kinds and "/TH" in kinds
+    figures = [alt for kind, alt in elements if kind == "/Figure"]
+    assert figures and all(alt and str(alt).strip() for alt in figures), figures
+    tables = [inside for kind, inside in elements if kind == "/Table"]
+    assert all({"/TH", "/Caption"} <= inside for inside in tables if isinstance(inside, set))
+    assert all(isinstance(inside, set) for inside in tables), tables
+    assert _untagged_text(reader) == []

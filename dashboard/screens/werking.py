@@ -13,9 +13,9 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import auth, charts, queries, tables, view
-from dashboard.jaarrapport import year_report_pdf
 from etl import catalog, rates, werking
 from etl.settings import settings
+from papers.jaarrapport import year_report_html, year_report_pdf
 
 data = view.data_source()
 user = auth.current_user()
@@ -72,18 +72,32 @@ measure = right.selectbox(
 label = "Rijksbreed" if code == werking.RIJK else code
 current = frame[(frame[time] == moment) & (frame["departement"] == code)]
 if time == "jaar" and int(moment) < today.year:
-    st.download_button(
+    subject = None if code == werking.RIJK else code
+    help_text = (
+        "De vijftien normen met de eigen toelichting, de enquête van dat jaar, meldingen met "
+        "uitkomsten en maatregelen, vertrouwenspersonen, jaarcijfers en de afspraken; kleine "
+        "aantallen volgen de privacyregel, ook voor de eigen organisatie, want het rapport is "
+        "openbaar. De PDF is getagd (PDF/UA); de HTML is dezelfde inhoud als webpagina."
+    )
+    as_pdf, as_html = st.columns(2)
+    as_pdf.download_button(
         f"Jaarrapport {label} {moment} (PDF, om te publiceren)",
-        lambda: year_report_pdf(data.model(), int(moment),
-                                None if code == werking.RIJK else code, today),
+        lambda: year_report_pdf(data.model(), int(moment), subject, today),
         file_name=f"jaarrapport-integriteit-{label.lower()}-{moment}.pdf",
         mime="application/pdf",
         on_click="ignore",
         icon=":material/picture_as_pdf:",
-        help="De vijftien normen over de vier kwartalen, de enquête van dat jaar, meldingen en "
-        "hun afhandeling, vertrouwenspersonen en de afspraken; kleine aantallen volgen de "
-        "privacyregel, ook voor de eigen organisatie, want het rapport is openbaar.",
-    )  # fmt: skip
+        help=help_text,
+    )
+    as_html.download_button(
+        f"Jaarrapport {label} {moment} (HTML, voor de website)",
+        lambda: year_report_html(data.model(), int(moment), subject, today).encode("utf-8"),
+        file_name=f"jaarrapport-integriteit-{label.lower()}-{moment}.html",
+        mime="text/html",
+        on_click="ignore",
+        icon=":material/code:",
+        help=help_text,
+    )
 
 st.subheader(f"Afhandeling {label}, {moment}")
 chain = current[current["soort"] == werking.ALL].set_index("maat").reindex(list(werking.CHAIN))
