@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DB := data/integriteit.duckdb
 SAMPLES := $(wildcard sample_submissions/*.csv) sample_submissions/ontvangen.tsv
 
-.PHONY: install install-test browser spreadsheet axe fuzz sweep run load test lint typecheck samples bench clean
+.PHONY: install install-test browser spreadsheet axe pango fuzz sweep run load test check lint typecheck samples bench clean
 
 install: $(VENV)/.installed
 
@@ -31,7 +31,7 @@ load: $(DB)
 
 # First start: an account `beheerder` with a random password (printed once) and a cookie
 # secret of this machine's own, kept in data/ (never in the repository).
-run: install $(DB)
+run: install pango $(DB)
 	$(BIN)/python -m etl gebruikers init --db $(DB)
 	test -s data/cookie_secret || (umask 077; $(BIN)/python -c "import secrets; print(secrets.token_hex(32))" > data/cookie_secret)
 	STREAMLIT_SERVER_COOKIE_SECRET=$$(cat data/cookie_secret) \
@@ -43,6 +43,14 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
 	  apt="$$sudo env DEBIAN_FRONTEND=noninteractive apt-get -y -q"; \
 	  $$apt install chromium || { $$apt update && $$apt install chromium; }; }
+
+# The yearly report's PDF is rendered by WeasyPrint, which needs Debian's Pango.
+pango:
+	@ldconfig -p | grep -q libpangoft2-1.0 || { \
+	  if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
+	  apt="$$sudo env DEBIAN_FRONTEND=noninteractive apt-get -y -q"; \
+	  $$apt install libpango-1.0-0 libpangoft2-1.0-0 || { $$apt update && \
+	  $$apt install libpango-1.0-0 libpangoft2-1.0-0; }; }
 
 # Exports are opened in a real spreadsheet by the tests: Debian's headless LibreOffice Calc.
 spreadsheet:
@@ -73,8 +81,14 @@ lint: install-test
 typecheck: install-test
 	$(BIN)/mypy
 
-test: lint typecheck browser spreadsheet axe
-	$(BIN)/pytest
+# Two workers (pytest-xdist), one test file per worker at a time: a module's browser or
+# server fixture starts once. The sample database is built once and copied per worker.
+test: lint typecheck browser spreadsheet axe pango
+	$(BIN)/pytest -n 2 --dist loadfile
+
+# The inner loop: lint, types and every test but the browser and the slow process tests.
+check: lint typecheck pango
+	$(BIN)/pytest -n 2 --dist loadfile -m "not slow" --ignore=tests/browser
 
 # Measured, not asserted: figures for this machine, last line `BENCH load_ratio=...`.
 bench: install-test browser

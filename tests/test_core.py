@@ -36,6 +36,7 @@ def _imports(path: Path) -> set[str]:
     return found
 
 
+@pytest.mark.slow
 def test_rapport_alle_runs_without_importing_streamlit(sample_db: Path, tmp_path: Path) -> None:
     """A real process, since this one has imported Streamlit for the dashboard tests."""
     script = (

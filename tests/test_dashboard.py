@@ -232,6 +232,7 @@ def test_empty_database_explains_how_to_load(
         assert "python -m etl load" in app.info[0].value
 
 
+@pytest.mark.slow
 def test_dashboard_answers_while_a_load_runs_in_another_process(
     sample_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

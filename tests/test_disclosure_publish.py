@@ -165,6 +165,7 @@ def _release(db: Path, wave: str) -> adversary.Release:
                              published)  # fmt: skip
 
 
+@pytest.mark.slow
 def test_two_publications_side_by_side_give_no_resubmitted_small_group_away(
     sample_db: Path, tmp_path: Path
 ) -> None:

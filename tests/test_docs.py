@@ -58,6 +58,7 @@ def test_every_norm_of_the_catalogue_is_documented(norm: catalog.Norm) -> None:
     assert f"| {norm.nummer} | {norm.onderdeel} | {norm.label} | {norm.vraag} |" in FORMATS
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", SHOWN, ids=lambda p: p.name)
 def test_every_command_the_docs_show_runs_as_shown(
     path: Path, sample_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

@@ -88,6 +88,7 @@ def test_praatplaat_applies_the_disclosure_rule(sample_db: Path) -> None:
     assert "te weinig respondenten" in text  # AZ's few managers on LEI1
 
 
+@pytest.mark.slow
 def test_rapport_command_makes_all_papers_in_one_go(sample_db: Path, tmp_path: Path) -> None:
     result = run_etl(
         "rapport",

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests import fuzz
 
 
+@pytest.mark.slow
 def test_mutated_files_give_findings_never_tracebacks_and_store_only_valid_data(
     tmp_path: Path,
 ) -> None:

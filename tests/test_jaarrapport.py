@@ -32,6 +32,7 @@ def _ministries_of(jaar: int) -> list[str]:
     ]
 
 
+@pytest.mark.slow
 def test_every_ministry_and_the_rijk_get_a_report_of_2025(sample_db: Path) -> None:
     model = ReadModel(sample_db)
     for code in [*_ministries_of(2025), None]:
@@ -243,6 +244,7 @@ def _untagged_text(reader: PdfReader) -> list[str]:
     return loose
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("code", ["FIN", None])
 def test_the_pdf_is_tagged_for_a_screen_reader(sample_db: Path, code: str | None) -> None:
     reader = PdfReader(io.BytesIO(year_report_pdf(ReadModel(sample_db), 2025, code, TODAY)))

@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from etl.database import DATA_TABLES
 from etl.export import to_csv
 from etl.load import PARALLEL_FROM, Source, expand_paths, load_sources, read_source
@@ -152,6 +154,7 @@ def _load_in_subprocess(db: Path, name: str, crash_at: str | None = None) -> int
     return process.returncode
 
 
+@pytest.mark.slow
 def test_process_killed_mid_load_leaves_database_as_it_was(db: Path) -> None:
     load(db, "normscores_valid.csv")
     before = snapshot(db)
@@ -165,6 +168,7 @@ def test_process_killed_mid_load_leaves_database_as_it_was(db: Path) -> None:
     assert list(db.parent.glob(".*.tmp*")) == []
 
 
+@pytest.mark.slow
 def test_concurrent_loads_from_two_processes_both_land(db: Path) -> None:
     load(db, "normscores_dutch_excel.csv")
     env = {**os.environ, "INTEGRITEIT_DB": str(db)}
@@ -203,6 +207,7 @@ def test_in_memory_source_loads_like_a_file(db: Path) -> None:
     assert results[0].versions == [("FIN", "2025-Q3", 1)]
 
 
+@pytest.mark.slow
 def test_a_batch_validated_in_two_processes_stores_exactly_what_one_process_stores(
     tmp_path: Path,
 ) -> None:

@@ -37,6 +37,7 @@ def test_the_coordinator_sees_the_chain_by_type_the_funnel_and_the_advisers(
     assert "2026 (lopend jaar: 3 kwartalen)" in year.options
 
 
+@pytest.mark.slow
 def test_a_reader_never_sees_a_count_under_five_nor_a_quarter(
     sample_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
