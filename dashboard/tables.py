@@ -358,3 +358,54 @@ def protection_price(cells: pd.DataFrame) -> tuple[str, pd.DataFrame]:
         f"{int(frame['ter bescherming van een kleine groep elders'].sum())}."
     )
     return line, table
+
+
+MONTHS = (
+    "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+    "oktober", "november", "december",
+)  # fmt: skip
+
+
+def dutch_moment(value: Any) -> str:
+    """'2 december 2026, 05:53' (local time as stored), '2 december 2026' for a date, or ''
+    for nothing: how a person reads a moment, not ISO 8601."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)) or value == "":
+        return ""
+    moment = pd.Timestamp(value)
+    day = f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}"
+    has_time = "T" in value if isinstance(value, str) else bool(moment.hour or moment.minute)
+    return f"{day}, {moment:%H:%M}" if has_time else day
+
+
+def due_table(due: pd.DataFrame) -> pd.DataFrame:
+    """What an organisation still has to send, in words: the kind as the form names it, the
+    deadline and arrival as dates a person reads."""
+    from etl.kinds import KINDS
+
+    return pd.DataFrame({
+        "wat": [KINDS[k].words for k in due["soort"]],  # type: ignore[index]
+        "kwartaal": due["periode"],
+        "uiterlijk": [dutch_moment(d) for d in due["termijn"]],
+        "ontvangen": [dutch_moment(d) for d in due["ontvangen"]],
+        "versies": due["versies"],
+        "stand": due["status"],
+    })  # fmt: skip
+
+
+def own_loads_table(ledger: pd.DataFrame) -> pd.DataFrame:
+    """A lead's own loads in plain Dutch: when, by whom, which file, what it held and how it
+    went; no fingerprint (a hash tells a person nothing)."""
+    from etl.kinds import KINDS
+
+    words = {k: spec.words for k, spec in KINDS.items()}
+    columns = {c.lower(): c for c in ledger.columns}
+    when = ledger[columns.get("geladen op", columns.get("geladen_op", ledger.columns[0]))]
+    kind = ledger[columns.get("soort", "soort")]
+    return pd.DataFrame({
+        "wanneer": [dutch_moment(v) for v in when],
+        "door": ledger[columns.get("door", "door")],
+        "bestand": ledger[columns.get("bestand", "bestand")],
+        "wat": [words.get(str(k), str(k)) for k in kind],
+        "over": ledger[columns.get("perioden", "perioden")],
+        "uitkomst": ledger[columns.get("status", "status")],
+    })  # fmt: skip

@@ -175,21 +175,7 @@ def year_report_pdf(model: ReadModel, jaar: int, code: str | None, today: date) 
 
 
 def _day(day: date) -> str:
-    months = [
-        "januari",
-        "februari",
-        "maart",
-        "april",
-        "mei",
-        "juni",
-        "juli",
-        "augustus",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ]
-    return f"{day.day} {months[day.month - 1]} {day.year}"
+    return tables.dutch_moment(day)
 
 
 def _existence(frames: Frames) -> str:

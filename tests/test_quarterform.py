@@ -5,6 +5,7 @@ CSV it produced archived and versioned like a file; templates to fill in Excel."
 from __future__ import annotations
 
 import io
+import re
 import shutil
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from openpyxl import load_workbook
 from dashboard import downloads, forms
 from etl import quarterform
 from etl.accounts import User
-from etl.kinds import EVERY_QUARTER
+from etl.kinds import EVERY_QUARTER, KINDS
 from etl.readmodel import ReadModel
 from etl.validate import validate_bytes
 from tests.conftest import TODAY, open_page, query, run_etl
@@ -124,12 +125,21 @@ def test_a_lead_lands_on_what_is_due_its_submissions_and_agreements(
     app = open_page(sample_db, monkeypatch, lead, "screens/start.py")
     assert not app.exception
     headings = [h.value for h in app.subheader]
-    assert headings == ["Aan te leveren over 2026-Q3", "Uw laatste aanleveringen",
-                        "Afspraken met BZK"]  # fmt: skip
+    assert headings == ["Aan te leveren over 2026-Q3", "Jaarcijfers over 2025",
+                        "Uw laatste aanleveringen", "Afspraken met BZK"]  # fmt: skip
     assert "Alles over 2026-Q3 is binnen." in app.success[0].value
     due, history, agreements = (d.value for d in app.dataframe)
-    assert set(due["soort"]) == set(EVERY_QUARTER)  # norms, reports, staff, advisers, measures
+    # Norms, reports, staff, advisers and measures, each in words, dates as a person reads them.
+    assert list(due["wat"]) == [KINDS[k].words for k in EVERY_QUARTER]
+    assert set(due["uiterlijk"]) == {"30 oktober 2026"}
     assert len(history) > 0 and set(agreements["id"]) == {"2025-02"}
+    # Plain Dutch: no fingerprint, no raw column names, no ISO timestamps.
+    assert list(history.columns) == ["wanneer", "door", "bestand", "wat", "over", "uitkomst"]
+    assert not any("T" in str(w) and ":" in str(w) for w in history["wanneer"])
+    assert all(
+        re.fullmatch(r"\d{1,2} [a-z]+ \d{4}, \d{2}:\d{2}", str(w)) for w in history["wanneer"]
+    )
+    assert "6 van 6 onderwerpen aangeleverd." in [m.value for m in app.markdown]
 
 
 def test_a_lead_whose_quarter_is_missing_sees_what_to_send(
@@ -137,7 +147,9 @@ def test_a_lead_whose_quarter_is_missing_sees_what_to_send(
 ) -> None:
     app = open_page(sample_db, monkeypatch, User("lead.aenm", "departement:AenM"),
                     "screens/start.py")  # fmt: skip
-    assert "Nog aan te leveren vóór 30-10-2026: normscores." in app.warning[0].value
+    assert app.warning[0].value == (
+        "Nog aan te leveren, uiterlijk 30 oktober 2026: de oordelen op de vijftien normen."
+    )
 
 
 def test_the_headcount_form_is_checked_and_stored_like_a_file(

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import auth, queries, view
-from etl import policy, vocabulary
+from dashboard import auth, queries, tables, view
+from etl import catalog, policy, vocabulary
 from etl.kinds import KINDS
 from etl.periods import due_quarters
 
@@ -36,13 +36,11 @@ else:
         st.success(f"Alles over {periode} is binnen.")
     else:
         st.warning(
-            f"Nog aan te leveren vóór {deadline:%d-%m-%Y}: "
-            + ", ".join(str(k) for k in open_kinds["soort"])
+            f"Nog aan te leveren, uiterlijk {tables.dutch_moment(deadline)}: "
+            + "; ".join(KINDS[k].words for k in open_kinds["soort"])  # type: ignore[index]
             + "."
         )
-    shown = mine.assign(termijn=[f"{d:%d-%m-%Y}" for d in mine["termijn"]])
-    st.dataframe(shown[["soort", "periode", "termijn", "ontvangen", "versies", "status"]],
-                 hide_index=True, width="stretch")  # fmt: skip
+    st.dataframe(tables.due_table(mine), hide_index=True, width="stretch")
     st.page_link("screens/aanleveren.py", label="Aanleveren (formulier of bestand)",
                  icon=":material/upload_file:")  # fmt: skip
     st.caption(
@@ -51,10 +49,32 @@ else:
         + "."
     )
 
+# The yearly figures (kind 9) of the last completed year: once a year, not every quarter.
+year = today.year - 1
+figures = queries.export(data, "jaarcijfers")
+sent = (
+    figures[(figures["departement"] == code) & (figures["jaar"] == year)]
+    if not (figures.empty)
+    else figures
+)
+subjects = catalog.year_subjects()
+st.subheader(f"Jaarcijfers over {year}")
+if sent.empty:
+    st.info(
+        f"Nog niet aangeleverd: {KINDS['jaarcijfers'].words}. Ze staan in het jaarrapport; "
+        "wat ontbreekt, staat daar als 'niet gemeld'."
+    )
+else:
+    missing = [s.naam for s in subjects if s.code not in set(sent["onderwerp"])]
+    st.write(
+        f"{len(subjects) - len(missing)} van {len(subjects)} onderwerpen aangeleverd."
+        + (" Niet gemeld: " + "; ".join(missing) + "." if missing else "")
+    )
+
 st.subheader("Uw laatste aanleveringen")
 own = queries.data_for(data.path, policy.own_access(user, code))
 history = queries.loads(own)
-st.dataframe(history.head(10), hide_index=True, width="stretch")
+st.dataframe(tables.own_loads_table(history.head(10)), hide_index=True, width="stretch")
 
 st.subheader(f"Afspraken met {code}")
 agreements = queries.agreements(data)
