@@ -383,7 +383,7 @@ def due_table(due: pd.DataFrame) -> pd.DataFrame:
     from etl.kinds import KINDS
 
     return pd.DataFrame({
-        "wat": [KINDS[k].words for k in due["soort"]],  # type: ignore[index]
+        "wat": [KINDS[k].words for k in due["soort"]],
         "kwartaal": due["periode"],
         "uiterlijk": [dutch_moment(d) for d in due["termijn"]],
         "ontvangen": [dutch_moment(d) for d in due["ontvangen"]],
@@ -397,7 +397,7 @@ def own_loads_table(ledger: pd.DataFrame) -> pd.DataFrame:
     went; no fingerprint (a hash tells a person nothing)."""
     from etl.kinds import KINDS
 
-    words = {k: spec.words for k, spec in KINDS.items()}
+    words: dict[str, str] = {k: spec.words for k, spec in KINDS.items()}
     columns = {c.lower(): c for c in ledger.columns}
     when = ledger[columns.get("geladen op", columns.get("geladen_op", ledger.columns[0]))]
     kind = ledger[columns.get("soort", "soort")]

@@ -37,7 +37,7 @@ else:
     else:
         st.warning(
             f"Nog aan te leveren, uiterlijk {tables.dutch_moment(deadline)}: "
-            + "; ".join(KINDS[k].words for k in open_kinds["soort"])  # type: ignore[index]
+            + "; ".join(KINDS[k].words for k in open_kinds["soort"])
             + "."
         )
     st.dataframe(tables.due_table(mine), hide_index=True, width="stretch")
