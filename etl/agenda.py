@@ -21,14 +21,15 @@ since when, with their own toelichting: the Court's good examples, findable each
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from etl import vocabulary
-from etl.periods import submission_deadline
+from etl import catalog, vocabulary
+from etl.periods import quarter_end, submission_deadline
 
 UNDER_WAY = ("open", "in uitvoering")
+MET = vocabulary.SCORES[vocabulary.VOLDOET]  # a score below it is not met (deels included)
 IN_A_ROW = 3
 # Each kind of signal with its heading, in order of urgency (the agenda's order).
 SIGNALS = {
@@ -49,6 +50,7 @@ class Peer:
     departement: str
     sinds: str
     toelichting: str
+    kwartaal: str = ""  # the quarter of the verdict shown: the agenda's own quarter
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,36 @@ class Point:
         return f"{self.departement}\t{self.norm if self.norm is not None else '–'}\t{self.reden}"
 
 
+def agreements_at(history: pd.DataFrame, periode: str) -> pd.DataFrame:
+    """The agreements as they stood at the end of the quarter: those made (`vastgesteld`) by
+    then, each with the newest version recorded by then. An agreement recorded only later
+    (a file loaded afterwards about earlier meetings) shows its newest version: what is known
+    of it. One rule for the agenda, its paper and the yearly report ("stand op 31 december")."""
+    if history.empty:
+        return history
+    end = quarter_end(periode)
+    made = history[pd.to_datetime(history["vastgesteld"]).dt.date <= end]
+    if made.empty:
+        return made
+    recorded = pd.to_datetime(made["vastgelegd_op"]).dt.date <= end
+    keys = ["departement", "id"]
+    by_then = made[recorded].sort_values("versie").groupby(keys).tail(1)
+    known = set(zip(by_then["departement"], by_then["id"], strict=True))
+    later = made[[k not in known for k in zip(made["departement"], made["id"], strict=True)]]
+    newest = later.sort_values("versie").groupby(keys).tail(1)
+    return pd.concat([by_then, newest]).sort_values(keys).reset_index(drop=True)
+
+
+def norm_words(norm: int) -> str:
+    """'norm 12 (Vertrouwenspersonen en bevoegd gezag)': a norm named, not only numbered."""
+    names = {n.nummer: n.label for n in catalog.norms()}
+    return f"norm {norm} ({names[norm]})" if norm in names else f"norm {norm}"
+
+
+def _first_upper(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _link(page: str, **params: object) -> str:
     query = "&".join(f"{key}={value}" for key, value in params.items() if value is not None)
     return f"/{page}?{query}"
@@ -86,7 +118,9 @@ def _label(score: float | int | None) -> str:
 
 def judged_runs(scores: pd.DataFrame, periode: str) -> pd.DataFrame:
     """Per organisation and norm, its last judged verdict up to the quarter and how many
-    judged quarters in a row (niet beoordeeld skipped) had that same verdict, since when."""
+    judged quarters in a row (niet beoordeeld skipped) had that same verdict, since when; and
+    how many in a row were not met (voldoet niet or voldoet deels: the share met's rule,
+    `vocabulary.share_met`), since when."""
     judged = scores[(scores["periode"] <= periode) & scores["score"].notna()]
     judged = judged.sort_values(["departement", "norm", "periode"])
     rows = []
@@ -98,6 +132,9 @@ def judged_runs(scores: pd.DataFrame, periode: str) -> pd.DataFrame:
         run = 1
         while run < len(values) and values[-run - 1] == last:
             run += 1
+        short = 0
+        while short < len(values) and values[-short - 1] < MET:
+            short += 1
         rows.append(
             {
                 "departement": code,
@@ -106,19 +143,28 @@ def judged_runs(scores: pd.DataFrame, periode: str) -> pd.DataFrame:
                 "laatste": quarters[-1],
                 "op_rij": run,
                 "sinds": quarters[-run],
+                "niet_voldaan_op_rij": short,
+                "niet_voldaan_sinds": quarters[-short] if short else None,
                 "toelichting": str(cells["toelichting"].iloc[-1] or ""),
             }
         )
-    columns = ["departement", "norm", "score", "laatste", "op_rij", "sinds", "toelichting"]
+    columns = ["departement", "norm", "score", "laatste", "op_rij", "sinds",
+               "niet_voldaan_op_rij", "niet_voldaan_sinds", "toelichting"]  # fmt: skip
     return pd.DataFrame(rows, columns=columns)
 
 
-def peers(runs: pd.DataFrame, norm: int, besides: str) -> tuple[Peer, ...]:
-    """Who meets the norm by their last judged verdict, longest first."""
-    meeting = runs[(runs["norm"] == norm) & (runs["score"] == 2) & (runs["departement"] != besides)]
-    meeting = meeting.sort_values(["sinds", "departement"])
+def peers(runs: pd.DataFrame, norm: int, besides: str, meeting_now: set[str]) -> tuple[Peer, ...]:
+    """Who meets the norm in the agenda's quarter itself (`meeting_now`: its verdict of that
+    quarter is voldoet; a ministry that sent nothing since is no example), since when in a
+    row, longest first, with its own toelichting."""
+    meeting = runs[
+        (runs["norm"] == norm) & (runs["score"] == MET) & (runs["departement"] != besides)
+    ]
+    meeting = meeting[meeting["departement"].isin(meeting_now)].sort_values(
+        ["sinds", "departement"]
+    )
     return tuple(
-        Peer(str(r["departement"]), str(r["sinds"]), str(r["toelichting"]))
+        Peer(str(r["departement"]), str(r["sinds"]), str(r["toelichting"]), str(r["laatste"]))
         for r in meeting.to_dict("records")
     )
 
@@ -129,7 +175,8 @@ def regressions(grid: pd.DataFrame, periode: str) -> list[Point]:
     for r in worse.sort_values(["departement", "norm"]).to_dict("records"):
         before = f"{_label(r['vorige_score'])} in {r['vorige_periode']}"
         now = "niet meer beoordeeld" if r["niet_meer_beoordeeld"] else _label(r["score"])
-        reason = f"Norm {r['norm']} achteruit: {now} in {periode}, was {before}."
+        named = _first_upper(norm_words(int(r["norm"])))
+        reason = f"{named} achteruit: {now} in {periode}, was {before}."
         points.append(Point(r["departement"], int(r["norm"]), "achteruit", reason,
                             _link("ministerie", ministerie=r["departement"], periode=periode,
                                   norm=r["norm"])))  # fmt: skip
@@ -157,7 +204,7 @@ def done_but_not_met(agreements: pd.DataFrame, runs: pd.DataFrame, periode: str)
     open_gap = merged[merged["score"] < 2]
     return [
         Point(r["departement"], int(r["norm"]), "afgerond_niet_voldaan",
-              f"Afspraak {r['id']} staat op afgerond, maar norm {r['norm']} is nog "
+              f"Afspraak {r['id']} staat op afgerond, maar {norm_words(int(r['norm']))} is nog "
               f"'{_label(r['score'])}' (laatste oordeel {r['laatste']}).",
               _link("ministerie", ministerie=r["departement"], periode=periode, norm=r["norm"]))
         for r in open_gap.sort_values(["departement", "norm"]).to_dict("records")
@@ -165,7 +212,9 @@ def done_but_not_met(agreements: pd.DataFrame, runs: pd.DataFrame, periode: str)
 
 
 def persistent_gaps(runs: pd.DataFrame, agreements: pd.DataFrame, periode: str) -> list[Point]:
-    gaps = runs[(runs["score"] == 0) & (runs["op_rij"] >= IN_A_ROW)]
+    """A norm not met (voldoet niet or voldoet deels, as the share met counts it) in
+    `IN_A_ROW` judged quarters in a row, with no agreement on it under way."""
+    gaps = runs[(runs["score"] < MET) & (runs["niet_voldaan_op_rij"] >= IN_A_ROW)]
     under_way = agreements[agreements["status"].isin(UNDER_WAY) & agreements["norm"].notna()]
     pairs = zip(under_way["departement"], under_way["norm"], strict=True)
     covered = {(str(d), int(n)) for d, n in pairs}
@@ -174,8 +223,9 @@ def persistent_gaps(runs: pd.DataFrame, agreements: pd.DataFrame, periode: str) 
         if (r["departement"], int(r["norm"])) in covered:
             continue
         reason = (
-            f"Norm {r['norm']} voldoet niet in {r['op_rij']} beoordeelde kwartalen op rij "
-            f"(sinds {r['sinds']}); er loopt geen afspraak over."
+            f"{_first_upper(norm_words(int(r['norm'])))} niet voldaan (voldoet niet of deels) "
+            f"in {r['niet_voldaan_op_rij']} beoordeelde kwartalen op rij (sinds "
+            f"{r['niet_voldaan_sinds']}, nu '{_label(r['score'])}'); er loopt geen afspraak over."
         )
         points.append(Point(r["departement"], int(r["norm"]), "langdurig_niet_voldaan", reason,
                             _link("ministerie", ministerie=r["departement"], periode=periode,
@@ -207,10 +257,13 @@ def survey_below(kop: pd.DataFrame, periode: str) -> list[Point]:
     ]
     points = []
     for (code, wave, block), items in below.groupby(["departement", "periode", "blok"]):
-        listed = ", ".join(sorted(items["item"].astype(str)))
+        statements = {i.item: i.stelling for i in catalog.survey_items()}
+        listed = "; ".join(
+            f"'{statements.get(i, i)}' ({i})" for i in sorted(items["item"].astype(str))
+        )
         reason = (
-            f"Enquête {wave}: blok {block} significant slechter dan de rest van het Rijk "
-            f"(items {listed}, na correctie voor meervoudig toetsen)."
+            f"Enquête {wave}: blok {block} significant slechter dan de rest van het Rijk, "
+            f"na correctie voor meervoudig toetsen: {listed}."
         )
         points.append(Point(str(code), None, "enquete_onder_rijk", reason,
                             _link("enquete", ministerie=code, golf=wave)))  # fmt: skip
@@ -240,13 +293,35 @@ def compile_agenda(
         + missing(states, periode)
         + survey_below(kop, periode)
     )
+    meeting = grid[grid["staat"] == vocabulary.VOLDOET] if not grid.empty else grid
+    meeting_now = {int(n): set(meeting.loc[meeting["norm"] == n, "departement"])
+                   for n in set(meeting["norm"])} if not meeting.empty else {}  # fmt: skip
     with_peers = [
-        Point(p.departement, p.norm, p.soort, p.reden, p.link, peers(runs, p.norm, p.departement))
+        replace(p, peers=peers(runs, p.norm, p.departement, meeting_now.get(p.norm, set())))
         if p.norm is not None
         else p
-        for p in points
+        for p in one_per_cause(points)
     ]
     return sorted(with_peers, key=lambda p: (p.urgentie, p.departement, p.norm or 0))
+
+
+def one_per_cause(points: list[Point]) -> list[Point]:
+    """One point per organisation and norm: signals on the same norm (a regression and an
+    agreement called done, say) are one conversation, at the most urgent signal's rank,
+    with every reason."""
+    merged: dict[tuple[str, int], Point] = {}
+    rest: list[Point] = []
+    for point in sorted(points, key=lambda p: p.urgentie):
+        if point.norm is None:
+            rest.append(point)
+            continue
+        key = (point.departement, point.norm)
+        if key in merged:
+            first = merged[key]
+            merged[key] = replace(first, reden=f"{first.reden} Ook: {point.reden}")
+        else:
+            merged[key] = point
+    return [*merged.values(), *rest]
 
 
 def _norm(value: object) -> int | None:

@@ -653,7 +653,9 @@ class ReadModel:
         """The IPIM agenda for the quarter (see `etl.agenda`), for the organisations the
         reader may see; most urgent first."""
         scores = self._scores("periode <= ?", [periode])
-        current = self.agreements()
+        # The agreements as they stood at the quarter's end: a past quarter's agenda shows
+        # neither a later agreement nor a later status (issue 23).
+        current = agenda.agreements_at(self.agreements(history=True), periode)
         waves = [w for w in (self.stored_survey_waves() or []) if w <= periode]
         kop = self.stored_survey("kop", {"periode": waves[0]}) if waves else None
         points = agenda.compile_agenda(

@@ -21,7 +21,7 @@ import altair as alt
 import pandas as pd
 
 from dashboard import charts, tables
-from etl import catalog, disclosure, rates, survey, vocabulary, werking
+from etl import agenda, catalog, disclosure, rates, survey, vocabulary, werking
 from etl.periods import quarter_end, quarter_start
 from etl.readmodel import ReadModel
 from etl.settings import settings
@@ -663,28 +663,13 @@ def _year_figures(frames: Frames) -> str:
 def _agreements(frames: Frames) -> str:
     jaar = frames.jaar
     out = [f"<h2>Afspraken met BZK en hun opvolging (stand op 31 december {jaar})</h2>"]
-    history = frames.agreements
-    end = quarter_end(f"{jaar}-Q4")
-    made = (
-        history[pd.to_datetime(history["vastgesteld"]).dt.date <= end]
-        if not (history.empty)
-        else history
-    )
-    if not made.empty:
-        made = made[made["departement"].isin(frames.visible)]
-    if frames.code is not None and not made.empty:
-        made = made[made["departement"] == frames.code]
-    if made.empty:
+    chosen = agenda.agreements_at(frames.agreements, f"{jaar}-Q4")  # one rule with the agenda
+    if not chosen.empty:
+        chosen = chosen[chosen["departement"].isin(frames.visible)]
+    if frames.code is not None and not chosen.empty:
+        chosen = chosen[chosen["departement"] == frames.code]
+    if chosen.empty:
         return "".join(out) + f"<p>Geen afspraken vastgelegd tot en met {jaar}.</p>"
-    recorded = pd.to_datetime(made["vastgelegd_op"]).dt.date <= end
-    # Per agreement the newest version recorded by the year's end (else its first one).
-    chosen = made[recorded].sort_values("versie").groupby(["departement", "id"]).tail(1)
-    late = made[
-        ~made.set_index(["departement", "id"]).index.isin(
-            chosen.set_index(["departement", "id"]).index
-        )
-    ]
-    chosen = pd.concat([chosen, late.sort_values("versie").groupby(["departement", "id"]).head(1)])
     chosen = chosen.sort_values(["departement", "id"])
     rows = []
     for record in chosen.to_dict("records"):

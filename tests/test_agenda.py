@@ -152,9 +152,10 @@ def test_the_agenda_command_prints_one_line_per_point_or_writes_the_paper(
     if not out:
         result = run_etl("agenda", "--periode", "2025-q4", "--db", str(db))
         assert result.returncode == 0
-        assert "FIN\t2\tNorm 2 achteruit: voldoet niet in 2025-Q4, was voldoet in 2025-Q3." in (
-            result.stdout.splitlines()
-        )
+        assert (
+            "FIN\t2\tNorm 2 (Uitgewerkt beleid) achteruit: voldoet niet in 2025-Q4, was voldoet "
+            "in 2025-Q3."
+        ) in (result.stdout.splitlines())
         return
     paper = tmp_path / "agenda.pdf"
     result = run_etl("agenda", "--periode", "2025-Q4", "--out", str(paper), "--db", str(db))
@@ -162,7 +163,57 @@ def test_the_agenda_command_prints_one_line_per_point_or_writes_the_paper(
     from pypdf import PdfReader
 
     text = "".join(page.extract_text() for page in PdfReader(paper).pages)
-    assert "Agenda IPIM" in text and "Norm 2 achteruit" in text
+    assert "Agenda IPIM" in text and "achteruit" in text
+
+
+def test_voldoet_deels_counts_as_not_met_for_the_long_not_met_signal(tmp_path: Path) -> None:
+    """FIN norm 1 (nee, deels, nee, nee) and norm 2 (deels four times) never reached the
+    agenda, while the share met counts deels as not met (issue 23)."""
+    db = tmp_path / "db.duckdb"
+    deels = "voldoet deels"
+    verdicts = [{1: "voldoet niet", 2: deels}, {1: deels, 2: deels},
+                {1: "voldoet niet", 2: deels}, {1: "voldoet niet", 2: deels}]  # fmt: skip
+    _load(db, *(_scores(tmp_path, "FIN", f"2025-Q{n}", v) for n, v in enumerate(verdicts, 1)))
+    points = {(p.departement, p.norm): p for p in ReadModel(db).agenda("2025-Q4", TODAY)}
+    assert points[("FIN", 1)].soort == "langdurig_niet_voldaan"
+    assert points[("FIN", 2)].soort == "langdurig_niet_voldaan"
+    assert "niet voldaan (voldoet niet of deels) in 4 beoordeelde kwartalen op rij" in (
+        points[("FIN", 2)].reden
+    )
+
+
+def test_a_past_quarters_agenda_uses_the_agreements_as_they_stood_then(tmp_path: Path) -> None:
+    """An agreement made in March 2025 is not on the agenda of 2024-Q4, and the standing gap
+    it later covered is (issue 23)."""
+    db = tmp_path / "db.duckdb"
+    _load(db, *(_scores(tmp_path, "FIN", f"2024-Q{n}", {1: "voldoet niet"}) for n in (2, 3, 4)),
+          _scores(tmp_path, "FIN", "2025-Q1", {1: "voldoet niet"}),
+          _agreement(tmp_path, "a.csv",
+                     "A1,FIN,1,Risicoanalyse,2025-03-13,IPIM,2025-Q4,afgerond,"))  # fmt: skip
+    then = {(p.departement, p.norm, p.soort) for p in ReadModel(db).agenda("2024-Q4", TODAY)}
+    assert ("FIN", 1, "langdurig_niet_voldaan") in then
+    assert not [p for p in then if p[2].startswith("afgerond") or p[2].startswith("afspraak")]
+    now = {(p.departement, p.norm, p.soort) for p in ReadModel(db).agenda("2025-Q1", TODAY)}
+    assert ("FIN", 1, "afgerond_niet_voldaan") in now
+
+
+def test_one_point_per_cause_and_only_current_peers_with_their_quarter(tmp_path: Path) -> None:
+    db = tmp_path / "db.duckdb"
+    _load(db,
+          _scores(tmp_path, "FIN", "2025-Q3", {5: "voldoet"}),
+          _scores(tmp_path, "FIN", "2025-Q4", {5: "voldoet niet"}),
+          _agreement(tmp_path, "a.csv", "A5,FIN,5,Werkprocessen,2025-05-01,IPIM,2025-Q3,afgerond,"),
+          _scores(tmp_path, "BZK", "2025-Q4", {5: "voldoet"}),
+          _scores(tmp_path, "AZ", "2025-Q3", {}),  # meets norm 5, but sent nothing for 2025-Q4
+          _scores(tmp_path, "VWS", "2025-Q3", {}),
+          _scores(tmp_path, "VWS", "2025-Q4", {5: "niet beoordeeld"}))  # fmt: skip
+    on_norm_5 = [p for p in ReadModel(db).agenda("2025-Q4", TODAY)
+                 if p.departement == "FIN" and p.norm == 5]  # fmt: skip
+    assert len(on_norm_5) == 1  # a regression and an agreement called done: one conversation
+    [point] = on_norm_5
+    assert point.soort == "achteruit" and "Ook: Afspraak A5 staat op afgerond" in point.reden
+    assert point.reden.startswith("Norm 5 (Personeelsbeleid) achteruit")
+    assert [(peer.departement, peer.kwartaal) for peer in point.peers] == [("BZK", "2025-Q4")]
 
 
 # --- the IPIM page -------------------------------------------------------------------------
