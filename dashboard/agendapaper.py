@@ -1,5 +1,6 @@
-"""The IPIM agenda as a meeting paper: A4 pages with every point, its reason, and the
-organisations that meet the norm (the good examples), in the Court's words."""
+"""The IPIM agenda as a meeting paper: a landscape table with every point (or the points
+marked for the meeting), its rank and the reason for it, the norm in words, and the
+organisations that meet the norm in that quarter with their own toelichting."""
 
 from __future__ import annotations
 
@@ -9,41 +10,51 @@ from dashboard.praatplaat import SOURCE, Page, one_line
 from etl import agenda
 
 
-def agenda_pdf(points: list[agenda.Point], periode: str, today: date) -> bytes:
-    """The agenda for the quarter, most urgent first, grouped by kind of signal."""
-    pdf = Page()
+def agenda_pdf(
+    points: list[agenda.Point], periode: str, today: date, marked: frozenset[str] = frozenset()
+) -> bytes:
+    """The agenda for the quarter, most urgent first: the marked points when some are
+    marked (the meeting's agenda), else every point."""
+    chosen = [p for p in points if p.key in marked] if marked else points
+    pdf = Page("L")
     pdf.set_auto_page_break(True, margin=14)
     pdf.text_line(f"Agenda IPIM — signalen over {periode}", 15, 9, bold=True)
+    scope = (
+        f"{len(chosen)} van de {len(points)} punten gemarkeerd voor de vergadering"
+        if marked
+        else f"{len(points)} punten"
+    )
     pdf.text_line(
-        f"Opgesteld op {today:%d-%m-%Y} uit de aanleveringen, afspraken en enquête; "
-        f"{len(points)} punten, het urgentste eerst.",
+        f"Opgesteld op {today:%d-%m-%Y} uit de aanleveringen, afspraken en enquête; {scope}, "
+        "het urgentste eerst.",
         8.5, 5,
     )  # fmt: skip
-    if not points:
+    if not chosen:
         pdf.text_line("Er zijn geen signalen voor dit kwartaal.", 10, 7)
-    for kind, name in agenda.SIGNALS.items():
-        mine = [p for p in points if p.soort == kind]
-        if not mine:
-            continue
-        pdf.heading(f"{agenda.URGENCY[kind]}. {name} ({len(mine)})")
-        rows = [["Organisatie", "Norm", "Reden", "Voldoen wel (sinds) — hun toelichting"]]
-        for point in mine:
-            examples = "; ".join(
-                f"{peer.departement} ({peer.sinds})"
-                + (f": {one_line(peer.toelichting)[:90]}" if peer.toelichting else "")
-                for peer in point.peers[:4]
+    rows = [["Nr", "Organisatie", "Norm", "Reden (plaats op de agenda)",
+             "Voldoen wel in dit kwartaal — hoe, in eigen woorden"]]  # fmt: skip
+    for number, point in enumerate(chosen, start=1):
+        examples = "; ".join(
+            f"{peer.departement} (sinds {peer.sinds})"
+            + (f": {one_line(peer.toelichting)[:160]}" if peer.toelichting else "")
+            for peer in point.peers[:3]
+        )
+        if len(point.peers) > 3:
+            examples += f"; en nog {len(point.peers) - 3}: " + ", ".join(
+                p.departement for p in point.peers[3:]
             )
-            if len(point.peers) > 4:
-                examples += f"; en nog {len(point.peers) - 4}"
-            rows.append([
-                point.departement, str(point.norm) if point.norm is not None else "–",
-                one_line(point.reden), examples or "–",
-            ])  # fmt: skip
-        pdf.grid(rows, (24, 11, 80, 67), size=7.5)
+        rows.append([
+            str(number), point.departement,
+            agenda.norm_words(point.norm) if point.norm is not None else "–",
+            f"{one_line(point.reden)} ({point.rank_reason})", examples or "–",
+        ])  # fmt: skip
+    if chosen:
+        pdf.grid(rows, (9, 22, 42, 100, 96), size=7.5)
     pdf.ln(3)
     pdf.text_line(
-        "Regels: voldoet niet in 3 of meer beoordeelde kwartalen op rij zonder lopende afspraak "
-        "(open of in uitvoering); achteruit tegen het laatste oordeel, ook naar niet beoordeeld.",
+        "Regels: niet voldaan (voldoet niet of deels) in 3 of meer beoordeelde kwartalen op rij "
+        "zonder lopende afspraak (open of in uitvoering); achteruit tegen het laatste oordeel, ook "
+        "naar niet beoordeeld; afspraken zoals ze aan het eind van het kwartaal stonden.",
         6.5, 3.5,
     )  # fmt: skip
     pdf.text_line(SOURCE, 6.5, 3.5)

@@ -79,6 +79,7 @@ class _Page(FPDF):
             col_widths=widths,
             width=sum(widths),
             align="LEFT",
+            text_align="LEFT",  # fpdf2 justifies by default: wide gaps in narrow columns
             line_height=size * 0.5,
             first_row_as_headings=True,
             headings_style=_style((229, 240, 249), (0, 0, 0), bold=True),

@@ -305,6 +305,12 @@ def agenda(data: Data, periode: str, today: date) -> list[agenda_points.Point]:
     return result
 
 
+def agenda_marks(data: Data, periode: str) -> frozenset[str]:
+    """The keys of the points marked for the quarter's meeting."""
+    result: frozenset[str] = _answer(data, "agenda_marks", periode)
+    return result
+
+
 # --- how policy works ----------------------------------------------------------------------
 
 

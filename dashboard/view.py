@@ -261,19 +261,50 @@ def no_organisation_note(periode: str) -> str:
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
-def agenda_items(points: list[agenda.Point], peers: int = 5, link: bool = True) -> str:
-    """Agenda points as a Markdown list: reason in words, a link to the page that shows it,
-    and who meets the norm (since when); submitted text shown as typed."""
+def agenda_items(
+    points: list[agenda.Point],
+    peers: int = 5,
+    link: bool = True,
+    marked: frozenset[str] = frozenset(),
+) -> str:
+    """Agenda points as a Markdown list (the presentation's slides): the norm in words, the
+    reason, whether it is marked for the meeting, and who meets the norm in the quarter."""
     lines = []
     for point in points:
-        norm = f"norm {point.norm}" if point.norm is not None else "algemeen"
-        line = f"- **{plain(point.departement)}** · {norm} — {plain(point.reden)}"
-        line += f" [Bekijken]({point.link})" if link else ""
-        if point.peers:
-            examples = ", ".join(f"{p.departement} (sinds {p.sinds})" for p in point.peers[:peers])
-            line += f"  \n  Voldoen wel: {plain(examples)}"
-        lines.append(line)
+        lines.append("- " + _point_text(point, marked, peers, quotes=False))
     return "\n".join(lines)
+
+
+def _point_text(point: agenda.Point, marked: frozenset[str], peers: int, quotes: bool) -> str:
+    norm = agenda.norm_words(point.norm) if point.norm is not None else "algemeen"
+    star = "**★ Op de vergadering** · " if point.key in marked else ""
+    line = f"{star}**{plain(point.departement)}** · {plain(norm)} — {plain(point.reden)}"
+    if point.peers:
+        shown = point.peers[:peers]
+        if quotes:
+            examples = "".join(
+                f"  \n  - {plain(p.departement)} (voldoet in {p.kwartaal or p.sinds}, sinds "
+                f"{p.sinds}): {plain(' '.join(p.toelichting.split())) or 'geen toelichting'}"
+                for p in shown
+            )
+            line += "  \n  Voldoen wel, zo:" + examples
+        else:
+            examples = ", ".join(f"{p.departement} (sinds {p.sinds})" for p in shown)
+            line += f"  \n  Voldoen wel: {plain(examples)}"
+        if len(point.peers) > len(shown):
+            line += f"  \n  en nog {len(point.peers) - len(shown)}"
+    return line
+
+
+def agenda_point(point: agenda.Point, marked: frozenset[str], number: int) -> None:
+    """One agenda point on the IPIM page: rank and its reason, the point, how peers meet the
+    norm in their own words, and a link that opens the page in this tab."""
+    st.markdown(f"{number}. " + _point_text(point, marked, peers=5, quotes=True)
+                + f"  \n  *Plaats: {point.rank_reason}.*")  # fmt: skip
+    page, _, query = point.link.lstrip("/").partition("?")
+    params = dict(part.split("=", 1) for part in query.split("&") if "=" in part)
+    st.page_link(f"screens/{page}.py", label="Bekijken", query_params=params,
+                 icon=":material/arrow_forward:")  # fmt: skip
 
 
 def plain(text: str) -> str:

@@ -41,6 +41,15 @@ SIGNALS = {
     "enquete_onder_rijk": "Enquête: significant onder de rest van het Rijk",
 }
 URGENCY = {kind: number for number, kind in enumerate(SIGNALS, start=1)}
+# What ranks points within a signal, in words beside the rank.
+SEVERITY_WORDS = {
+    "achteruit": ", {ernst} stap(pen) achteruit",
+    "afspraak_verlopen": ", {ernst} kwartaal/kwartalen over de termijn",
+    "afgerond_niet_voldaan": "",
+    "langdurig_niet_voldaan": ", {ernst} kwartalen op rij",
+    "niet_aangeleverd": "",
+    "enquete_onder_rijk": ", {ernst} item(s)",
+}
 
 
 @dataclass(frozen=True)
@@ -63,10 +72,27 @@ class Point:
     reden: str
     link: str
     peers: tuple[Peer, ...] = field(default=())
+    ernst: int = 0  # within its signal, higher is more urgent (a deeper fall, a longer gap)
+    onderwerp: str = ""  # what else tells points apart: a survey block
 
     @property
     def urgentie(self) -> int:
         return URGENCY[self.soort]
+
+    @property
+    def key(self) -> str:
+        """Which point this is, across reruns and days: organisation, norm, signal."""
+        norm = self.norm if self.norm is not None else "-"
+        return f"{self.departement}/{norm}/{self.soort}" + (
+            f"/{self.onderwerp}" if self.onderwerp else ""
+        )
+
+    @property
+    def rank_reason(self) -> str:
+        """Why the point sits where it does: its signal, in the order of urgency."""
+        return f"urgentie {self.urgentie} van {len(SIGNALS)}: {SIGNALS[self.soort].lower()}" + (
+            SEVERITY_WORDS[self.soort].format(ernst=self.ernst) if self.ernst else ""
+        )
 
     def line(self) -> str:
         """One line of the command line's agenda: code, norm or '–', reason."""
@@ -177,9 +203,10 @@ def regressions(grid: pd.DataFrame, periode: str) -> list[Point]:
         now = "niet meer beoordeeld" if r["niet_meer_beoordeeld"] else _label(r["score"])
         named = _first_upper(norm_words(int(r["norm"])))
         reason = f"{named} achteruit: {now} in {periode}, was {before}."
+        fall = 1 if r["niet_meer_beoordeeld"] else int(-r["wijziging"])
         points.append(Point(r["departement"], int(r["norm"]), "achteruit", reason,
                             _link("ministerie", ministerie=r["departement"], periode=periode,
-                                  norm=r["norm"])))  # fmt: skip
+                                  norm=r["norm"]), ernst=fall))  # fmt: skip
     return points
 
 
@@ -227,9 +254,11 @@ def persistent_gaps(runs: pd.DataFrame, agreements: pd.DataFrame, periode: str) 
             f"in {r['niet_voldaan_op_rij']} beoordeelde kwartalen op rij (sinds "
             f"{r['niet_voldaan_sinds']}, nu '{_label(r['score'])}'); er loopt geen afspraak over."
         )
+        # A longer run first; at equal length voldoet niet before voldoet deels.
         points.append(Point(r["departement"], int(r["norm"]), "langdurig_niet_voldaan", reason,
                             _link("ministerie", ministerie=r["departement"], periode=periode,
-                                  norm=r["norm"])))  # fmt: skip
+                                  norm=r["norm"]),
+                            ernst=int(r["niet_voldaan_op_rij"])))  # fmt: skip
     return points
 
 
@@ -266,7 +295,8 @@ def survey_below(kop: pd.DataFrame, periode: str) -> list[Point]:
             f"na correctie voor meervoudig toetsen: {listed}."
         )
         points.append(Point(str(code), None, "enquete_onder_rijk", reason,
-                            _link("enquete", ministerie=code, golf=wave)))  # fmt: skip
+                            _link("enquete", ministerie=code, golf=wave), ernst=len(items),
+                            onderwerp=f"{wave}/{block}"))  # fmt: skip
     return points
 
 
@@ -302,7 +332,7 @@ def compile_agenda(
         else p
         for p in one_per_cause(points)
     ]
-    return sorted(with_peers, key=lambda p: (p.urgentie, p.departement, p.norm or 0))
+    return sorted(with_peers, key=lambda p: (p.urgentie, -p.ernst, p.departement, p.norm or 0))
 
 
 def one_per_cause(points: list[Point]) -> list[Point]:

@@ -98,6 +98,7 @@ DATA_TABLES = (
     "year_figures",
     "reminders",
     "survey_hidden",
+    "agenda_marks",
 )
 
 

@@ -349,6 +349,23 @@ def _year_report(connection: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def _agenda_marks(connection: duckdb.DuckDBPyConnection) -> None:
+    """Which agenda points the coordinator marked for the meeting of a quarter: every mark
+    and unmark is a row (who, when), the newest per point holds (a recorded act)."""
+    connection.execute(
+        f"""
+        CREATE TABLE IF NOT EXISTS agenda_marks (
+            mark_id    INTEGER PRIMARY KEY,
+            periode    VARCHAR NOT NULL CHECK (regexp_full_match(periode, '{STORED_QUARTER}')),
+            punt       VARCHAR NOT NULL,     -- etl.agenda.Point.key: organisation/norm/signal
+            bespreken  BOOLEAN NOT NULL,
+            door       VARCHAR NOT NULL,
+            op         TIMESTAMP NOT NULL    -- UTC
+        )
+        """
+    )
+
+
 MIGRATIONS = (
     Migration(1, "schema van release 2026-11 (ledger, bestanden, versies, accounts)", _baseline),
     Migration(2, "perioden door de database zelf gecontroleerd (JJJJ-Qn)", _periods_checked),
@@ -358,6 +375,7 @@ MIGRATIONS = (
     Migration(6, "herinneringen: wie wanneer is herinnerd", _reminders),
     Migration(7, "enquêtecellen die een publicatie verborg, blijven verborgen", _survey_hidden),
     Migration(8, "jaarrapport: uitkomsten, reikwijdte, maatregelen, jaarcijfers", _year_report),
+    Migration(9, "agendapunten gemarkeerd voor de vergadering", _agenda_marks),
 )
 LATEST = MIGRATIONS[-1].number
 

@@ -23,6 +23,7 @@ Action = Literal[
     "afspraakstatus_bijwerken",  # change the status and toelichting of an own agreement
     "coordinatie_oordelen",  # record BZK's yearly judgement of its own role
     "herinneren",  # send reminders to the organisations still open
+    "agenda_markeren",  # mark the agenda points for the IPIM meeting
 ]
 ACTIONS: Final[tuple[Action, ...]] = Action.__args__  # type: ignore[attr-defined]
 

@@ -438,6 +438,19 @@ class ReadModel:
         columns = ["departement", "soort", "periode", "termijn", "ontvangen", "versies", "status"]
         return self.access.rows(expected[columns]).reset_index(drop=True)
 
+    def agenda_marks(self, periode: str) -> frozenset[str]:
+        """The keys of the agenda points marked for the quarter's meeting (`etl.meeting`)."""
+        exists = self._query("SELECT table_name FROM duckdb_tables() "
+                             "WHERE table_name = 'agenda_marks'")  # fmt: skip
+        if exists is None or exists.empty:  # a database from before migration 9, unread yet
+            return frozenset()
+        frame = self._query(
+            "SELECT punt FROM agenda_marks WHERE periode = ? GROUP BY punt "
+            "HAVING arg_max(bespreken, mark_id)",
+            [periode],
+        )
+        return frozenset() if frame is None else frozenset(str(k) for k in frame["punt"])
+
     def reminders(self) -> pd.DataFrame:
         """Every reminder sent (or tried), newest first, with local times."""
         columns = ["verstuurd_op", "door", "departement", "periode", "aan", "ontbrak", "status",

@@ -360,3 +360,48 @@ def test_the_lead_s_status_form_opens_with_the_agreement_as_it_stands(
     submit.click().run()
     stored = ReadModel(db).agreements().set_index("id").loc["2025-02"]
     assert (stored["status"], stored["toelichting"]) == ("in uitvoering", "Loopt")
+
+
+def test_the_coordinator_marks_points_for_the_meeting_and_the_pack_follows(
+    sample_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Marks are kept per quarter with who and when; the meeting pack is one PDF: the marked
+    agenda, the heatmap, the praatplaten of the ministries on it, the slides (issue 23)."""
+    from pypdf import PdfReader
+
+    from dashboard.meetingpack import meeting_pack
+    from etl import meeting
+
+    db = tmp_path / "db.duckdb"
+    shutil.copy(sample_db, db)
+    coordinator = User("ipim.secretaris", "coordinator")
+    app = _ipim(db, monkeypatch, coordinator)
+    points = ReadModel(db).agenda("2026-Q3", TODAY)
+    chosen = [points[0], next(p for p in points if p.departement != points[0].departement)]
+    boxes = {b.key: b for b in app.checkbox}
+    for point in chosen:
+        boxes[f"markeer_2026-Q3_{point.key}"].check()
+    app = next(b for b in app.button if b.label == "Markering vastleggen").click().run()
+    assert not app.exception
+    assert "2 markering(en) vastgelegd voor 2026-Q3." in [
+        s.value.replace("\\", "") for s in app.success
+    ]
+    assert ReadModel(db).agenda_marks("2026-Q3") == {p.key for p in chosen}
+    assert any("★ Op de vergadering" in m.value for m in app.markdown)
+    # Unmarking is recorded too; marking again what is marked records nothing.
+    assert meeting.record_marks(db, "2026-Q3", {chosen[0].key: True}, "x") == 0
+    assert meeting.record_marks(db, "2026-Q3", {chosen[1].key: False}, "x") == 1
+    assert ReadModel(db).agenda_marks("2026-Q3") == {chosen[0].key}
+    assert ReadModel(db).agenda_marks("2026-Q2") == frozenset()
+    meeting.record_marks(db, "2026-Q3", {chosen[1].key: True}, "x")
+    pack = PdfReader(io.BytesIO(meeting_pack(ReadModel(db), "2026-Q3", TODAY,
+                                             ReadModel(db).agenda_marks("2026-Q3"))))  # fmt: skip
+    pages = [page.extract_text() for page in pack.pages]
+    assert "2 van de" in pages[0] and "gemarkeerd voor de vergadering" in pages[0]
+    ministries = list(dict.fromkeys(p.departement for p in chosen))
+    text = "\n".join(pages)
+    assert text.index("Agenda IPIM") < text.index("Integriteit bij het Rijk, 2026-Q3")
+    for code in ministries:
+        assert f"{code} · normen voldaan van beoordeeld in 2026-Q3" in text  # its slide
+    reader = _ipim(db, monkeypatch, User("lezer1", "lezer"))
+    assert not [b for b in reader.button if b.label == "Markering vastleggen"]

@@ -33,6 +33,7 @@ NEWER = (
     "survey_hidden",
     "measures",
     "year_figures",
+    "agenda_marks",
 )
 TABLES = (*[t for t in DATA_TABLES if t not in NEWER], "users")
 

@@ -14,10 +14,13 @@ import streamlit as st
 
 from dashboard import auth, queries, tables, view
 from dashboard.agendapaper import agenda_pdf
+from dashboard.meetingpack import meeting_pack
 from etl import catalog
 from etl.agenda import SIGNALS
+from etl.agenda import norm_words as agenda_norm
 from etl.export import to_contract_csv
 from etl.load import Source, load_sources
+from etl.meeting import record_marks
 from etl.vocabulary import (
     AGREEMENT_STATES,
     BRON_ZELF,
@@ -75,29 +78,70 @@ st.caption(
 )
 
 points = queries.agenda(data, periode, view.today())
+marked = queries.agenda_marks(data, periode)
 st.subheader(f"Agenda {periode}")
-st.download_button(
+_show_outcome("markeren_resultaat")
+paper, pack = st.columns(2)
+paper.download_button(
     "Agenda als vergaderstuk (PDF)",
-    lambda: agenda_pdf(points, periode, view.today()),
+    lambda: agenda_pdf(points, periode, view.today(), marked),
     file_name=f"agenda-ipim-{periode}.pdf",
     mime="application/pdf",
     on_click="ignore",
     icon=":material/picture_as_pdf:",
 )
+pack.download_button(
+    "Vergaderset (één PDF)",
+    lambda: meeting_pack(data.model(), periode, view.today(), marked),
+    file_name=f"vergaderset-ipim-{periode}.pdf",
+    mime="application/pdf",
+    on_click="ignore",
+    icon=":material/folder_zip:",
+    help="De gemarkeerde agendapunten (of alle, als er geen gemarkeerd zijn), de heatmap, de "
+    "praatplaten van de ministeries op de agenda en de dia's van de presentatie, in die "
+    "volgorde.",
+)
 st.caption(
-    "Het urgentste eerst. Oordelen worden vergeleken met het laatste oordeel (niet beoordeeld "
-    "telt niet als oordeel); 'op rij' telt beoordeelde kwartalen, de audit van de Algemene "
-    "Rekenkamer (2023) en latere zelfevaluaties samen. 'Voldoen wel (sinds)': de organisaties "
-    "waarvan het laatste oordeel op deze norm voldoet, met het eerste kwartaal van hun "
-    "onafgebroken reeks oordelen 'voldoet'."
+    "Op volgorde van urgentie: eerst wat achteruitging, dan afspraken over de termijn, "
+    "afspraken afgerond terwijl de norm niet is voldaan, langdurig niet voldaan (voldoet niet "
+    "of deels) zonder lopende afspraak, ontbrekende aanleveringen en enquêtesignalen; binnen "
+    "een soort op organisatie. Eén punt per organisatie en norm. 'Voldoen wel': wie de norm "
+    "in dit kwartaal zelf voldoet, sinds wanneer onafgebroken, in eigen woorden."
 )
 if not points:
     st.write("Geen signalen voor dit kwartaal.")
-for kind, name in SIGNALS.items():
-    mine = [p for p in points if p.soort == kind]
+per_ministry = st.toggle("Per ministerie groeperen", key="agenda_per_ministerie")
+if per_ministry:
+    groups = {code: [p for p in points if p.departement == code]
+              for code in sorted({p.departement for p in points}, key=str.lower)}  # fmt: skip
+else:
+    groups = {name: [p for p in points if p.soort == kind] for kind, name in SIGNALS.items()}
+number = 0
+for name, mine in groups.items():
     if mine:
         st.markdown(f"**{name}** ({len(mine)})")
-        st.markdown(view.agenda_items(mine))
+        for point in mine:
+            number += 1
+            view.agenda_point(point, marked, number)
+if points and auth.may(user, "agenda_markeren"):
+    with st.form(f"markeren_{periode}"):
+        st.markdown("**Punten voor de vergadering**")
+        to_discuss = {
+            p.key: st.checkbox(f"{p.departement} · "
+                               + (agenda_norm(p.norm) if p.norm is not None else "algemeen")
+                               + f" · {SIGNALS[p.soort].lower()}",
+                               value=p.key in marked, key=f"markeer_{periode}_{p.key}")
+            for p in points
+        }  # fmt: skip
+        if st.form_submit_button("Markering vastleggen"):
+            assert user is not None
+            count = record_marks(data.path, periode, to_discuss, user.username)
+            st.session_state["markeren_resultaat"] = (
+                True,
+                f"{count} markering(en) vastgelegd voor {periode}.",
+                None,
+            )
+            st.rerun()
 
 st.subheader("Afspraken")
 _show_outcome("afspraak_resultaat")
