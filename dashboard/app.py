@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import auth, queries, view
+from dashboard import auth, dutch, queries, view
 from dashboard.queries import DatabaseBusy
 from dashboard.screens import inloggen
 from etl.database import database_trouble
@@ -54,19 +54,34 @@ except Exception as error:  # a broken, newer, full or unreadable database: say 
     st.stop()
 if user is None:
     # Every address shows the sign-in form, so a link keeps its page and parameters
-    # through signing in (instead of a "page not found").
+    # through signing in (instead of a "page not found"). The form at "/" is a page of its
+    # own: after signing in there, one lands on one's own first page (a lead on Start).
+    keys = ("inloggen", *auth.READ_PAGES, "aanleveren", "start")
     pages = [
         st.Page(lambda: inloggen.render(), title="Inloggen", url_path=key, default=index == 0)
-        for index, key in enumerate((*auth.READ_PAGES, "aanleveren", "start"))
+        for index, key in enumerate(keys)
     ]
     navigation = st.navigation(pages, position="hidden")
 else:
-    pages = [
-        st.Page(SCREENS / f"{key}.py", title=TITLES[key], url_path=key, default=index == 0)
-        for index, key in enumerate(auth.pages_for(user))
-    ]
-    navigation = st.navigation(pages)
+    # "/" is a page that only forwards to the user's first page, so that every screen has
+    # an address of its own to bookmark (Streamlit serves its default page at "/" only).
+    mine = {
+        key: st.Page(SCREENS / f"{key}.py", title=TITLES[key], url_path=key)
+        for key in auth.pages_for(user)
+    }
+    first = next(iter(mine.values()))
+    home = st.Page(lambda: None, title="Begin", url_path="begin", default=True)
+    navigation = st.navigation([home, *mine.values()], position="hidden")
+    if navigation.url_path == home.url_path:
+        # Before anything else renders (the sign-in cookie's frame must survive the run).
+        st.switch_page(first, query_params=st.query_params.to_dict())
+    with st.sidebar:
+        for key, page in mine.items():
+            st.page_link(page, label=TITLES[key])
 auth.flush_cookie()
+with st.sidebar:
+    # Dutch for what Streamlit writes itself (see dashboard.dutch); out of the tab order.
+    st.iframe(dutch.SCRIPT, height=1, tab_index=-1, alt="")
 if user is not None:
     with st.sidebar:
         st.caption(f"Ingelogd als **{view.plain(user.username)}** ({auth.role_label(user)})")

@@ -79,7 +79,10 @@ def test_a_deep_link_asks_to_sign_in_and_then_opens_the_linked_view(
     fresh.get_by_role("heading", name="Ministerie van Financiën").wait_for(timeout=30000)
     fresh.get_by_text("Norm 9. Onderzoeksprotocol").first.wait_for(timeout=30000)
     nav = [
-        label.strip() for label in fresh.locator("[data-testid=stSidebarNav] a").all_inner_texts()
+        label.strip()
+        for label in fresh.locator(
+            "[data-testid=stSidebar] [data-testid=stPageLink-NavLink]"
+        ).all_inner_texts()
     ]
     assert nav[:2] == ["Overzicht", "Ministerie"]
     assert "Aanleveren" not in nav  # a reader has no upload page
@@ -131,7 +134,7 @@ def test_ministry_lead_is_refused_another_ministry_and_stores_its_own(
 ) -> None:
     lead = browser.new_page(chromium)
     sign_in(lead, server, "lead.bzk")
-    lead.get_by_role("link", name="Aanleveren").click()
+    lead.get_by_role("link", name="Aanleveren", exact=True).click()
     lead.get_by_role("heading", name="Aanleveren").wait_for(timeout=30000)
     upload = lead.locator("input[type=file]")
     upload.set_input_files(str(ROOT / "tests" / "fixtures" / "normscores_valid.csv"))
@@ -168,7 +171,7 @@ def test_a_ministry_lead_updates_its_own_agreement_and_cannot_reach_another(
     lead = browser.new_page(chromium)
     sign_in(lead, server, "lead.bzk", "ipim")
     lead.get_by_role("heading", name="IPIM").wait_for(timeout=30000)
-    lead.get_by_text("Afspraak over de termijn").wait_for(timeout=30000)
+    lead.get_by_text("Afspraak over de termijn", exact=True).wait_for(timeout=30000)
     assert not lead.get_by_text("Afspraak vastleggen of wijzigen (coördinator)").count()
     lead.get_by_text("Status van een afspraak van BZK bijwerken").click()
     # The agreement is chosen above the form, which then opens with its current status and
@@ -270,7 +273,7 @@ def test_a_lead_sends_an_unchanged_quarter_in_a_few_clicks(
 ) -> None:
     lead = browser.new_page(chromium)
     sign_in(lead, server, "lead.bzk")
-    lead.get_by_role("link", name="Aanleveren").click()
+    lead.get_by_role("link", name="Aanleveren", exact=True).click()
     lead.get_by_role("heading", name="Normscores invullen voor het kwartaal").wait_for(
         timeout=30000
     )

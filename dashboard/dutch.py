@@ -1,0 +1,88 @@
+"""Dutch for what Streamlit writes itself: the page's language and the English texts of its
+widgets that no parameter changes (the file uploader's button, an empty multiselect's
+placeholder, "Skip to main content").
+
+A script in a zero-height, same-origin frame (`st.iframe`, our own fixed text, never user
+input) sets `<html lang="nl">` on the page and replaces those texts, also in the labels a
+screen reader reads, as Streamlit adds them. What it cannot reach is listed in the README.
+"""
+
+from __future__ import annotations
+
+import json
+
+# Streamlit's English text → Dutch. Exact matches of a whole text or label only.
+WORDS = {
+    "Skip to main content": "Naar de inhoud",
+    "Page not found": "Pagina niet gevonden",
+    "Browse files": "Bestanden kiezen",
+    "Upload": "Uploaden",
+    "Drag and drop files here": "Sleep bestanden hierheen",
+    "Drag and drop file here": "Sleep een bestand hierheen",
+    "Choose options": "Kies een of meer",
+    "Choose an option": "Kies er een",
+    "No results": "Geen resultaten",
+    "Clear all": "Alles wissen",
+    "Clear value": "Wissen",
+    "Show data": "Gegevens tonen",
+    "Close": "Sluiten",
+    "Running...": "Bezig…",
+    "Main menu": "Hoofdmenu",
+    "Show password text": "Wachtwoord tonen",
+    "Hide password text": "Wachtwoord verbergen",
+    "Collapse sidebar": "Zijbalk inklappen",
+    "Expand sidebar": "Zijbalk uitklappen",
+    "Download": "Downloaden",
+    "Fullscreen": "Volledig scherm",
+    "Close fullscreen": "Volledig scherm sluiten",
+    "Press Enter to submit form": "Druk op Enter om te versturen",
+    "Press Enter to apply": "Druk op Enter om toe te passen",
+}
+
+_TEMPLATE = """<script>
+(function () {
+  const doc = window.parent.document;
+  const WORDS = __WORDS__;
+  const ATTRIBUTES = ["aria-label", "placeholder", "title", "alt"];
+  function fix(node) {
+    if (node.nodeType === 3) {
+      const text = node.nodeValue.trim();
+      if (WORDS[text]) { node.nodeValue = node.nodeValue.replace(text, WORDS[text]); }
+      return;
+    }
+    if (node.nodeType !== 1) { return; }
+    for (const name of ATTRIBUTES) {
+      const value = node.getAttribute(name);
+      if (value && WORDS[value.trim()]) { node.setAttribute(name, WORDS[value.trim()]); }
+    }
+    const walker = doc.createTreeWalker(node, NodeFilter.SHOW_ALL);
+    let next = walker.nextNode();
+    while (next) {
+      if (next.nodeType === 3) {
+        const text = next.nodeValue.trim();
+        if (WORDS[text]) { next.nodeValue = next.nodeValue.replace(text, WORDS[text]); }
+      } else if (next.nodeType === 1) {
+        for (const name of ATTRIBUTES) {
+          const value = next.getAttribute(name);
+          if (value && WORDS[value.trim()]) { next.setAttribute(name, WORDS[value.trim()]); }
+        }
+      }
+      next = walker.nextNode();
+    }
+  }
+  doc.documentElement.lang = "nl";
+  // One observer at a time: a new frame (another page) replaces the last one's.
+  if (window.parent.__nederlands) { window.parent.__nederlands.disconnect(); }
+  fix(doc.body);
+  window.parent.__nederlands = new MutationObserver(function (changes) {
+    doc.documentElement.lang = "nl";
+    for (const change of changes) {
+      if (change.type === "childList") { change.addedNodes.forEach(fix); }
+      else { fix(change.target); }
+    }
+  });
+  window.parent.__nederlands.observe(doc.body, {subtree: true, childList: true,
+    characterData: true, attributes: true, attributeFilter: ATTRIBUTES});
+})();
+</script>"""
+SCRIPT = _TEMPLATE.replace("__WORDS__", json.dumps(WORDS, ensure_ascii=False))
