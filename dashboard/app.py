@@ -38,6 +38,30 @@ TITLES = {
 }
 
 st.set_page_config(page_title="Integriteitsmonitor Rijk", layout="wide")
+# Keyboard focus looks unlike a selected page (an orange ring, not the blue of selection);
+# printing drops the menu and toolbar and uses the whole width of the paper.
+st.markdown(
+    """
+    <style>
+      a:focus-visible, button:focus-visible, input:focus-visible, textarea:focus-visible,
+      [role="button"]:focus-visible, [role="combobox"]:focus-visible, [tabindex]:focus-visible {
+        outline: 3px solid #E17000 !important; outline-offset: 2px !important;
+      }
+      @media print {
+        [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
+        [data-testid="stSidebarCollapsedControl"], [data-testid="stDecoration"],
+        [data-testid="stDownloadButton"], [data-testid="stBaseButton-secondary"] {
+          display: none !important;
+        }
+        .block-container, [data-testid="stMainBlockContainer"] {
+          max-width: 100% !important; padding: 0 !important;
+        }
+        [data-testid="stVegaLiteChart"], table, figure { break-inside: avoid; }
+      }
+    </style>
+    """,
+    unsafe_allow_html=True,
+)
 
 
 try:

@@ -519,7 +519,15 @@ def survey_intervals(data: pd.DataFrame) -> AltairChart:
     base = alt.Chart(data).encode(y=y, yOffset=offset, color=colour, tooltip=tooltip)
     rules = base.mark_rule(strokeWidth=2).encode(x="ondergrens:Q", x2="bovengrens:Q")
     points = base.mark_point(size=90, filled=True).encode(x=x, shape=shape)
-    return finish(alt.layer(rules, points).properties(height=alt.Step(12)))
+    layers = [rules, points]
+    if "teken" in data and data["teken"].astype(bool).any():
+        # Beyond chance against the rest of the Rijk: said in words beside the point.
+        marked = alt.Chart(data[data["teken"].astype(bool)]).encode(
+            y=y, yOffset=offset, x=alt.X("bovengrens:Q"), text="teken:N"
+        )
+        layers.append(marked.mark_text(align="left", dx=8, font=FONT, fontSize=12,
+                                       fontWeight="bold", color=TEXT_COLOUR))  # fmt: skip
+    return finish(alt.layer(*layers).properties(height=alt.Step(12)))
 
 
 def survey_distribution(data: pd.DataFrame) -> AltairChart:

@@ -10,6 +10,7 @@ import math
 
 import pandas as pd
 
+from dashboard import tables
 from etl import catalog, vocabulary
 
 
@@ -60,6 +61,10 @@ def interval_points(cells: pd.DataFrame, code: str, items: list[str]) -> pd.Data
                     "bovengrens": row["bovengrens"],
                     "n": row["n"],
                     "tekst": f"{round(100 * row['aandeel'])}% (n = {int(row['n'])})",
+                    # Against the rest of the Rijk, marked beside the ministry's own point.
+                    "teken": tables.rest_mark(row.to_dict())
+                    if series == "ministerie" and who != (vocabulary.RIJK)
+                    else "",
                 }
             )
         median = cells.loc[cells["item"] == item, "mediaan"].dropna()
@@ -74,6 +79,7 @@ def interval_points(cells: pd.DataFrame, code: str, items: list[str]) -> pd.Data
                     "bovengrens": value,
                     "n": math.nan,
                     "tekst": f"{round(100 * value)}%",
+                    "teken": "",
                 }
             )
     frame = pd.DataFrame(rows)

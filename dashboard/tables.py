@@ -87,6 +87,21 @@ def change_words(
     return text + ": niet groter dan toeval"
 
 
+def rest_mark(row: Mapping[Any, Any]) -> str:
+    """A short mark for a chart beside the ministry's point: '▲ beter dan de rest' or
+    '▼ slechter dan de rest' where the difference is beyond chance (after the correction),
+    else '' (the same rule as `rest_words`)."""
+    difference = row.get("rest_verschil")
+    if difference is None or pd.isna(difference) or not bool(row.get("rest_afwijkend")):
+        return ""
+    direction = _better(difference, str(row.get("richting", "hoger_beter")))
+    if direction == "beter":
+        return "▲ beter dan de rest van het Rijk"
+    if direction == "slechter":
+        return "▼ slechter dan de rest van het Rijk"
+    return "verschilt van de rest van het Rijk"
+
+
 def rest_words(row: Mapping[Any, Any]) -> str:
     """The organisation against the rest of the Rijk (RIJK without it), in words."""
     difference = row.get("rest_verschil")
@@ -147,10 +162,10 @@ def survey_item_table(own: pd.DataFrame, rijk: pd.DataFrame, items: list[str]) -
                     mine["aandeel"], mine["ondergrens"], mine["bovengrens"], mine["n"],
                     hidden_text(mine),
                 ),
+                "t.o.v. rest van het Rijk": rest_words(mine),
                 "rijksbreed": share_text(
                     total["aandeel"], total["ondergrens"], total["bovengrens"], total["n"]
                 ),
-                "t.o.v. rest van het Rijk": rest_words(mine),
                 "mediaan ministeries": "–"
                 if pd.isna(mine["mediaan"])
                 else f"{round(100 * mine['mediaan'])}%",
@@ -178,13 +193,14 @@ def key_item_table(key_items: pd.DataFrame) -> pd.DataFrame:
                 share_text(r["aandeel"], r["ondergrens"], r["bovengrens"], r["n"], hidden_text(r))
                 for r in records
             ],
+            # The verdict against the rest of the Rijk beside the figure it is about.
+            "t.o.v. rest van het Rijk": [rest_words(r) for r in records],
             "rijksbreed": [
                 share_text(
                     r["aandeel_rijk"], r["ondergrens_rijk"], r["bovengrens_rijk"], r["n_rijk"]
                 )
                 for r in records
             ],
-            "t.o.v. rest van het Rijk": [rest_words(r) for r in records],
         }
     )
 

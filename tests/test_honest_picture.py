@@ -6,6 +6,7 @@ One test (or more) per point of the issue, on the sample data and on small real 
 from __future__ import annotations
 
 import io
+import json
 import math
 import re
 import shutil
@@ -471,3 +472,37 @@ def test_every_ministry_keeps_its_trend_over_its_own_quarters(sample_db: Path) -
     aenm = shares[shares["ministerie"] == "AenM"]
     assert aenm["periode"].min() == "2024-Q3" and "2026-Q3" not in set(aenm["periode"])
     assert aenm["beoordeeld"].nunique() == 1  # still like for like along its own line
+
+
+def test_the_verdict_against_the_rest_sits_beside_the_figure_and_on_the_chart(
+    sample_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The significance against the rest of the Rijk was the last column of a wide table
+    and the chart marked nothing (issue 23)."""
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard import auth
+    from etl.accounts import User
+    from tests.conftest import ROOT, TODAY
+
+    monkeypatch.setenv("INTEGRITEIT_DB", str(sample_db))
+    monkeypatch.setenv("INTEGRITEIT_VANDAAG", TODAY.isoformat())
+    app = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60)
+    app.session_state[auth.SESSION_KEY] = User("ipim.secretaris", "coordinator")
+    app.switch_page("screens/enquete.py")
+    app.query_params["golf"] = "2025-Q4"
+    app.query_params["ministerie"] = "FIN"
+    app = app.run()
+    assert not app.exception
+    columns = list(app.dataframe[0].value.columns)
+    assert columns.index("t.o.v. rest van het Rijk") == columns.index("ministerie") + 1
+    words = []
+    for chart in app.get("vega_lite_chart"):
+        spec = json.loads(chart.proto.spec)
+        for layer in spec.get("layer", []):
+            if (
+                "text" in str(layer.get("mark"))
+                and layer.get("encoding", {}).get("text", {}).get("field") == "teken"
+            ):
+                words.append(layer)
+    assert words, "a difference beyond chance is said beside the ministry's point"

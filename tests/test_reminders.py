@@ -110,8 +110,10 @@ def test_the_coordinator_previews_and_sends_reminders_from_the_dashboard(
     app = open_page(db, monkeypatch, User("ipim.secretaris", "coordinator"),
                     "screens/aanleverstatus.py")  # fmt: skip
     assert not app.exception
-    [preview] = [t for t in app.text_area if t.label.startswith("Onderwerp: Herinnering")]
-    assert "Ministerie van Asiel en Migratie" in preview.value
+    # The preview is text at full contrast, not a greyed-out disabled field (issue 23).
+    assert not app.text_area
+    assert any(m.value.startswith("**Onderwerp:** Herinnering") for m in app.markdown)
+    assert any("Ministerie van Asiel en Migratie" in t.value for t in app.text)
     [send] = [b for b in app.button if b.label == "Herinneringen versturen (1)"]
     app = send.click().run()
     assert not app.exception

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import auth, charts, queries, view
 from etl import accounts, reminders, vocabulary
+from etl.kinds import KINDS
 from etl.periods import SUBMISSION_DAYS, due_quarters
 from etl.settings import settings
 from etl.vocabulary import OP_TIJD, TE_LAAT
@@ -49,16 +51,21 @@ if user is not None and auth.may(user, "herinneren"):
     if not planned:
         st.success(f"Iedereen heeft over {periode} alles aangeleverd.")
     else:
+        words: dict[str, str] = {k: spec.words for k, spec in KINDS.items()}
         st.dataframe(
-            [{"organisatie": r.departement, "ontbreekt": ", ".join(r.missing),
-              "aan": ", ".join(r.recipients) or "geen e-mailadres bij de accounts"}
-             for r in planned],
+            pd.DataFrame([{"organisatie": r.departement,
+                           "ontbreekt": "; ".join(words.get(k, k) for k in r.missing),
+                           "aan": ", ".join(r.recipients) or "geen e-mailadres bij de accounts"}
+                          for r in planned]),
             hide_index=True, width="stretch",
         )  # fmt: skip
         config = settings()
         shown = st.selectbox("Voorbeeld van de herinnering aan", [r.departement for r in planned])
         example = next(r for r in planned if r.departement == shown)
-        st.text_area(f"Onderwerp: {example.subject}", example.body, height=260, disabled=True)
+        # Read-only text at full contrast (a disabled text area is grey: 2.8:1).
+        with st.container(border=True):
+            st.markdown(f"**Onderwerp:** {view.plain(example.subject)}")
+            st.text(example.body)
         if config.smtp_server:
             if st.button(f"Herinneringen versturen ({len(planned)})", type="primary"):
                 outcomes = reminders.remind(data.path, planned, user.username, config)
