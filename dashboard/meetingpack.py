@@ -80,7 +80,7 @@ def _slides(
         cells = cells.assign(normnaam=cells["norm"].astype(str) + ". " + cells["label"],
                              kwartaal=cells["periode"])  # fmt: skip
         chart = charts.state_grid(cells, "kwartaal", "normnaam", "Kwartaal", "Norm")
-        pdf.image(io.BytesIO(downloads.chart_png(chart)), h=160)
+        pdf.image(io.BytesIO(downloads.chart_png(chart, min_width=1000)), h=160)
         pdf.text_font(9)
         pdf.multi_cell(0, 4.5, pdf.safe(charts.LEGEND_TEXT), new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())

@@ -215,6 +215,53 @@ def _chromium_overview(db: Path, env: dict[str, str]) -> tuple[float, float]:
     return times[0], times[1]
 
 
+JOURNEY_PAGES = ("start", "overzicht", "ministerie", "norm", "enquete", "werking", "ipim")
+
+
+def _chromium_journeys(db: Path) -> dict[str, list[float]]:
+    """Warm figures of the people's journeys in Chromium on the samples (issue 23): a click
+    that changes the period or the ministry until the page shows it again, a fresh page
+    until its heading and its first chart or table show, and the meeting pack."""
+    from playwright.sync_api import sync_playwright
+
+    from dashboard.meetingpack import meeting_pack
+    from etl import accounts
+    from etl.readmodel import ReadModel
+    from scripts import browser
+
+    password = secrets.token_urlsafe(16)
+    accounts.add_user(db, "bench.reis", "coordinator", password)
+    times: dict[str, list[float]] = {"klik": [], "pagina": [], "vergaderset": []}
+    with browser.serve(db, quiet=True) as url, sync_playwright() as playwright:
+        chromium = browser.launch(playwright)
+        page = browser.new_page(chromium)
+        browser.sign_in(page, url, "bench.reis", password, "overzicht")
+        for _ in range(2):  # the first round warms the caches; the second is measured
+            times["pagina"].clear()
+            for name in JOURNEY_PAGES:
+                started = time.perf_counter()
+                page.goto(f"{url}/{name}")
+                page.get_by_role("heading").first.wait_for(timeout=120_000)
+                page.locator("[data-testid=stVegaLiteChart], [data-testid=stDataFrame], "
+                             "[data-testid=stTable]").first.wait_for(timeout=120_000)  # fmt: skip
+                times["pagina"].append(time.perf_counter() - started)
+        page.goto(f"{url}/ministerie?ministerie=FIN&periode=2026-Q3")
+        page.get_by_role("heading", name="Ministerie van Financiën").wait_for(timeout=120_000)
+        for periode in ("2026-Q2", "2026-Q1", "2025-Q4", "2026-Q3") * 2:
+            started = time.perf_counter()
+            browser.choose(page, "Periode", periode)
+            page.wait_for_url(f"**periode={periode}**", timeout=120_000)
+            page.wait_for_load_state("networkidle")
+            times["klik"].append(time.perf_counter() - started)
+        chromium.close()
+    model = ReadModel(db)
+    for _ in range(3):
+        started = time.perf_counter()
+        meeting_pack(model, "2026-Q3", date(2026, 11, 28), frozenset())
+        times["vergaderset"].append(time.perf_counter() - started)
+    return times
+
+
 def _p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[18] if len(values) > 1 else values[0]
 
@@ -299,6 +346,12 @@ def main() -> None:
     print(
         f"Chromium overview until the heatmap shows (cold / warm cache): ministries "
         f"{small_cold:.2f} / {small_warm:.2f} s, national {big_cold:.2f} / {big_warm:.2f} s"
+    )
+    journeys = _chromium_journeys(ministries_db)
+    print(
+        "Chromium journeys on the samples, warm (p95, s; targets 1 / 2 / 5): a click that "
+        f"changes the period {_p95(journeys['klik']):.2f}, a fresh page "
+        f"{_p95(journeys['pagina']):.2f}, the meeting pack {_p95(journeys['vergaderset']):.2f}"
     )
     print(
         f"BENCH load_ratio={load_ratio:.1f} query_p95_ms={national_p95:.0f} "
