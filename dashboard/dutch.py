@@ -37,6 +37,17 @@ WORDS = {
     "Close fullscreen": "Volledig scherm sluiten",
     "Press Enter to submit form": "Druk op Enter om te versturen",
     "Press Enter to apply": "Druk op Enter om toe te passen",
+    "Please wait...": "Even geduld…",
+    "Connecting": "Verbinden",
+    "Connection error": "Geen verbinding",
+    "Stop": "Stoppen",
+    "Rerun": "Opnieuw uitvoeren",
+    "This app has encountered an error. The original error message is redacted to prevent "
+    "data leaks. Full error details have been recorded in the logs (if you're on Streamlit "
+    "Cloud, click on 'Manage app' in the lower right of your app).": (
+        "Er ging iets mis op deze pagina. De details staan in het logboek van de server; er "
+        "is niets gewijzigd. Herlaad de pagina of meld het bij de beheerder."
+    ),
 }
 
 _TEMPLATE = """<script>
