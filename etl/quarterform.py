@@ -10,6 +10,9 @@ validation, preview, writer, version and ledger as an uploaded file.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pandas as pd
 
 from etl import catalog, vocabulary
@@ -55,14 +58,20 @@ def as_file(code: str, periode: str, filled: pd.DataFrame) -> pd.DataFrame:
     })[list(COLUMNS)]  # fmt: skip
 
 
-def changed_without_note(prefilled: pd.DataFrame, filled: pd.DataFrame, file: str) -> list[Finding]:
+def changed_without_note(
+    prefilled: pd.DataFrame, filled: pd.DataFrame, file: str, lines: list[int] | None = None
+) -> list[Finding]:
     """A verdict that differs from the prefilled one needs a toelichting of its own: empty,
-    or the old quarter's text unchanged, is refused (line: the norm's row in the file)."""
+    or the old quarter's text unchanged, is refused (line: the norm's row in the file, or
+    `lines` where the rows came from a file). One rule for the form and an uploaded file."""
     findings = []
     before = {int(r["norm"]): (str(r["oordeel"]), str(r["toelichting"]).strip())
               for r in prefilled.to_dict("records")}  # fmt: skip
-    for line, row in enumerate(filled.to_dict("records"), start=2):
+    numbers = lines or list(range(2, len(filled) + 2))
+    for line, row in zip(numbers, filled.to_dict("records"), strict=True):
         norm, verdict = int(row["norm"]), str(row["oordeel"])
+        if norm not in before:
+            continue
         old_verdict, old_note = before[norm]
         if verdict == old_verdict:
             continue
@@ -74,4 +83,24 @@ def changed_without_note(prefilled: pd.DataFrame, filled: pd.DataFrame, file: st
             "schrijf in de toelichting waarom."
         )
         findings.append(Finding(file, line, "toelichting", "wijziging_zonder_toelichting", message))
+    return findings
+
+
+def uploaded_changes_without_note(
+    records: list[object], prefill_of: Callable[[str, str], pd.DataFrame], file: str
+) -> list[Finding]:
+    """`changed_without_note` for an uploaded normscores file: per (departement, periode)
+    in it, against the form's prefill of that quarter, each finding on the record's line."""
+    findings: list[Finding] = []
+    groups: dict[tuple[str, str], list[Any]] = {}
+    for record in records:
+        groups.setdefault((record.departement, record.periode), []).append(record)  # type: ignore[attr-defined]
+    for (code, periode), rows in groups.items():
+        filled = pd.DataFrame({
+            "norm": [r.norm for r in rows],
+            "oordeel": [r.oordeel for r in rows],
+            "toelichting": [r.toelichting for r in rows],
+        })  # fmt: skip
+        findings += changed_without_note(prefill_of(code, periode), filled, file,
+                                         [r.line for r in rows])  # fmt: skip
     return findings

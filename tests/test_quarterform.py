@@ -175,3 +175,30 @@ def test_an_empty_headcount_is_refused_with_the_files_own_finding(
                     "screens/aanleveren.py")  # fmt: skip
     app = next(b for b in app.button if b.label == "Aantallen controleren").click().run()
     assert "Medewerkers ontbreekt." in app.table[0].value.to_string()
+
+
+def test_an_uploaded_file_follows_the_forms_rule_for_a_changed_verdict(sample_db: Path) -> None:
+    """The form refused a changed verdict without its own toelichting; an uploaded file with
+    the same change was accepted and wiped the old text (issue 23). One rule for both."""
+    from etl import quarterform
+    from etl.readmodel import ReadModel
+    from etl.validate import validate_bytes
+
+    model = ReadModel(sample_db)
+    prefill = model.prefill("BZK", "2026-Q3")
+    rows = ["departement,periode,norm,oordeel,toelichting"]
+    for record in prefill.to_dict("records"):
+        verdict = "" if record["oordeel"] == "niet beoordeeld" else record["oordeel"]
+        note = str(record["toelichting"]).replace('"', "'")
+        if int(record["norm"]) == 1:
+            verdict, note = "voldoet niet", ""  # changed, and the old text wiped
+        rows.append(f'BZK,2026-Q3,{record["norm"]},{verdict},"{note}"')
+    validation = validate_bytes("\n".join(rows).encode("utf-8"), "blad.csv", TODAY)
+    assert validation.submission is not None, validation.findings
+    findings = quarterform.uploaded_changes_without_note(
+        list(validation.submission.records), model.prefill, "blad.csv"
+    )
+    assert [(f.line, f.column, f.code) for f in findings] == [
+        (2, "toelichting", "wijziging_zonder_toelichting")
+    ]
+    assert findings[0].message.startswith("Norm 1: het oordeel is gewijzigd")

@@ -7,7 +7,7 @@ import hashlib
 import streamlit as st
 
 from dashboard import auth, forms, queries, tables, view
-from etl import catalog, policy
+from etl import catalog, policy, quarterform
 from etl.findings import count_errors, count_rows
 from etl.kinds import QUARTERLY
 from etl.load import Source, VersionError, check_department, load_sources, withdraw_version
@@ -61,6 +61,24 @@ for upload in files or []:
     content = upload.getvalue()
     source = Source(upload.name, content)
     validation = check_department(validate_bytes(content, upload.name), only_for)
+    if (
+        not validation.findings
+        and validation.submission is not None
+        and (validation.submission.kind == "normscores")
+    ):
+        # The form's rule for a file too: a changed verdict needs a toelichting of its own.
+        extra = quarterform.uploaded_changes_without_note(
+            list(validation.submission.records),
+            lambda code, periode: queries.prefill(data, code, periode),
+            upload.name,
+        )
+        if extra:
+            # Shown like a refusal, but not sent to the ledger as one: the load path alone
+            # would accept the file, and recording a refusal goes through it.
+            st.subheader(view.plain(upload.name))
+            st.error(f"Geweigerd: {count_errors(len(extra))}. Er wordt niets van opgeslagen.")
+            st.table(tables.findings_table(extra).set_index("bestand"))
+            continue
     st.subheader(view.plain(upload.name))
     if validation.findings:
         errors = count_errors(len(validation.findings))
