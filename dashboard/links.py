@@ -31,10 +31,19 @@ def url_select(
     other options, is created, which opened a ministry's survey link on RIJK.
     """
     key = f"url_{param}"
+    # The last choice of this parameter on any page: a widget's own state is dropped when
+    # another page does not draw it, so the choice is kept apart and carried to the next
+    # page (the period and the ministry stay what they were across pages, issue 23).
+    chosen = f"gekozen_{param}"
     keys = [str(option) for option in options]
     wanted = st.query_params.get(param)
+    remembered = str(st.session_state.get(chosen))
     if wanted in keys:
         st.session_state[key] = options[keys.index(wanted)]
+    elif remembered in keys:
+        # Written on every run too: Streamlit drops a value left under the same key by a
+        # selector with other options (see above).
+        st.session_state[key] = options[keys.index(remembered)]
     elif str(st.session_state.get(key)) not in keys:
         st.session_state[key] = (
             default if default is not None and default in options else options[0]
@@ -42,7 +51,9 @@ def url_select(
 
     def remember() -> None:
         st.query_params[param] = str(st.session_state[key])
+        st.session_state[chosen] = str(st.session_state[key])
 
     value: T = st.selectbox(label, options, format_func=format_func, key=key, on_change=remember)
     st.query_params[param] = str(value)
+    st.session_state[chosen] = str(value)
     return value

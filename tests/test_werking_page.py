@@ -6,11 +6,29 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from etl.accounts import User
 from tests.conftest import open_page
+
+
+def _werking_with(db: Path, monkeypatch: pytest.MonkeyPatch, user: User, **params: str) -> Any:
+    """The Werking page opened at an address with these query parameters."""
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard import auth
+    from tests.conftest import ROOT, TODAY
+
+    monkeypatch.setenv("INTEGRITEIT_DB", str(db))
+    monkeypatch.setenv("INTEGRITEIT_VANDAAG", TODAY.isoformat())
+    app = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60)
+    app.session_state[auth.SESSION_KEY] = user
+    app.switch_page("screens/werking.py")
+    for key, value in params.items():
+        app.query_params[key] = value
+    return app.run()
 
 
 def _texts(app: object) -> list[str]:
@@ -46,10 +64,11 @@ def test_a_reader_never_sees_a_count_under_five_nor_a_quarter(
     [year] = [s for s in app.selectbox if s.label == "Jaar"]
     assert all(not str(o).startswith("2026") for o in year.options)
     organisations = next(s for s in app.selectbox if s.label == "Organisatie").options
-    for index, organisation in enumerate(organisations):
-        app = open_page(sample_db, monkeypatch, User("lezer1", "lezer"), "screens/werking.py")
-        choice = next(s for s in app.selectbox if s.label == "Organisatie")
-        app = choice.select_index(index).run()
+    for organisation in organisations:
+        # Chosen through the address, as a bookmark or another page's choice would.
+        code = "RIJK" if organisation == "Rijksbreed" else organisation.split(" — ")[0]
+        app = _werking_with(sample_db, monkeypatch, User("lezer1", "lezer"), ministerie=code)
+        assert next(s for s in app.selectbox if s.label == "Organisatie").value == code
         assert organisation.split(" — ")[0] in app.subheader[0].value
         assert not any(" tot " in t or t.startswith("tussen") for t in _texts(app))
         if organisation == "Rijksbreed":
@@ -116,3 +135,24 @@ def test_measures_by_kind_show_and_a_difference_is_a_signal_only_to_who_sees_exa
     reader = open_page(sample_db, monkeypatch, User("lezer1", "lezer"), "screens/werking.py")
     assert not reader.exception
     assert not [w for w in reader.warning if "tellen niet op" in w.value]
+
+
+def test_werking_keeps_organisation_and_year_in_the_address_and_from_other_pages(
+    sample_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Werking kept nothing in the address and forgot the ministry chosen elsewhere."""
+    coordinator = User("ipim.secretaris", "coordinator")
+    app = _werking_with(sample_db, monkeypatch, coordinator, ministerie="FIN", jaar="2024")
+    assert not app.exception
+    assert app.subheader[0].value == "Afhandeling FIN, 2024"
+    assert app.query_params["ministerie"] in ("FIN", ["FIN"])
+    # The ministry chosen on the ministry page carries over to Werking.
+    app.switch_page("screens/ministerie.py")
+    app.query_params.clear()
+    app.query_params["ministerie"] = "AZ"
+    app = app.run()
+    app.switch_page("screens/werking.py")
+    app.query_params.clear()
+    app = app.run()
+    assert not app.exception
+    assert app.subheader[0].value.startswith("Afhandeling AZ")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import auth, charts, queries, tables, view
+from dashboard import auth, charts, links, queries, tables, view
 from etl import catalog, rates, werking
 from etl.settings import settings
 from papers.jaarrapport import year_report_html, year_report_pdf
@@ -47,8 +47,15 @@ source = years if not years.empty else quarters
 codes = sorted(c for c in source["departement"].unique() if c != werking.RIJK)
 options = ([werking.RIJK] if werking.RIJK in set(source["departement"]) else []) + codes
 left, middle, right = st.columns(3)
-labels = {("Rijksbreed" if c == werking.RIJK else f"{c} — {names.get(c, c)}"): c for c in options}
-code = labels[str(left.selectbox("Organisatie", list(labels)))]
+# Organisation and year live in the address (a bookmark opens the same view) and the
+# organisation is the one chosen on the other pages (`links.url_select`).
+with left:
+    code = links.url_select(
+        "Organisatie",
+        options,
+        "ministerie",
+        format_func=lambda c: "Rijksbreed" if c == werking.RIJK else f"{c} — {names.get(c, c)}",
+    )
 time = "jaar" if not years.empty else "periode"
 frame = years if time == "jaar" else quarters
 moments = sorted(frame[time].unique(), reverse=True)
@@ -56,10 +63,15 @@ covered = frame.groupby(time)["kwartalen"].max().to_dict() if time == "jaar" els
 complete = [m for m in moments if covered.get(m, 4) == 4]
 spoken = {(f"{m} (lopend jaar: {covered[m]} kwartalen)" if covered.get(m, 4) < 4 else str(m)): m
           for m in moments}  # fmt: skip
-moment = spoken[str(middle.selectbox(
-    "Jaar" if time == "jaar" else "Kwartaal", list(spoken),
-    index=moments.index(complete[0]) if complete else 0,
-))]  # fmt: skip
+words = {m: w for w, m in spoken.items()}
+with middle:
+    moment = links.url_select(
+        "Jaar" if time == "jaar" else "Kwartaal",
+        moments,
+        "jaar" if time == "jaar" else "periode",
+        format_func=lambda m: words[m],
+        default=complete[0] if complete else None,
+    )
 if covered.get(moment, 4) < 4:
     st.warning(
         f"{moment} is nog niet afgesloten: de cijfers gaan over {covered[moment]} kwartalen, en "
