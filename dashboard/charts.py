@@ -215,6 +215,7 @@ def _grid_layers(
     styles: dict[str, tuple[str, str, str]],
     legend_title: str,
     selection: alt.Parameter | None = None,
+    font_size: int = 13,
 ) -> alt.LayerChart:
     """Coloured cells, a dashed outline on white (missing) cells, and a text label in each."""
     base = alt.Chart(data).encode(x=x, y=y)
@@ -238,7 +239,7 @@ def _grid_layers(
         for state, dash in OUTLINES.items()
         if state in set(data["staat_label"])
     ]
-    text = base.mark_text(fontSize=13, font=FONT).encode(
+    text = base.mark_text(fontSize=font_size, font=FONT).encode(
         text="cel:N", color=alt.Color("tekstkleur:N", scale=None), tooltip=list(tooltip)
     )
     if selection is not None:
@@ -258,7 +259,9 @@ def heatmap(data: pd.DataFrame, rows: list[str]) -> AltairChart:
         alt.Tooltip("verandering:N", title="Sinds vorig kwartaal"),
         alt.Tooltip("toelichting:N", title="Toelichting"),
     ]
-    x_axis = alt.Axis(orient="top", labelAngle=-50, labelLimit=200, labelOverlap=False)
+    # Upright labels and 42-pixel cells: the whole grid, Totaal included, fits the page at
+    # 1280 pixels beside the menu (issue 23); slanted labels reached past the last column.
+    x_axis = alt.Axis(orient="top", labelAngle=-90, labelLimit=240, labelOverlap=False)
     layers = _grid_layers(
         data,
         x=alt.X("kolom:N", sort=alt.EncodingSortField("norm"), title=None, axis=x_axis),
@@ -267,7 +270,8 @@ def heatmap(data: pd.DataFrame, rows: list[str]) -> AltairChart:
         styles={**STYLE},
         legend_title="Oordeel",
         selection=selection,
-    ).properties(width=alt.Step(48), height=alt.Step(28))
+        font_size=12,
+    ).properties(width=alt.Step(42), height=alt.Step(28))
     headers = {**ONDERDEEL_HEADERS, "totaal": "Totaal"}
     header = alt.Header(
         labelExpr=" : ".join(f"datum.value == '{k}' ? '{v}'" for k, v in headers.items()) + " : ''",
@@ -276,7 +280,7 @@ def heatmap(data: pd.DataFrame, rows: list[str]) -> AltairChart:
         labelOrient="top",
     )
     column = alt.Column("onderdeel:N", sort=[*ONDERDELEN, "totaal"], title=None, header=header)
-    return finish(layers.facet(column=column, spacing=10).resolve_scale(x="independent"))
+    return finish(layers.facet(column=column, spacing=8).resolve_scale(x="independent"))
 
 
 def state_grid(

@@ -290,3 +290,37 @@ def test_a_lead_sends_an_unchanged_quarter_in_a_few_clicks(
     ledger = run_etl("history", "--departement", "BZK", db=served_db).stdout
     assert ",lead.bzk,formulier-normscores-BZK-2026-Q3.csv," in ledger
     lead.context.close()
+
+
+def test_a_lead_lands_on_start_and_bookmarks_open_without_an_error_in_dutch(
+    server: str, chromium: Browser
+) -> None:
+    """A lead landed on Overzicht; /start opened under an English 'Page not found'; the
+    page's language was English; the heatmap's Totaal column was cut off at 1280 px."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    lead = context.new_page()
+    sign_in(lead, server, "lead.bzk")
+    lead.get_by_role(
+        "heading", name="Integriteitsmonitor Rijk: Ministerie van Binnenlandse"
+    ).wait_for(timeout=30000)
+    assert lead.url.rstrip("/").endswith("/start")
+    for path, heading in (("start", "Integriteitsmonitor Rijk: Ministerie van Binnenlandse"),
+                          ("overzicht?periode=2026-Q2", "Integriteitsmonitor Rijk"),
+                          ("werking?ministerie=BZK&jaar=2025", "Werking")):  # fmt: skip
+        lead.goto(f"{server}/{path}")
+        lead.get_by_role("heading", name=heading).first.wait_for(timeout=30000)
+        lead.wait_for_timeout(1500)
+        body = lead.inner_text("body")
+        assert "Page not found" not in body and "Pagina niet gevonden" not in body, path
+        assert lead.evaluate("document.documentElement.lang") == "nl"
+    lead.goto(f"{server}/overzicht?periode=2026-Q3")
+    lead.locator(browser.VOLDOET_CELL).first.wait_for(timeout=30000)
+    fits = lead.evaluate(
+        """() => {
+          const chart = document.querySelector('[data-testid=stVegaLiteChart]');
+          const main = document.querySelector('[data-testid=stMainBlockContainer]');
+          return chart.getBoundingClientRect().right <= main.getBoundingClientRect().right;
+        }"""
+    )
+    assert fits, "the heatmap, Totaal included, fits the page at 1280 pixels"
+    context.close()
