@@ -68,6 +68,7 @@ def render(data: queries.Data, user: User, today: date) -> None:
         file_name=f"normscores-{code}-{periode}.xlsx", mime=view.XLSX, on_click="ignore",
     )  # fmt: skip
     norms = {n.nummer: n.label for n in catalog.norms()}
+    beside = _messages_by_norm(f"formulier-normscores-{code}-{periode}.csv", prefilled)
     with st.form(f"formulier_{code}_{periode}"):
         filled = []
         for row in prefilled.to_dict("records"):
@@ -83,11 +84,41 @@ def render(data: queries.Data, user: User, today: date) -> None:
                 f"Toelichting norm {norm}", value=str(row["toelichting"]), max_chars=2000,
                 height=68, key=f"toelichting_{code}_{periode}_{norm}",
             )  # fmt: skip
+            for message in beside.get(norm, []):
+                y.error(message, icon=":material/error:")  # beside the field it is about
             filled.append({"norm": norm, "oordeel": verdict, "toelichting": note})
         checked = st.form_submit_button("Controleren")
     if checked:
         _check(pd.DataFrame(filled), prefilled, code, periode, user)
+        if st.session_state[STATE][2]:
+            st.rerun()  # draw the form again with each message beside its field
+    _show_saved(STATE)
     _preview_and_store(data, user)
+
+
+def _messages_by_norm(name: str, prefilled: pd.DataFrame) -> dict[int, list[str]]:
+    """The checked form's findings per norm (a finding's line is its norm's row)."""
+    kept = st.session_state.get(STATE)
+    if kept is None or kept[0] != name:
+        return {}
+    norms = [int(n) for n in prefilled["norm"]]
+    found: dict[int, list[str]] = {}
+    for finding in kept[2]:
+        index = (finding.line or 0) - 2
+        if 0 <= index < len(norms):
+            found.setdefault(norms[index], []).append(str(finding.message))
+    return found
+
+
+def _show_saved(state: str) -> None:
+    """The outcome of the last 'Opslaan' of this form, right where the button was."""
+    outcome = st.session_state.pop(f"{state}_opgeslagen", None)
+    if outcome is not None:
+        status, line = outcome
+        if status == "geweigerd":
+            st.error(view.plain(line))
+        else:
+            st.success(view.plain(line), icon=":material/check_circle:")
 
 
 def _check(filled: pd.DataFrame, prefilled: pd.DataFrame, code: str, periode: str,
@@ -164,6 +195,7 @@ def render_counts(data: queries.Data, user: User, today: date) -> None:
             } for group in ("medewerkers", "leidinggevenden")])  # fmt: skip
         if st.form_submit_button("Aantallen controleren"):
             _keep(f"formulier-{kind}-{code}-{periode}.csv", rows, user, state=COUNTS_STATE)
+    _show_saved(COUNTS_STATE)
     _preview_and_store(data, user, COUNTS_STATE)
 
 
@@ -200,5 +232,6 @@ def _preview_and_store(data: queries.Data, user: User, state: str = STATE) -> No
         [result] = load_sources([Source(name, content)], data.path, loaded_by=user.username,
                                 only_for=user.department)  # fmt: skip
         del st.session_state[state]
-        st.session_state["upload_result"] = [(result.status, result.summary())]
+        # Shown where the button was, not at the top of the page out of view.
+        st.session_state[f"{state}_opgeslagen"] = (result.status, result.summary())
         st.rerun()
