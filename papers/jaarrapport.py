@@ -597,7 +597,17 @@ def _outcomes_and_measures(frames: Frames) -> str:
     if measures.empty:
         out.append(f"<p>Maatregelen per soort: {NOT_REPORTED} over {frames.jaar}.</p>")
         return "".join(out)
+    # Per kind of measure the published cube's text, as on the Werking page: the Rijk's
+    # totals per measure are exact; an organisation's count of one measure in a year of 1-4
+    # (and the cells that protect it) is "afgeschermd", like its reports per type.
     totals = measures.groupby("maatregel")["aantal"].sum()
+    cube = frames.measures_cube
+    mine = (
+        cube[(cube["jaar"] == frames.jaar) & (cube["departement"] == _who(frames))]
+        if not cube.empty
+        else cube
+    )
+    shown = mine.set_index("maatregel")["tekst"] if not mine.empty else pd.Series(dtype=str)
     kinds: list[list[object]] = []
     for kind in catalog.measures():
         if kind.code in totals.index:
@@ -605,7 +615,7 @@ def _outcomes_and_measures(frames: Frames) -> str:
                 [
                     kind.naam,
                     "straf (CAO Rijk)" if kind.disciplinair else "geen straf",
-                    tables.thousands(int(totals[kind.code])),
+                    str(shown.get(kind.code, werking.HIDDEN)),
                 ]
             )
     caption = f"Opgelegde maatregelen per soort, {frames.jaar}"
