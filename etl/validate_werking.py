@@ -271,30 +271,46 @@ def validate_omvang(
     return records, findings
 
 
+def _per_code(
+    rows: list[Row],
+    file: str,
+    today: date,
+    verdicts: Verdicts,
+    column: str,
+    options: tuple[catalog.Coded, ...],
+    count: str,
+    plural: str,
+) -> tuple[list[tuple[str, str, str, int, int]], list[Finding]]:
+    """Counts per code of a catalogue (a subject, a kind of measure): whole numbers, each
+    code at most once per (departement, periode), a code left out not reported. Returns
+    (departement, periode, code, count, line) per stored row, and the findings."""
+    codes, periods, findings = _where(rows, file, today, verdicts)
+    chosen, found = verdicts.column(file, rows, _check_code, column, constants=(column, options))
+    findings += found
+    [values], found = _counts(rows, (count,), file, verdicts)
+    findings += found
+    records: list[tuple[str, str, str, int, int]] = []
+    members: list[Member] = []
+    for row, code, periode, key, value in zip(rows, codes, periods, chosen, values,
+                                              strict=True):  # fmt: skip
+        if code is None or periode is None or key is None:
+            continue
+        members.append(Member(f"{code} {periode}", key, row.line))
+        if value is not None:
+            records.append((code, periode, key, value, row.line))
+    findings += check_each_once(members, [], file, False, column, plural)
+    return records, findings
+
+
 def validate_vertrouwenspersonen(
     rows: list[Row], file: str, today: date, verdicts: Verdicts, complete: bool = True
 ) -> tuple[list[AdviserTalks], list[Finding]]:
     """Whole numbers of conversations per subject; a subject at most once per
     (departement, periode). A subject left out is not reported, never read as zero."""
-    codes, periods, findings = _where(rows, file, today, verdicts)
-    subjects = catalog.adviser_subjects()
-    topics, found = verdicts.column(
-        file, rows, _check_code, "onderwerp", constants=("onderwerp", subjects)
-    )
-    findings += found
-    [values], found = _counts(rows, ("gesprekken",), file, verdicts)
-    findings += found
-    records: list[AdviserTalks] = []
-    members: list[Member] = []
-    for row, code, periode, topic, value in zip(rows, codes, periods, topics, values,
-                                                strict=True):  # fmt: skip
-        if code is None or periode is None or topic is None:
-            continue
-        members.append(Member(f"{code} {periode}", topic, row.line))
-        if value is not None:
-            records.append(AdviserTalks(code, periode, topic, value, row.line))
-    findings += check_each_once(members, [], file, False, "onderwerp", "de onderwerpen")
-    return records, findings
+    found, findings = _per_code(rows, file, today, verdicts, "onderwerp",
+                                catalog.adviser_subjects(), "gesprekken",
+                                "de onderwerpen")  # fmt: skip
+    return [AdviserTalks._make(record) for record in found], findings
 
 
 def validate_maatregelen(
@@ -304,25 +320,9 @@ def validate_maatregelen(
     (departement, periode). A kind left out is not reported. Whether the disciplinary
     counts add up to kind 5's `maatregelen` is a signal to the coordinator, not a refusal
     (`etl.werking.measure_differences`)."""
-    codes, periods, findings = _where(rows, file, today, verdicts)
-    kinds = catalog.measures()
-    found_kinds, found = verdicts.column(
-        file, rows, _check_code, "maatregel", constants=("maatregel", kinds)
-    )
-    findings += found
-    [values], found = _counts(rows, ("aantal",), file, verdicts)
-    findings += found
-    records: list[MeasureCounts] = []
-    members: list[Member] = []
-    for row, code, periode, kind, value in zip(rows, codes, periods, found_kinds, values,
-                                               strict=True):  # fmt: skip
-        if code is None or periode is None or kind is None:
-            continue
-        members.append(Member(f"{code} {periode}", kind, row.line))
-        if value is not None:
-            records.append(MeasureCounts(code, periode, kind, value, row.line))
-    findings += check_each_once(members, [], file, False, "maatregel", "de maatregelen")
-    return records, findings
+    found, findings = _per_code(rows, file, today, verdicts, "maatregel", catalog.measures(),
+                                "aantal", "de maatregelen")  # fmt: skip
+    return [MeasureCounts._make(record) for record in found], findings
 
 
 def _check_year_organisation(

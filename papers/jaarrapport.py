@@ -387,41 +387,22 @@ def _survey(frames: Frames) -> str:
         direction = {"hoger_beter": "hoger is beter", "lager_beter": "lager is beter"}.get(
             str(record.get("richting") or (item.richting if item else "")), "geen richting"
         )
-        if frames.code is None:
-            rows.append(
-                [
-                    record["item"],
-                    item.stelling if item else "",
-                    record.get("kop_label") or "",
-                    direction,
-                    tables.share_text(
-                        record["aandeel"], record["ondergrens"], record["bovengrens"], record["n"]
-                    ),
-                ]
-            )
-        else:
-            rows.append(
-                [
-                    record["item"],
-                    item.stelling if item else "",
-                    record.get("kop_label") or "",
-                    direction,
-                    tables.share_text(
-                        record["aandeel"],
-                        record["ondergrens"],
-                        record["bovengrens"],
-                        record["n"],
-                        tables.hidden_text(record),
-                    ),
-                    tables.share_text(
-                        record["aandeel_rijk"],
-                        record["ondergrens_rijk"],
-                        record["bovengrens_rijk"],
-                        record["n_rijk"],
-                    ),
-                    tables.rest_words(record),
-                ]
-            )
+        why = "" if frames.code is None else tables.hidden_text(record)
+        row: list[object] = [
+            record["item"],
+            item.stelling if item else "",
+            record.get("kop_label") or "",
+            direction,
+            tables.share_text(record["aandeel"], record["ondergrens"], record["bovengrens"],
+                              record["n"], why),
+        ]  # fmt: skip
+        if frames.code is not None:  # beside the Rijk, and against the rest of the Rijk
+            row += [
+                tables.share_text(record["aandeel_rijk"], record["ondergrens_rijk"],
+                                  record["bovengrens_rijk"], record["n_rijk"]),
+                tables.rest_words(record),
+            ]  # fmt: skip
+        rows.append(row)
     header = ["Item", "Stelling", "Het cijfer telt", "Richting"]
     if frames.code is None:
         header += ["Rijksbreed"]
