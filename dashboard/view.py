@@ -275,32 +275,38 @@ def agenda_items(
     return "\n".join(lines)
 
 
-def _point_text(point: agenda.Point, marked: frozenset[str], peers: int, quotes: bool) -> str:
-    norm = agenda.norm_words(point.norm) if point.norm is not None else "algemeen"
+def _point_text(
+    point: agenda.Point, marked: frozenset[str], peers: int, quotes: bool, rank: bool = False
+) -> str:
+    # The reason names the norm in words; the head gives its number only.
+    norm = f"norm {point.norm}" if point.norm is not None else "algemeen"
     star = "**★ Op de vergadering** · " if point.key in marked else ""
-    line = f"{star}**{plain(point.departement)}** · {plain(norm)} — {plain(point.reden)}"
+    line = f"{star}**{plain(point.departement)}** · {norm} — {plain(point.reden)}"
+    if rank:
+        line += f"  \n   *Plaats: {point.rank_reason}.*"
     if point.peers:
         shown = point.peers[:peers]
-        if quotes:
+        if quotes:  # a list nested in the point's own item (indented under it)
             examples = "".join(
-                f"  \n  - {plain(p.departement)} (voldoet in {p.kwartaal or p.sinds}, sinds "
+                f"\n    - {plain(p.departement)} (voldoet in {p.kwartaal or p.sinds}, sinds "
                 f"{p.sinds}): {plain(' '.join(p.toelichting.split())) or 'geen toelichting'}"
                 for p in shown
             )
-            line += "  \n  Voldoen wel, zo:" + examples
+            line += "  \n   Voldoen wel, zo:" + examples
+            if len(point.peers) > len(shown):
+                line += f"\n    - en nog {len(point.peers) - len(shown)}"
         else:
             examples = ", ".join(f"{p.departement} (sinds {p.sinds})" for p in shown)
             line += f"  \n  Voldoen wel: {plain(examples)}"
-        if len(point.peers) > len(shown):
-            line += f"  \n  en nog {len(point.peers) - len(shown)}"
+            if len(point.peers) > len(shown):
+                line += f"  \n  en nog {len(point.peers) - len(shown)}"
     return line
 
 
 def agenda_point(point: agenda.Point, marked: frozenset[str], number: int) -> None:
-    """One agenda point on the IPIM page: rank and its reason, the point, how peers meet the
-    norm in their own words, and a link that opens the page in this tab."""
-    st.markdown(f"{number}. " + _point_text(point, marked, peers=5, quotes=True)
-                + f"  \n  *Plaats: {point.rank_reason}.*")  # fmt: skip
+    """One agenda point on the IPIM page: the point, its rank and the reason for it, how
+    peers meet the norm in their own words, and a link that opens the page in this tab."""
+    st.markdown(f"{number}. " + _point_text(point, marked, peers=5, quotes=True, rank=True))
     page, _, query = point.link.lstrip("/").partition("?")
     params = dict(part.split("=", 1) for part in query.split("&") if "=" in part)
     st.page_link(f"screens/{page}.py", label="Bekijken", query_params=params,
