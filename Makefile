@@ -83,11 +83,8 @@ typecheck: install-test
 
 # Two workers (pytest-xdist), one test file per worker at a time: a module's browser or
 # server fixture starts once. The sample database is built once and copied per worker.
-# Tests marked `serial` run after, in one process: one survey-plan test gave another plan
-# in a parallel worker now and then and never alone (docs/explanation.md, open question).
 test: lint typecheck browser spreadsheet axe pango
-	$(BIN)/pytest -n 2 --dist loadfile -m "not serial"
-	$(BIN)/pytest -m serial
+	$(BIN)/pytest -n 2 --dist loadfile
 
 # The inner loop: lint, types and every test but the browser and the slow process tests.
 check: lint typecheck pango

@@ -100,9 +100,14 @@ async def session_cookie(request: Request) -> Response:
 ROUTES = [Route(ROUTE, session_cookie, methods=["POST"])]
 
 
+# Streamlit's page says `<html lang="en">`; the dashboard is Dutch from the first byte, so a
+# screen reader reads it in Dutch before any script runs (dashboard.dutch keeps it so).
+ENGLISH_PAGE, DUTCH_PAGE = b'<html lang="en">', b'<html lang="nl">'
+
+
 class SecurityHeaders:
     """ASGI middleware: `HEADERS` on every HTTP response, Streamlit's own included; the
-    `CLOSED` routes answer 404."""
+    `CLOSED` routes answer 404; an HTML page's language set to Dutch."""
 
     def __init__(self, app: Callable[[Scope, Receive, Send], Awaitable[None]]) -> None:
         self.app = app
@@ -117,11 +122,28 @@ class SecurityHeaders:
             await response(scope, receive, send)
             return
 
+        start: Message | None = None
+        page: list[bytes] = []
+
         async def send_with_headers(message: Message) -> None:
+            nonlocal start
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 for name, value in HEADERS.items():
                     headers[name] = value
+                if headers.get("content-type", "").startswith("text/html") and not headers.get(
+                    "content-encoding"
+                ):
+                    start = message  # held until the page's body is whole
+                    return
+            elif message["type"] == "http.response.body" and start is not None:
+                page.append(message.get("body", b""))
+                if message.get("more_body", False):
+                    return
+                body = b"".join(page).replace(ENGLISH_PAGE, DUTCH_PAGE, 1)
+                MutableHeaders(scope=start)["content-length"] = str(len(body))
+                await send(start)
+                message = {"type": "http.response.body", "body": body, "more_body": False}
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

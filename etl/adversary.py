@@ -309,6 +309,12 @@ def _solver() -> highspy.Highs:
         _QUIET = True
     solver = highspy.Highs()  # type: ignore[no-untyped-call]
     solver.setOptionValue("output_flag", False)
+    # HiGHS keeps one scheduler per process, sized by the first programme run; a later one
+    # asking another number of threads is refused (status kError, model kNotset). Left to
+    # choose, HiGHS sizes it by the machine's cores, so on a machine with more cores a
+    # mixed-integer plan asking one thread failed and the plan fell back to hiding every
+    # figure, the Rijk's too. Every instance asks one thread (see `run`).
+    solver.setOptionValue("threads", 1)
     # Each programme only changes the objective of the last: the last optimal basis stays
     # feasible, so primal simplex starts from it (measured: a plan in half the time).
     solver.setOptionValue("simplex_strategy", 4)
@@ -316,6 +322,18 @@ def _solver() -> highspy.Highs:
 
 
 _QUIET = False
+
+
+def run(solver: highspy.Highs) -> None:
+    """Solve; if the process-wide scheduler was sized by other code than ours (another thread
+    count), reset it once and solve again instead of returning a refusal as an answer."""
+    status = solver.run()
+    if (
+        status == highspy.HighsStatus.kError
+        and solver.getModelStatus() == highspy.HighsModelStatus.kNotset
+    ):
+        highspy.Highs.resetGlobalScheduler(True)
+        solver.run()
 
 
 class _Block:
@@ -345,7 +363,7 @@ class _Block:
     def optimum(self, objective: np.ndarray) -> np.ndarray | None:
         """The optimal point for this objective; None when unbounded (or infeasible)."""
         self.solver.changeColsCost(self.size, self.all, objective.astype(float))
-        self.solver.run()
+        run(self.solver)
         if self.solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return None
         return np.asarray(self.solver.getSolution().col_value, dtype=float)

@@ -584,9 +584,8 @@ def _solve_binary(
     # thread, a fixed seed, no time limit) so that the same data give the same plan.
     solver.setOptionValue("mip_rel_gap", 0.01)
     solver.setOptionValue("random_seed", 0)
-    solver.setOptionValue("threads", 1)
     solver.passModel(lp)
-    solver.run()
+    adversary.run(solver)
     if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
     values = solver.getSolution().col_value

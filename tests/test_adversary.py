@@ -246,3 +246,45 @@ def test_a_resubmission_never_shows_what_an_earlier_publication_hid(
     revealed = {c for c in after - before if c[0] != "FIN"}
     assert revealed == set()
     assert ReadModel(db).kept_hidden() >= hidden_before
+
+
+_PLAN_AFTER_FOREIGN_SCHEDULER = """
+import highspy, numpy as np, pandas as pd
+from etl import survey
+
+# Another programme sizes HiGHS's process-wide scheduler first, as HiGHS itself does by the
+# number of cores when a programme leaves the thread count open.
+first = highspy.Highs()
+first.setOptionValue("output_flag", False)
+first.setOptionValue("threads", 2)
+lp = highspy.HighsLp()
+lp.num_col_, lp.num_row_ = 1, 0
+lp.col_cost_, lp.col_lower_, lp.col_upper_ = np.ones(1), np.zeros(1), np.ones(1)
+first.passModel(lp)
+first.run()
+
+rows = [("AZ", "VBG1", "eens", 18), ("AZ", "VBG1", "oneens", 2), ("FIN", "VBG1", "eens", 20),
+        ("FIN", "VBG1", "oneens", 180)]
+counts = pd.DataFrame([(d, "2025-Q4", "medewerkers", i, a, n) for d, i, a, n in rows],
+                      columns=survey.COUNT_COLUMNS)
+table = survey.headlines(survey.complete_counts(counts), survey.populations(pd.DataFrame()),
+                         {"2025-Q4": 10})
+print(table.query("departement == 'RIJK' and groep == 'alle'")["n"].iloc[0])
+"""
+
+
+def test_a_plan_does_not_hide_the_rijk_when_other_code_sized_highs_scheduler_first() -> None:
+    """CI ran on a machine with more cores: the first programme of a test process sized
+    HiGHS's one scheduler to two threads, every later plan's programme asking one was
+    refused, and the plan fell back to hiding every figure (the Rijk's too). It failed
+    by chance, by which test ran first in a worker."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", _PLAN_AFTER_FOREIGN_SCHEDULER],
+        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    # Nothing is small: the Rijk's 220 respondents are shown, as in a fresh process.
+    assert done.stdout.strip().splitlines()[-1] == "220.0"

@@ -91,7 +91,6 @@ def test_the_enquete_page_reports_the_price_of_protection_per_ministry(
     assert "Getoond:" in line and "van de 240 cijfers van ministeries" in line
 
 
-@pytest.mark.serial
 def test_a_wave_of_three_ministries_shows_the_rijk_and_hides_only_what_protects_bzk() -> None:
     """FIN n=1000, AZ n=100, BZK n=8: the last release exported nothing of it at all."""
     rng = np.random.default_rng(7)

@@ -255,6 +255,16 @@ def test_no_other_site_may_frame_the_dashboard(server: str) -> None:
             assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
+def test_every_page_says_it_is_dutch_before_any_script_runs(server: str) -> None:
+    """CI's loaded machine read `lang="en"` after 1.5 s: the frame script that set it came
+    late. The server now sends `<html lang="nl">` itself, for bookmarks and reloads too."""
+    for path in ("/", "/start", "/overzicht?periode=2026-Q2", "/werking?ministerie=BZK"):
+        with urllib.request.urlopen(server + path, timeout=10) as response:
+            page = response.read()
+            assert response.headers["Content-Length"] == str(len(page))
+        assert b'<html lang="nl">' in page and b'lang="en"' not in page, path
+
+
 @pytest.mark.parametrize(
     "path", ["/_stcore/metrics", "/_stcore/METRICS/", "/_stcore/script-health-check",
              "/_stcore/agent/openapi.json"],
