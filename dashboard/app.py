@@ -10,7 +10,7 @@ import streamlit as st
 from dashboard import auth, dutch, queries, view
 from dashboard.queries import DatabaseBusy
 from dashboard.screens import inloggen
-from etl.database import database_trouble
+from etl.store.database import database_trouble
 
 SCREENS = Path(__file__).parent / "screens"
 BUSY = (

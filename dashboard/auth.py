@@ -3,7 +3,7 @@
 Two ways in: local accounts (bcrypt, managed with `python -m etl gebruikers`) for one
 machine or a pilot, and `st.login` with the organisation's OIDC provider when
 `.streamlit/secrets.toml` configures it; both end in the same `User` with a role from
-the `users` table. Sessions and failed sign-ins are kept on the server (`etl.sessions`).
+the `users` table. Sessions and failed sign-ins are kept on the server (`etl.store.sessions`).
 """
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ import streamlit as st
 
 from dashboard import queries, web
 from dashboard.web import COOKIE
-from etl import accounts, policy, sessions
-from etl.accounts import User
+from etl.reads import policy
 from etl.settings import settings
+from etl.store import accounts, sessions
+from etl.store.accounts import User
 
 SESSION_KEY = "gebruiker"
 _TOKEN = "sessietoken"
@@ -23,7 +24,7 @@ _SIGNED_OUT = "uitgelogd"
 
 
 def pages_for(user: User | None) -> list[str]:
-    """The screens a user may open (`etl.policy`)."""
+    """The screens a user may open (`etl.reads.policy`)."""
     return policy.pages_for(user)
 
 
@@ -33,7 +34,7 @@ def others_visible() -> bool:
 
 
 def may(user: User | None, action: policy.Action, organisation: str | None = None) -> bool:
-    """`etl.policy.may` with this installation's setting."""
+    """`etl.reads.policy.may` with this installation's setting."""
     return policy.may(user, action, organisation, others_visible())
 
 
@@ -41,12 +42,12 @@ READ_PAGES = policy.READ_PAGES
 
 
 def visible_codes(user: User | None) -> frozenset[str] | None:
-    """Organisations whose detail the user may see (`etl.policy`); None means all."""
+    """Organisations whose detail the user may see (`etl.reads.policy`); None means all."""
     return policy.visible_codes(user, others_visible())
 
 
 def exact_codes(user: User | None) -> frozenset[str] | None:
-    """Organisations whose figures the user sees exactly (`etl.policy`)."""
+    """Organisations whose figures the user sees exactly (`etl.reads.policy`)."""
     return policy.exact_codes(user)
 
 

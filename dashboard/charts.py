@@ -15,8 +15,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from etl import normgrid, vocabulary
-from etl.vocabulary import (
+from etl.domain import normgrid, vocabulary
+from etl.domain.vocabulary import (
     DEELS,
     NIET,
     NIET_AANGELEVERD,
@@ -337,7 +337,7 @@ def assessor_changes(data: pd.DataFrame) -> pd.DataFrame:
 def share_lines(data: pd.DataFrame, series: str, title: str) -> AltairChart:
     """Share met over quarters, one line per series with its own colour, dash and shape.
 
-    The data are like for like (`etl.normgrid.panel_shares`: the same norms in every
+    The data are like for like (`etl.domain.normgrid.panel_shares`: the same norms in every
     quarter, so "van y" is the same along a line); every point's tooltip says "x van y" and
     the newest point of each line carries it as a label (a label on every point overlapped
     the others), the table under the chart lists them all; a rule marks where the assessor

@@ -18,7 +18,7 @@ import vl_convert as vlc
 import xlsxwriter
 
 from dashboard.charts import AltairChart
-from etl.export import neutralise, neutralise_frame, printable, to_csv
+from etl.reads.export import neutralise, neutralise_frame, printable, to_csv
 
 MIN_PNG_WIDTH = 1600
 

@@ -11,7 +11,7 @@ import math
 import pandas as pd
 
 from dashboard import tables
-from etl import catalog, vocabulary
+from etl.domain import catalog, vocabulary
 
 
 def survey_item_order() -> list[str]:

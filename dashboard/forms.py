@@ -1,6 +1,6 @@
 """The quarter's norm scores as a form on Aanleveren, and the template to fill in Excel.
 
-The form is prefilled (`etl.quarterform`); "Controleren" turns it into the normscores CSV a
+The form is prefilled (`etl.intake.quarterform`); "Controleren" turns it into the normscores CSV a
 file would be and validates that (plus the form's one rule: a changed verdict needs a
 toelichting); "Opslaan" loads exactly those bytes through the single writer, so the
 archive holds the CSV the form produced. Nothing here parses CSV or writes SQL.
@@ -15,14 +15,15 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import downloads, queries, tables, view
-from etl import catalog, quarterform, vocabulary
-from etl.accounts import User
-from etl.export import to_contract_csv
-from etl.findings import count_errors, count_rows
-from etl.kinds import KINDS
-from etl.load import Source, check_department, load_sources
-from etl.periods import due_quarters, quarter_start
-from etl.validate import validate_bytes
+from etl.domain import catalog, vocabulary
+from etl.domain.kinds import KINDS
+from etl.domain.periods import due_quarters, quarter_start
+from etl.intake import quarterform
+from etl.intake.findings import count_errors, count_rows
+from etl.intake.validate import validate_bytes
+from etl.reads.export import to_contract_csv
+from etl.store.accounts import User
+from etl.store.load import Source, check_department, load_sources
 
 STATE = "kwartaalformulier"
 COUNTS_STATE = "telformulier"

@@ -1,6 +1,6 @@
 """The dashboard's cache in front of the read model: no SQL here, no domain rule.
 
-Every answer comes from `etl.readmodel.ReadModel` and is cached per data version (the
+Every answer comes from `etl.reads.readmodel.ReadModel` and is cached per data version (the
 database file's identity and mtime: the ETL writer renames a new file into place, so a
 new version means new data) and per `Access` (what the signed-in user may see). A page
 gets a `Data` handle from `view.data_source()`, which carries the user's access, so no
@@ -18,11 +18,12 @@ from typing import Any, cast
 import pandas as pd
 import streamlit as st
 
-from etl import agenda as agenda_points
-from etl import catalog, normgrid, readmodel, survey
-from etl.database import ensure_schema, file_identity
-from etl.readmodel import EVERYONE, Access, DatabaseBusy, ReadModel
+from etl.domain import agenda as agenda_points
+from etl.domain import catalog, normgrid, survey
+from etl.reads.base import retrying
+from etl.reads.readmodel import EVERYONE, Access, DatabaseBusy, ReadModel
 from etl.settings import settings
+from etl.store.database import ensure_schema, file_identity
 
 __all__ = ["DatabaseBusy"]
 
@@ -59,7 +60,7 @@ def data_for(path: Path, access: Access = EVERYONE) -> Data:
 def schema_checked(path: str, version: str | None = None) -> bool:
     """Once per file version: upgrade a database file made by an earlier release (a restored
     backup is a new version, so it is checked again)."""
-    readmodel._retrying(lambda: ensure_schema(Path(path)))
+    retrying(lambda: ensure_schema(Path(path)))
     return True
 
 
@@ -346,5 +347,5 @@ def reminders(data: Data) -> pd.DataFrame:
 
 
 def prefill(data: Data, code: str, periode: str) -> pd.DataFrame:
-    """The quarter form's starting point for an organisation (`etl.quarterform`)."""
+    """The quarter form's starting point for an organisation (`etl.intake.quarterform`)."""
     return _frame(data, "prefill", code, periode)

@@ -11,9 +11,9 @@ from typing import Any
 
 import pandas as pd
 
-from etl import vocabulary, werking
-from etl.load import KEYED
-from etl.vocabulary import LONG_LABELS, NIET_BEOORDEELD
+from etl.domain import vocabulary, werking
+from etl.domain.vocabulary import LONG_LABELS, NIET_BEOORDEELD
+from etl.store.load import KEYED
 
 TOO_FEW = "te weinig respondenten"
 PROTECTED = "niet getoond, om een kleine groep elders te beschermen"
@@ -396,7 +396,7 @@ def dutch_moment(value: Any) -> str:
 def due_table(due: pd.DataFrame) -> pd.DataFrame:
     """What an organisation still has to send, in words: the kind as the form names it, the
     deadline and arrival as dates a person reads."""
-    from etl.kinds import KINDS
+    from etl.domain.kinds import KINDS
 
     return pd.DataFrame({
         "wat": [KINDS[k].words for k in due["soort"]],
@@ -411,7 +411,7 @@ def due_table(due: pd.DataFrame) -> pd.DataFrame:
 def own_loads_table(ledger: pd.DataFrame) -> pd.DataFrame:
     """A lead's own loads in plain Dutch: when, by whom, which file, what it held and how it
     went; no fingerprint (a hash tells a person nothing)."""
-    from etl.kinds import KINDS
+    from etl.domain.kinds import KINDS
 
     words: dict[str, str] = {k: spec.words for k, spec in KINDS.items()}
     columns = {c.lower(): c for c in ledger.columns}

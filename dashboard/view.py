@@ -11,9 +11,10 @@ import streamlit as st
 
 from dashboard import auth, charts, downloads, links, queries
 from dashboard.charts import AltairChart
-from etl import agenda, catalog, policy, vocabulary
-from etl.periods import quarter_of
-from etl.readmodel import Access
+from etl.domain import agenda, catalog, vocabulary
+from etl.domain.periods import quarter_of
+from etl.reads import policy
+from etl.reads.readmodel import Access
 from etl.settings import settings
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from etl.sessions import SESSION_HOURS
+from etl.store.sessions import SESSION_HOURS
 
 COOKIE = "integriteitsmonitor_sessie"
 ROUTE = "/api/sessie"

@@ -20,14 +20,19 @@ from typing import Any, TypeVar
 import click
 import duckdb
 
-from etl import accounts, catalog, migrations
-from etl.database import RestoreError, database_path, database_trouble, ensure_schema
-from etl.database import backup as database_backup
-from etl.database import restore as database_restore
-from etl.export import to_contract_csv, to_csv
-from etl.findings import Finding, count_errors
-from etl.kinds import KINDS, QUARTERLY
-from etl.load import (
+from etl.domain import catalog
+from etl.domain.kinds import KINDS, QUARTERLY
+from etl.domain.periods import due_quarters, parse_quarter
+from etl.intake.findings import Finding, count_errors
+from etl.intake.validate import validate_bytes
+from etl.reads.export import to_contract_csv, to_csv
+from etl.reads.readmodel import ReadModel
+from etl.settings import settings
+from etl.store import accounts, migrations
+from etl.store.database import RestoreError, database_path, database_trouble, ensure_schema
+from etl.store.database import backup as database_backup
+from etl.store.database import restore as database_restore
+from etl.store.load import (
     ReceiptError,
     VersionError,
     expand_paths,
@@ -36,11 +41,7 @@ from etl.load import (
     read_source,
     withdraw_version,
 )
-from etl.periods import due_quarters, parse_quarter
-from etl.readmodel import ReadModel
-from etl.rebuild import RebuildError, rebuild
-from etl.settings import settings
-from etl.validate import validate_bytes
+from etl.store.rebuild import RebuildError, rebuild
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -289,7 +290,7 @@ def backup(target: Path, db: Path | None) -> None:
 @db_option
 def terugzetten(source: Path, db: Path | None) -> None:
     """Zet een back-up terug in plaats van de database; iedereen logt daarna opnieuw in."""
-    from etl import sessions
+    from etl.store import sessions
 
     path = database_path(db)
     # Sessions end before and after the swap: nobody keeps a session of the replaced
@@ -447,7 +448,7 @@ def agenda(periode: str, out: Path | None, db: Path | None) -> None:
     today = settings().today_or_real()
     points = ReadModel(path).agenda(quarter, today)
     if out is not None:
-        from dashboard.agendapaper import agenda_pdf
+        from papers.agendapaper import agenda_pdf
 
         out.write_bytes(agenda_pdf(points, quarter, today))
         click.echo(f"{out}: agenda {quarter}, {len(points)} punten.")
@@ -568,7 +569,8 @@ def rapport(
         raise click.UsageError(f"Database {path} bestaat nog niet; laad eerst bestanden.")
     # The dashboard's own chart and paper code (Streamlit-free), so downloads and meeting
     # papers are the same files.
-    from dashboard import downloads, praatplaat
+    from dashboard import downloads
+    from papers import praatplaat
 
     model, today = ReadModel(path), settings().today_or_real()
     if heatmap:

@@ -22,11 +22,12 @@ from typing import Any
 
 import pandas as pd
 
-from etl import accounts, catalog, vocabulary
-from etl.database import LOCAL_TIME, reader, writer
-from etl.kinds import EVERY_QUARTER, KINDS
-from etl.periods import submission_deadline
+from etl.domain import catalog, vocabulary
+from etl.domain.kinds import EVERY_QUARTER, KINDS
+from etl.domain.periods import submission_deadline
 from etl.settings import Settings
+from etl.store import accounts
+from etl.store.database import LOCAL_TIME, reader, writer
 
 OPEN = vocabulary.STILL_OPEN
 KIND_WORDS: dict[str, str] = {kind: f"{KINDS[kind].words} ({kind})" for kind in EVERY_QUARTER}

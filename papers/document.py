@@ -15,7 +15,7 @@ from html import escape
 from typing import Any
 
 from dashboard.downloads import chart_svg
-from etl.export import printable
+from etl.reads.export import printable
 
 # Rijkshuisstijl (NL Design System, Rijksoverheid theme): lintblauw, donkerblauw tekst.
 CSS = """

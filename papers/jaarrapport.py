@@ -5,7 +5,7 @@ is, as one HTML file or the tagged PDF made from it (`papers.document`).
 It is a publication, so it shows what the contract lets leave the product: the norms and
 the survey as published, and of how policy works the totals annual reports publish (an
 organisation's year, the Rijk per type and per measure) exactly, with the cells of 1-4 of
-one type "afgeschermd" (`etl.werking`). What was not reported is said as such, never
+one type "afgeschermd" (`etl.domain.werking`). What was not reported is said as such, never
 printed as a zero. Only completed years are reported.
 
 `gather` reads the frames once (the read model, published view); `render` is pure: frames
@@ -21,9 +21,9 @@ import altair as alt
 import pandas as pd
 
 from dashboard import charts, tables
-from etl import agenda, catalog, disclosure, rates, survey, vocabulary, werking
-from etl.periods import quarter_end, quarter_start
-from etl.readmodel import ReadModel
+from etl.domain import agenda, catalog, disclosure, rates, survey, vocabulary, werking
+from etl.domain.periods import quarter_end, quarter_start
+from etl.reads.readmodel import ReadModel
 from etl.settings import settings
 from papers import document
 from papers.document import table, text

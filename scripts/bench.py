@@ -178,7 +178,7 @@ def _environment(env: dict[str, str]) -> Iterator[None]:
 def _apptest(db: Path, env: dict[str, str]) -> float:
     from streamlit.testing.v1 import AppTest
 
-    from etl.accounts import User
+    from etl.store.accounts import User
 
     with _environment({"INTEGRITEIT_DB": str(db), **env}):
         app = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=300)
@@ -195,7 +195,7 @@ def _chromium_overview(db: Path, env: dict[str, str]) -> tuple[float, float]:
     """
     from playwright.sync_api import sync_playwright
 
-    from etl import accounts
+    from etl.store import accounts
     from scripts import browser
 
     password = secrets.token_urlsafe(16)
@@ -224,9 +224,9 @@ def _chromium_journeys(db: Path) -> dict[str, list[float]]:
     until its heading and its first chart or table show, and the meeting pack."""
     from playwright.sync_api import sync_playwright
 
-    from dashboard.meetingpack import meeting_pack
-    from etl import accounts
-    from etl.readmodel import ReadModel
+    from etl.reads.readmodel import ReadModel
+    from etl.store import accounts
+    from papers.meetingpack import meeting_pack
     from scripts import browser
 
     password = secrets.token_urlsafe(16)

@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, Locator, Page, Playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from dashboard import charts, web
-from etl.vocabulary import VOLDOET
+from etl.domain.vocabulary import VOLDOET
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))

@@ -19,8 +19,8 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
-from etl import catalog
-from etl.periods import (
+from etl.domain import catalog
+from etl.domain.periods import (
     next_quarter,
     previous_quarter,
     quarter_end,

@@ -17,8 +17,8 @@ import random
 from collections.abc import Sequence
 from pathlib import Path
 
-from etl import catalog
-from etl.periods import quarter_end, quarter_start, quarters_between
+from etl.domain import catalog
+from etl.domain.periods import quarter_end, quarter_start, quarters_between
 
 SEED = 400
 QUARTERS = quarters_between("2023-Q4", "2026-Q3")

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from etl import catalog
+from etl.domain import catalog
 
 SEED = 20231130
 WAVES = {"2023-Q4": date(2023, 12, 8), "2025-Q4": date(2025, 12, 12)}

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from etl import adversary, survey
-from etl.publication import GROUP_ITEM, Plan, Republished
+from etl.domain import adversary, survey
+from etl.domain.publication import GROUP_ITEM, Plan, Republished
 
 WAVE = "2025-Q4"
 ITEMS = ("VBG1", "MEL1", "MEL2")

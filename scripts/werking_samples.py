@@ -26,9 +26,9 @@ from pathlib import Path
 
 import numpy as np
 
-from etl import catalog
-from etl.kinds import REPORT_MEASURES, REPORT_OUTCOMES
-from etl.periods import quarter_end, quarter_start, quarters_between, submission_deadline
+from etl.domain import catalog
+from etl.domain.kinds import REPORT_MEASURES, REPORT_OUTCOMES
+from etl.domain.periods import quarter_end, quarter_start, quarters_between, submission_deadline
 
 SEED = 20240701
 FIRST_QUARTER = "2024-Q1"

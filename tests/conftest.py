@@ -17,9 +17,9 @@ from click.testing import CliRunner
 from hypothesis import settings as hypothesis_settings
 
 from etl.cli import main
-from etl.database import reader
-from etl.load import expand_paths, load_sources, read_receipts, read_source
-from etl.validate import NormScore, Validation
+from etl.intake.validate import NormScore, Validation
+from etl.store.database import reader
+from etl.store.load import expand_paths, load_sources, read_receipts, read_source
 
 # `make test` draws nothing at random that can fail it: every property test runs the same
 # examples each time (derandomised, no example database carried between runs). Wider

@@ -140,9 +140,9 @@ def run(count: int, seed: int, db: Path, batch: int = 500) -> dict[str, int | li
     import traceback
     from datetime import date
 
-    from etl.load import Source, load_sources
-    from etl.readmodel import ReadModel
-    from etl.validate import validate_bytes
+    from etl.intake.validate import validate_bytes
+    from etl.reads.readmodel import ReadModel
+    from etl.store.load import Source, load_sources
 
     today = date(2026, 11, 28)
     problems: list[str] = []
@@ -163,7 +163,7 @@ def run(count: int, seed: int, db: Path, batch: int = 500) -> dict[str, int | li
         refused += sum(r.status == "geweigerd" for r in results)
         stored += sum(r.status == "opgeslagen" for r in results)
     model = ReadModel(db)
-    from etl.export import to_csv
+    from etl.reads.export import to_csv
 
     frames = [("normscores", model.normscores()), ("enquete", model.enquete()),
               ("respons", model.respons()), ("afspraken", model.afspraken()),

@@ -13,9 +13,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import auth
-from etl import accounts, catalog, sessions
-from etl.accounts import User
-from etl.load import load_sources, read_source
+from etl.domain import catalog
+from etl.store import accounts, sessions
+from etl.store.accounts import User
+from etl.store.load import load_sources, read_source
 from tests.conftest import ROOT, TODAY, fixture, query, run_etl
 
 APP = str(ROOT / "dashboard" / "app.py")

@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from etl import adversary, survey
-from etl.disclosure import suppress
+from etl.domain import adversary, survey
+from etl.domain.disclosure import suppress
 from scripts import sweep
 from tests.conftest import ROOT, run_etl
 
@@ -31,7 +31,7 @@ def _export(db: Path, kind: str) -> pd.DataFrame:
 
 
 def _truth(db: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    from etl.readmodel import ReadModel
+    from etl.reads.readmodel import ReadModel
 
     counts, response, _ = ReadModel(db).survey_data()
     return survey.complete_counts(counts), survey.populations(response)
@@ -174,7 +174,7 @@ def test_a_figure_hidden_to_protect_another_says_so_and_the_audit_reads_that_lab
     """VWS had hundreds of respondents in 2023-Q4; where its figures are hidden to protect
     AZ's five managers, they do not claim "te weinig respondenten"."""
     from dashboard import tables
-    from etl.readmodel import ReadModel
+    from etl.reads.readmodel import ReadModel
 
     kop = ReadModel(sample_db).stored_survey("kop", {"periode": "2023-Q4"})
     assert kop is not None
@@ -218,8 +218,8 @@ def test_a_resubmission_never_shows_what_an_earlier_publication_hid(
     exports together gave small groups away. Hidden cells of a wave now stay hidden."""
     from datetime import date
 
-    from etl.load import Source, load_sources
-    from etl.readmodel import ReadModel
+    from etl.reads.readmodel import ReadModel
+    from etl.store.load import Source, load_sources
 
     db = tmp_path / "db.duckdb"
     shutil.copy(sample_db, db)
@@ -250,7 +250,7 @@ def test_a_resubmission_never_shows_what_an_earlier_publication_hid(
 
 _PLAN_AFTER_FOREIGN_SCHEDULER = """
 import highspy, numpy as np, pandas as pd
-from etl import survey
+from etl.domain import survey
 
 # Another programme sizes HiGHS's process-wide scheduler first, as HiGHS itself does by the
 # number of cores when a programme leaves the thread count open.

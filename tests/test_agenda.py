@@ -12,9 +12,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import auth
-from etl.accounts import User
-from etl.load import Source, load_sources
-from etl.readmodel import ReadModel
+from etl.reads.readmodel import ReadModel
+from etl.store.accounts import User
+from etl.store.load import Source, load_sources
 from tests.conftest import ROOT, TODAY, fixture, open_page, run_etl
 
 HEADER = "departement,periode,norm,oordeel,toelichting\n"
@@ -302,7 +302,7 @@ def test_the_praatplaat_puts_the_ministrys_own_toelichting_beside_its_agreement(
 ) -> None:
     from pypdf import PdfReader
 
-    from dashboard import praatplaat
+    from papers import praatplaat
 
     paper = praatplaat.ministry_pdf(ReadModel(sample_db), "AZ", "2026-Q3", TODAY)
     reader = PdfReader(io.BytesIO(paper))
@@ -331,7 +331,7 @@ def test_the_upload_preview_of_an_agreement_file_says_which_agreements_it_replac
     sample_db: Path,
 ) -> None:
     from dashboard import tables
-    from etl.validate import validate_bytes
+    from etl.intake.validate import validate_bytes
 
     data = (ROOT / "sample_submissions" / "afspraken_update.csv").read_bytes()
     validation = validate_bytes(data, "afspraken_update.csv", TODAY)
@@ -369,8 +369,8 @@ def test_the_coordinator_marks_points_for_the_meeting_and_the_pack_follows(
     agenda, the heatmap, the praatplaten of the ministries on it, the slides (issue 23)."""
     from pypdf import PdfReader
 
-    from dashboard.meetingpack import meeting_pack
-    from etl import meeting
+    from etl.store import meeting
+    from papers.meetingpack import meeting_pack
 
     db = tmp_path / "db.duckdb"
     shutil.copy(sample_db, db)

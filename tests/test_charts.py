@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from dashboard import charts, drilldown, queries
-from etl import vocabulary
+from etl.domain import vocabulary
 from tests.conftest import TODAY
 
 PERIODE = "2025-Q3"

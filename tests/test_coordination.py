@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from etl.accounts import User
-from etl.load import Source, load_sources
-from etl.readmodel import ReadModel
-from etl.validate import validate_bytes
+from etl.intake.validate import validate_bytes
+from etl.reads.readmodel import ReadModel
+from etl.store.accounts import User
+from etl.store.load import Source, load_sources
 from tests.conftest import TODAY, fixture, fixture_bytes, open_page, run_etl
 
 

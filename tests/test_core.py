@@ -13,14 +13,16 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboard import agendapaper, praatplaat
-from etl import catalog, derived, normgrid, readmodel, settings
-from etl.readmodel import Access, ReadModel
-from papers import jaarrapport
+from etl import settings
+from etl.domain import catalog, normgrid
+from etl.reads import readmodel
+from etl.reads.readmodel import Access, ReadModel
+from etl.store import derived
+from papers import agendapaper, jaarrapport, praatplaat
 from tests.conftest import ROOT, TODAY, run_etl
 
 # The core: what the command line, the papers and the charts may import without Streamlit.
-CORE = ["etl", "dashboard.charts", "dashboard.downloads", "dashboard.praatplaat",
+CORE = ["etl", "dashboard.charts", "dashboard.downloads", "papers.praatplaat",
         "dashboard.tables", "dashboard.figures"]  # fmt: skip
 
 
@@ -56,16 +58,24 @@ def test_rapport_alle_runs_without_importing_streamlit(sample_db: Path, tmp_path
     assert "logger" not in done.stderr.lower()
 
 
-@pytest.mark.parametrize("module", sorted((ROOT / "etl").glob("*.py")), ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "module", sorted((ROOT / "etl").rglob("*.py")), ids=lambda p: str(p.relative_to(ROOT / "etl"))
+)
 def test_etl_knows_nothing_of_streamlit_or_the_dashboard(module: Path) -> None:
     imported = _imports(module)
     assert not {m for m in imported if m.split(".")[0] == "streamlit"}, module
-    assert not {m for m in imported if m.split(".")[0] == "dashboard"} or module.name == "cli.py"
+    assert not {m for m in imported if m.split(".")[0] in ("dashboard", "papers")} or (
+        module.name == "cli.py"
+    )
 
 
-@pytest.mark.parametrize("name", ["charts", "downloads", "praatplaat", "tables", "figures"])
+@pytest.mark.parametrize(
+    "name",
+    ["dashboard/charts", "dashboard/downloads", "dashboard/tables", "dashboard/figures",
+     *(f"papers/{p.stem}" for p in sorted((ROOT / "papers").glob("*.py")))],
+)  # fmt: skip
 def test_renderings_are_plain_functions_without_streamlit(name: str) -> None:
-    imported = _imports(ROOT / "dashboard" / f"{name}.py")
+    imported = _imports(ROOT / f"{name}.py")
     assert not {m for m in imported if m.split(".")[0] == "streamlit"}
     assert "dashboard.queries" not in imported
 
@@ -74,8 +84,8 @@ def test_sql_for_reading_lives_in_the_read_model_only() -> None:
     """A read (SELECT) appears in the read model, and in the writer's own bookkeeping (load,
     accounts, database), never in the dashboard, the export formatting or the derived
     tables' writer (whose `CREATE TABLE … AS SELECT` copies a frame, it reads nothing)."""
-    for path in [*(ROOT / "dashboard").rglob("*.py"), ROOT / "etl" / "export.py",
-                 ROOT / "etl" / "derive.py"]:  # fmt: skip
+    for path in [*(ROOT / "dashboard").rglob("*.py"), ROOT / "etl" / "reads" / "export.py",
+                 ROOT / "etl" / "store" / "derive.py"]:  # fmt: skip
         assert not re.search(r"(?<!AS )SELECT ", path.read_text(encoding="utf-8")), path
 
 
@@ -226,16 +236,50 @@ def _etl_closure(start: str) -> set[str]:
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and node.module == "etl":
-                todo += [f"etl.{alias.name}" for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("etl."):
-                todo.append(str(node.module))
+            if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "etl":
+                todo.append(str(node.module))  # a module, or a package whose modules follow
+                todo += [f"{node.module}.{alias.name}" for alias in node.names]
             elif isinstance(node, ast.Import):
                 todo += [a.name for a in node.names if a.name.startswith("etl.")]
     return seen
 
 
-@pytest.mark.parametrize("module", ["etl.load", "etl.derive", "etl.derived", "etl.rebuild"])
+@pytest.mark.parametrize(
+    "module", ["etl.store.load", "etl.store.derive", "etl.store.derived", "etl.store.rebuild"]
+)
 def test_the_write_path_never_imports_a_read(module: str) -> None:
     """A load derives and stores; it does not read through the read model (issue 25)."""
-    assert "etl.readmodel" not in _etl_closure(module)
+    assert "etl.reads.readmodel" not in _etl_closure(module)
+
+
+# The folders of `etl/`, lowest first: a module imports only from its own folder and the
+# folders before it (`settings` is below all; `cli` and `reminders` above all).
+LAYERS = ["domain", "intake", "store", "reads"]
+
+
+def _layer(module: str) -> int:
+    parts = module.split(".")
+    if parts[:2] == ["etl", "settings"]:
+        return -1
+    if len(parts) > 1 and parts[1] in LAYERS:
+        return LAYERS.index(parts[1])
+    return len(LAYERS)  # cli, reminders, __main__
+
+
+@pytest.mark.parametrize(
+    "module", sorted((ROOT / "etl").rglob("*.py")), ids=lambda p: str(p.relative_to(ROOT / "etl"))
+)
+def test_the_folders_of_etl_import_only_downwards(module: Path) -> None:
+    """The layout is the architecture (issue 25): domain ← intake ← store ← reads."""
+    name = ".".join(module.relative_to(ROOT).with_suffix("").parts)
+    upward = {
+        imported for imported in _imports(module)
+        if imported.split(".")[0] == "etl" and imported != "etl"
+        and _layer(imported) > _layer(name)
+    }  # fmt: skip
+    assert upward == set(), name
+
+
+def test_every_module_of_etl_lives_in_a_folder_of_its_layer() -> None:
+    loose = {p.name for p in (ROOT / "etl").glob("*.py")}
+    assert loose == {"__init__.py", "__main__.py", "cli.py", "reminders.py", "settings.py"}

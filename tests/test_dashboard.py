@@ -20,10 +20,11 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import auth, queries
 from dashboard import tables as display
-from etl import derived, readmodel
-from etl.accounts import User
-from etl.load import load_sources, read_source
-from etl.readmodel import ReadModel
+from etl.reads import readmodel
+from etl.reads.readmodel import ReadModel
+from etl.store import derived
+from etl.store.accounts import User
+from etl.store.load import load_sources, read_source
 from tests.conftest import ROOT, TODAY, fixture
 
 APP = str(ROOT / "dashboard" / "app.py")
@@ -372,7 +373,7 @@ def test_ministry_page_shows_key_survey_figures_through_the_predecessor(
 def test_presentation_walks_from_the_heatmap_through_the_agenda_and_every_ministry(
     sample_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from etl.readmodel import ReadModel
+    from etl.reads.readmodel import ReadModel
 
     points = ReadModel(sample_db).agenda("2026-Q3", TODAY)
     agenda_slides = -(-len(points) // 7)  # seven points a slide
@@ -458,7 +459,7 @@ def test_status_trends_and_norm_pages_filter_many_organisations_like_the_overvie
 
 def test_change_preview_of_a_survey_file_lists_its_counts_and_what_it_replaces() -> None:
     from dashboard import tables
-    from etl.validate import validate_bytes
+    from etl.intake.validate import validate_bytes
 
     validation = validate_bytes(
         fixture("enquete_valid.csv").read_bytes(), "enquete_valid.csv", date(2026, 11, 28)
@@ -473,7 +474,7 @@ def test_change_preview_of_a_survey_file_lists_its_counts_and_what_it_replaces()
 def test_government_paper_has_a_page_per_forty_organisations(many_organisations: Path) -> None:
     from pypdf import PdfReader
 
-    from dashboard import praatplaat
+    from papers import praatplaat
 
     made = praatplaat.government_pdf(ReadModel(many_organisations), "2025-Q3", TODAY)
     paper = PdfReader(io.BytesIO(made))

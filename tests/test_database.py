@@ -6,8 +6,8 @@ import threading
 import time
 from pathlib import Path
 
-from etl.database import reader
-from etl.load import load_sources, read_source
+from etl.store.database import reader
+from etl.store.load import load_sources, read_source
 from tests.conftest import fixture
 
 

@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from etl import adversary, survey
-from etl.accounts import User
-from etl.readmodel import Access, ReadModel
+from etl.domain import adversary, survey
+from etl.reads.readmodel import Access, ReadModel
+from etl.store.accounts import User
 from tests.conftest import SAMPLES, open_page, run_etl
 
 SHA256 = re.compile(r"\b[0-9a-f]{64}\b")

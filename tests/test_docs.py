@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from etl import catalog
 from etl.cli import main
+from etl.domain import catalog
 from tests.conftest import ROOT, SAMPLES, TODAY, run_etl
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -12,9 +12,10 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from dashboard import downloads, praatplaat
-from etl import catalog
-from etl.readmodel import ReadModel
+from dashboard import downloads
+from etl.domain import catalog
+from etl.reads.readmodel import ReadModel
+from papers import praatplaat
 from tests.conftest import TODAY, run_etl
 
 INJECTIONS = ['=HYPERLINK("http://x")', "+31 70 123", "-2+3", "@SUM(A1)", "\tTAB", "\rCR", "\nLF"]
@@ -149,7 +150,7 @@ def test_rapport_needs_exactly_one_kind(sample_db: Path, tmp_path: Path) -> None
 
 def test_a_bare_carriage_return_stays_inside_its_quoted_cell() -> None:
     """A toelichting 'a<CR>=1+1' must not become a new row starting with a formula."""
-    from etl.export import to_csv
+    from etl.reads.export import to_csv
 
     text = to_csv(pd.DataFrame({"departement": ["FIN"], "toelichting": ["a\r=1+1"]}))
     assert text == 'departement,toelichting\r\nFIN,"a\r\'=1+1"\r\n'

@@ -12,14 +12,15 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import agendapaper, auth, downloads, praatplaat, view
-from etl import accounts, sessions
-from etl.accounts import User
-from etl.database import reader
-from etl.load import Source, load_sources
-from etl.periods import parse_quarter
-from etl.readmodel import ReadModel
-from etl.validate import validate_bytes
+from dashboard import auth, downloads, view
+from etl.domain.periods import parse_quarter
+from etl.intake.validate import validate_bytes
+from etl.reads.readmodel import ReadModel
+from etl.store import accounts, sessions
+from etl.store.accounts import User
+from etl.store.database import reader
+from etl.store.load import Source, load_sources
+from papers import agendapaper, praatplaat
 from tests.conftest import ROOT, TODAY, run_etl, run_process
 
 
@@ -384,7 +385,7 @@ def test_a_full_disk_leaves_neither_a_partial_copy_nor_a_changed_database(
         Path(target).write_bytes(Path(source).read_bytes()[:1000])
         raise OSError(errno.ENOSPC, "No space left on device", str(target))
 
-    monkeypatch.setattr("etl.database.shutil.copy2", half_a_copy)
+    monkeypatch.setattr("etl.store.database.shutil.copy2", half_a_copy)
     result = run_etl(
         "load", str(ROOT / "tests" / "fixtures" / "respons_valid.csv"), "--db", str(db)
     )
@@ -407,7 +408,7 @@ def test_a_read_only_disk_is_a_message_and_changes_nothing(
     def refuse(source: object, target: object) -> None:
         raise OSError(errno.EROFS, "Read-only file system", str(target))
 
-    monkeypatch.setattr("etl.database.os.replace", refuse)
+    monkeypatch.setattr("etl.store.database.os.replace", refuse)
     result = run_etl(
         "load", str(ROOT / "tests" / "fixtures" / "respons_valid.csv"), "--db", str(db)
     )

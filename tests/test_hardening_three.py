@@ -15,11 +15,12 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from etl import accounts, reminders
-from etl.load import Source, load_sources
-from etl.readmodel import ReadModel
+from etl import reminders
+from etl.intake.validate import validate_bytes
+from etl.reads.readmodel import ReadModel
 from etl.settings import settings
-from etl.validate import validate_bytes
+from etl.store import accounts
+from etl.store.load import Source, load_sources
 
 from .conftest import TODAY, fixture_bytes, run_etl
 
@@ -284,7 +285,7 @@ def test_an_agreement_exported_and_loaded_again_is_unchanged(db: Path, tmp_path:
 
 
 def test_restoring_a_backup_ends_every_session(sample_db: Path, tmp_path: Path) -> None:
-    from etl import sessions
+    from etl.store import sessions
 
     db = tmp_path / "integriteit.duckdb"
     shutil.copy(sample_db, db)

@@ -20,12 +20,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from dashboard import charts, praatplaat, queries, tables
-from etl import catalog, normgrid, survey, vocabulary
-from etl.disclosure import exposed, suppress
-from etl.load import load_sources, read_source
-from etl.readmodel import ReadModel
-from etl.validate import validate_bytes
+from dashboard import charts, queries, tables
+from etl.domain import catalog, normgrid, survey, vocabulary
+from etl.domain.disclosure import exposed, suppress
+from etl.intake.validate import validate_bytes
+from etl.reads.readmodel import ReadModel
+from etl.store.load import load_sources, read_source
+from papers import praatplaat
 from tests.conftest import ROOT, TODAY, fixture, norm_scores
 from tests.test_dashboard import chart_data, open_app
 from tests.test_survey import _determined
@@ -482,7 +483,7 @@ def test_the_verdict_against_the_rest_sits_beside_the_figure_and_on_the_chart(
     from streamlit.testing.v1 import AppTest
 
     from dashboard import auth
-    from etl.accounts import User
+    from etl.store.accounts import User
     from tests.conftest import ROOT, TODAY
 
     monkeypatch.setenv("INTEGRITEIT_DB", str(sample_db))

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from etl import catalog, survey
-from etl.periods import quarter_end, quarter_start
-from etl.readmodel import ReadModel
+from etl.domain import catalog, survey
+from etl.domain.periods import quarter_end, quarter_start
+from etl.reads.readmodel import ReadModel
 from papers.jaarrapport import NotComplete, year_report_html, year_report_pdf
 from tests.conftest import TODAY, run_etl
 

@@ -1,4 +1,4 @@
-"""The kinds registry (`etl/kinds.py`) is the one place that lists kinds: every other place
+"""The kinds registry (`etl/domain/kinds.py`) is the one place that lists kinds: every other place
 asks it, so adding a kind is an entry there and its own validator module."""
 
 from __future__ import annotations
@@ -6,8 +6,9 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from etl import cli, vocabulary
-from etl.kinds import EVERY_QUARTER, KINDS, QUARTERLY, REPORT_MEASURES, WERKING, deriving
+from etl import cli
+from etl.domain import vocabulary
+from etl.domain.kinds import EVERY_QUARTER, KINDS, QUARTERLY, REPORT_MEASURES, WERKING, deriving
 from etl.reminders import KIND_WORDS
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from etl.database import DATA_TABLES
-from etl.export import to_csv
-from etl.load import PARALLEL_FROM, Source, expand_paths, load_sources, read_source
-from etl.readmodel import ReadModel
+from etl.reads.export import to_csv
+from etl.reads.readmodel import ReadModel
+from etl.store.database import DATA_TABLES
+from etl.store.load import PARALLEL_FROM, Source, expand_paths, load_sources, read_source
 from tests.conftest import ROOT, TODAY, fixture, fixture_bytes, query
 
 

@@ -17,9 +17,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl import accounts, migrations
-from etl.database import DATA_TABLES, ensure_schema, reader, writer
-from etl.readmodel import ReadModel
+from etl.reads.readmodel import ReadModel
+from etl.store import accounts, migrations
+from etl.store.database import DATA_TABLES, ensure_schema, reader, writer
 from tests.conftest import fixture, run_etl
 
 # Tables later migrations add, which a release-2026-11 file has not got.

@@ -1,4 +1,4 @@
-"""One access policy in the core (`etl/policy.py`): who may see and do what. The screens
+"""One access policy in the core (`etl/reads/policy.py`): who may see and do what. The screens
 ask it; none of them looks at a role itself."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from etl import policy
-from etl.accounts import User
+from etl.reads import policy
+from etl.store.accounts import User
 
 ROOT = Path(__file__).resolve().parent.parent
 COORDINATOR = User("c", "coordinator")

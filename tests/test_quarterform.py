@@ -14,11 +14,11 @@ import pytest
 from openpyxl import load_workbook
 
 from dashboard import downloads, forms
-from etl import quarterform
-from etl.accounts import User
-from etl.kinds import EVERY_QUARTER, KINDS
-from etl.readmodel import ReadModel
-from etl.validate import validate_bytes
+from etl.domain.kinds import EVERY_QUARTER, KINDS
+from etl.intake import quarterform
+from etl.intake.validate import validate_bytes
+from etl.reads.readmodel import ReadModel
+from etl.store.accounts import User
 from tests.conftest import TODAY, open_page, query, run_etl
 
 
@@ -184,9 +184,9 @@ def test_an_empty_headcount_is_refused_with_the_files_own_finding(
 def test_an_uploaded_file_follows_the_forms_rule_for_a_changed_verdict(sample_db: Path) -> None:
     """The form refused a changed verdict without its own toelichting; an uploaded file with
     the same change was accepted and wiped the old text (issue 23). One rule for both."""
-    from etl import quarterform
-    from etl.readmodel import ReadModel
-    from etl.validate import validate_bytes
+    from etl.intake import quarterform
+    from etl.intake.validate import validate_bytes
+    from etl.reads.readmodel import ReadModel
 
     model = ReadModel(sample_db)
     prefill = model.prefill("BZK", "2026-Q3")

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from etl import rates
+from etl.domain import rates
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,8 @@ from typing import Literal
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from etl.read import _UTF8_SEQUENCE as UTF8_SEQUENCE
-from etl.read import read_table
+from etl.intake.read import _UTF8_SEQUENCE as UTF8_SEQUENCE
+from etl.intake.read import read_table
 from tests.conftest import fixture_bytes
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from etl import reminders
-from etl.database import reader
-from etl.kinds import KINDS
+from etl.domain.kinds import KINDS
 from etl.reminders import Reminder
+from etl.store.database import reader
 from tests.conftest import fixture, run_etl
 
 
@@ -83,7 +83,7 @@ def test_herbouw_reports_an_archived_file_that_todays_rules_refuse(
     lived_in: Path, tmp_path: Path
 ) -> None:
     """A file an earlier release accepted, with a quarter in Arabic-Indic digits."""
-    from etl.database import writer
+    from etl.store.database import writer
 
     with writer(lived_in) as connection:
         connection.execute(

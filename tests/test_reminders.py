@@ -14,9 +14,10 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from etl import accounts, reminders
-from etl.accounts import User
-from etl.readmodel import ReadModel
+from etl import reminders
+from etl.reads.readmodel import ReadModel
+from etl.store import accounts
+from etl.store.accounts import User
 from tests.conftest import TODAY, open_page, run_etl
 
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from etl.load import read_receipts
-from etl.readmodel import ReadModel
-from etl.validate import validate_bytes
+from etl.intake.validate import validate_bytes
+from etl.reads.readmodel import ReadModel
+from etl.store.load import read_receipts
 from tests.conftest import SAMPLES, TODAY
 
 SAMPLE_FILES = sorted(SAMPLES.glob("*.csv"))

@@ -74,7 +74,7 @@ def test_a_stored_formula_in_a_toelichting_never_opens_as_a_formula_from_a_downl
 ) -> None:
     """The stored text, downloaded from the dashboard as a spreadsheet user does. (The
     contract export, `etl export`, is exact so that it loads back unchanged: issue 24.)"""
-    from etl.readmodel import ReadModel
+    from etl.reads.readmodel import ReadModel
 
     db = tmp_path / "db.duckdb"
     assert run_etl("load", str(_submission(tmp_path)), "--db", str(db)).returncode == 0

@@ -13,12 +13,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from etl import survey
-from etl.database import reader
-from etl.disclosure import exposed, suppress
-from etl.load import load_sources, read_source
-from etl.readmodel import ReadModel, read_survey, read_survey_waves
-from etl.validate import validate_bytes
+from etl.domain import survey
+from etl.domain.disclosure import exposed, suppress
+from etl.intake.validate import validate_bytes
+from etl.reads.readmodel import ReadModel, read_survey, read_survey_waves
+from etl.store.database import reader
+from etl.store.load import load_sources, read_source
 from tests.conftest import TODAY, fixture, fixture_bytes, query, run_etl
 
 
@@ -200,7 +200,7 @@ def test_the_enquete_export_reveals_no_hidden_cell_by_subtraction(sample_db: Pat
     """Every subtraction an analyst could try on the exported counts, per answer."""
     exported = _export(sample_db, "enquete")
     full = survey.complete_counts(_sample_counts(sample_db))
-    from etl.readmodel import ReadModel
+    from etl.reads.readmodel import ReadModel
 
     _, response, thresholds = ReadModel(sample_db).survey_data()
     hidden = survey.hidden_cells(full, thresholds, None, survey.populations(response))

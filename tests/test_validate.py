@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from etl.findings import Finding
-from etl.validate import Validation, validate_bytes
+from etl.intake.findings import Finding
+from etl.intake.validate import Validation, validate_bytes
 from tests.conftest import TODAY, fixture_bytes, norm_scores
 
 FORMAT_NORMSCORES = (

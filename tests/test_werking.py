@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from etl.validate import validate_bytes
+from etl.intake.validate import validate_bytes
 from tests.conftest import TODAY, fixture, fixture_bytes, run_etl
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from etl.accounts import User
+from etl.store.accounts import User
 from tests.conftest import open_page
 
 

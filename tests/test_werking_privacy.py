@@ -13,8 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from etl import derived, werking, werking_protection
-from etl.readmodel import ReadModel
+from etl.domain import werking, werking_protection
+from etl.reads.readmodel import ReadModel
+from etl.store import derived
 
 CODES = ("AZ", "BZK", "DEF", "FIN")
 TYPES = ("financieel", "omgang", "prive")

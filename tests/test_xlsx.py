@@ -11,7 +11,7 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-from etl.validate import validate_bytes
+from etl.intake.validate import validate_bytes
 from tests.conftest import TODAY, fixture, fixture_bytes, run_etl
 
 

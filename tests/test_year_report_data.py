@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from etl import catalog
-from etl.readmodel import ReadModel
-from etl.werking import measure_differences
+from etl.domain import catalog
+from etl.domain.werking import measure_differences
+from etl.reads.readmodel import ReadModel
 from tests.conftest import fixture, run_etl
 
 

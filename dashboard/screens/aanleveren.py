@@ -7,13 +7,15 @@ import hashlib
 import streamlit as st
 
 from dashboard import auth, forms, queries, tables, view
-from etl import catalog, policy, quarterform
-from etl.findings import count_errors, count_rows
-from etl.kinds import QUARTERLY
-from etl.load import Source, VersionError, check_department, load_sources, withdraw_version
-from etl.periods import parse_quarter
-from etl.read import MAX_BYTES
-from etl.validate import validate_bytes
+from etl.domain import catalog
+from etl.domain.kinds import QUARTERLY
+from etl.domain.periods import parse_quarter
+from etl.intake import quarterform
+from etl.intake.findings import count_errors, count_rows
+from etl.intake.read import MAX_BYTES
+from etl.intake.validate import validate_bytes
+from etl.reads import policy
+from etl.store.load import Source, VersionError, check_department, load_sources, withdraw_version
 
 
 def _sha(source: Source) -> str:

@@ -6,11 +6,13 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import auth, charts, queries, view
-from etl import accounts, reminders, vocabulary
-from etl.kinds import KINDS
-from etl.periods import SUBMISSION_DAYS, due_quarters
+from etl import reminders
+from etl.domain import vocabulary
+from etl.domain.kinds import KINDS
+from etl.domain.periods import SUBMISSION_DAYS, due_quarters
+from etl.domain.vocabulary import OP_TIJD, TE_LAAT
 from etl.settings import settings
-from etl.vocabulary import OP_TIJD, TE_LAAT
+from etl.store import accounts
 
 data = view.data_source()
 view.require_periods(data)

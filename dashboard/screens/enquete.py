@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, figures, links, queries, tables, view
-from etl import survey, vocabulary
+from etl.domain import survey, vocabulary
 
 data = view.data_source()
 waves = queries.survey_waves(data)

@@ -13,15 +13,10 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import auth, queries, tables, view
-from dashboard.agendapaper import agenda_pdf
-from dashboard.meetingpack import meeting_pack
-from etl import catalog
-from etl.agenda import SIGNALS
-from etl.agenda import norm_words as agenda_norm
-from etl.export import to_contract_csv
-from etl.load import Source, load_sources
-from etl.meeting import record_marks
-from etl.vocabulary import (
+from etl.domain import catalog
+from etl.domain.agenda import SIGNALS
+from etl.domain.agenda import norm_words as agenda_norm
+from etl.domain.vocabulary import (
     AGREEMENT_STATES,
     BRON_ZELF,
     DEELS,
@@ -31,7 +26,12 @@ from etl.vocabulary import (
     met_and_judged,
     share_text,
 )
-from etl.vocabulary import COORDINATOR as COORDINATING
+from etl.domain.vocabulary import COORDINATOR as COORDINATING
+from etl.reads.export import to_contract_csv
+from etl.store.load import Source, load_sources
+from etl.store.meeting import record_marks
+from papers.agendapaper import agenda_pdf
+from papers.meetingpack import meeting_pack
 
 data = view.data_source()
 available = view.require_periods(data)

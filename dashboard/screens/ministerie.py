@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, links, praatplaat, queries, tables, view
-from etl import catalog, normgrid, rates, vocabulary, werking
+from dashboard import charts, links, queries, tables, view
+from etl.domain import catalog, normgrid, rates, vocabulary, werking
+from papers import praatplaat
 
 data = view.data_source()
 available = view.require_periods(data)

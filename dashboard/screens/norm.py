@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, links, queries, tables, view
-from etl import normgrid, rates, vocabulary, werking
+from etl.domain import normgrid, rates, vocabulary, werking
 
 data = view.data_source()
 available = view.require_periods(data)

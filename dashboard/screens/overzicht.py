@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, drilldown, links, praatplaat, queries, view
-from etl import vocabulary
-from etl.periods import submission_deadline
+from dashboard import charts, drilldown, links, queries, view
+from etl.domain import vocabulary
+from etl.domain.periods import submission_deadline
+from papers import praatplaat
 
 st.title("Integriteitsmonitor Rijk")
 st.caption(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import charts, drilldown, links, queries, view
-from etl import normgrid, vocabulary
+from etl.domain import normgrid, vocabulary
 
 st.markdown(
     """

@@ -6,9 +6,10 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import auth, queries, tables, view
-from etl import catalog, policy, vocabulary
-from etl.kinds import KINDS
-from etl.periods import due_quarters
+from etl.domain import catalog, vocabulary
+from etl.domain.kinds import KINDS
+from etl.domain.periods import due_quarters
+from etl.reads import policy
 
 user = auth.current_user()
 if user is None or not user.department:

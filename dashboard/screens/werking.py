@@ -4,7 +4,7 @@ Reports of suspected violations and how they were handled (gemeld → onderzocht
 afgerond → gegrond → maatregel / aangifte), by type; reports and established violations
 per 1,000 employees with their interval, compared in a funnel plot (not a ranking);
 yearly and quarterly trends; the confidential advisers' conversations by subject. Small
-counts follow the privacy rule of `etl.werking`.
+counts follow the privacy rule of `etl.domain.werking`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import auth, charts, links, queries, tables, view
-from etl import catalog, rates, werking
+from etl.domain import catalog, rates, werking
 from etl.settings import settings
 from papers.jaarrapport import year_report_html, year_report_pdf
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from etl import accounts
+from etl.store import accounts
 from scripts import browser
 from tests.conftest import ROOT
 
@@ -97,7 +97,7 @@ def test_the_yearly_report_as_html_has_no_wcag_21_aa_violation(
 ) -> None:
     """The report a ministry puts online as it is (`jaarrapport --out F.html`), opened as a
     file in the same Chromium, measured by axe-core like every page of the dashboard."""
-    from etl.readmodel import ReadModel
+    from etl.reads.readmodel import ReadModel
     from papers.jaarrapport import year_report_html
     from tests.conftest import TODAY
 

@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import Page, sync_playwright
 from pypdf import PdfReader
 
-from etl import accounts
+from etl.store import accounts
 from scripts import browser
 
 USER, PASSWORD = "ipim.voorzitter", "voorzitter-2026"

@@ -12,8 +12,8 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from dashboard import web
-from etl import accounts
-from etl.readmodel import ReadModel
+from etl.reads.readmodel import ReadModel
+from etl.store import accounts
 from scripts import browser, national_samples
 from tests.conftest import ROOT, run_etl
 
@@ -290,7 +290,7 @@ def test_a_lead_sends_an_unchanged_quarter_in_a_few_clicks(
     # A changed verdict without a toelichting of its own is refused, clearly.
     browser.choose(lead, "Norm 1. Risicoanalyse", "voldoet niet")
     lead.get_by_role("button", name="Controleren", exact=True).click()
-    lead.get_by_text("Norm 1: het oordeel is gewijzigd").wait_for(timeout=30000)
+    lead.get_by_text("Norm 1: het oordeel is gewijzigd").first.wait_for(timeout=30000)
     assert not lead.get_by_role("button", name="Opslaan").count()
     browser.choose(lead, "Norm 1. Risicoanalyse", "voldoet")  # back as it was
     lead.get_by_role("button", name="Controleren", exact=True).click()

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from etl import accounts
+from etl.store import accounts
 from scripts import browser
 from tests.conftest import ROOT
 
