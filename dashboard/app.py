@@ -105,7 +105,7 @@ else:
 auth.flush_cookie()
 with st.sidebar:
     # Dutch for what Streamlit writes itself (see dashboard.dutch); out of the tab order.
-    st.iframe(dutch.SCRIPT, height=1, tab_index=-1, alt="")
+    st.iframe(dutch.SCRIPT, height=1, tab_index=-1)
 if user is not None:
     with st.sidebar:
         st.caption(f"Ingelogd als **{view.plain(user.username)}** ({auth.role_label(user)})")

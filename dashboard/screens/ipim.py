@@ -80,7 +80,6 @@ st.caption(
 points = queries.agenda(data, periode, view.today())
 marked = queries.agenda_marks(data, periode)
 st.subheader(f"Agenda {periode}")
-_show_outcome("markeren_resultaat")
 paper, pack = st.columns(2)
 paper.download_button(
     "Agenda als vergaderstuk (PDF)",
@@ -142,6 +141,7 @@ if points and auth.may(user, "agenda_markeren"):
                 None,
             )
             st.rerun()
+    _show_outcome("markeren_resultaat")  # where the button was: in view after the rerun
 
 st.subheader("Afspraken")
 _show_outcome("afspraak_resultaat")
