@@ -59,7 +59,7 @@ def _in_view(page: Page, text: str) -> bool:
     found.wait_for()
     box = found.bounding_box()
     height = page.viewport_size["height"] if page.viewport_size else 900
-    return box is not None and 0 <= box["y"] and box["y"] + box["height"] <= height
+    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height
 
 
 def test_the_coordinator_prepares_the_meeting_without_a_detour(
