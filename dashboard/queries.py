@@ -9,7 +9,10 @@ page can ask for what its user may not see.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -24,6 +27,7 @@ from etl.reads.base import retrying
 from etl.reads.readmodel import EVERYONE, Access, DatabaseBusy, ReadModel
 from etl.settings import settings
 from etl.store.database import ensure_schema, file_identity
+from papers import meetingpack
 
 __all__ = ["DatabaseBusy"]
 
@@ -310,6 +314,55 @@ def agenda_marks(data: Data, periode: str) -> frozenset[str]:
     """The keys of the points marked for the quarter's meeting."""
     result: frozenset[str] = _answer(data, "agenda_marks", periode)
     return result
+
+
+# The meeting pack takes seconds per praatplaat: it is built beside the page as soon as the
+# IPIM page shows (one worker thread), so it is ready by the time the coordinator has read
+# the agenda and clicks. The praatplaten and slide charts are kept per newest load (they do
+# not change with a marking), so a new marking rebuilds only the agenda.
+_PACK_WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vergaderset")
+_PACKS: OrderedDict[tuple[Any, ...], Future[bytes]] = OrderedDict()
+_PARTS: OrderedDict[tuple[Any, ...], meetingpack.Parts] = OrderedDict()
+_PACK_LOCK = threading.Lock()
+
+
+def meeting_pack(
+    data: Data, periode: str, today: date, marked: frozenset[str]
+) -> Callable[[], bytes]:
+    """The meeting pack of the quarter with these marks, for a download button: its build
+    starts now (unless `settings().prebuild_pack` is off) and the button waits for it."""
+    key = (data.path, data.version, data.access, periode, today, marked)
+    content = (data.path, _answer(data, "content_version"), data.access)
+    if settings().prebuild_pack:
+        _pack_future(data, key, content)
+    return lambda: _pack_future(data, key, content).result()
+
+
+def _pack_future(data: Data, key: tuple[Any, ...], content: tuple[Any, ...]) -> Future[bytes]:
+    """The build of this pack, running or done; a build that failed or was cancelled is
+    started again. A queued build of the same quarter for other marks (or older data) is
+    cancelled: the newest marking is the one the meeting needs."""
+    _, _, _, periode, today, marked = key
+    with _PACK_LOCK:
+        for other, waiting in _PACKS.items():
+            if other != key and (other[0], other[2], other[3]) == (key[0], key[2], periode):
+                waiting.cancel()  # only a build not yet started stops
+        future = _PACKS.get(key)
+        if (
+            future is None
+            or future.cancelled()
+            or (future.done() and future.exception() is not None)
+        ):
+            parts = _PARTS.setdefault(content, {})
+            _PARTS.move_to_end(content)
+            while len(_PARTS) > 4:
+                _PARTS.popitem(last=False)
+            future = _PACK_WORKER.submit(meetingpack.meeting_pack, data.model(), periode,
+                                         today, marked, parts)  # fmt: skip
+            _PACKS[key] = future
+            while len(_PACKS) > 8:
+                _PACKS.popitem(last=False)
+        return future
 
 
 # --- how policy works ----------------------------------------------------------------------

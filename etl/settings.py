@@ -52,6 +52,9 @@ FIELDS = (
             "gebruikersnaam bij de mailserver; met een gebruiker wordt STARTTLS gebruikt"),
     Setting("smtp_password", "INTEGRITEIT_SMTP_WACHTWOORD", "(geen)",
             "wachtwoord bij de mailserver"),
+    Setting("prebuild_pack", "INTEGRITEIT_VERGADERSET_VOORAF", "ja",
+            "`nee`: de vergaderset wordt pas gemaakt bij de klik op de knop, niet al zodra de "
+            "pagina IPIM opent (de tests van losse pagina's zetten dit uit)"),
     Setting("today", "INTEGRITEIT_VANDAAG", "de echte datum",
             "de dag (JJJJ-MM-DD) waartegen termijnen worden beoordeeld, voor een demonstratie "
             "of een test"),
@@ -71,6 +74,7 @@ class Settings:
     smtp_sender: str
     smtp_user: str | None
     smtp_password: str | None
+    prebuild_pack: bool
     today: date | None
 
     def today_or_real(self) -> date:
@@ -100,6 +104,7 @@ def _parse(values: tuple[str, ...]) -> Settings:
         smtp_sender=raw["smtp_sender"].strip() or "integriteitsmonitor@localhost",
         smtp_user=raw["smtp_user"].strip() or None,
         smtp_password=raw["smtp_password"] or None,
+        prebuild_pack=raw["prebuild_pack"].strip().lower() not in ("nee", "0", "false"),
         today=_date(raw["today"]),
     )
 

@@ -11,8 +11,11 @@ what each paper says on its own.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable, MutableMapping
 from datetime import date
+from functools import partial
 
+import pandas as pd
 from pypdf import PdfReader, PdfWriter
 
 from dashboard import charts, downloads
@@ -24,16 +27,41 @@ from papers.praatplaat import Page, government_pdf, ministry_pdf, one_line
 PER_SLIDE = 7
 
 
-def meeting_pack(model: ReadModel, periode: str, today: date, marked: frozenset[str]) -> bytes:
-    """The pack for `periode` as `model`'s reader may see it."""
+Parts = MutableMapping[tuple[str, ...], bytes]
+
+
+def meeting_pack(
+    model: ReadModel,
+    periode: str,
+    today: date,
+    marked: frozenset[str],
+    parts: Parts | None = None,
+) -> bytes:
+    """The pack for `periode` as `model`'s reader may see it. `parts`: the papers that do not
+    depend on the marks (praatplaten, a ministry's slide chart), kept by the caller for as
+    long as the data they show stay the same, so a new marking rebuilds only the agenda."""
+    memo: Parts = {} if parts is None else parts
     points = model.agenda(periode, today)
     chosen = [p for p in points if p.key in marked] if marked else points
     ministries = list(dict.fromkeys(p.departement for p in chosen))
-    parts = [agenda_pdf(points, periode, today, marked), government_pdf(model, periode, today)]
-    parts += [ministry_pdf(model, code, periode, today) for code in ministries]
-    parts.append(_slides(model, chosen, ministries, periode, today))
+    day = today.isoformat()
+
+    def once(key: tuple[str, ...], make: Callable[[], bytes]) -> bytes:
+        if key not in memo:
+            memo[key] = make()
+        return memo[key]
+
+    papers = [
+        agenda_pdf(points, periode, today, marked),
+        once(("rijk", periode, day), lambda: government_pdf(model, periode, today)),
+    ]
+    papers += [
+        once(("praatplaat", code, periode, day), partial(ministry_pdf, model, code, periode, today))
+        for code in ministries
+    ]  # fmt: skip
+    papers.append(_slides(model, chosen, ministries, periode, today, once))
     joined = PdfWriter()
-    for part in parts:
+    for part in papers:
         joined.append(PdfReader(io.BytesIO(part)))
     joined.add_metadata({"/Title": f"Vergaderset IPIM {periode}", "/Lang": "nl"})
     out = io.BytesIO()
@@ -42,7 +70,12 @@ def meeting_pack(model: ReadModel, periode: str, today: date, marked: frozenset[
 
 
 def _slides(
-    model: ReadModel, points: list[agenda.Point], ministries: list[str], periode: str, today: date
+    model: ReadModel,
+    points: list[agenda.Point],
+    ministries: list[str],
+    periode: str,
+    today: date,
+    once: Callable[[tuple[str, ...], Callable[[], bytes]], bytes],
 ) -> bytes:
     """The presentation as landscape slides: large type, one subject a slide."""
     pdf = Page("L")
@@ -75,12 +108,19 @@ def _slides(
         )
         pdf.text_line(f"{code} · normen voldaan van beoordeeld in {periode}: {share}", 18, 11,
                       bold=True)  # fmt: skip
-        recent = sorted(p for p in set(history["periode"]) if p <= periode)[-4:]
-        cells = history[history["periode"].isin(recent)]
-        cells = cells.assign(normnaam=cells["norm"].astype(str) + ". " + cells["label"],
-                             kwartaal=cells["periode"])  # fmt: skip
-        chart = charts.state_grid(cells, "kwartaal", "normnaam", "Kwartaal", "Norm")
-        pdf.image(io.BytesIO(downloads.chart_png(chart, min_width=1000)), h=160)
+        png = once(("dia", code, periode, today.isoformat()),
+                   partial(_recent_grid_png, history, periode))  # fmt: skip
+        pdf.image(io.BytesIO(png), h=160)
         pdf.text_font(9)
         pdf.multi_cell(0, 4.5, pdf.safe(charts.LEGEND_TEXT), new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
+
+
+def _recent_grid_png(history: pd.DataFrame, periode: str) -> bytes:
+    """A ministry's verdicts of its last four quarters up to `periode`, as one picture."""
+    recent = sorted(p for p in set(history["periode"]) if p <= periode)[-4:]
+    cells = history[history["periode"].isin(recent)]
+    cells = cells.assign(normnaam=cells["norm"].astype(str) + ". " + cells["label"],
+                         kwartaal=cells["periode"])  # fmt: skip
+    chart = charts.state_grid(cells, "kwartaal", "normnaam", "Kwartaal", "Norm")
+    return downloads.chart_png(chart, min_width=1000)

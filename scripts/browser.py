@@ -54,7 +54,8 @@ def serve(
         sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "serve.py"),
         "--server.port", str(port), "--server.headless", "true", *options,
     ]  # fmt: skip
-    environment = {**os.environ, **(env or {}), "INTEGRITEIT_DB": str(db)}
+    environment = {**os.environ, "INTEGRITEIT_VERGADERSET_VOORAF": "ja", **(env or {}),
+                   "INTEGRITEIT_DB": str(db)}  # fmt: skip
     process = subprocess.Popen(
         command,
         cwd=ROOT,

@@ -138,3 +138,11 @@ def open_page(db: Path, monkeypatch: pytest.MonkeyPatch, user: Any, page: str) -
     app = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60)
     app.session_state[auth.SESSION_KEY] = user
     return app.switch_page(page).run()
+
+
+@pytest.fixture(autouse=True)
+def _no_pack_built_beside_a_page_test(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Page tests render the IPIM page many times: building its meeting pack beside each
+    render would only load the machine. The browser tests serve the dashboard as `make run`
+    does, with it (`scripts.browser.serve`)."""
+    monkeypatch.setenv("INTEGRITEIT_VERGADERSET_VOORAF", "nee")

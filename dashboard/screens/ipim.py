@@ -31,7 +31,6 @@ from etl.reads.export import to_contract_csv
 from etl.store.load import Source, load_sources
 from etl.store.meeting import record_marks
 from papers.agendapaper import agenda_pdf
-from papers.meetingpack import meeting_pack
 
 data = view.data_source()
 available = view.require_periods(data)
@@ -91,7 +90,7 @@ paper.download_button(
 )
 pack.download_button(
     "Vergaderset (één PDF)",
-    lambda: meeting_pack(data.model(), periode, view.today(), marked),
+    queries.meeting_pack(data, periode, view.today(), marked),  # built while the page is read
     file_name=f"vergaderset-ipim-{periode}.pdf",
     mime="application/pdf",
     on_click="ignore",

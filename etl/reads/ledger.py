@@ -154,6 +154,12 @@ class LedgerReads(Reader):
         frame["geladen_op"] = local_iso(frame["geladen_op"])
         return self._ledger_rows(frame)
 
+    def content_version(self) -> int:
+        """The newest load: what the papers show changes only with a load (a marked agenda
+        point, an account or a reminder leaves every paper but the agenda as it was)."""
+        frame = self._query("SELECT coalesce(max(load_id), 0) AS laatste FROM loads")
+        return 0 if frame is None or frame.empty else int(frame["laatste"].iloc[0])
+
     def ledger(self) -> pd.DataFrame:
         """The ledger of every load attempt, newest first, with Dutch headings."""
         frame = self.history()

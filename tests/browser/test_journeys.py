@@ -111,6 +111,7 @@ def test_a_reader_reads_a_ministry_against_the_rijk_without_a_detour(
     started = time.perf_counter()
     page = _signed_in(chromium, server, "lezer1")
     page.get_by_role("link", name="Ministerie").first.click()
+    page.get_by_role("button", name="Praatplaat (PDF, één A4)").wait_for()  # the page is there
     browser.choose(page, "Ministerie", "IenW — Ministerie van Infrastructuur en Waterstaat")
     page.get_by_role("heading", name="Ministerie van Infrastructuur en Waterstaat").wait_for()
     assert "ministerie=IenW" in page.url  # the choice is in the address: a bookmark keeps it
