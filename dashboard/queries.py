@@ -9,10 +9,11 @@ page can ask for what its user may not see.
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -317,13 +318,13 @@ def agenda_marks(data: Data, periode: str) -> frozenset[str]:
 
 
 # The meeting pack takes seconds per praatplaat: it is built beside the page as soon as the
-# IPIM page shows (one worker thread), so it is ready by the time the coordinator has read
-# the agenda and clicks. The praatplaten and slide charts are kept per newest load (they do
-# not change with a marking), so a new marking rebuilds only the agenda.
-_PACK_WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vergaderset")
-_PACKS: OrderedDict[tuple[Any, ...], Future[bytes]] = OrderedDict()
-_PARTS: OrderedDict[tuple[Any, ...], meetingpack.Parts] = OrderedDict()
+# IPIM page shows, in a worker process of its own (a thread would hold Python's lock and slow
+# every other page while it runs), so it is ready by the time the coordinator has read the
+# agenda and clicks. The worker keeps the praatplaten and slide charts per newest load (they
+# do not change with a marking), so a new marking rebuilds only the agenda.
 _PACK_LOCK = threading.Lock()
+_PACKS: OrderedDict[tuple[Any, ...], Future[bytes]] = OrderedDict()
+_pack_worker: ProcessPoolExecutor | None = None
 
 
 def meeting_pack(
@@ -332,20 +333,21 @@ def meeting_pack(
     """The meeting pack of the quarter with these marks, for a download button: its build
     starts now (unless `settings().prebuild_pack` is off) and the button waits for it."""
     key = (data.path, data.version, data.access, periode, today, marked)
-    content = (data.path, _answer(data, "content_version"), data.access)
+    content = int(_answer(data, "content_version"))
     if settings().prebuild_pack:
-        _pack_future(data, key, content)
-    return lambda: _pack_future(data, key, content).result()
+        _pack_future(key, content)
+    return lambda: _pack_future(key, content).result()
 
 
-def _pack_future(data: Data, key: tuple[Any, ...], content: tuple[Any, ...]) -> Future[bytes]:
+def _pack_future(key: tuple[Any, ...], content: int) -> Future[bytes]:
     """The build of this pack, running or done; a build that failed or was cancelled is
     started again. A queued build of the same quarter for other marks (or older data) is
     cancelled: the newest marking is the one the meeting needs."""
-    _, _, _, periode, today, marked = key
+    global _pack_worker
+    path, _, access, periode, today, marked = key
     with _PACK_LOCK:
         for other, waiting in _PACKS.items():
-            if other != key and (other[0], other[2], other[3]) == (key[0], key[2], periode):
+            if other != key and (other[0], other[2], other[3]) == (path, access, periode):
                 waiting.cancel()  # only a build not yet started stops
         future = _PACKS.get(key)
         if (
@@ -353,12 +355,12 @@ def _pack_future(data: Data, key: tuple[Any, ...], content: tuple[Any, ...]) -> 
             or future.cancelled()
             or (future.done() and future.exception() is not None)
         ):
-            parts = _PARTS.setdefault(content, {})
-            _PARTS.move_to_end(content)
-            while len(_PARTS) > 4:
-                _PARTS.popitem(last=False)
-            future = _PACK_WORKER.submit(meetingpack.meeting_pack, data.model(), periode,
-                                         today, marked, parts)  # fmt: skip
+            if _pack_worker is None or getattr(_pack_worker, "_broken", False):
+                _pack_worker = ProcessPoolExecutor(
+                    max_workers=1, mp_context=multiprocessing.get_context("spawn")
+                )
+            future = _pack_worker.submit(meetingpack.build, path, access, periode, today,
+                                         marked, content)  # fmt: skip
             _PACKS[key] = future
             while len(_PACKS) > 8:
                 _PACKS.popitem(last=False)

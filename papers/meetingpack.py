@@ -11,20 +11,25 @@ what each paper says on its own.
 from __future__ import annotations
 
 import io
+from collections import OrderedDict
 from collections.abc import Callable, MutableMapping
 from datetime import date
 from functools import partial
+from pathlib import Path
 
 import pandas as pd
 from pypdf import PdfReader, PdfWriter
 
 from dashboard import charts, downloads
 from etl.domain import agenda, vocabulary
-from etl.reads.readmodel import ReadModel
+from etl.reads.readmodel import Access, ReadModel
 from papers.agendapaper import agenda_pdf
 from papers.praatplaat import Page, government_pdf, ministry_pdf, one_line
 
 PER_SLIDE = 7
+# In the worker process that builds packs for the dashboard: the papers that do not change
+# with a marking, per database file, newest load and reader (see `build`).
+_KEPT: OrderedDict[tuple[str, int, Access], Parts] = OrderedDict()
 
 
 Parts = MutableMapping[tuple[str, ...], bytes]
@@ -67,6 +72,20 @@ def meeting_pack(
     out = io.BytesIO()
     joined.write(out)
     return out.getvalue()
+
+
+def build(
+    path: Path, access: Access, periode: str, today: date, marked: frozenset[str], content: int
+) -> bytes:
+    """`meeting_pack` in a worker process of the dashboard (`dashboard.queries`), a process
+    of its own so the build never slows another page's run; its papers kept between calls
+    for as long as `content` (the newest load) stays the same."""
+    key = (str(path), content, access)
+    parts = _KEPT.setdefault(key, {})
+    _KEPT.move_to_end(key)
+    while len(_KEPT) > 4:
+        _KEPT.popitem(last=False)
+    return meeting_pack(ReadModel(path, access), periode, today, marked, parts)
 
 
 def _slides(
