@@ -32,11 +32,17 @@ def _ministries_of(jaar: int) -> list[str]:
     ]
 
 
-@pytest.mark.slow
 def test_every_ministry_and_the_rijk_get_a_report_of_2025(sample_db: Path) -> None:
+    """The report of each (its HTML: the PDF is that HTML, laid out; the PDF of every one
+    took 75 s, so the Rijk's and BZK's PDFs stand for the layout)."""
     model = ReadModel(sample_db)
     for code in [*_ministries_of(2025), None]:
-        text = _text(year_report_pdf(model, 2025, code, TODAY))
+        page = year_report_html(model, 2025, code, TODAY)
+        text = (
+            re.sub(r"<[^>]+>", " ", page)
+            if code
+            else _text(year_report_pdf(model, 2025, code, TODAY))
+        )
         assert "Integriteit in 2025" in text, code
         for section in (
             "De vijftien normen",
