@@ -11,6 +11,7 @@ Streamlit runs the script and this route in one process, so the hand-off is a di
 
 from __future__ import annotations
 
+import gzip
 import secrets
 import threading
 import time
@@ -105,6 +106,17 @@ ROUTES = [Route(ROUTE, session_cookie, methods=["POST"])]
 ENGLISH_PAGE, DUTCH_PAGE = b'<html lang="en">', b'<html lang="nl">'
 
 
+def _in_dutch(page: bytes, headers: MutableHeaders) -> bytes:
+    """The page with `lang="nl"`, compressed again if it came compressed (browsers ask for
+    gzip, and Streamlit gives it), its length set anew."""
+    packed = headers.get("content-encoding") == "gzip"
+    text = gzip.decompress(page) if packed else page
+    text = text.replace(ENGLISH_PAGE, DUTCH_PAGE, 1)
+    body = gzip.compress(text, mtime=0) if packed else text
+    headers["content-length"] = str(len(body))
+    return body
+
+
 class SecurityHeaders:
     """ASGI middleware: `HEADERS` on every HTTP response, Streamlit's own included; the
     `CLOSED` routes answer 404; an HTML page's language set to Dutch."""
@@ -131,17 +143,16 @@ class SecurityHeaders:
                 headers = MutableHeaders(scope=message)
                 for name, value in HEADERS.items():
                     headers[name] = value
-                if headers.get("content-type", "").startswith("text/html") and not headers.get(
-                    "content-encoding"
-                ):
+                if headers.get("content-type", "").startswith("text/html") and headers.get(
+                    "content-encoding", "gzip"
+                ) in ("", "gzip"):
                     start = message  # held until the page's body is whole
                     return
             elif message["type"] == "http.response.body" and start is not None:
                 page.append(message.get("body", b""))
                 if message.get("more_body", False):
                     return
-                body = b"".join(page).replace(ENGLISH_PAGE, DUTCH_PAGE, 1)
-                MutableHeaders(scope=start)["content-length"] = str(len(body))
+                body = _in_dutch(b"".join(page), MutableHeaders(scope=start))
                 await send(start)
                 message = {"type": "http.response.body", "body": body, "more_body": False}
             await send(message)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import shutil
 import urllib.error
 import urllib.request
@@ -259,10 +260,14 @@ def test_every_page_says_it_is_dutch_before_any_script_runs(server: str) -> None
     """CI's loaded machine read `lang="en"` after 1.5 s: the frame script that set it came
     late. The server now sends `<html lang="nl">` itself, for bookmarks and reloads too."""
     for path in ("/", "/start", "/overzicht?periode=2026-Q2", "/werking?ministerie=BZK"):
-        with urllib.request.urlopen(server + path, timeout=10) as response:
-            page = response.read()
-            assert response.headers["Content-Length"] == str(len(page))
-        assert b'<html lang="nl">' in page and b'lang="en"' not in page, path
+        for asked in ("identity", "gzip, deflate, br"):  # as urllib asks, as a browser asks
+            request = urllib.request.Request(server + path, headers={"Accept-Encoding": asked})
+            with urllib.request.urlopen(request, timeout=10) as response:
+                page = response.read()
+                assert response.headers["Content-Length"] == str(len(page))
+                if response.headers.get("Content-Encoding") == "gzip":
+                    page = gzip.decompress(page)
+            assert b'<html lang="nl">' in page and b'lang="en"' not in page, (path, asked)
 
 
 @pytest.mark.parametrize(
