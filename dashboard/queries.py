@@ -9,11 +9,10 @@ page can ask for what its user may not see.
 
 from __future__ import annotations
 
-import multiprocessing
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -318,13 +317,13 @@ def agenda_marks(data: Data, periode: str) -> frozenset[str]:
 
 
 # The meeting pack takes seconds per praatplaat: it is built beside the page as soon as the
-# IPIM page shows, in a worker process of its own (a thread would hold Python's lock and slow
-# every other page while it runs), so it is ready by the time the coordinator has read the
-# agenda and clicks. The worker keeps the praatplaten and slide charts per newest load (they
-# do not change with a marking), so a new marking rebuilds only the agenda.
+# IPIM page shows, in one worker thread, so it is ready by the time the coordinator has read
+# the agenda and clicks (a worker process spared the other pages Python's lock, but outlived
+# a stopped server: see docs/explanation.md). `meetingpack.build` keeps the praatplaten and
+# slide charts per newest load (no marking changes them): a new marking rebuilds the agenda.
 _PACK_LOCK = threading.Lock()
 _PACKS: OrderedDict[tuple[Any, ...], Future[bytes]] = OrderedDict()
-_pack_worker: ProcessPoolExecutor | None = None
+_pack_worker: ThreadPoolExecutor | None = None
 
 
 def meeting_pack(
@@ -355,10 +354,8 @@ def _pack_future(key: tuple[Any, ...], content: int) -> Future[bytes]:
             or future.cancelled()
             or (future.done() and future.exception() is not None)
         ):
-            if _pack_worker is None or getattr(_pack_worker, "_broken", False):
-                _pack_worker = ProcessPoolExecutor(
-                    max_workers=1, mp_context=multiprocessing.get_context("spawn")
-                )
+            if _pack_worker is None:
+                _pack_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vergaderset")
             future = _pack_worker.submit(meetingpack.build, path, access, periode, today,
                                          marked, content)  # fmt: skip
             _PACKS[key] = future

@@ -27,7 +27,7 @@ from papers.agendapaper import agenda_pdf
 from papers.praatplaat import Page, government_pdf, ministry_pdf, one_line
 
 PER_SLIDE = 7
-# In the worker process that builds packs for the dashboard: the papers that do not change
+# In the worker that builds packs for the dashboard: the papers that do not change
 # with a marking, per database file, newest load and reader (see `build`).
 _KEPT: OrderedDict[tuple[str, int, Access], Parts] = OrderedDict()
 
@@ -77,9 +77,8 @@ def meeting_pack(
 def build(
     path: Path, access: Access, periode: str, today: date, marked: frozenset[str], content: int
 ) -> bytes:
-    """`meeting_pack` in a worker process of the dashboard (`dashboard.queries`), a process
-    of its own so the build never slows another page's run; its papers kept between calls
-    for as long as `content` (the newest load) stays the same."""
+    """`meeting_pack` in the dashboard's one pack worker (`dashboard.queries`), its papers
+    kept between calls for as long as `content` (the newest load) stays the same."""
     key = (str(path), content, access)
     parts = _KEPT.setdefault(key, {})
     _KEPT.move_to_end(key)
