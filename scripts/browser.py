@@ -78,7 +78,11 @@ def serve(
         yield url
     finally:
         process.terminate()
-        process.wait(timeout=20)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:  # a meeting pack still being built holds the exit
+            process.kill()
+            process.wait(timeout=20)
 
 
 def launch(playwright: Playwright) -> Browser:
