@@ -234,7 +234,7 @@ def _chromium_journeys(db: Path) -> dict[str, list[float]]:
     accounts.add_user(db, "bench.reis", "coordinator", password)
     times: dict[str, list[float]] = {"klik": [], "pagina": [], "vergaderset": [],
                                      "na_markering": [], "koud": []}  # fmt: skip
-    with browser.serve(db, quiet=True) as url, sync_playwright() as playwright:
+    with browser.serve(db, quiet=True, prebuild=True) as url, sync_playwright() as playwright:
         chromium = browser.launch(playwright)
         page = browser.new_page(chromium)
         browser.sign_in(page, url, "bench.reis", password, "overzicht")

@@ -46,15 +46,19 @@ def serve(
     quiet: bool = False,
     port: int | None = None,
     options: tuple[str, ...] = (),
+    prebuild: bool = False,
 ) -> Iterator[str]:
     """`streamlit run` on a free port (or `port`) against this database, with Streamlit's
-    own `options` (`--secrets.files F`); yields the base URL."""
+    own `options` (`--secrets.files F`); yields the base URL. The meeting pack is built
+    ahead only with `prebuild` (as deployed): that build costs some 20 s of a 2-core
+    machine, which every test visiting /ipim paid without needing the pack."""
     port = port or free_port()
     command = [
         sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "serve.py"),
         "--server.port", str(port), "--server.headless", "true", *options,
     ]  # fmt: skip
-    environment = {**os.environ, "INTEGRITEIT_VERGADERSET_VOORAF": "ja", **(env or {}),
+    environment = {**os.environ, "INTEGRITEIT_VERGADERSET_VOORAF": "ja" if prebuild else "nee",
+                   **(env or {}),
                    "INTEGRITEIT_DB": str(db)}  # fmt: skip
     process = subprocess.Popen(
         command,

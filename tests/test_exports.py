@@ -90,25 +90,6 @@ def test_praatplaat_applies_the_disclosure_rule(sample_db: Path) -> None:
 
 
 @pytest.mark.slow
-def test_rapport_command_makes_all_papers_in_one_go(sample_db: Path, tmp_path: Path) -> None:
-    result = run_etl(
-        "rapport",
-        "--alle",
-        "--periode",
-        "2026-Q3",
-        "--out",
-        str(tmp_path / "stukken"),
-        db=sample_db,
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stderr == ""
-    papers = sorted(p.name for p in (tmp_path / "stukken").iterdir())
-    assert "2026-Q3_rijksbreed.pdf" in papers and "2026-Q3_AenM.pdf" in papers
-    assert len(papers) == 16
-    for paper in (tmp_path / "stukken").iterdir():
-        assert len(PdfReader(paper).pages) == 1
-
-
 def test_rapport_command_writes_the_heatmap_as_png_or_svg(sample_db: Path, tmp_path: Path) -> None:
     png, svg = tmp_path / "h.png", tmp_path / "h.svg"
     assert (

@@ -34,7 +34,7 @@ def server(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     shutil.copy(sample_db, db)
     for name, (role, password) in ACCOUNTS.items():
         accounts.add_user(db, name, role, password)
-    with browser.serve(db) as url:
+    with browser.serve(db, prebuild=True) as url:  # as deployed: the pack is built ahead
         yield url
 
 
