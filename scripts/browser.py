@@ -117,6 +117,25 @@ def sign_in(page: Page, server: str, username: str, password: str, path: str = "
     raise AssertionError("the sign-in cookie was never set")
 
 
+# Streamlit marks its app `data-test-script-state="notRunning"` once a run has ended; a chart
+# is drawn after that, when its Vega view has put an <svg> in place.
+_SETTLED = """() => {
+  const app = document.querySelector('[data-testid=stApp]');
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  return [...document.querySelectorAll('[data-testid=stVegaLiteChart]')]
+    .every(chart => chart.querySelector('svg, canvas'));
+}"""
+_TWO_FRAMES = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+
+
+def settle(page: Page, timeout: float = 30000) -> None:
+    """Wait until the page's run has ended and every chart is drawn, then two frames: what a
+    person sees once the page stops changing (instead of a fixed sleep that is too long on
+    a quiet machine and too short on a busy one)."""
+    page.wait_for_function(_SETTLED, timeout=timeout)
+    page.evaluate(_TWO_FRAMES)
+
+
 def _open_list(page: Page, box: Locator, probe: Locator) -> bool:
     """Open a Streamlit selectbox's list until `probe` shows: a click can land while an
     expander still animates open and leave the list closed, so click, then keyboard."""

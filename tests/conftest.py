@@ -143,6 +143,6 @@ def open_page(db: Path, monkeypatch: pytest.MonkeyPatch, user: Any, page: str) -
 @pytest.fixture(autouse=True)
 def _no_pack_built_beside_a_page_test(monkeypatch: pytest.MonkeyPatch) -> None:
     """Page tests render the IPIM page many times: building its meeting pack beside each
-    render would only load the machine. The browser tests serve the dashboard as `make run`
-    does, with it (`scripts.browser.serve`)."""
+    render would only load the machine. Only the journeys' browser test serves the dashboard
+    as `make run` does, with it (`scripts.browser.serve(prebuild=True)`)."""
     monkeypatch.setenv("INTEGRITEIT_VERGADERSET_VOORAF", "nee")

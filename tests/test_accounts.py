@@ -73,7 +73,7 @@ def test_unknown_role_is_a_usage_error(db: Path) -> None:
 
 def test_list_and_remove(db: Path) -> None:
     add(db, "lezer1", "lezer")
-    add(db, "coord", "coordinator")
+    accounts.add_user(db, "coord", "coordinator", "correct-paard")  # the CLI's add is above
     listed = run_etl("gebruikers", "list", db=db)
     assert listed.stdout == "coord\tcoordinator\t\nlezer1\tlezer\t\n"
     assert run_etl("gebruikers", "remove", "lezer1", db=db).returncode == 0
@@ -90,7 +90,7 @@ def test_first_start_creates_beheerder_once_and_prints_the_password_once(db: Pat
 
 
 def test_authenticate_refuses_wrong_password_and_unknown_user(db: Path) -> None:
-    add(db, "lead.fin", "departement:FIN")
+    accounts.add_user(db, "lead.fin", "departement:FIN", "correct-paard")
     assert accounts.authenticate(db, "LEAD.FIN", "correct-paard") == User(
         "lead.fin", "departement:FIN"
     )
@@ -161,8 +161,9 @@ def test_department_file_for_its_own_ministry_is_stored(db: Path) -> None:
 def accounts_db(sample_db: Path, tmp_path: Path) -> Path:
     copy = tmp_path / "integriteit.duckdb"
     shutil.copy(sample_db, copy)
-    add(copy, "lezer1", "lezer")
-    add(copy, "lead.bzk", "departement:BZK")
+    # In process: the command line's `gebruikers add` has its own tests above.
+    accounts.add_user(copy, "lezer1", "lezer", "correct-paard")
+    accounts.add_user(copy, "lead.bzk", "departement:BZK", "correct-paard")
     return copy
 
 

@@ -70,7 +70,7 @@ def test_every_page_has_no_wcag_21_aa_violation(
     url, page, _ = signed_in
     page.goto(f"{url}/{path}")
     page.get_by_role("heading", name=heading).first.wait_for(timeout=30000)
-    page.wait_for_timeout(2500)  # charts render after the heading
+    browser.settle(page)
     found = _violations(page)
     assert not found, json.dumps(found, indent=1, ensure_ascii=False)
 
@@ -86,7 +86,7 @@ def test_the_leads_landing_page_and_form_have_no_wcag_21_aa_violation(
     url, _, lead = signed_in
     lead.goto(f"{url}/{path}")
     lead.get_by_role("heading", name=heading).first.wait_for(timeout=30000)
-    lead.wait_for_timeout(2000)
+    browser.settle(lead)
     found = _violations(lead)
     assert not found, json.dumps(found, indent=1, ensure_ascii=False)
 

@@ -97,7 +97,7 @@ def test_clicking_a_heatmap_cell_opens_the_ministry_page(server: str, page: Page
     page.get_by_text("14 van 15", exact=True).wait_for(timeout=30000)
     cell = page.locator(browser.VOLDOET_CELL).first
     cell.wait_for(timeout=30000)
-    page.wait_for_timeout(1000)
+    browser.settle(page)
     page.screenshot(path=str(ARTIFACTS / "overzicht.png"), full_page=True)
     # Click the centre, where the cell's text label sits, as a person would.
     box = cell.bounding_box()
@@ -107,7 +107,7 @@ def test_clicking_a_heatmap_cell_opens_the_ministry_page(server: str, page: Page
     assert "ministerie=" in page.url and "periode=2026-Q3" in page.url
     page.get_by_text("De vijftien normen in 2026-Q3").wait_for(timeout=30000)
     assert page.get_by_role("heading", name="Ministerie van").first.is_visible()
-    page.wait_for_timeout(1500)
+    browser.settle(page)
     page.screenshot(path=str(ARTIFACTS / "ministerie.png"), full_page=True)
 
 
@@ -125,7 +125,7 @@ def test_every_page_renders_in_chromium(server: str, page: Page, path: str, head
     page.goto(f"{server}/{path}")
     page.get_by_role("heading", name=heading).wait_for(timeout=30000)
     page.locator(".vega-embed svg").first.wait_for(timeout=30000)
-    page.wait_for_timeout(1500)
+    browser.settle(page)
     assert not page.get_by_text("Traceback").is_visible()
     page.screenshot(path=str(ARTIFACTS / f"{path.split('?')[0]}.png"), full_page=True)
 
@@ -222,7 +222,7 @@ def test_overview_with_400_organisations_pages_and_keeps_the_norm_headers(
         page.get_by_label("Zoeken (code of naam)").fill("GM0343")
         page.get_by_label("Zoeken (code of naam)").press("Enter")
         page.get_by_text("GM0343").first.wait_for(timeout=30000)
-        page.wait_for_timeout(1000)
+        browser.settle(page)
         page.screenshot(path=str(ARTIFACTS / "overzicht-nationaal.png"), full_page=True)
         page.context.close()
 
@@ -324,7 +324,7 @@ def test_a_lead_lands_on_start_and_bookmarks_open_without_an_error_in_dutch(
                           ("werking?ministerie=BZK&jaar=2025", "Werking")):  # fmt: skip
         lead.goto(f"{server}/{path}")
         lead.get_by_role("heading", name=heading).first.wait_for(timeout=30000)
-        lead.wait_for_timeout(1500)
+        browser.settle(lead)
         body = lead.inner_text("body")
         assert "Page not found" not in body and "Pagina niet gevonden" not in body, path
         assert lead.evaluate("document.documentElement.lang") == "nl"
