@@ -14,6 +14,7 @@ from typing import Any, cast
 import altair as alt
 import numpy as np
 import pandas as pd
+from altair.utils import schemapi
 
 from etl.domain import normgrid, vocabulary
 from etl.domain.vocabulary import (
@@ -29,6 +30,12 @@ from etl.domain.vocabulary import (
     TE_LAAT,
     VOLDOET,
 )
+
+# Altair checks every part of a chart against the Vega-Lite schema as it is made ("debug
+# mode") and the whole chart again when it becomes a spec. The second check suffices (an
+# invalid chart still fails there, in the tests too); the first was a third of the time a
+# page spent making its charts (issue 23).
+schemapi.disable_debug_mode()
 
 # state: (label in the cell, fill, text colour). Problems carry the most weight: voldoet
 # niet is the darkest cell, voldoet deels a mid orange, voldoet a light blue; lightness

@@ -304,6 +304,11 @@ def _point_text(
     return line
 
 
+# The open state of the IPIM page's marking form (an expander whose checkboxes are made
+# only when it is open).
+AGENDA_MARKING_OPEN = "agenda_markeren_open"
+
+
 def agenda_point(point: agenda.Point, marked: frozenset[str], number: int) -> None:
     """One agenda point on the IPIM page: the point, its rank and the reason for it, how
     peers meet the norm in their own words, and a link that opens the page in this tab."""

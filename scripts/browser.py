@@ -136,6 +136,82 @@ def settle(page: Page, timeout: float = 30000) -> None:
     page.evaluate(_TWO_FRAMES)
 
 
+# The time a person waits for a click, measured in the page itself: from the click on a
+# list option (capture phase, before Streamlit sees it) until the run it starts has ended,
+# the address shows the choice and every chart is drawn, plus two frames (painted).
+# Playwright's own waiting polls and adds up to half a second that no person waits.
+_ARM_CLICK = """(wanted) => {
+  const app = document.querySelector('[data-testid=stApp]');
+  window.__klik = new Promise(resolve => {
+    let started = null, ran = false;
+    const done = () => {
+      const charts = [...document.querySelectorAll('[data-testid=stVegaLiteChart]')];
+      return ran && app.getAttribute('data-test-script-state') === 'notRunning'
+        && decodeURIComponent(location.search).includes(wanted)
+        && charts.every(chart => chart.querySelector('svg, canvas'));
+    };
+    document.addEventListener('click', event => {
+      if (started === null && event.target.closest('[role=option]')) started = performance.now();
+    }, {capture: true});
+    const check = () => {
+      if (started !== null && app.getAttribute('data-test-script-state') === 'running') ran = true;
+      if (done()) {
+        requestAnimationFrame(() => requestAnimationFrame(
+          () => resolve((performance.now() - started) / 1000)));
+      } else {
+        requestAnimationFrame(check);
+      }
+    };
+    requestAnimationFrame(check);
+  });
+}"""
+
+# A fresh page, measured from the navigation's start (the page's own clock): until its
+# heading and first chart or table show, and until its run has ended with every chart drawn.
+_FRESH = """() => new Promise(resolve => {
+  let shown = null;
+  const check = () => {
+    const app = document.querySelector('[data-testid=stApp]');
+    const content = document.querySelector('h1, h2')
+      && document.querySelector('[data-testid=stVegaLiteChart] svg, [data-testid=stDataFrame], '
+                                + '[data-testid=stTable]');
+    if (shown === null && content) shown = performance.now();
+    const charts = [...document.querySelectorAll('[data-testid=stVegaLiteChart]')];
+    if (shown !== null && app && app.getAttribute('data-test-script-state') === 'notRunning'
+        && charts.every(chart => chart.querySelector('svg, canvas'))) {
+      resolve([shown / 1000, performance.now() / 1000]);
+    } else {
+      requestAnimationFrame(check);
+    }
+  };
+  requestAnimationFrame(check);
+})"""
+
+
+def timed_choice(page: Page, combobox: str, option: str, in_address: str) -> float:
+    """Seconds a person waits after choosing `option`: until the page shows `in_address` in
+    its address and has settled (see `_ARM_CLICK`)."""
+    page.evaluate(_ARM_CLICK, in_address)
+    choose(page, combobox, option)
+    return float(page.evaluate("() => window.__klik"))
+
+
+def timed_visit(page: Page, url: str) -> tuple[float, float]:
+    """Seconds from the navigation's start until a fresh page's heading and first chart or
+    table show, and until it has settled."""
+    page.goto(url)
+    shown, settled = page.evaluate(_FRESH)
+    return float(shown), float(settled)
+
+
+def open_expander(page: Page, label: str) -> None:
+    """Open a Streamlit expander whose label starts with `label` (a click on its summary)."""
+    summary = page.locator("[data-testid=stExpander] summary").filter(has_text=label).first
+    summary.wait_for(timeout=30000)
+    if summary.locator("xpath=..").get_attribute("open") is None:
+        summary.click()
+
+
 def _open_list(page: Page, box: Locator, probe: Locator) -> bool:
     """Open a Streamlit selectbox's list until `probe` shows: a click can land while an
     expander still animates open and leave the list closed, so click, then keyboard."""

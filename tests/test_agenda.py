@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import auth
+from dashboard import auth, view
 from etl.reads.readmodel import ReadModel
 from etl.store.accounts import User
 from etl.store.load import Source, load_sources
@@ -376,6 +376,9 @@ def test_the_coordinator_marks_points_for_the_meeting_and_the_pack_follows(
     shutil.copy(sample_db, db)
     coordinator = User("ipim.secretaris", "coordinator")
     app = _ipim(db, monkeypatch, coordinator)
+    assert not app.checkbox  # the form's checkboxes are made when the coordinator opens it
+    app.session_state[view.AGENDA_MARKING_OPEN] = True
+    app = app.run()
     points = ReadModel(db).agenda("2026-Q3", TODAY)
     chosen = [points[0], next(p for p in points if p.departement != points[0].departement)]
     boxes = {b.key: b for b in app.checkbox}

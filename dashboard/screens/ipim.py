@@ -121,8 +121,18 @@ for name, mine in groups.items():
         for point in mine:
             number += 1
             view.agenda_point(point, marked, number)
+marking = None
 if points and auth.may(user, "agenda_markeren"):
-    with st.form(f"markeren_{periode}"):
+    # The marking form's checkbox per point (82 in 2026-Q3) is made only when the coordinator
+    # opens it: drawing them cost every visit of this page half a second (issue 23).
+    marking = st.expander(
+        f"Punten voor de vergadering markeren ({len(marked)} van {len(points)} gemarkeerd)",
+        key=view.AGENDA_MARKING_OPEN,
+        on_change="rerun",
+        icon=":material/star:",
+    )
+if marking is not None and marking.open:
+    with marking, st.form(f"markeren_{periode}"):
         st.markdown("**Punten voor de vergadering**")
         to_discuss = {
             p.key: st.checkbox(f"{p.departement} · "
@@ -140,6 +150,7 @@ if points and auth.may(user, "agenda_markeren"):
                 None,
             )
             st.rerun()
+if marking is not None:
     _show_outcome("markeren_resultaat")  # where the button was: in view after the rerun
 
 st.subheader("Afspraken")

@@ -72,6 +72,7 @@ def test_the_coordinator_prepares_the_meeting_without_a_detour(
     period = page.get_by_role("heading", name="Agenda ").first.inner_text().split()[-1]
     # Ranked by urgency with the reason for the rank; norms named in words.
     page.get_by_text("Plaats: ").first.wait_for()
+    browser.open_expander(page, "Punten voor de vergadering markeren")
     form = page.locator("[data-testid=stForm]").filter(has_text="Punten voor de vergadering")
     form.get_by_role("button", name="Markering vastleggen").wait_for()
     form.locator("[data-testid=stCheckbox]").nth(2).wait_for()  # the form renders in parts
@@ -85,6 +86,7 @@ def test_the_coordinator_prepares_the_meeting_without_a_detour(
     page.reload()
     page.get_by_text("Op de vergadering").first.wait_for()
     assert page.get_by_text("★ Op de vergadering").count() == 2
+    browser.open_expander(page, "Punten voor de vergadering markeren (2 van")
     form = page.locator("[data-testid=stForm]").filter(has_text="Punten voor de vergadering")
     form.locator("[data-testid=stCheckbox]").nth(2).wait_for()
     assert [form.get_by_role("checkbox").nth(i).is_checked() for i in range(3)] == [
