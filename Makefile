@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DB := data/integriteit.duckdb
 SAMPLES := $(wildcard sample_submissions/*.csv) sample_submissions/ontvangen.tsv
 
-.PHONY: install install-test browser spreadsheet axe pango fuzz sweep run load test check lint typecheck samples bench clean
+.PHONY: install install-test browser spreadsheet axe pango fuzz sweep run load test check durations lint typecheck samples bench clean
 
 install: $(VENV)/.installed
 
@@ -86,9 +86,14 @@ typecheck: install-test
 test: lint typecheck browser spreadsheet axe pango
 	$(BIN)/pytest -n 2 --dist loadfile
 
-# The inner loop: lint, types and every test but the browser and the slow process tests.
+# The inner loop: lint, types and every test but the browser tests and the slow ones (a
+# half a second or more when last measured: tests/durations.json, written by `make durations`).
 check: lint typecheck pango
-	$(BIN)/pytest -n 2 --dist loadfile -m "not slow" --ignore=tests/browser
+	$(BIN)/pytest -n 2 --dist loadfile -m "not slow" --ignore=tests/browser -q
+
+# Every test, as `make test` runs them, storing each one's seconds for `make check`.
+durations: lint typecheck browser spreadsheet axe pango
+	$(BIN)/pytest -n 2 --dist loadfile --store-durations
 
 # Measured, not asserted: figures for this machine, last line `BENCH load_ratio=...`.
 bench: install-test browser

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import shutil
 import subprocess
@@ -31,6 +32,43 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 SAMPLES = ROOT / "sample_submissions"
 TODAY = date(2026, 11, 28)
+
+
+# The fast lane (`make check`): a test that took half a second or more when the durations were
+# last stored (`make durations`, every phase summed) is marked slow, as the ones marked by
+# hand are. A new test counts as fast until the durations are stored again.
+DURATIONS = ROOT / "tests" / "durations.json"
+SLOW_SECONDS = 0.5
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--store-durations",
+        action="store_true",
+        help=f"write every test's seconds to {DURATIONS.name} (the fast lane's list)",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    measured = json.loads(DURATIONS.read_text(encoding="utf-8")) if DURATIONS.exists() else {}
+    for item in items:
+        if measured.get(item.nodeid, 0.0) >= SLOW_SECONDS:
+            item.add_marker(pytest.mark.slow)
+
+
+_seconds: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    _seconds[report.nodeid] = _seconds.get(report.nodeid, 0.0) + report.duration
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    # Only the controlling process writes (pytest-xdist's workers report to it).
+    if session.config.getoption("--store-durations") and not hasattr(session.config, "workerinput"):
+        rounded = {node: round(seconds, 2) for node, seconds in sorted(_seconds.items())}
+        DURATIONS.write_text(json.dumps(rounded, indent=0, ensure_ascii=False) + "\n",
+                             encoding="utf-8")  # fmt: skip
 
 
 def fixture(name: str) -> Path:
