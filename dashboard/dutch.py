@@ -50,16 +50,25 @@ WORDS = {
     ),
 }
 
+# Parts of a longer text Streamlit writes (the file uploader's "10MB per file • CSV").
+PARTS = {" per file": " per bestand"}
+
 _TEMPLATE = """<script>
 (function () {
   const doc = window.parent.document;
   const WORDS = __WORDS__;
+  const PARTS = Object.entries(__PARTS__);
   const ATTRIBUTES = ["aria-label", "placeholder", "title", "alt"];
   // One node: a text, or an element's attributes a screen reader reads.
   function fixNode(node) {
     if (node.nodeType === 3) {
       const text = node.nodeValue.trim();
       if (WORDS[text]) { node.nodeValue = node.nodeValue.replace(text, WORDS[text]); }
+      for (const [english, dutch] of PARTS) {
+        if (node.nodeValue.includes(english)) {
+          node.nodeValue = node.nodeValue.replace(english, dutch);
+        }
+      }
     } else if (node.nodeType === 1) {
       for (const name of ATTRIBUTES) {
         const value = node.getAttribute(name);
@@ -95,4 +104,6 @@ _TEMPLATE = """<script>
     characterData: true, attributes: true, attributeFilter: ATTRIBUTES});
 })();
 </script>"""
-SCRIPT = _TEMPLATE.replace("__WORDS__", json.dumps(WORDS, ensure_ascii=False))
+SCRIPT = _TEMPLATE.replace("__WORDS__", json.dumps(WORDS, ensure_ascii=False)).replace(
+    "__PARTS__", json.dumps(PARTS, ensure_ascii=False)
+)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from dashboard import web
+from dashboard import dutch, web
 from etl.reads.readmodel import ReadModel
 from etl.store import accounts
 from scripts import browser, national_samples
@@ -339,3 +339,27 @@ def test_a_lead_lands_on_start_and_bookmarks_open_without_an_error_in_dutch(
     )
     assert fits, "the heatmap, Totaal included, fits the page at 1280 pixels"
     context.close()
+
+
+# What a person sees and a screen reader reads on a page: its text and the labels.
+_READ_TEXTS = """() => [document.body.innerText,
+  ...[...document.querySelectorAll('[aria-label], [placeholder], [title], [alt]')].flatMap(
+    e => ['aria-label', 'placeholder', 'title', 'alt'].map(a => e.getAttribute(a) || ''))]"""
+
+
+@pytest.mark.parametrize(("path", "heading"), [("aanleveren", "Aanleveren"), ("ipim", "IPIM")])
+def test_streamlits_own_english_texts_are_dutch_for_the_eye_and_the_screen_reader(
+    server: str, page: Page, path: str, heading: str
+) -> None:
+    """The file uploader's texts, "Skip to main content" and the rest of `dashboard.dutch`:
+    replaced as Streamlit adds them, in the text and in the labels a screen reader reads."""
+    page.goto(f"{server}/{path}")
+    page.get_by_role("heading", name=heading).first.wait_for(timeout=30000)
+    browser.settle(page)
+    lines = {line.strip() for text in page.evaluate(_READ_TEXTS) for line in text.split("\n")}
+    english = set(dutch.WORDS) & lines | {line for line in lines for part in dutch.PARTS
+                                          if part in line}  # fmt: skip
+    assert not english, english
+    assert page.locator("[data-testid=stSkipToContent]").text_content() == "Naar de inhoud"
+    if path == "aanleveren":
+        assert {"Uploaden", "10MB per bestand • CSV, XLSX"} <= lines
