@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import io
 import json
 import os
 import shutil
@@ -88,8 +89,28 @@ def norm_scores(validation: Validation) -> list[NormScore]:
     return [r for r in validation.submission.records if isinstance(r, NormScore)]
 
 
+def pdf_text(data: bytes) -> str:
+    """Every page's text of a PDF, as a reader's copy-and-paste would give it."""
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
 def fixture_bytes(name: str) -> bytes:
     return fixture(name).read_bytes()
+
+
+def normscores_csv(departement: str = "FIN", periode: str = "2025-Q3", norm: str = "{n}") -> bytes:
+    """A valid norm-score file of fifteen rows (voldoet, toelichting x), to be broken."""
+    lines = ["departement,periode,norm,oordeel,toelichting"] + [
+        f"{departement},{periode},{norm.format(n=n)},voldoet,x" for n in range(1, 16)
+    ]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+# An agreements file (kind 4): its header and one agreement of AZ made by the coordinator.
+AGREEMENT_HEADER = b"id,departement,norm,afspraak,vastgesteld,gremium,gereed,status,toelichting\n"
+AGREEMENT_ROW = b"2025-01,AZ,12,AZ legt de risicoanalyse vast,2025-03-13,IPIM,2026-Q1,open,\n"
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import io
 import re
 import shutil
 import subprocess
@@ -20,7 +19,7 @@ from etl.reads import readmodel
 from etl.reads.readmodel import Access, ReadModel
 from etl.store import derived
 from papers import agendapaper, jaarrapport, praatplaat
-from tests.conftest import ROOT, TODAY, run_etl
+from tests.conftest import ROOT, TODAY, pdf_text, run_etl
 
 # The core: what the command line, the papers and the charts may import without Streamlit.
 CORE = ["etl", "dashboard.charts", "dashboard.downloads", "papers.praatplaat",
@@ -160,12 +159,6 @@ def test_the_government_wide_paper_obeys_the_same_rule(sample_db: Path) -> None:
     assert paper.startswith(b"%PDF")
 
 
-def _pdf_text(paper: bytes) -> str:
-    from pypdf import PdfReader
-
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(paper)).pages)
-
-
 def test_no_paper_names_a_ministry_whose_detail_is_hidden(sample_db: Path) -> None:
     """Every paper goes through the reader's access, like the page: the government-wide
     heatmap, the IPIM agenda and the Rijk's year report name only what the reader may see,
@@ -181,7 +174,7 @@ def test_no_paper_names_a_ministry_whose_detail_is_hidden(sample_db: Path) -> No
         "praatplaat": praatplaat.ministry_pdf(model, "BZK", "2026-Q3", TODAY),
     }
     for name, paper in papers.items():
-        assert named.findall(_pdf_text(paper)) == [], name
+        assert named.findall(pdf_text(paper)) == [], name
     with pytest.raises(readmodel.NotAllowed):
         praatplaat.ministry_pdf(model, "FIN", "2026-Q3", TODAY)
     with pytest.raises(readmodel.NotAllowed):

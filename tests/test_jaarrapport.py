@@ -16,11 +16,7 @@ from etl.domain import catalog, survey
 from etl.domain.periods import quarter_end, quarter_start
 from etl.reads.readmodel import ReadModel
 from papers.jaarrapport import NotComplete, year_report_html, year_report_pdf
-from tests.conftest import TODAY, run_etl
-
-
-def _text(data: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+from tests.conftest import TODAY, pdf_text, run_etl
 
 
 def _ministries_of(jaar: int) -> list[str]:
@@ -41,7 +37,7 @@ def test_every_ministry_and_the_rijk_get_a_report_of_2025(sample_db: Path) -> No
         text = (
             re.sub(r"<[^>]+>", " ", page)
             if code
-            else _text(year_report_pdf(model, 2025, code, TODAY))
+            else pdf_text(year_report_pdf(model, 2025, code, TODAY))
         )
         assert "Integriteit in 2025" in text, code
         for section in (
@@ -51,11 +47,11 @@ def test_every_ministry_and_the_rijk_get_a_report_of_2025(sample_db: Path) -> No
             "Afspraken met BZK",
         ):
             assert section in text, (code, section)
-    assert "De coördinerende rol van BZK" in _text(year_report_pdf(model, 2025, "BZK", TODAY))
+    assert "De coördinerende rol van BZK" in pdf_text(year_report_pdf(model, 2025, "BZK", TODAY))
 
 
 def test_a_published_report_hides_the_ministrys_own_small_counts(sample_db: Path) -> None:
-    text = _text(year_report_pdf(ReadModel(sample_db), 2025, "AZ", TODAY))
+    text = pdf_text(year_report_pdf(ReadModel(sample_db), 2025, "AZ", TODAY))
     assert "afgeschermd" in text
     assert "terug laat rekenen" in text.replace("\n", " ")
 
@@ -64,7 +60,7 @@ def test_a_published_report_hides_the_ministrys_own_small_counts(sample_db: Path
 def test_a_published_report_prints_no_range_where_a_count_belongs(
     sample_db: Path, code: str | None
 ) -> None:
-    text = _text(year_report_pdf(ReadModel(sample_db), 2025, code, TODAY))
+    text = pdf_text(year_report_pdf(ReadModel(sample_db), 2025, code, TODAY))
     flat = " ".join(text.split())
     assert not re.search(r"\d tot \d|tussen \d", flat), flat
 
@@ -84,7 +80,7 @@ def test_the_command_writes_the_pdf(sample_db: Path, tmp_path: Path) -> None:
         "jaarrapport", "--jaar", "2025", "--departement", "fin", "--out", str(out), db=sample_db
     )
     assert result.returncode == 0, result.stderr
-    assert "Ministerie van Financiën" in _text(out.read_bytes())
+    assert "Ministerie van Financiën" in pdf_text(out.read_bytes())
     usage = run_etl("jaarrapport", "--jaar", "2025", "--out", str(out), db=sample_db)
     assert usage.returncode == 2
 
