@@ -3,6 +3,7 @@ and `make bench` (which times the overview in a real browser at both scales)."""
 
 from __future__ import annotations
 
+import math
 import os
 import socket
 import subprocess
@@ -150,14 +151,22 @@ _ARM_CLICK = """(wanted) => {
         && decodeURIComponent(location.search).includes(wanted)
         && charts.every(chart => chart.querySelector('svg, canvas'));
     };
-    document.addEventListener('click', event => {
+    const clicked = event => {
       if (started === null && event.target.closest('[role=option]')) started = performance.now();
-    }, {capture: true});
-    const check = () => {
+    };
+    document.addEventListener('click', clicked, {capture: true});
+    // Every change of the run's state is seen, however short the run.
+    const running = new MutationObserver(() => {
       if (started !== null && app.getAttribute('data-test-script-state') === 'running') ran = true;
-      if (done()) {
+    });
+    running.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+    const armed = performance.now();
+    const check = () => {
+      if (done() || performance.now() - armed > 120000) {  // a page that never settles: NaN
+        document.removeEventListener('click', clicked, {capture: true});
+        running.disconnect();
         requestAnimationFrame(() => requestAnimationFrame(
-          () => resolve((performance.now() - started) / 1000)));
+          () => resolve(done() ? (performance.now() - started) / 1000 : NaN)));
       } else {
         requestAnimationFrame(check);
       }
@@ -180,6 +189,8 @@ _FRESH = """() => new Promise(resolve => {
     if (shown !== null && app && app.getAttribute('data-test-script-state') === 'notRunning'
         && charts.every(chart => chart.querySelector('svg, canvas'))) {
       resolve([shown / 1000, performance.now() / 1000]);
+    } else if (performance.now() > 120000) {  // a page that never settles
+      resolve([NaN, NaN]);
     } else {
       requestAnimationFrame(check);
     }
@@ -193,7 +204,10 @@ def timed_choice(page: Page, combobox: str, option: str, in_address: str) -> flo
     its address and has settled (see `_ARM_CLICK`)."""
     page.evaluate(_ARM_CLICK, in_address)
     choose(page, combobox, option)
-    return float(page.evaluate("() => window.__klik"))
+    seconds = float(page.evaluate("() => window.__klik"))
+    if math.isnan(seconds):
+        raise AssertionError(f"choosing {option!r} in {combobox!r} never settled")
+    return seconds
 
 
 def timed_visit(page: Page, url: str) -> tuple[float, float]:
@@ -201,6 +215,8 @@ def timed_visit(page: Page, url: str) -> tuple[float, float]:
     table show, and until it has settled."""
     page.goto(url)
     shown, settled = page.evaluate(_FRESH)
+    if math.isnan(settled):
+        raise AssertionError(f"{url} never settled")
     return float(shown), float(settled)
 
 
