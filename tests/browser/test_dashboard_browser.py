@@ -341,10 +341,21 @@ def test_a_lead_lands_on_start_and_bookmarks_open_without_an_error_in_dutch(
     context.close()
 
 
-# What a person sees and a screen reader reads on a page: its text and the labels.
-_READ_TEXTS = """() => [document.body.innerText,
-  ...[...document.querySelectorAll('[aria-label], [placeholder], [title], [alt]')].flatMap(
-    e => ['aria-label', 'placeholder', 'title', 'alt'].map(a => e.getAttribute(a) || ''))]"""
+# What a person sees and a screen reader reads on a page: every text node (hidden ones too,
+# the stricter reading) and every label, each trimmed.
+_READ_TEXTS = """() => {
+  const texts = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    texts.push(node.nodeValue.trim());
+  }
+  for (const element of document.querySelectorAll('[aria-label], [placeholder], [title], [alt]')) {
+    for (const name of ['aria-label', 'placeholder', 'title', 'alt']) {
+      texts.push((element.getAttribute(name) || '').trim());
+    }
+  }
+  return texts.filter(text => text);
+}"""
 
 
 @pytest.mark.parametrize(("path", "heading"), [("aanleveren", "Aanleveren"), ("ipim", "IPIM")])
@@ -356,10 +367,12 @@ def test_streamlits_own_english_texts_are_dutch_for_the_eye_and_the_screen_reade
     page.goto(f"{server}/{path}")
     page.get_by_role("heading", name=heading).first.wait_for(timeout=30000)
     browser.settle(page)
-    lines = {line.strip() for text in page.evaluate(_READ_TEXTS) for line in text.split("\n")}
+    if path == "aanleveren":  # Streamlit loads the uploader's code once the run has ended
+        page.get_by_text("Uploaden", exact=True).wait_for(timeout=30000)
+    lines = set(page.evaluate(_READ_TEXTS))
     english = set(dutch.WORDS) & lines | {line for line in lines for part in dutch.PARTS
                                           if part in line}  # fmt: skip
     assert not english, english
     assert page.locator("[data-testid=stSkipToContent]").text_content() == "Naar de inhoud"
     if path == "aanleveren":
-        assert {"Uploaden", "10MB per bestand • CSV, XLSX"} <= lines
+        assert "Uploaden" in lines and any("MB per bestand" in text for text in lines)
