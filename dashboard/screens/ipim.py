@@ -125,15 +125,17 @@ marking = None
 if points and auth.may(user, "agenda_markeren"):
     # The marking form's checkbox per point (82 in 2026-Q3) is made only when the coordinator
     # opens it: drawing them cost every visit of this page half a second (issue 23).
+    # A label that stays the same: Streamlit takes a changed label for a new expander, which
+    # closed the form after every marking.
     marking = st.expander(
-        f"Punten voor de vergadering markeren ({len(marked)} van {len(points)} gemarkeerd)",
+        "Punten voor de vergadering markeren",
         key=view.AGENDA_MARKING_OPEN,
         on_change="rerun",
         icon=":material/star:",
     )
 if marking is not None and marking.open:
     with marking, st.form(f"markeren_{periode}"):
-        st.markdown("**Punten voor de vergadering**")
+        st.markdown(f"**Punten voor de vergadering** ({len(marked)} van {len(points)} gemarkeerd)")
         to_discuss = {
             p.key: st.checkbox(f"{p.departement} · "
                                + (agenda_norm(p.norm) if p.norm is not None else "algemeen")
