@@ -86,8 +86,8 @@ typecheck: install-test
 test: lint typecheck browser spreadsheet axe pango
 	$(BIN)/pytest -n 2 --dist loadfile
 
-# The inner loop: lint, types and every test but the browser tests and the slow ones (a
-# half a second or more when last measured: tests/durations.json, written by `make durations`).
+# The inner loop: lint, types and every test but the browser tests and the slow ones (half
+# a second or more when last measured: tests/durations.json, written by `make durations`).
 check: lint typecheck pango
 	$(BIN)/pytest -n 2 --dist loadfile -m "not slow" --ignore=tests/browser -q
 
