@@ -47,6 +47,8 @@ st.markdown(
       [role="button"]:focus-visible, [role="combobox"]:focus-visible, [tabindex]:focus-visible {
         outline: 3px solid #E17000 !important; outline-offset: 2px !important;
       }
+      ol.agenda > li { margin-bottom: 0.6rem; }
+      ol.agenda a { color: #01689B; }
       @media print {
         [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
         [data-testid="stSidebarCollapsedControl"], [data-testid="stDecoration"],

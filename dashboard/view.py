@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
 from datetime import date
@@ -272,35 +273,21 @@ def agenda_items(
     reason, whether it is marked for the meeting, and who meets the norm in the quarter."""
     lines = []
     for point in points:
-        lines.append("- " + _point_text(point, marked, peers, quotes=False))
+        lines.append("- " + _point_text(point, marked, peers))
     return "\n".join(lines)
 
 
-def _point_text(
-    point: agenda.Point, marked: frozenset[str], peers: int, quotes: bool, rank: bool = False
-) -> str:
+def _point_text(point: agenda.Point, marked: frozenset[str], peers: int) -> str:
     # The reason names the norm in words; the head gives its number only.
     norm = f"norm {point.norm}" if point.norm is not None else "algemeen"
     star = "**★ Op de vergadering** · " if point.key in marked else ""
     line = f"{star}**{plain(point.departement)}** · {norm} — {plain(point.reden)}"
-    if rank:
-        line += f"  \n   *Plaats: {point.rank_reason}.*"
     if point.peers:
         shown = point.peers[:peers]
-        if quotes:  # a list nested in the point's own item (indented under it)
-            examples = "".join(
-                f"\n    - {plain(p.departement)} (voldoet in {p.kwartaal or p.sinds}, sinds "
-                f"{p.sinds}): {plain(' '.join(p.toelichting.split())) or 'geen toelichting'}"
-                for p in shown
-            )
-            line += "  \n   Voldoen wel, zo:" + examples
-            if len(point.peers) > len(shown):
-                line += f"\n    - en nog {len(point.peers) - len(shown)}"
-        else:
-            examples = ", ".join(f"{p.departement} (sinds {p.sinds})" for p in shown)
-            line += f"  \n  Voldoen wel: {plain(examples)}"
-            if len(point.peers) > len(shown):
-                line += f"  \n  en nog {len(point.peers) - len(shown)}"
+        examples = ", ".join(f"{p.departement} (sinds {p.sinds})" for p in shown)
+        line += f"  \n  Voldoen wel: {plain(examples)}"
+        if len(point.peers) > len(shown):
+            line += f"  \n  en nog {len(point.peers) - len(shown)}"
     return line
 
 
@@ -309,14 +296,41 @@ def _point_text(
 AGENDA_MARKING_OPEN = "agenda_markeren_open"
 
 
-def agenda_point(point: agenda.Point, marked: frozenset[str], number: int) -> None:
-    """One agenda point on the IPIM page: the point, its rank and the reason for it, how
-    peers meet the norm in their own words, and a link that opens the page in this tab."""
-    st.markdown(f"{number}. " + _point_text(point, marked, peers=5, quotes=True, rank=True))
-    page, _, query = point.link.lstrip("/").partition("?")
-    params = dict(part.split("=", 1) for part in query.split("&") if "=" in part)
-    st.page_link(f"screens/{page}.py", label="Bekijken", query_params=params,
-                 icon=":material/arrow_forward:")  # fmt: skip
+def agenda_list(points: list[agenda.Point], marked: frozenset[str], first: int) -> None:
+    """Agenda points on the IPIM page as one numbered list (from `first`): each point, its
+    rank and the reason for it, how peers meet the norm in their own words, and a link
+    that opens the page in this tab. One element for the list, not two per point: 82
+    points as 164 elements took the browser a second to draw (issue 23)."""
+    items = "".join(_point_html(point, marked, number)
+                    for number, point in enumerate(points, start=first))  # fmt: skip
+    st.html(f'<ol class="agenda" start="{first}">{items}</ol>')
+
+
+def _point_html(point: agenda.Point, marked: frozenset[str], number: int) -> str:
+    """An agenda point as an HTML list item, its peers in their own words; every text
+    escaped (submitted text shows as typed). The link is relative, so it works under a
+    server's base path too."""
+    e = html.escape
+    norm = f"norm {point.norm}" if point.norm is not None else "algemeen"
+    star = "<strong>★ Op de vergadering</strong> · " if point.key in marked else ""
+    item = (f"{star}<strong>{e(point.departement)}</strong> · {norm} — {e(point.reden)}"
+            f"<br><em>Plaats: {e(point.rank_reason)}.</em>")  # fmt: skip
+    if point.peers:
+        shown = point.peers[:5]
+        examples = [
+            f"<li>{e(p.departement)} (voldoet in {e(p.kwartaal or p.sinds)}, sinds "
+            f"{e(p.sinds)}): {e(' '.join(p.toelichting.split())) or 'geen toelichting'}</li>"
+            for p in shown
+        ]
+        if len(point.peers) > len(shown):
+            examples.append(f"<li>en nog {len(point.peers) - len(shown)}</li>")
+        item += "<br>Voldoen wel, zo:<ul>" + "".join(examples) + "</ul>"
+    else:
+        item += "<br>"
+    subject = f"{point.departement}, {norm}"
+    item += (f'<a href="{e(point.link.lstrip("/"))}" target="_self" '
+             f'aria-label="Bekijken: {e(subject)}">Bekijken →</a>')  # fmt: skip
+    return f'<li value="{number}">{item}</li>'
 
 
 def plain(text: str) -> str:

@@ -262,9 +262,9 @@ def test_hidden_other_ministries_never_reach_a_department_screen(
         tokens = {token.strip() for cell in cells for token in str(cell).split(",")}
         assert not tokens & others, (screen, tokens & others)
     if screen == "ipim":  # the agenda is text: its points and the peers who meet a norm
-        text = " ".join(m.value for m in app.markdown)
-        named = set(re.findall(r"\*\*([A-Za-z]+)\*\*", text))
-        named |= set(re.findall(r"([A-Za-z]+) \(sinds", text))
+        text = " ".join(m.value for m in (*app.markdown, *app.html))  # the agenda is HTML
+        named = set(re.findall(r"<strong>([A-Za-z]+)</strong>", text))
+        named |= set(re.findall(r"([A-Za-z]+) \((?:sinds|voldoet in)", text))
         assert named and not named & others, named & others
 
 

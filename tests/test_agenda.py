@@ -4,6 +4,7 @@ should, and disappears when its cause is resolved."""
 from __future__ import annotations
 
 import io
+import re
 import shutil
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import auth, view
+from etl.domain import agenda
 from etl.reads.readmodel import ReadModel
 from etl.store.accounts import User
 from etl.store.load import Source, load_sources
@@ -288,6 +290,36 @@ def test_a_department_lead_updates_only_its_own_agreements(
     assert current.set_index("id").loc["2025-01", "status"] == "in uitvoering"
 
 
+def test_the_agenda_is_one_numbered_list_per_signal_with_same_tab_links(
+    sample_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """82 points drawn as a Markdown block and a page link each took the browser a second
+    (issue 23): a list per signal, numbered on across the lists, links in the same tab."""
+    app = _ipim(sample_db, monkeypatch, User("lezer1", "lezer"))
+    points = ReadModel(sample_db).agenda("2026-Q3", TODAY)
+    lists = [h.value for h in app.html if h.value.startswith('<ol class="agenda"')]
+    assert 1 < len(lists) <= 7 and sum(body.count('<li value="') for body in lists) == len(points)
+    numbers = [int(n) for body in lists for n in re.findall(r'<li value="(\d+)">', body)]
+    assert numbers == list(range(1, len(points) + 1))
+    links = [
+        link for body in lists for link in re.findall(r'<a href="([^"]+)" target="_self"', body)
+    ]
+    assert len(links) == len(points) and not any(link.startswith(("/", "http")) for link in links)
+    assert "Plaats: urgentie 1 van" in lists[0]
+
+
+def test_an_agenda_point_shows_submitted_text_as_typed_never_as_markup() -> None:
+    hostile = '<img src=x onerror="alert(1)"> & **vet**'
+    point = agenda.Point("AZ", 6, "langdurig_niet_voldaan", f"reden {hostile}",
+                         "/ministerie?ministerie=AZ&periode=2026-Q3",
+                         peers=(agenda.Peer("FIN", "2025-Q1", hostile, "2026-Q3"),))  # fmt: skip
+    item = view._point_html(point, frozenset({point.key}), 4)
+    assert "<img" not in item and item.count("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;") == 2
+    assert item.startswith('<li value="4"><strong>★ Op de vergadering</strong>')
+    assert 'href="ministerie?ministerie=AZ&amp;periode=2026-Q3" target="_self"' in item
+    assert 'aria-label="Bekijken: AZ, norm 6"' in item
+
+
 def test_a_reader_sees_the_agenda_but_no_form(
     sample_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -390,7 +422,7 @@ def test_the_coordinator_marks_points_for_the_meeting_and_the_pack_follows(
         s.value.replace("\\", "") for s in app.success
     ]
     assert ReadModel(db).agenda_marks("2026-Q3") == {p.key for p in chosen}
-    assert any("★ Op de vergadering" in m.value for m in app.markdown)
+    assert any("★ Op de vergadering" in h.value for h in app.html)  # the agenda's list
     # Unmarking is recorded too; marking again what is marked records nothing.
     assert meeting.record_marks(db, "2026-Q3", {chosen[0].key: True}, "x") == 0
     assert meeting.record_marks(db, "2026-Q3", {chosen[1].key: False}, "x") == 1

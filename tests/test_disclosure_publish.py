@@ -25,7 +25,7 @@ def _texts(app: object) -> str:
     parts: list[str] = []
     for frame in app.dataframe:  # type: ignore[attr-defined]
         parts.append(frame.value.to_csv())
-    for element in (*app.markdown, *app.caption, *app.text):  # type: ignore[attr-defined]
+    for element in (*app.markdown, *app.caption, *app.text, *app.html):  # type: ignore[attr-defined]
         parts.append(str(element.value))
     return "\n".join(parts)
 

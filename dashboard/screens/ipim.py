@@ -118,9 +118,8 @@ number = 0
 for name, mine in groups.items():
     if mine:
         st.markdown(f"**{name}** ({len(mine)})")
-        for point in mine:
-            number += 1
-            view.agenda_point(point, marked, number)
+        view.agenda_list(mine, marked, number + 1)
+        number += len(mine)
 marking = None
 if points and auth.may(user, "agenda_markeren"):
     # The marking form's checkbox per point (82 in 2026-Q3) is made only when the coordinator
