@@ -6,17 +6,19 @@ from __future__ import annotations
 import io
 import re
 import shutil
+import threading
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import auth, view
+from dashboard import auth, queries, view
 from etl.domain import agenda
 from etl.reads.readmodel import ReadModel
 from etl.store.accounts import User
 from etl.store.load import Source, load_sources
+from papers import meetingpack
 from tests.conftest import ROOT, TODAY, fixture, open_page, run_etl
 
 HEADER = "departement,periode,norm,oordeel,toelichting\n"
@@ -392,6 +394,35 @@ def test_the_lead_s_status_form_opens_with_the_agreement_as_it_stands(
     submit.click().run()
     stored = ReadModel(db).agreements().set_index("id").loc["2025-02"]
     assert (stored["status"], stored["toelichting"]) == ("in uitvoering", "Loopt")
+
+
+def test_the_ipim_page_starts_the_pack_and_a_newer_marking_cancels_a_waiting_one(
+    sample_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As deployed (`INTEGRITEIT_VERGADERSET_VOORAF` on; the page tests switch it off): the
+    page's asking for the button starts the build beside it, the click waits for that same
+    build, and a marking made while an older one waits cancels the older. The papers
+    themselves are the test above's; here the build is a stand-in that waits until told."""
+    monkeypatch.setenv("INTEGRITEIT_VERGADERSET_VOORAF", "ja")
+    release = threading.Event()
+    built: list[frozenset[str]] = []
+
+    def build(*args: object) -> bytes:
+        marked = args[4]
+        assert isinstance(marked, frozenset)
+        release.wait(30)
+        built.append(marked)
+        return ("%PDF " + ",".join(sorted(marked))).encode()
+
+    monkeypatch.setattr(meetingpack, "build", build)
+    data = queries.data_for(sample_db)
+    first = queries.meeting_pack(data, "2026-Q3", TODAY, frozenset({"a"}))  # building
+    queries.meeting_pack(data, "2026-Q3", TODAY, frozenset({"b"}))  # waiting
+    third = queries.meeting_pack(data, "2026-Q3", TODAY, frozenset({"c"}))  # b is cancelled
+    release.set()
+    assert third() == b"%PDF c"
+    assert first() == b"%PDF a"  # the build that ran, not a second one
+    assert built == [frozenset({"a"}), frozenset({"c"})]
 
 
 def test_the_coordinator_marks_points_for_the_meeting_and_the_pack_follows(

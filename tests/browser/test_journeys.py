@@ -34,7 +34,9 @@ def server(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     shutil.copy(sample_db, db)
     for name, (role, password) in ACCOUNTS.items():
         accounts.add_user(db, name, role, password)
-    with browser.serve(db, prebuild=True) as url:  # as deployed: the pack is built ahead
+    # The pack's build beside the page (as deployed) is `make bench`'s and test_agenda's;
+    # here it took 25 s of a 2-core machine that the other tests shared.
+    with browser.serve(db) as url:
         yield url
 
 
