@@ -9,6 +9,7 @@ from datetime import date
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from dashboard import auth, charts, downloads, links, queries
 from dashboard.charts import AltairChart
@@ -292,8 +293,23 @@ def _point_text(point: agenda.Point, marked: frozenset[str], peers: int) -> str:
 
 
 # The open state of the IPIM page's marking form (an expander whose checkboxes are made
-# only when it is open).
+# only when it is open), and of its other expanders that are made only when open.
 AGENDA_MARKING_OPEN = "agenda_markeren_open"
+AGREEMENT_FORM_OPEN = "afspraak_vastleggen_open"
+AGREEMENT_STATUS_OPEN = "afspraakstatus_open"
+COORDINATION_HISTORY_OPEN = "coordinatie_geschiedenis_open"
+COORDINATION_FORM_OPEN = "coordinatie_vastleggen_open"
+IPIM_EXPANDERS = (AGENDA_MARKING_OPEN, AGREEMENT_FORM_OPEN, AGREEMENT_STATUS_OPEN,
+                  COORDINATION_HISTORY_OPEN, COORDINATION_FORM_OPEN)  # fmt: skip
+
+
+def lazy_expander(label: str, key: str) -> DeltaGenerator | None:
+    """An expander whose content is made only while it is open: the container to fill, or
+    None while closed. Streamlit draws a closed expander's content too; IPIM's forms and
+    histories were half the page's elements on every visit (issue 23). The label must stay
+    the same: Streamlit takes a changed label for a new expander."""
+    box = st.expander(label, key=key, on_change="rerun")
+    return box if box.open else None
 
 
 def agenda_list(points: list[agenda.Point], marked: frozenset[str], first: int) -> None:

@@ -186,8 +186,11 @@ def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def open_page(db: Path, monkeypatch: pytest.MonkeyPatch, user: Any, page: str) -> Any:
-    """The dashboard signed in as `user` on `page` (e.g. 'screens/ipim.py'), on `db`."""
+def open_page(
+    db: Path, monkeypatch: pytest.MonkeyPatch, user: Any, page: str, opened: tuple[str, ...] = ()
+) -> Any:
+    """The dashboard signed in as `user` on `page` (e.g. 'screens/ipim.py'), on `db`, with
+    the expanders keyed `opened` open (`dashboard.view.lazy_expander`)."""
     from streamlit.testing.v1 import AppTest
 
     from dashboard import auth
@@ -196,6 +199,8 @@ def open_page(db: Path, monkeypatch: pytest.MonkeyPatch, user: Any, page: str) -
     monkeypatch.setenv("INTEGRITEIT_VANDAAG", TODAY.isoformat())
     app = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60)
     app.session_state[auth.SESSION_KEY] = user
+    for key in opened:
+        app.session_state[key] = True
     return app.switch_page(page).run()
 
 

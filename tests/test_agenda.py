@@ -223,9 +223,32 @@ def test_one_point_per_cause_and_only_current_peers_with_their_quarter(tmp_path:
 # --- the IPIM page -------------------------------------------------------------------------
 
 
+# The page's forms and histories, opened (the marking form stays closed until a test opens it).
+FORMS = tuple(key for key in view.IPIM_EXPANDERS if key != view.AGENDA_MARKING_OPEN)
+
+
 def _ipim(db: Path, monkeypatch: pytest.MonkeyPatch, user: User) -> AppTest:
-    app: AppTest = open_page(db, monkeypatch, user, "screens/ipim.py")
+    app: AppTest = open_page(db, monkeypatch, user, "screens/ipim.py", opened=FORMS)
     return app
+
+
+def test_the_ipim_pages_forms_and_histories_are_made_only_when_opened(
+    sample_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Streamlit draws a closed expander's content too: IPIM's forms, histories and their
+    tables were half the page's elements on every visit (issue 23)."""
+    coordinator = User("ipim.secretaris", "coordinator")
+    closed = open_page(sample_db, monkeypatch, coordinator, "screens/ipim.py")
+    opened = _ipim(sample_db, monkeypatch, coordinator)
+    for app in (closed, opened):
+        assert not app.exception
+    labels = {e.label for e in closed.expander}
+    assert {"Afspraak vastleggen of wijzigen (coördinator)",
+            "Geschiedenis van de oordelen (elke versie, met wie en wanneer)"} <= labels  # fmt: skip
+    assert not [b for b in closed.button if b.label in ("Opslaan", "Jaaroordeel opslaan")]
+    assert len(opened.dataframe) == len(closed.dataframe) + 1  # the judgements' history
+    assert {"Opslaan", "Jaaroordeel opslaan"} <= {b.label for b in opened.button}
+    assert len(list(opened.main)) > len(list(closed.main))
 
 
 def _fill_and_store(app: AppTest, fields: dict[str, str], status: str) -> None:

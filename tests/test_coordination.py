@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard import view
 from etl.intake.validate import validate_bytes
 from etl.reads.readmodel import ReadModel
 from etl.store.accounts import User
@@ -87,7 +88,8 @@ def test_a_department_account_may_not_record_the_coordinators_judgement(tmp_path
 
 
 def _ipim(db: Path, monkeypatch: pytest.MonkeyPatch, user: User) -> AppTest:
-    app: AppTest = open_page(db, monkeypatch, user, "screens/ipim.py")
+    opened = (view.COORDINATION_HISTORY_OPEN, view.COORDINATION_FORM_OPEN)
+    app: AppTest = open_page(db, monkeypatch, user, "screens/ipim.py", opened=opened)
     return app
 
 

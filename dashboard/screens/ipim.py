@@ -183,61 +183,67 @@ else:
 
 
 if auth.may(user, "afspraak_vastleggen"):
-    with st.expander("Afspraak vastleggen of wijzigen (coördinator)"):
-        st.caption(
-            "Een bestaande code (per organisatie) maakt een nieuwe versie; de vorige blijft "
-            "bewaard met wie en wanneer."
-        )
-        with st.form("afspraak"):
-            x, y = st.columns(2)
-            key = x.text_input("Code van de afspraak", placeholder="bijvoorbeeld 2026-03")
-            code = y.selectbox("Organisatie", [o.code for o in catalog.organisations()
-                                               if o.code != catalog.RESERVED_CODE])  # fmt: skip
-            text = st.text_area("Afspraak", max_chars=2000)
-            x, y, z = st.columns(3)
-            norm = x.selectbox("Norm", ["algemeen", *range(1, 16)])
-            agreed = y.date_input("Vastgesteld op", value=view.today(), format="DD-MM-YYYY")
-            gremium = z.text_input("Gremium", value="IPIM")
-            x, y = st.columns(2)
-            due = x.text_input("Gereed in kwartaal", placeholder="JJJJ-Qn")
-            status = y.selectbox("Status", list(AGREEMENT_STATES))
-            note = st.text_area("Toelichting", max_chars=2000)
-            if st.form_submit_button("Opslaan"):
-                _store_agreement(
-                    {"id": key, "departement": code,
-                     "norm": "" if norm == "algemeen" else norm, "afspraak": text,
-                     "vastgesteld": agreed.isoformat() if isinstance(agreed, date) else "",
-                     "gremium": gremium, "gereed": due, "status": status,
-                     "toelichting": note},
-                    None,
-                )  # fmt: skip
-elif user is not None and auth.may(user, "afspraakstatus_bijwerken", user.department):
-    own = current[current["departement"] == user.department] if not current.empty else current
-    with st.expander(f"Status van een afspraak van {user.department} bijwerken"):
-        if own.empty:
-            st.write(f"Er zijn geen afspraken met {user.department}.")
-        else:
-            # The agreement is chosen outside the form, so the form opens with its current
-            # status and toelichting: one save without touching them changes nothing.
-            key = st.selectbox("Afspraak", list(own["id"]))
-            row = own[own["id"] == key].iloc[0]
-            states = list(AGREEMENT_STATES)
-            current_state = str(row["status"])
-            with st.form(f"afspraak_status_{key}"):
-                status = st.selectbox("Status", states, index=states.index(current_state)
-                                      if current_state in states else 0)  # fmt: skip
-                note = st.text_area("Toelichting", value=str(row["toelichting"] or ""),
-                                    max_chars=2000)  # fmt: skip
+    form_box = view.lazy_expander("Afspraak vastleggen of wijzigen (coördinator)",
+                                  view.AGREEMENT_FORM_OPEN)  # fmt: skip
+    if form_box is not None:
+        with form_box:
+            st.caption(
+                "Een bestaande code (per organisatie) maakt een nieuwe versie; de vorige blijft "
+                "bewaard met wie en wanneer."
+            )
+            with st.form("afspraak"):
+                x, y = st.columns(2)
+                key = x.text_input("Code van de afspraak", placeholder="bijvoorbeeld 2026-03")
+                code = y.selectbox("Organisatie", [o.code for o in catalog.organisations()
+                                                   if o.code != catalog.RESERVED_CODE])  # fmt: skip
+                text = st.text_area("Afspraak", max_chars=2000)
+                x, y, z = st.columns(3)
+                norm = x.selectbox("Norm", ["algemeen", *range(1, 16)])
+                agreed = y.date_input("Vastgesteld op", value=view.today(), format="DD-MM-YYYY")
+                gremium = z.text_input("Gremium", value="IPIM")
+                x, y = st.columns(2)
+                due = x.text_input("Gereed in kwartaal", placeholder="JJJJ-Qn")
+                status = y.selectbox("Status", list(AGREEMENT_STATES))
+                note = st.text_area("Toelichting", max_chars=2000)
                 if st.form_submit_button("Opslaan"):
                     _store_agreement(
-                        {"id": key, "departement": user.department,
-                         "norm": "" if pd.isna(row["norm"]) else int(row["norm"]),
-                         "afspraak": row["afspraak"],
-                         "vastgesteld": row["vastgesteld"].isoformat(),
-                         "gremium": row["gremium"], "gereed": row["gereed"],
-                         "status": status, "toelichting": note},
-                        user.department,
+                        {"id": key, "departement": code,
+                         "norm": "" if norm == "algemeen" else norm, "afspraak": text,
+                         "vastgesteld": agreed.isoformat() if isinstance(agreed, date) else "",
+                         "gremium": gremium, "gereed": due, "status": status,
+                         "toelichting": note},
+                        None,
                     )  # fmt: skip
+elif user is not None and auth.may(user, "afspraakstatus_bijwerken", user.department):
+    own = current[current["departement"] == user.department] if not current.empty else current
+    status_box = view.lazy_expander(f"Status van een afspraak van {user.department} bijwerken",
+                                    view.AGREEMENT_STATUS_OPEN)  # fmt: skip
+    if status_box is not None:
+        with status_box:
+            if own.empty:
+                st.write(f"Er zijn geen afspraken met {user.department}.")
+            else:
+                # The agreement is chosen outside the form, so the form opens with its current
+                # status and toelichting: one save without touching them changes nothing.
+                key = st.selectbox("Afspraak", list(own["id"]))
+                row = own[own["id"] == key].iloc[0]
+                states = list(AGREEMENT_STATES)
+                current_state = str(row["status"])
+                with st.form(f"afspraak_status_{key}"):
+                    status = st.selectbox("Status", states, index=states.index(current_state)
+                                          if current_state in states else 0)  # fmt: skip
+                    note = st.text_area("Toelichting", value=str(row["toelichting"] or ""),
+                                        max_chars=2000)  # fmt: skip
+                    if st.form_submit_button("Opslaan"):
+                        _store_agreement(
+                            {"id": key, "departement": user.department,
+                             "norm": "" if pd.isna(row["norm"]) else int(row["norm"]),
+                             "afspraak": row["afspraak"],
+                             "vastgesteld": row["vastgesteld"].isoformat(),
+                             "gremium": row["gremium"], "gereed": row["gereed"],
+                             "status": status, "toelichting": note},
+                            user.department,
+                        )  # fmt: skip
 
 
 st.subheader(f"De coördinerende rol van {COORDINATING}")
@@ -270,34 +276,48 @@ st.caption(
 )
 view.table(tables.coordination_table(judgements, norm_rows), "coordinatie-bzk")
 if not judgements.empty:
-    with st.expander("Geschiedenis van de oordelen (elke versie, met wie en wanneer)"):
-        view.table(queries.coordination(data, history=True), "coordinatie-bzk-geschiedenis")
+    history_box = view.lazy_expander(
+        "Geschiedenis van de oordelen (elke versie, met wie en wanneer)",
+        view.COORDINATION_HISTORY_OPEN,
+    )
+    if history_box is not None:
+        with history_box:
+            view.table(queries.coordination(data, history=True), "coordinatie-bzk-geschiedenis")
 
 if auth.may(user, "coordinatie_oordelen"):
-    with st.expander(f"Jaaroordeel van {COORDINATING} over de eigen rol vastleggen (coördinator)"):
-        this_year = view.today().year
-        year = st.selectbox("Jaar", list(range(this_year, this_year - 4, -1)), index=1)
-        known = judgements[judgements["jaar"] <= year] if not judgements.empty else judgements
-        st.caption(
-            "Vooraf ingevuld met het laatste vastgelegde oordeel van dat jaar of eerder. Een "
-            "gewijzigd oordeel wordt een nieuwe versie; de vorige blijft bewaard."
-        )
-        choices = [VOLDOET, DEELS, NIET, NIET_BEOORDEELD]
-        with st.form("coordinatie"):
-            rows: list[dict[str, object]] = []
-            for code, naam, omschrijving in norm_rows:
-                before = known[known["norm"] == code].sort_values("jaar").tail(1)
-                verdict = str(before["oordeel"].iloc[0]) if not before.empty else NIET_BEOORDEELD
-                note = str(before["toelichting"].iloc[0]) if not before.empty else ""
-                st.markdown(f"**{code} {naam}** — {omschrijving}")
-                a, b = st.columns([1, 2])
-                index = (
-                    choices.index(verdict) if verdict in choices else choices.index(NIET_BEOORDEELD)
-                )
-                chosen = a.selectbox(f"Oordeel {code}", choices, index=index)
-                text = b.text_area(f"Toelichting {code}", value=note, max_chars=2000)
-                rows.append({"departement": COORDINATING, "jaar": year, "norm": code,
-                             "oordeel": "" if chosen == NIET_BEOORDEELD else chosen,
-                             "toelichting": text, "bron": BRON_ZELF})  # fmt: skip
-            if st.form_submit_button("Jaaroordeel opslaan"):
-                _store(rows, f"coordinatie-{year}.csv", None, "coordinatie_resultaat")
+    judgement_box = view.lazy_expander(
+        f"Jaaroordeel van {COORDINATING} over de eigen rol vastleggen (coördinator)",
+        view.COORDINATION_FORM_OPEN,
+    )
+    if judgement_box is not None:
+        with judgement_box:
+            this_year = view.today().year
+            year = st.selectbox("Jaar", list(range(this_year, this_year - 4, -1)), index=1)
+            known = judgements[judgements["jaar"] <= year] if not judgements.empty else judgements
+            st.caption(
+                "Vooraf ingevuld met het laatste vastgelegde oordeel van dat jaar of eerder. Een "
+                "gewijzigd oordeel wordt een nieuwe versie; de vorige blijft bewaard."
+            )
+            choices = [VOLDOET, DEELS, NIET, NIET_BEOORDEELD]
+            with st.form("coordinatie"):
+                rows: list[dict[str, object]] = []
+                for code, naam, omschrijving in norm_rows:
+                    before = known[known["norm"] == code].sort_values("jaar").tail(1)
+                    verdict = (
+                        str(before["oordeel"].iloc[0]) if not before.empty else NIET_BEOORDEELD
+                    )
+                    note = str(before["toelichting"].iloc[0]) if not before.empty else ""
+                    st.markdown(f"**{code} {naam}** — {omschrijving}")
+                    a, b = st.columns([1, 2])
+                    index = (
+                        choices.index(verdict)
+                        if verdict in choices
+                        else choices.index(NIET_BEOORDEELD)
+                    )
+                    chosen = a.selectbox(f"Oordeel {code}", choices, index=index)
+                    text = b.text_area(f"Toelichting {code}", value=note, max_chars=2000)
+                    rows.append({"departement": COORDINATING, "jaar": year, "norm": code,
+                                 "oordeel": "" if chosen == NIET_BEOORDEELD else chosen,
+                                 "toelichting": text, "bron": BRON_ZELF})  # fmt: skip
+                if st.form_submit_button("Jaaroordeel opslaan"):
+                    _store(rows, f"coordinatie-{year}.csv", None, "coordinatie_resultaat")
