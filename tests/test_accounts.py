@@ -12,7 +12,7 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import auth
+from dashboard import auth, view
 from etl.domain import catalog
 from etl.store import accounts, sessions
 from etl.store.accounts import User
@@ -246,6 +246,8 @@ def test_hidden_other_ministries_never_reach_a_department_screen(
     monkeypatch.setenv("INTEGRITEIT_DETAIL_ANDERE_MINISTERIES", "nee")
     app = AppTest.from_file(APP, default_timeout=60)
     app.session_state[auth.SESSION_KEY] = User("lead.bzk", "departement:BZK")
+    for key in view.IPIM_EXPANDERS:  # every form and history open: the strictest reading
+        app.session_state[key] = True
     app.switch_page(f"screens/{screen}.py").run()
     assert not app.exception
     others = {o.code for o in catalog.organisations()} - {"BZK", "RIJK"}
