@@ -112,6 +112,9 @@ if user is not None:
     with st.sidebar:
         st.caption(f"Ingelogd als **{view.plain(user.username)}** ({auth.role_label(user)})")
         st.caption(auth.figures_line(user))
+        st.toggle("Tabellen bij grafieken tonen", key=view.SHOW_TABLES,
+                  help="De gegevens van elke grafiek als tabel eronder, op elke "
+                  "pagina.")  # fmt: skip
         if st.button("Uitloggen"):
             if auth.sign_out():
                 st.stop()  # the browser goes to the provider's sign-out, then back

@@ -56,11 +56,23 @@ def period_select(available: list[str]) -> str:
     return links.url_select("Periode", available, "periode")
 
 
+# The sidebar's switch "Tabellen bij grafieken tonen": every chart's table shown under it,
+# on every page (for a screen reader, a print, or a reader who prefers numbers).
+SHOW_TABLES = "tabellen_tonen"
+
+
 def chart_with_table(chart: AltairChart, table: pd.DataFrame, description: str, key: str) -> None:
-    """A chart, its text alternative, the data behind it one click away, and downloads."""
+    """A chart, its text alternative, the data behind it one click away, and downloads.
+    The table is made when its expander opens (a closed expander's grid was still built
+    in the browser: eight on Enquête), or under every chart with the sidebar's switch."""
     st.altair_chart(chart, key=key, alt=description)
-    with st.expander("Gegevens van deze grafiek als tabel"):
+    if st.session_state.get(SHOW_TABLES):
         st.dataframe(table, hide_index=True, width="stretch")
+    else:
+        box = lazy_expander("Gegevens van deze grafiek als tabel", f"{key}_tabel_open")
+        if box is not None:
+            with box:
+                st.dataframe(table, hide_index=True, width="stretch")
     download_row(table, key, chart)
 
 

@@ -190,15 +190,17 @@ def open_page(
     db: Path, monkeypatch: pytest.MonkeyPatch, user: Any, page: str, opened: tuple[str, ...] = ()
 ) -> Any:
     """The dashboard signed in as `user` on `page` (e.g. 'screens/ipim.py'), on `db`, with
-    the expanders keyed `opened` open (`dashboard.view.lazy_expander`)."""
+    the expanders keyed `opened` open (`dashboard.view.lazy_expander`) and every chart's
+    table shown (the sidebar's switch: the strictest reading of a page)."""
     from streamlit.testing.v1 import AppTest
 
-    from dashboard import auth
+    from dashboard import auth, view
 
     monkeypatch.setenv("INTEGRITEIT_DB", str(db))
     monkeypatch.setenv("INTEGRITEIT_VANDAAG", TODAY.isoformat())
     app = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60)
     app.session_state[auth.SESSION_KEY] = user
+    app.session_state[view.SHOW_TABLES] = True
     for key in opened:
         app.session_state[key] = True
     return app.switch_page(page).run()

@@ -246,7 +246,7 @@ def test_hidden_other_ministries_never_reach_a_department_screen(
     monkeypatch.setenv("INTEGRITEIT_DETAIL_ANDERE_MINISTERIES", "nee")
     app = AppTest.from_file(APP, default_timeout=60)
     app.session_state[auth.SESSION_KEY] = User("lead.bzk", "departement:BZK")
-    for key in view.IPIM_EXPANDERS:  # every form and history open: the strictest reading
+    for key in (*view.IPIM_EXPANDERS, view.SHOW_TABLES):  # everything open: the strictest
         app.session_state[key] = True
     app.switch_page(f"screens/{screen}.py").run()
     assert not app.exception

@@ -18,7 +18,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard import auth, queries
+from dashboard import auth, queries, view
 from dashboard import tables as display
 from etl.reads import readmodel
 from etl.reads.readmodel import ReadModel
@@ -44,9 +44,11 @@ def open_app(
     user: User | None = COORDINATOR,
     **params: str,
 ) -> AppTest:
-    """Open a page as a signed-in user following a link with these query parameters."""
+    """Open a page as a signed-in user following a link with these query parameters, every
+    chart's table shown (the sidebar's switch)."""
     monkeypatch.setenv("INTEGRITEIT_DB", str(db))
     app = AppTest.from_file(APP, default_timeout=60)
+    app.session_state[view.SHOW_TABLES] = True
     if user is not None:
         app.session_state[auth.SESSION_KEY] = user
     if page is not None:
@@ -481,3 +483,35 @@ def test_government_paper_has_a_page_per_forty_organisations(many_organisations:
     assert len(paper.pages) == 2
     assert "pagina 1 van 2" in paper.pages[0].extract_text()
     assert "pagina 2 van 2" in paper.pages[1].extract_text()
+
+
+def test_a_charts_table_is_made_when_opened_or_for_every_chart_with_the_switch(
+    sample_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A closed expander's grid was still built in the browser, one per chart (eight on
+    Enquête): a chart's table is made when its expander opens, or under every chart when
+    the sidebar's switch is on (issue 23)."""
+    monkeypatch.setenv("INTEGRITEIT_DB", str(sample_db))
+
+    def werking(**state: bool) -> AppTest:
+        app = AppTest.from_file(APP, default_timeout=60)
+        app.session_state[auth.SESSION_KEY] = COORDINATOR
+        for key, value in state.items():
+            app.session_state[key] = value
+        app.switch_page("screens/werking.py").run()
+        assert not app.exception
+        return app
+
+    closed = werking()
+    charts = len(closed.get("vega_lite_chart"))
+    assert charts >= 3
+    labels = [e.label for e in closed.expander]
+    assert labels.count("Gegevens van deze grafiek als tabel") == charts
+    one = werking(werking_keten_tabel_open=True)
+    assert len(one.dataframe) == len(closed.dataframe) + 1
+    chain = [list(frame.value.columns) == ["stap", "aantal"] for frame in one.dataframe]
+    assert chain.count(True) == 1
+    assert not [f for f in closed.dataframe if list(f.value.columns) == ["stap", "aantal"]]
+    every = werking(**{view.SHOW_TABLES: True})
+    assert len(every.dataframe) == len(closed.dataframe) + charts
+    assert "Gegevens van deze grafiek als tabel" not in [e.label for e in every.expander]

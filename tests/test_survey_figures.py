@@ -188,7 +188,7 @@ def test_the_verdict_against_the_rest_sits_beside_the_figure_and_on_the_chart(
     and the chart marked nothing (issue 23)."""
     from streamlit.testing.v1 import AppTest
 
-    from dashboard import auth
+    from dashboard import auth, view
     from etl.store.accounts import User
     from tests.conftest import TODAY
 
@@ -196,6 +196,7 @@ def test_the_verdict_against_the_rest_sits_beside_the_figure_and_on_the_chart(
     monkeypatch.setenv("INTEGRITEIT_VANDAAG", TODAY.isoformat())
     app = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60)
     app.session_state[auth.SESSION_KEY] = User("ipim.secretaris", "coordinator")
+    app.session_state[view.SHOW_TABLES] = True
     app.switch_page("screens/enquete.py")
     app.query_params["golf"] = "2025-Q4"
     app.query_params["ministerie"] = "FIN"

@@ -18,13 +18,14 @@ def _werking_with(db: Path, monkeypatch: pytest.MonkeyPatch, user: User, **param
     """The Werking page opened at an address with these query parameters."""
     from streamlit.testing.v1 import AppTest
 
-    from dashboard import auth
+    from dashboard import auth, view
     from tests.conftest import ROOT, TODAY
 
     monkeypatch.setenv("INTEGRITEIT_DB", str(db))
     monkeypatch.setenv("INTEGRITEIT_VANDAAG", TODAY.isoformat())
     app = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60)
     app.session_state[auth.SESSION_KEY] = user
+    app.session_state[view.SHOW_TABLES] = True  # every chart's table: the strictest reading
     app.switch_page("screens/werking.py")
     for key, value in params.items():
         app.query_params[key] = value
