@@ -315,12 +315,13 @@ IPIM_EXPANDERS = (AGENDA_MARKING_OPEN, AGREEMENT_FORM_OPEN, AGREEMENT_STATUS_OPE
                   COORDINATION_HISTORY_OPEN, COORDINATION_FORM_OPEN)  # fmt: skip
 
 
-def lazy_expander(label: str, key: str) -> DeltaGenerator | None:
+def lazy_expander(label: str, key: str, icon: str | None = None) -> DeltaGenerator | None:
     """An expander whose content is made only while it is open: the container to fill, or
     None while closed. Streamlit draws a closed expander's content too; IPIM's forms and
     histories were half the page's elements on every visit (issue 23). The label must stay
-    the same: Streamlit takes a changed label for a new expander."""
-    box = st.expander(label, key=key, on_change="rerun")
+    the same: Streamlit takes a changed label for a new expander (which closed the marking
+    form after every marking)."""
+    box = st.expander(label, key=key, on_change="rerun", icon=icon)
     return box if box.open else None
 
 

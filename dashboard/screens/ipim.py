@@ -120,19 +120,17 @@ for name, mine in groups.items():
         st.markdown(f"**{name}** ({len(mine)})")
         view.agenda_list(mine, marked, number + 1)
         number += len(mine)
-marking = None
-if points and auth.may(user, "agenda_markeren"):
-    # The marking form's checkbox per point (82 in 2026-Q3) is made only when the coordinator
-    # opens it: drawing them cost every visit of this page half a second (issue 23).
-    # A label that stays the same: Streamlit takes a changed label for a new expander, which
-    # closed the form after every marking.
-    marking = st.expander(
-        "Punten voor de vergadering markeren",
-        key=view.AGENDA_MARKING_OPEN,
-        on_change="rerun",
-        icon=":material/star:",
+may_mark = bool(points) and auth.may(user, "agenda_markeren")
+# The marking form's checkbox per point (82 in 2026-Q3) is made only when the coordinator
+# opens it: drawing them cost every visit of this page half a second (issue 23).
+marking = (
+    view.lazy_expander(
+        "Punten voor de vergadering markeren", view.AGENDA_MARKING_OPEN, icon=":material/star:"
     )
-if marking is not None and marking.open:
+    if may_mark
+    else None
+)
+if marking is not None:
     with marking, st.form(f"markeren_{periode}"):
         st.markdown(f"**Punten voor de vergadering** ({len(marked)} van {len(points)} gemarkeerd)")
         to_discuss = {
@@ -151,7 +149,7 @@ if marking is not None and marking.open:
                 None,
             )
             st.rerun()
-if marking is not None:
+if may_mark:
     _show_outcome("markeren_resultaat")  # where the button was: in view after the rerun
 
 st.subheader("Afspraken")
