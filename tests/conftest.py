@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import fcntl
+import functools
 import io
 import json
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -204,6 +206,33 @@ def open_page(
     for key in opened:
         app.session_state[key] = True
     return app.switch_page(page).run()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _installed_components_scanned_once() -> Iterator[None]:
+    """Every new AppTest scans the metadata of every installed package for Streamlit
+    components (`BidiComponentManager.discover_and_register_components`): a fifth of a
+    second each, some 300 times a run, for an answer that cannot change within one run. A
+    served dashboard scans once at its start, as before."""
+    from streamlit.components.v2 import manifest_scanner
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(manifest_scanner, "scan_component_manifests",
+                      functools.cache(manifest_scanner.scan_component_manifests))  # fmt: skip
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _accounts_hashed_cheaply() -> Iterator[None]:
+    """The accounts the tests make (a few hundred, each signed in with) are hashed at
+    bcrypt's lowest work factor: at the product's a hash and each sign-in took a quarter of
+    a second of CPU. The work factor is what it is for (`test_accounts` checks the product
+    stores its own); no test measures it."""
+    from etl.store import accounts
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(accounts, "ROUNDS", 4)
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from pypdf import PdfReader
 from etl.domain import catalog, survey
 from etl.domain.periods import quarter_end, quarter_start
 from etl.reads.readmodel import ReadModel
+from papers import document
 from papers.jaarrapport import NotComplete, year_report_html, year_report_pdf
 from tests.conftest import TODAY, pdf_text, run_etl
 
@@ -28,17 +30,38 @@ def _ministries_of(jaar: int) -> list[str]:
     ]
 
 
-def test_every_ministry_and_the_rijk_get_a_report_of_2025(sample_db: Path) -> None:
+class _Made(dict[str | None, Any]):
+    """2025's report of each ministry (or the Rijk: None), made when first asked for and then
+    kept: several tests read the same report, and a PDF takes seconds to lay out."""
+
+    def __init__(self, make: Callable[[str | None], Any]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, code: str | None) -> Any:
+        self[code] = made = self.make(code)
+        return made
+
+
+@pytest.fixture(scope="module")
+def reports(sample_db: Path) -> _Made:
+    """Each report as HTML (`year_report_html`), as `jaarrapport --out F.html` writes it."""
+    model = ReadModel(sample_db)
+    return _Made(lambda code: year_report_html(model, 2025, code, TODAY))
+
+
+@pytest.fixture(scope="module")
+def pdfs(reports: _Made) -> _Made:
+    """Each report as PDF: that HTML laid out, as `year_report_pdf` makes it (the command's
+    own test goes through `year_report_pdf` itself)."""
+    return _Made(lambda code: document.pdf(reports[code]))
+
+
+def test_every_ministry_and_the_rijk_get_a_report_of_2025(reports: _Made, pdfs: _Made) -> None:
     """The report of each (its HTML: the PDF is that HTML, laid out; the PDF of every one
     took 75 s, so the Rijk's and BZK's PDFs stand for the layout)."""
-    model = ReadModel(sample_db)
     for code in [*_ministries_of(2025), None]:
-        page = year_report_html(model, 2025, code, TODAY)
-        text = (
-            re.sub(r"<[^>]+>", " ", page)
-            if code
-            else pdf_text(year_report_pdf(model, 2025, code, TODAY))
-        )
+        text = re.sub(r"<[^>]+>", " ", reports[code]) if code else pdf_text(pdfs[code])
         assert "Integriteit in 2025" in text, code
         for section in (
             "De vijftien normen",
@@ -47,20 +70,20 @@ def test_every_ministry_and_the_rijk_get_a_report_of_2025(sample_db: Path) -> No
             "Afspraken met BZK",
         ):
             assert section in text, (code, section)
-    assert "De coördinerende rol van BZK" in pdf_text(year_report_pdf(model, 2025, "BZK", TODAY))
+    assert "De coördinerende rol van BZK" in pdf_text(pdfs["BZK"])
 
 
-def test_a_published_report_hides_the_ministrys_own_small_counts(sample_db: Path) -> None:
-    text = pdf_text(year_report_pdf(ReadModel(sample_db), 2025, "AZ", TODAY))
+def test_a_published_report_hides_the_ministrys_own_small_counts(pdfs: _Made) -> None:
+    text = pdf_text(pdfs["AZ"])
     assert "afgeschermd" in text
     assert "terug laat rekenen" in text.replace("\n", " ")
 
 
 @pytest.mark.parametrize("code", ["FIN", None])
 def test_a_published_report_prints_no_range_where_a_count_belongs(
-    sample_db: Path, code: str | None
+    pdfs: _Made, code: str | None
 ) -> None:
-    text = pdf_text(year_report_pdf(ReadModel(sample_db), 2025, code, TODAY))
+    text = pdf_text(pdfs[code])
     flat = " ".join(text.split())
     assert not re.search(r"\d tot \d|tussen \d", flat), flat
 
@@ -74,13 +97,16 @@ def test_a_running_year_has_no_report(sample_db: Path, tmp_path: Path) -> None:
     assert not out.exists()
 
 
-def test_the_command_writes_the_pdf(sample_db: Path, tmp_path: Path) -> None:
+def test_the_command_writes_the_pdf(sample_db: Path, tmp_path: Path, pdfs: _Made) -> None:
     out = tmp_path / "fin.pdf"
     result = run_etl(
-        "jaarrapport", "--jaar", "2025", "--departement", "fin", "--out", str(out), db=sample_db
-    )
+        "jaarrapport", "--jaar", "2025", "--departement", "fin", "--out", str(out), db=sample_db,
+        env={"INTEGRITEIT_VANDAAG": TODAY.isoformat()},
+    )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "Ministerie van Financiën" in pdf_text(out.read_bytes())
+    # The other tests read the `pdfs` fixture's PDFs: the command's, laid out the same.
+    assert pdf_text(out.read_bytes()) == pdf_text(pdfs["FIN"])
     usage = run_etl("jaarrapport", "--jaar", "2025", "--out", str(out), db=sample_db)
     assert usage.returncode == 2
 
@@ -92,16 +118,8 @@ def _flat_html(html: str) -> str:
     return " ".join(entities.unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
-@pytest.fixture(scope="module")
-def reports(sample_db: Path) -> dict[str | None, str]:
-    model = ReadModel(sample_db)
-    return {code: year_report_html(model, 2025, code, TODAY) for code in ("FIN", "AZ", None)}
-
-
 @pytest.mark.parametrize("code", ["FIN", "AZ", None])
-def test_the_report_has_every_element_the_issue_lists(
-    reports: dict[str | None, str], code: str | None
-) -> None:
+def test_the_report_has_every_element_the_issue_lists(reports: _Made, code: str | None) -> None:
     flat = _flat_html(reports[code])
     for element in (
         "De vijftien normen van de Algemene Rekenkamer, per kwartaal",
@@ -136,15 +154,15 @@ def test_the_report_has_every_element_the_issue_lists(
     assert "<figure>" in reports[code] and 'alt=""' not in reports[code]
 
 
-def test_no_statement_is_cut_off(reports: dict[str | None, str]) -> None:
+def test_no_statement_is_cut_off(reports: _Made) -> None:
     statements = {i.item: i.stelling for i in catalog.survey_items()}
-    for code, html in reports.items():
-        flat = _flat_html(html)
+    for code in ("FIN", "AZ", None):
+        flat = _flat_html(reports[code])
         for item in survey.KEY_ITEMS:
             assert " ".join(statements[item].split()) in flat, (code, item)
 
 
-def test_the_figures_match_the_exports(sample_db: Path, reports: dict[str | None, str]) -> None:
+def test_the_figures_match_the_exports(sample_db: Path, reports: _Made) -> None:
     model = ReadModel(sample_db)
     quarters = [f"2025-Q{n}" for n in range(1, 5)]
     counts = model.export("meldingen", None, None)
@@ -181,7 +199,7 @@ def test_the_figures_match_the_exports(sample_db: Path, reports: dict[str | None
 
 
 def test_what_was_not_reported_is_said_as_such_not_as_zero(
-    reports: dict[str | None, str],
+    reports: _Made,
 ) -> None:
     # AZ leaves complaints out of its yearly figures; DEF and SZW send no outcomes.
     assert "Klachten over ongewenst gedrag bij de klachtencommissie niet gemeld" in _flat_html(
@@ -260,8 +278,8 @@ def _untagged_text(reader: PdfReader) -> list[str]:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("code", ["FIN", None])
-def test_the_pdf_is_tagged_for_a_screen_reader(sample_db: Path, code: str | None) -> None:
-    reader = PdfReader(io.BytesIO(year_report_pdf(ReadModel(sample_db), 2025, code, TODAY)))
+def test_the_pdf_is_tagged_for_a_screen_reader(pdfs: _Made, code: str | None) -> None:
+    reader = PdfReader(io.BytesIO(pdfs[code]))
     root: Any = reader.trailer["/Root"]
     assert root["/Lang"] == "nl"
     assert bool(root["/MarkInfo"]["/Marked"])

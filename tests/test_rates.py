@@ -20,6 +20,28 @@ def test_the_exact_poisson_interval_matches_the_tables(count: int, low: float, h
     assert found == pytest.approx((low, high), abs=0.001, rel=0.001)
 
 
+def test_the_intervals_are_scipy_stats_own_bit_for_bit() -> None:
+    """`rates` computes the chi-squared and normal quantiles with the special functions
+    `scipy.stats` itself calls (its import cost every process 0.6 s): the same numbers."""
+    from scipy import stats
+
+    counts = np.concatenate([np.arange(0, 3000, dtype=float), [np.nan, 1e6]])
+    alpha = 1 - rates.CONFIDENCE
+    with np.errstate(invalid="ignore"):
+        low = np.where(counts > 0, stats.chi2.ppf(alpha / 2, 2 * counts) / 2,
+                       np.where(np.isnan(counts), np.nan, 0.0))  # fmt: skip
+    high = stats.chi2.ppf(1 - alpha / 2, 2 * counts + 2) / 2
+    found_low, found_high = rates.intervals(counts)
+    assert np.array_equal(found_low, low, equal_nan=True)
+    assert np.array_equal(found_high, high, equal_nan=True)
+    for count in (0, 1, 7, 250):
+        assert rates.poisson_interval(count) == (float(low[count]), float(high[count]))
+    limits = rates.funnel_limits(0.004, np.array([100.0, 5000.0]))
+    z = stats.norm.ppf(1 - (1 - rates.FUNNEL_LEVELS[-1]) / 2)
+    assert limits["hoog_99,8"].tolist() == [1000 * (0.004 + z * np.sqrt(0.004 / s))
+                                            for s in (100.0, 5000.0)]  # fmt: skip
+
+
 def test_a_rate_by_hand() -> None:
     # 3 reports among 480 employees: 6.25 per 1,000, interval 0.6187/480 .. 8.767/480.
     value, low, high = rates.rate(3, 480)

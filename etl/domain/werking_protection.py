@@ -32,7 +32,6 @@ from typing import Final
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import linprog
 
 # Cell of a year table: (departement, time value, key value, maat).
 Cell = tuple[str, object, str, str]
@@ -477,6 +476,10 @@ def _pinned(year: dict[str, _Table], unknown: Sequence[tuple[str, tuple[str, str
         for i, c in coefficients.items():
             a_ub[r, i] = c  # type: ignore[index]
         b_ub[r] = bound  # type: ignore[index]
+    # Imported here: only an audit solves programmes, and `scipy.optimize` took 0.2 s of
+    # every process's start (the command line's, the dashboard's) that never audits.
+    from scipy.optimize import linprog
+
     low, high = truth.copy(), truth.copy()
     pinned = []
     for i in range(size):
