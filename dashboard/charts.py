@@ -93,13 +93,15 @@ def vocabulary_norms() -> pd.DataFrame:
 
 
 def finish(chart: AltairChart) -> AltairChart:
-    """The shared look: the font stack and dark text for AA contrast."""
-    styled = (
-        chart.configure(font=FONT)
-        .configure_view(stroke=None)
-        .configure_axis(labelColor=TEXT_COLOUR, titleColor=TEXT_COLOUR, labelFontSize=12)
-        .configure_header(labelColor=TEXT_COLOUR, titleColor=TEXT_COLOUR)
-        .configure_legend(labelColor=TEXT_COLOUR, titleColor=TEXT_COLOUR, labelFontSize=13)
+    """The shared look: the font stack and dark text for AA contrast. One `configure` call:
+    each of Altair's `configure_*` copies the chart, and copying a layered chart builds it
+    again (five copies were a tenth of a served page's CPU)."""
+    styled = chart.configure(
+        font=FONT,
+        view=alt.ViewConfig(stroke=None),
+        axis=alt.AxisConfig(labelColor=TEXT_COLOUR, titleColor=TEXT_COLOUR, labelFontSize=12),
+        header=alt.HeaderConfig(labelColor=TEXT_COLOUR, titleColor=TEXT_COLOUR),
+        legend=alt.LegendConfig(labelColor=TEXT_COLOUR, titleColor=TEXT_COLOUR, labelFontSize=13),
     )
     return cast(AltairChart, styled)
 
@@ -392,7 +394,7 @@ def share_lines(data: pd.DataFrame, series: str, title: str) -> AltairChart:
                 align="left", dx=4, y=6, fontSize=11, font=FONT, color=TEXT_COLOUR
             ).encode(text="tekst:N")
         )
-    return finish(alt.layer(*layers).properties(height=320))
+    return finish(alt.layer(*layers, height=320))
 
 
 def ministry_multiples(data: pd.DataFrame, columns: int = 5) -> AltairChart:
@@ -434,7 +436,7 @@ def ministry_multiples(data: pd.DataFrame, columns: int = 5) -> AltairChart:
     )
     header = alt.Header(labelFontSize=14, labelFontWeight="bold")
     facet = alt.Facet("ministerie:N", title=None, header=header)
-    chart = alt.layer(line, points).properties(width=170, height=110)
+    chart = alt.layer(line, points, width=170, height=110)
     return finish(chart.facet(facet=facet, columns=columns))
 
 
@@ -538,7 +540,7 @@ def survey_intervals(data: pd.DataFrame) -> AltairChart:
         )
         layers.append(marked.mark_text(align="left", dx=8, font=FONT, fontSize=12,
                                        fontWeight="bold", color=TEXT_COLOUR))  # fmt: skip
-    return finish(alt.layer(*layers).properties(height=alt.Step(12)))
+    return finish(alt.layer(*layers, height=alt.Step(12)))
 
 
 def survey_distribution(data: pd.DataFrame) -> AltairChart:
@@ -587,7 +589,7 @@ def survey_distribution(data: pd.DataFrame) -> AltairChart:
         )
         .transform_calculate(midden="(datum.start + datum.eind) / 2")
     )
-    return finish(alt.layer(bars, text).properties(height=alt.Step(26)))
+    return finish(alt.layer(bars, text, height=alt.Step(26)))
 
 
 def block_scatter(data: pd.DataFrame) -> AltairChart:
@@ -613,7 +615,7 @@ def block_scatter(data: pd.DataFrame) -> AltairChart:
     )
     points = base.mark_point(size=80, filled=True, color="#01689B")
     labels = base.mark_text(dx=8, align="left", fontSize=12, font=FONT).encode(text="departement:N")
-    return finish(alt.layer(points, labels).properties(height=380))
+    return finish(alt.layer(points, labels, height=380))
 
 
 PAGE_SIZE = 40  # rows of the heatmap per page; the norm headers repeat on every page
@@ -663,7 +665,7 @@ def count_bars(data: pd.DataFrame, category: str, title: str) -> AltairChart:
     labels = base.mark_text(align="left", dx=6, font=FONT, fontSize=12, color=TEXT_COLOUR).encode(
         x="positie:Q", text="tekst:N"
     )
-    return finish(alt.layer(bars, labels).properties(height=alt.Step(28)))
+    return finish(alt.layer(bars, labels, height=alt.Step(28)))
 
 
 def funnel_plot(
@@ -745,7 +747,7 @@ def funnel_plot(
         .mark_text(align="left", dx=8, font=FONT, fontSize=12, color=TEXT_COLOUR)
         .encode(x=x, y="label_y:Q", text="departement:N")
     )
-    return finish(alt.layer(lines, centre, centre_label, marks, labels).properties(height=420))
+    return finish(alt.layer(lines, centre, centre_label, marks, labels, height=420))
 
 
 def label_heights(
@@ -818,4 +820,4 @@ def rate_trend(data: pd.DataFrame, time: str, measure: str = "Meldingen") -> Alt
             legend=None,
         ),
     )
-    return finish(alt.layer(interval, line, points).properties(height=300))
+    return finish(alt.layer(interval, line, points, height=300))
