@@ -189,11 +189,16 @@ def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def open_page(
-    db: Path, monkeypatch: pytest.MonkeyPatch, user: Any, page: str, opened: tuple[str, ...] = ()
+    db: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    user: Any,
+    page: str,
+    opened: tuple[str, ...] = (),
+    tables: bool = True,
 ) -> Any:
     """The dashboard signed in as `user` on `page` (e.g. 'screens/ipim.py'), on `db`, with
-    the expanders keyed `opened` open (`dashboard.view.lazy_expander`) and every chart's
-    table shown (the sidebar's switch: the strictest reading of a page)."""
+    the expanders keyed `opened` open (`dashboard.view.lazy_expander`) and, unless `tables`
+    is False, every chart's table shown (the sidebar's switch: the strictest reading)."""
     from streamlit.testing.v1 import AppTest
 
     from dashboard import auth, view
@@ -202,7 +207,7 @@ def open_page(
     monkeypatch.setenv("INTEGRITEIT_VANDAAG", TODAY.isoformat())
     app = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=60)
     app.session_state[auth.SESSION_KEY] = user
-    app.session_state[view.SHOW_TABLES] = True
+    app.session_state[view.SHOW_TABLES] = tables
     for key in opened:
         app.session_state[key] = True
     return app.switch_page(page).run()

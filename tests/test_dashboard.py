@@ -25,7 +25,7 @@ from etl.reads.readmodel import ReadModel
 from etl.store import derived
 from etl.store.accounts import User
 from etl.store.load import load_sources, read_source
-from tests.conftest import ROOT, TODAY, fixture
+from tests.conftest import ROOT, TODAY, fixture, open_page
 
 APP = str(ROOT / "dashboard" / "app.py")
 LATEST_MINISTRIES = {
@@ -491,14 +491,10 @@ def test_a_charts_table_is_made_when_opened_or_for_every_chart_with_the_switch(
     """A closed expander's grid was still built in the browser, one per chart (eight on
     Enquête): a chart's table is made when its expander opens, or under every chart when
     the sidebar's switch is on (issue 23)."""
-    monkeypatch.setenv("INTEGRITEIT_DB", str(sample_db))
 
-    def werking(**state: bool) -> AppTest:
-        app = AppTest.from_file(APP, default_timeout=60)
-        app.session_state[auth.SESSION_KEY] = COORDINATOR
-        for key, value in state.items():
-            app.session_state[key] = value
-        app.switch_page("screens/werking.py").run()
+    def werking(opened: tuple[str, ...] = (), tables: bool = False) -> AppTest:
+        app: AppTest = open_page(sample_db, monkeypatch, COORDINATOR, "screens/werking.py",
+                                 opened=opened, tables=tables)  # fmt: skip
         assert not app.exception
         return app
 
@@ -507,11 +503,11 @@ def test_a_charts_table_is_made_when_opened_or_for_every_chart_with_the_switch(
     assert charts >= 3
     labels = [e.label for e in closed.expander]
     assert labels.count("Gegevens van deze grafiek als tabel") == charts
-    one = werking(werking_keten_tabel_open=True)
+    one = werking(opened=("werking_keten_tabel_open",))
     assert len(one.dataframe) == len(closed.dataframe) + 1
     chain = [list(frame.value.columns) == ["stap", "aantal"] for frame in one.dataframe]
     assert chain.count(True) == 1
     assert not [f for f in closed.dataframe if list(f.value.columns) == ["stap", "aantal"]]
-    every = werking(**{view.SHOW_TABLES: True})
+    every = werking(tables=True)
     assert len(every.dataframe) == len(closed.dataframe) + charts
     assert "Gegevens van deze grafiek als tabel" not in [e.label for e in every.expander]
