@@ -12,7 +12,11 @@ install: $(VENV)/.installed
 # uv (from PyPI, into the venv) installs what pip would, in a fifth of the time (16 s
 # against 75 s for a fresh venv with the test packages on this machine); pip is the fallback
 # where uv cannot be had or cannot reach an index that pip's own configuration names.
-PIP_INSTALL = $(BIN)/uv pip install --quiet --python $(BIN)/python
+# Bytecode is compiled at install, as pip does and uv does not by default: where
+# PYTHONDONTWRITEBYTECODE is set (this machine, its CI) no import writes it either, and every
+# process (each served dashboard, each `python -m etl`) compiled pandas, Streamlit and the
+# rest again: 11 s instead of 4 s to import the dashboard.
+PIP_INSTALL = $(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet 'uv>=0.5,<1' || true
