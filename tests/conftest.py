@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import functools
+import gc
 import io
 import json
 import os
@@ -57,6 +58,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if measured.get(item.nodeid, 0.0) >= SLOW_SECONDS:
             item.add_marker(pytest.mark.slow)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """What is alive once the tests are collected (every module, the catalogues, Altair's
+    schema) lives until the run ends: frozen, Python's full collections no longer walk it
+    again and again (they took half as long in the page tests, 5.6 s against 3.0 s)."""
+    gc.collect()
+    gc.freeze()
 
 
 _seconds: dict[str, float] = {}
