@@ -5,18 +5,22 @@ BIN := $(VENV)/bin
 DB := data/integriteit.duckdb
 SAMPLES := $(wildcard sample_submissions/*.csv) sample_submissions/ontvangen.tsv
 
-.PHONY: install install-test browser spreadsheet axe pango fuzz sweep run load test check durations lint typecheck samples bench clean
+.PHONY: install install-test browser spreadsheet axe pango fuzz sweep run load test tests check fast-tests durations lint typecheck samples bench clean
 
 install: $(VENV)/.installed
 
 # uv (from PyPI, into the venv) installs what pip would, in a fifth of the time (16 s
 # against 75 s for a fresh venv with the test packages on this machine); pip is the fallback
 # where uv cannot be had or cannot reach an index that pip's own configuration names.
-# Bytecode is compiled at install, as pip does and uv does not by default: where
-# PYTHONDONTWRITEBYTECODE is set (this machine, its CI) no import writes it either, and every
-# process (each served dashboard, each `python -m etl`) compiled pandas, Streamlit and the
-# rest again: 11 s instead of 4 s to import the dashboard.
-PIP_INSTALL = $(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python
+PIP_INSTALL = $(BIN)/uv pip install --quiet --python $(BIN)/python
+
+# Bytecode is written as a module is first imported, also where PYTHONDONTWRITEBYTECODE is set
+# (this machine, its CI): there no process wrote it, and every one (each served dashboard,
+# each `python -m etl`) compiled pandas, Streamlit and the rest again, 11 s instead of 4 s to
+# import the dashboard. Compiling everything at install instead (`--compile-bytecode`) took
+# 29 s of a clean clone's set-up against 4 s, for the tests of pandas and SciPy that nothing
+# imports. The files go where Python looks for them (`__pycache__`, ignored by git).
+unexport PYTHONDONTWRITEBYTECODE
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet 'uv>=0.5,<1' || true
@@ -92,12 +96,21 @@ typecheck: install-test
 
 # Two workers (pytest-xdist), one test file per worker at a time: a module's browser or
 # server fixture starts once. The sample database is built once and copied per worker.
-test: lint typecheck browser spreadsheet axe pango
+# The types are checked while the tests run (`-j2`, each job's own exit status): a clean
+# clone's cold mypy took 40 s before the first test, and a test run leaves a core idle now
+# and then (a browser waiting for a server, a process starting).
+test: lint browser spreadsheet axe pango
+	@$(MAKE) --no-print-directory -j2 typecheck tests
+
+tests: install-test
 	$(BIN)/pytest -n 2 --dist loadfile
 
 # The inner loop: lint, types and every test but the browser tests and the slow ones (half
 # a second or more when last measured: tests/durations.json, written by `make durations`).
-check: lint typecheck pango
+check: lint pango
+	@$(MAKE) --no-print-directory -j2 typecheck fast-tests
+
+fast-tests: install-test
 	$(BIN)/pytest -n 2 --dist loadfile -m "not slow" --ignore=tests/browser -q
 
 # Every test, as `make test` runs them, storing each one's seconds for `make check`.

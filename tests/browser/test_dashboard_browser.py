@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from dashboard import dutch, web
+from dashboard import web
 from etl.reads.readmodel import ReadModel
 from etl.store import accounts
 from scripts import browser, national_samples
@@ -109,25 +109,6 @@ def test_clicking_a_heatmap_cell_opens_the_ministry_page(server: str, page: Page
     assert page.get_by_role("heading", name="Ministerie van").first.is_visible()
     browser.settle(page)
     page.screenshot(path=str(ARTIFACTS / "ministerie.png"), full_page=True)
-
-
-@pytest.mark.parametrize(
-    ("path", "heading"),
-    [
-        ("norm?norm=9&periode=2026-Q3", "Norm 9. Onderzoeksprotocol"),
-        ("trends", "Trends"),
-        ("enquete?golf=2025-Q4&ministerie=FIN", "Enquête integriteit"),
-        ("aanleverstatus", "Aanleverstatus"),
-        ("werking", "Werking"),
-    ],
-)
-def test_every_page_renders_in_chromium(server: str, page: Page, path: str, heading: str) -> None:
-    page.goto(f"{server}/{path}")
-    page.get_by_role("heading", name=heading).wait_for(timeout=30000)
-    page.locator(".vega-embed svg").first.wait_for(timeout=30000)
-    browser.settle(page)
-    assert not page.get_by_text("Traceback").is_visible()
-    page.screenshot(path=str(ARTIFACTS / f"{path.split('?')[0]}.png"), full_page=True)
 
 
 def test_ministry_lead_is_refused_another_ministry_and_stores_its_own(
@@ -339,40 +320,3 @@ def test_a_lead_lands_on_start_and_bookmarks_open_without_an_error_in_dutch(
     )
     assert fits, "the heatmap, Totaal included, fits the page at 1280 pixels"
     context.close()
-
-
-# What a person sees and a screen reader reads on a page: every text node (hidden ones too,
-# the stricter reading) and every label, each trimmed.
-_READ_TEXTS = """() => {
-  const texts = [];
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    texts.push(node.nodeValue.trim());
-  }
-  for (const element of document.querySelectorAll('[aria-label], [placeholder], [title], [alt]')) {
-    for (const name of ['aria-label', 'placeholder', 'title', 'alt']) {
-      texts.push((element.getAttribute(name) || '').trim());
-    }
-  }
-  return texts.filter(text => text);
-}"""
-
-
-@pytest.mark.parametrize(("path", "heading"), [("aanleveren", "Aanleveren"), ("ipim", "IPIM")])
-def test_streamlits_own_english_texts_are_dutch_for_the_eye_and_the_screen_reader(
-    server: str, page: Page, path: str, heading: str
-) -> None:
-    """The file uploader's texts, "Skip to main content" and the rest of `dashboard.dutch`:
-    replaced as Streamlit adds them, in the text and in the labels a screen reader reads."""
-    page.goto(f"{server}/{path}")
-    page.get_by_role("heading", name=heading).first.wait_for(timeout=30000)
-    browser.settle(page)
-    if path == "aanleveren":  # Streamlit loads the uploader's code once the run has ended
-        page.get_by_text("Uploaden", exact=True).wait_for(timeout=30000)
-    lines = set(page.evaluate(_READ_TEXTS))
-    english = set(dutch.WORDS) & lines | {line for line in lines for part in dutch.PARTS
-                                          if part in line}  # fmt: skip
-    assert not english, english
-    assert page.locator("[data-testid=stSkipToContent]").text_content() == "Naar de inhoud"
-    if path == "aanleveren":
-        assert "Uploaden" in lines and any("MB per bestand" in text for text in lines)
