@@ -7,6 +7,7 @@ run as a formula are neutralised; numbers stay numbers.
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 from typing import Any
@@ -44,9 +45,23 @@ def _spec(chart: AltairChart) -> str:
     return json.dumps(_printable(chart.to_dict(validate=False)))
 
 
+# A drawing is a pure function of its spec (data included), and the same chart is drawn
+# again and again: the yearly reports share the Rijk's charts, a meeting pack rebuilt after a
+# marked point redraws every unchanged paper. Each drawing takes a quarter to half a second
+# of vl-convert; the last few dozen are kept (a few megabytes).
+@functools.lru_cache(maxsize=64)
+def _svg(spec: str) -> str:
+    return str(vlc.vegalite_to_svg(spec))
+
+
+@functools.lru_cache(maxsize=64)
+def _png(spec: str, scale: float) -> bytes:
+    return bytes(vlc.vegalite_to_png(spec, scale=scale))
+
+
 def chart_svg(chart: AltairChart) -> str:
     """The chart as SVG, with its text as text (searchable, scalable)."""
-    return str(vlc.vegalite_to_svg(_spec(chart)))
+    return _svg(_spec(chart))
 
 
 def chart_png(chart: AltairChart, min_width: int = MIN_PNG_WIDTH) -> bytes:
@@ -54,10 +69,10 @@ def chart_png(chart: AltairChart, min_width: int = MIN_PNG_WIDTH) -> bytes:
     twice its size, and again larger only when that is still narrower (the width is read
     from the PNG's header; drawing an SVG first to learn it doubled a paper's time)."""
     spec = _spec(chart)
-    png = bytes(vlc.vegalite_to_png(spec, scale=2.0))
+    png = _png(spec, 2.0)
     width = int.from_bytes(png[16:20], "big") / 2.0  # IHDR: width, then height
     if width > 0 and 2.0 * width < min_width:
-        png = bytes(vlc.vegalite_to_png(spec, scale=min_width / width))
+        png = _png(spec, min_width / width)
     return png
 
 
