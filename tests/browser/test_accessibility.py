@@ -40,8 +40,15 @@ LEAD_PAGES = [
     ("aanleveren", "Normscores invullen voor het kwartaal"),
 ]
 # The pages whose charts `test_every_page_renders_in_chromium` sees drawn.
-CHARTED = {"", "ministerie?ministerie=BZK&periode=2026-Q3", "norm?norm=12&periode=2026-Q3",
-           "trends", "enquete?golf=2025-Q4&ministerie=FIN", "aanleverstatus", "werking"}  # fmt: skip
+CHARTED = {
+    "",
+    "ministerie?ministerie=BZK&periode=2026-Q3",
+    "norm?norm=12&periode=2026-Q3",
+    "trends",
+    "enquete?golf=2025-Q4&ministerie=FIN",
+    "aanleverstatus",
+    "werking",
+}
 HEADINGS = {("coordinator", path): heading for path, heading in PAGES} | {
     ("lead", path): heading for path, heading in LEAD_PAGES
 }
