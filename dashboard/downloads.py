@@ -45,10 +45,10 @@ def _spec(chart: AltairChart) -> str:
     return json.dumps(_printable(chart.to_dict(validate=False)))
 
 
-# A drawing is a pure function of its spec (data included), and the same chart is drawn
-# again and again: the yearly reports share the Rijk's charts, a meeting pack rebuilt after a
-# marked point redraws every unchanged paper. Each drawing takes a quarter to half a second
-# of vl-convert; the last few dozen are kept (a few megabytes).
+# A drawing is a pure function of its spec (data included, so it cannot reach another
+# audience), and the same chart is drawn again: the yearly reports of a year share the
+# Rijk's charts, a paper is made again on unchanged data. Each drawing takes a quarter to
+# half a second of vl-convert; the last few dozen are kept (a few megabytes).
 @functools.lru_cache(maxsize=64)
 def _svg(spec: str) -> str:
     return str(vlc.vegalite_to_svg(spec))
