@@ -45,6 +45,23 @@ def test_heatmap_svg_carries_its_labels_as_text(heatmap) -> None:  # type: ignor
     assert ">ja<" in svg and ">—<" in svg
 
 
+def test_a_kept_drawing_is_given_only_for_the_same_chart_and_data() -> None:
+    """Drawings are kept by spec (`downloads._svg`, `_png`): a chart on other data, as
+    another audience sees it, is drawn again, never taken from the one before."""
+    import altair as alt
+
+    def bars(count: int) -> alt.Chart:
+        frame = pd.DataFrame({"wat": ["meldingen"], "aantal": [count]})
+        chart: alt.Chart = alt.Chart(frame).mark_bar().encode(x="aantal:Q", y="wat:N")
+        return chart
+
+    seven, again, eight = bars(7), bars(7), bars(8)
+    assert downloads.chart_svg(seven) == downloads.chart_svg(again)
+    assert downloads.chart_svg(seven) != downloads.chart_svg(eight)
+    assert downloads.chart_png(seven) != downloads.chart_png(eight)
+    assert downloads._svg.cache_info().hits >= 1
+
+
 def test_csv_and_excel_neutralise_formulas_and_keep_numbers_numeric() -> None:
     frame = pd.DataFrame({"tekst": INJECTIONS, "getal": [-2.5, -1, 0, 1, 2, 3, 4]})
     comma = downloads.csv_utf8(frame).decode("utf-8")
