@@ -48,13 +48,14 @@ def _spec(chart: AltairChart) -> str:
 # A drawing is a pure function of its spec (data included, so it cannot reach another
 # audience), and the same chart is drawn again: the yearly reports of a year share the
 # Rijk's charts, a paper is made again on unchanged data. Each drawing takes a quarter to
-# half a second of vl-convert; the last few dozen are kept (a few megabytes).
-@functools.lru_cache(maxsize=64)
+# half a second of vl-convert; the last 32 of each are kept (the Rijk's heatmap, the
+# largest, is 0.2 MB of spec and 0.8 MB of PNG: a few tens of megabytes at most).
+@functools.lru_cache(maxsize=32)
 def _svg(spec: str) -> str:
     return str(vlc.vegalite_to_svg(spec))
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=32)
 def _png(spec: str, scale: float) -> bytes:
     return bytes(vlc.vegalite_to_png(spec, scale=scale))
 
