@@ -34,6 +34,7 @@ hypothesis_settings.load_profile("deterministic")
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
+ARTIFACTS = ROOT / "tests" / "artifacts"  # the browser tests' screenshots, for a person
 SAMPLES = ROOT / "sample_submissions"
 TODAY = date(2026, 11, 28)
 

@@ -18,10 +18,9 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from dashboard import dutch
 from etl.store import accounts
 from scripts import browser
-from tests.conftest import ROOT
+from tests.conftest import ARTIFACTS, ROOT
 
 AXE = ROOT / "tests" / "browser" / "vendor" / "node_modules" / "axe-core" / "axe.min.js"
-ARTIFACTS = ROOT / "tests" / "artifacts"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PAGES = [
     ("", "Integriteitsmonitor Rijk"),

@@ -16,9 +16,7 @@ from dashboard import web
 from etl.reads.readmodel import ReadModel
 from etl.store import accounts
 from scripts import browser, national_samples
-from tests.conftest import ROOT, run_etl
-
-ARTIFACTS = ROOT / "tests" / "artifacts"
+from tests.conftest import ARTIFACTS, ROOT, run_etl
 
 PASSWORDS = {
     "ipim.secretaris": "coordinator-2026",
