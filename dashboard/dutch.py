@@ -42,6 +42,16 @@ WORDS = {
     "Connection error": "Geen verbinding",
     "Stop": "Stoppen",
     "Rerun": "Opnieuw uitvoeren",
+    "Sidebar": "Zijbalk",
+    "Link to heading": "Link naar deze kop",
+    "Search": "Zoeken",
+    "Show/hide columns": "Kolommen tonen of verbergen",
+    "Show chart": "Grafiek tonen",
+    "Download as PNG": "Downloaden als PNG",
+    "Download as SVG": "Downloaden als SVG",
+    "Download as CSV": "Downloaden als CSV",
+    "Copy Vega-Lite spec": "Vega-Lite-specificatie kopiëren",
+    "Copied!": "Gekopieerd!",
     "This app has encountered an error. The original error message is redacted to prevent "
     "data leaks. Full error details have been recorded in the logs (if you're on Streamlit "
     "Cloud, click on 'Manage app' in the lower right of your app).": (
@@ -53,11 +63,17 @@ WORDS = {
 # Parts of a longer text Streamlit writes (the file uploader's "10MB per file • CSV").
 PARTS = {" per file": " per bestand"}
 
+# Labels Streamlit composes for a screen reader: "Help for <label>" on a help icon, and
+# "<action>: <what it acts on>" on a chart's toolbar ("Download as PNG: Oordeel van FIN ..."),
+# whose action is one of WORDS.
+PREFIXES = {"Help for ": "Uitleg bij "}
+
 _TEMPLATE = """<script>
 (function () {
   const doc = window.parent.document;
   const WORDS = __WORDS__;
   const PARTS = Object.entries(__PARTS__);
+  const PREFIXES = Object.entries(__PREFIXES__);
   const ATTRIBUTES = ["aria-label", "placeholder", "title", "alt"];
   // One node: a text, or an element's attributes a screen reader reads.
   function fixNode(node) {
@@ -71,8 +87,19 @@ _TEMPLATE = """<script>
       }
     } else if (node.nodeType === 1) {
       for (const name of ATTRIBUTES) {
-        const value = node.getAttribute(name);
-        if (value && WORDS[value.trim()]) { node.setAttribute(name, WORDS[value.trim()]); }
+        const value = (node.getAttribute(name) || "").trim();
+        if (!value) { continue; }
+        if (WORDS[value]) { node.setAttribute(name, WORDS[value]); continue; }
+        const colon = value.indexOf(": ");
+        if (colon > 0 && WORDS[value.slice(0, colon)]) {
+          node.setAttribute(name, WORDS[value.slice(0, colon)] + value.slice(colon));
+          continue;
+        }
+        for (const [english, dutch] of PREFIXES) {
+          if (value.startsWith(english)) {
+            node.setAttribute(name, dutch + value.slice(english.length));
+          }
+        }
       }
     }
   }
@@ -104,6 +131,8 @@ _TEMPLATE = """<script>
     characterData: true, attributes: true, attributeFilter: ATTRIBUTES});
 })();
 </script>"""
-SCRIPT = _TEMPLATE.replace("__WORDS__", json.dumps(WORDS, ensure_ascii=False)).replace(
-    "__PARTS__", json.dumps(PARTS, ensure_ascii=False)
+SCRIPT = (
+    _TEMPLATE.replace("__WORDS__", json.dumps(WORDS, ensure_ascii=False))
+    .replace("__PARTS__", json.dumps(PARTS, ensure_ascii=False))
+    .replace("__PREFIXES__", json.dumps(PREFIXES, ensure_ascii=False))
 )

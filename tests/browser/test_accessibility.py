@@ -130,6 +130,9 @@ class _Visits(dict[tuple[str, str], Visit]):
         browser.settle(page)
         if key == ("coordinator", "aanleveren"):  # the uploader's code loads after the run
             page.get_by_text("Uploaden", exact=True).wait_for(timeout=30000)
+        if path in CHARTED:  # a chart's toolbar is made when the pointer or focus comes
+            page.locator("[data-testid=stVegaLiteChart]").first.hover()
+            page.locator("[data-testid=stElementToolbar] button").first.wait_for(timeout=30000)
         name = path.split("?")[0] or "overzicht"
         page.screenshot(path=str(ARTIFACTS / f"{role}-{name}.png"), full_page=True)
         self[key] = visit = Visit(
@@ -168,19 +171,26 @@ def test_every_page_renders_in_chromium(visits: _Visits, path: str) -> None:
     assert not any("Traceback" in text for text in visit.texts)
 
 
-@pytest.mark.parametrize("path", ["aanleveren", "ipim"])
+@pytest.mark.parametrize(
+    "path", ["aanleveren", "ipim", "ministerie?ministerie=BZK&periode=2026-Q3"]
+)
 def test_streamlits_own_english_texts_are_dutch_for_the_eye_and_the_screen_reader(
     visits: _Visits, path: str
 ) -> None:
-    """The file uploader's texts, "Skip to main content" and the rest of `dashboard.dutch`:
-    replaced as Streamlit adds them, in the text and in the labels a screen reader reads."""
+    """The file uploader's texts, "Skip to main content", a chart's toolbar ("Download as
+    PNG: ..."), a help icon's "Help for ..." and the rest of `dashboard.dutch`: replaced as
+    Streamlit adds them, in the text and in the labels a screen reader reads."""
     lines = visits["coordinator", path].texts
+    composed = tuple(f"{word}: " for word in dutch.WORDS) + tuple(dutch.PREFIXES)
     english = set(dutch.WORDS) & lines | {line for line in lines for part in dutch.PARTS
                                           if part in line}  # fmt: skip
+    english |= {line for line in lines if line.startswith(composed)}
     assert not english, english
     assert visits["coordinator", path].skip_link == "Naar de inhoud"
     if path == "aanleveren":
         assert "Uploaden" in lines and any("MB per bestand" in text for text in lines)
+    if path.startswith("ministerie"):  # the toolbar was there, in Dutch
+        assert any(line.startswith("Downloaden als PNG: ") for line in lines)
 
 
 @pytest.mark.parametrize("code", ["FIN", None])
