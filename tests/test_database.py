@@ -6,6 +6,9 @@ import threading
 import time
 from pathlib import Path
 
+import pandas as pd
+
+from etl.reads.base import remembered
 from etl.store.database import reader
 from etl.store.load import load_sources, read_source
 from tests.conftest import fixture
@@ -46,3 +49,25 @@ def test_a_busy_reader_of_the_old_file_finishes_and_the_next_reader_gets_the_new
 def test_no_database_file_gives_no_reader(tmp_path: Path) -> None:
     with reader(tmp_path / "ontbreekt.duckdb") as connection:
         assert connection is None
+
+
+def test_a_kept_answer_is_given_only_for_the_same_file_version_and_as_a_copy(db: Path) -> None:
+    load_sources([read_source(fixture("normscores_valid.csv"))], db)
+    reads: list[int] = []
+
+    def count() -> pd.DataFrame:
+        reads.append(_count(db))
+        return pd.DataFrame({"loads": [reads[-1]]})
+
+    def loads(params: list[object]) -> list[int]:
+        frame = remembered(db, "SELECT count(*) FROM loads", params, count)
+        assert frame is not None
+        answer = frame["loads"].tolist()
+        frame["loads"] = -1  # a caller changing its frame changes no one else's
+        return answer
+
+    assert [loads([]), loads([])] == [[1], [1]]  # read, then given as kept
+    assert reads == [1]
+    assert loads([2]) == [1] and reads == [1, 1]  # other parameters: another read
+    load_sources([read_source(fixture("normscores_valid_v2.csv"))], db)
+    assert loads([]) == [2]  # the file the writer renamed into place: read anew

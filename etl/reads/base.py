@@ -3,7 +3,9 @@ foreign process writes, the stored derived tables, and `Access` (who sees whose 
 
 from __future__ import annotations
 
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -14,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from etl.domain import catalog
-from etl.store.database import LOCAL_TIME, query_frame, reader
+from etl.store.database import LOCAL_TIME, file_identity, query_frame, reader
 from etl.store.derived import (
     derived_fresh,
     derived_table_exists,
@@ -90,6 +92,42 @@ def retrying(read: Callable[[], T]) -> T:
     raise AssertionError("unreachable")
 
 
+# A read's answer is a function of the file's version alone: the writer never writes the
+# live file in place but renames a new copy over it (`etl.store.database`), and no read
+# asks for the time. So the last answers are kept per file version, as the pooled
+# connection is: the yearly reports of one year each read the Rijk's four quarters (8 of a
+# report's reads of the norm grid), the sixteen papers of `rapport --alle` the same grid.
+# Each caller gets its own frame (a shallow copy: pandas copies on write), so a caller that
+# adds a column changes no one else's. Large answers are not kept: at most 64 answers of
+# 100,000 cells (a national quarter's grid is 90,000), some 50 MB.
+_ANSWERS: OrderedDict[tuple[str, str, str, str], pd.DataFrame | None] = OrderedDict()
+_ANSWERS_LOCK = threading.Lock()
+_ANSWERS_KEPT = 64
+_LARGEST_KEPT = 100_000  # cells: rows × columns
+
+
+def remembered(
+    path: Path, sql: str, params: Sequence[object], read: Callable[[], pd.DataFrame | None]
+) -> pd.DataFrame | None:
+    """`read()`'s answer to `sql` with `params` on this version of `path`, read once."""
+    identity = file_identity(path)
+    if identity is None:
+        return read()
+    key = (str(path.resolve()), identity, sql, repr(list(params)))
+    with _ANSWERS_LOCK:
+        if key in _ANSWERS:
+            _ANSWERS.move_to_end(key)
+            kept = _ANSWERS[key]
+            return None if kept is None else kept.copy(deep=False)
+    frame = read()
+    if frame is None or frame.size <= _LARGEST_KEPT:
+        with _ANSWERS_LOCK:
+            _ANSWERS[key] = None if frame is None else frame.copy(deep=False)
+            while len(_ANSWERS) > _ANSWERS_KEPT:
+                _ANSWERS.popitem(last=False)
+    return frame
+
+
 _FILTERABLE = ("departement", "periode", "groep", "item")
 
 
@@ -135,7 +173,7 @@ class Reader:
             with reader(self.path) as connection:
                 return None if connection is None else query_frame(connection, sql, params)
 
-        return retrying(read)
+        return remembered(self.path, sql, params or [], lambda: retrying(read))
 
     def _stored_table(
         self, table: str, where: str = "true", params: Sequence[object] = ()
@@ -153,5 +191,6 @@ class Reader:
                     connection, f"SELECT * FROM {table} WHERE {where} ORDER BY rij", params
                 )
 
-        frame = retrying(read)
+        sql = f"stored {table} WHERE {where}"
+        frame = remembered(self.path, sql, params, lambda: retrying(read))
         return None if frame is None else frame.drop(columns="rij")
