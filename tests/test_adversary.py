@@ -122,6 +122,55 @@ def test_subtraction_control_alone_lets_the_adversary_pin_sample_counts(sample_d
     assert any(e.high > 0 for e in exposures)
 
 
+def test_a_pinned_count_gets_its_exact_bounds_whichever_corners_the_pushes_found(
+    sample_db: Path,
+) -> None:
+    """`bounds` skips the programmes of an unknown it has seen vary by the width between
+    feasible points (the pushes' optima). That shortcut must never change a verdict: each
+    pinned count's bounds are its own two programmes' optima, and an unknown called free
+    truly varies that much. Checked against each unknown's own programmes, solved here
+    (the pinned ones and a seeded sample of the free, on the samples' wave protected by
+    subtraction control alone, where much is pinned)."""
+    full, people = _truth(sample_db)
+    wave = "2025-Q4"
+    in_wave = full[full["periode"] == wave]
+    columns = ["departement", "groep", "item", "antwoord", "aantal"]
+    counts = {(d, g, i, a): int(v) for d, g, i, a, v in in_wave[columns].itertuples(index=False)}
+    hidden: set[tuple[str, str, str]] = set()
+    for item, table in in_wave.groupby("item"):
+        sums = table.groupby(["departement", "groep"], as_index=False)["aantal"].sum()
+        n = {(str(d), str(g)): int(v) for d, g, v in sums.itertuples(index=False)}
+        hidden |= {(d, g, str(item)) for d, g in suppress(n, 10, set())}
+    participants = _participants(people, wave)
+    model = adversary._Model(counts, ANSWERS, hidden, participants, set(participants))
+    model.build()
+    found = adversary.bounds(model, 1.0)
+    keys = list(model.index)
+    exact = adversary._Block(model.rows, {v: v for v in range(len(keys))})
+
+    def own_bounds(key: adversary.Key) -> tuple[float, float]:
+        objective = np.zeros(len(keys))
+        objective[model.index[key]] = 1.0
+        smallest = exact.optimum(objective)
+        largest = exact.optimum(-objective)
+        assert smallest is not None
+        return (
+            float(smallest[model.index[key]]),
+            np.inf if largest is None else float(largest[model.index[key]]),
+        )
+
+    pinned = [k for k, (low, high) in found.items() if high - low < 1.0 - adversary.TOLERANCE]
+    free = sorted(set(found) - set(pinned))
+    assert len(pinned) > 10 and len(free) > 100
+    for key in pinned:
+        assert own_bounds(key) == pytest.approx(found[key], abs=1e-6), key
+    sample = np.random.default_rng(2026).choice(len(free), size=60, replace=False)
+    for key in (free[number] for number in sample):
+        low, high = own_bounds(key)
+        assert high - low >= 1.0 - adversary.TOLERANCE, key
+        assert low - 1e-6 <= found[key][0] <= found[key][1] <= high + 1e-6, key
+
+
 def test_the_adversary_assumes_only_what_the_data_bear_out(sample_db: Path) -> None:
     """AZ's managers giving one more MEL2 answer than MEL1 "ja" made the assumed constraint
     false: the true counts were no longer a solution, and where programmes turn infeasible

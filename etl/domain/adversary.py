@@ -35,7 +35,7 @@ TOTAL_ROW, TOTAL_COLUMN = vocabulary.RIJK, "alle"
 GROUPS = ("medewerkers", "leidinggevenden")
 CONDITIONAL = {"MEL2": ("MEL1", "ja")}  # item asked to those who gave this answer to that item
 TOLERANCE = 1e-6
-SPREAD_PROGRAMMES = 8
+PUSH_ROUNDS = 16  # at most; a round that settles fewer than one in a hundred ends them
 
 Cell = tuple[str, str, str]  # (departement, groep, item)
 Key = tuple[str, ...]  # a variable: ("x", d, g, item, answer) or ("n", d, g)
@@ -378,6 +378,9 @@ def bounds(
     Two programmes per unknown would be slow; but the true counts are one feasible point,
     and every solved programme's optimum is another: an unknown that already varies by
     `width` between them is protected, whatever its exact bounds, and needs no programme.
+    Which points are found does not change the answer, only its cost: an unknown the
+    constraints pin can never be seen to vary by `width`, so it always gets its own two
+    programmes and its exact bounds.
     """
     keys = list(model.index)
     truth = np.array([model.truth(key) for key in keys], dtype=float)
@@ -397,14 +400,27 @@ def bounds(
             if point is not None:
                 low, high = np.minimum(low, point), np.maximum(high, point)
 
-        # A few random directions first: each optimum is a far corner of the feasible
-        # region, so most free unknowns show their room without a programme of their own.
+        # Pinned or not, an exempt unknown is no disclosure: no programme for it.
+        free = np.array([not exempt(keys[variable]) for variable in block], dtype=bool)
+        # Pushes first: the unknowns not yet seen to vary by `width`, weighted at random,
+        # summed, made as large and as small as the constraints allow. Each optimum is a far
+        # corner of the feasible region, so most unknowns show their room in a few rounds
+        # without a programme of their own. (Eight random directions over every unknown
+        # left more to solve: the 1,035 audits of six test files took 30 s instead of 19,
+        # with the same verdicts and bounds of every pinned count.)
         generator = np.random.default_rng(len(block))
-        for _ in range(SPREAD_PROGRAMMES if len(block) > 2 else 0):
-            seen(program.optimum(generator.standard_normal(len(block))))
+        for _ in range(PUSH_ROUNDS if len(block) > 2 else 0):
+            open_ = free & (high - low < width - TOLERANCE)
+            if open_.sum() <= 2:
+                break
+            weights = np.where(open_, generator.uniform(0.5, 1.5, len(block)), 0.0)
+            seen(program.optimum(weights))
+            seen(program.optimum(-weights))
+            if (free & (high - low < width - TOLERANCE)).sum() > 0.99 * open_.sum():
+                break
         for j in range(len(block)):
-            if exempt(keys[block[j]]):
-                continue  # pinned or not, it is no disclosure: no programme for it
+            if not free[j]:
+                continue
             for sign in (1.0, -1.0):
                 if high[j] - low[j] >= width - TOLERANCE:
                     break
