@@ -9,7 +9,8 @@ from pathlib import Path
 import pandas as pd
 
 from etl.reads.base import remembered
-from etl.store.database import reader
+from etl.store import database
+from etl.store.database import reader, writer
 from etl.store.load import load_sources, read_source
 from tests.conftest import fixture
 
@@ -71,3 +72,20 @@ def test_a_kept_answer_is_given_only_for_the_same_file_version_and_as_a_copy(db:
     assert loads([2]) == [1] and reads == [1, 1]  # other parameters: another read
     load_sources([read_source(fixture("normscores_valid_v2.csv"))], db)
     assert loads([]) == [2]  # the file the writer renamed into place: read anew
+
+
+def test_a_file_whose_views_are_not_this_releases_gets_them_written_again(db: Path) -> None:
+    """The writer skips redefining the views when the file holds exactly these; a file with
+    a view missing or defined otherwise (another release's) gets this release's."""
+    load_sources([read_source(fixture("normscores_valid.csv"))], db)
+    with writer(db) as connection:
+        connection.execute("DROP VIEW current_agreements")
+        connection.execute("CREATE OR REPLACE VIEW current_measures AS SELECT 1 AS one")
+    with writer(db) as connection:
+        pass
+    with reader(db) as connection:
+        assert connection is not None
+        views = dict(connection.execute(database._STORED_VIEWS).fetchall())
+    assert "current_agreements" in views
+    assert "SELECT 1 AS one" not in views["current_measures"]
+    assert list(views.items()) == database._VIEWS_AS_STORED
