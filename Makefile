@@ -114,7 +114,7 @@ test: lint browser spreadsheet axe pango
 	@$(MAKE) --no-print-directory -j2 typecheck tests
 
 tests: install-test
-	$(BIN)/pytest -n 2 --dist loadfile
+	$(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder
 
 # The inner loop: lint, types and every test but the browser tests and the slow ones (half
 # a second or more when last measured: tests/durations.json, written by `make durations`).
@@ -122,11 +122,11 @@ check: lint pango
 	@$(MAKE) --no-print-directory -j2 typecheck fast-tests
 
 fast-tests: install-test
-	$(BIN)/pytest -n 2 --dist loadfile -m "not slow" --ignore=tests/browser -q
+	$(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder -m "not slow" --ignore=tests/browser -q
 
 # Every test, as `make test` runs them, storing each one's seconds for `make check`.
 durations: lint typecheck browser spreadsheet axe pango
-	$(BIN)/pytest -n 2 --dist loadfile --store-durations
+	$(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder --store-durations
 
 # Measured, not asserted: figures for this machine, last line `BENCH load_ratio=...`.
 bench: install-test browser
