@@ -13,6 +13,12 @@ install: $(VENV)/.installed
 # against 75 s for a fresh venv with the test packages on this machine); pip is the fallback
 # where uv cannot be had or cannot reach an index that pip's own configuration names.
 PIP_INSTALL = $(BIN)/uv pip install --quiet --python $(BIN)/python
+# The venv is made without pip (its ensurepip took 5 s of a clean clone's set-up); uv comes
+# from the system's own pip, aimed at the venv (`pip --python`, pip 22.3 or newer). Where
+# that pip is missing or older, or uv cannot install, pip is put into the venv after all.
+UV := 'uv>=0.5,<1'
+venv_pip = { { $(BIN)/python -m pip --version > /dev/null 2>&1 \
+  || $(BIN)/python -m ensurepip --default-pip > /dev/null; } && $(BIN)/python -m pip install --quiet $(1); }
 
 # Bytecode. Where PYTHONDONTWRITEBYTECODE is set (this machine, its CI) no import writes it,
 # and every process (each served dashboard, each `python -m etl`) compiled pandas, Streamlit
@@ -31,16 +37,17 @@ COMPILE = $(BIN)/python -m compileall -q -j 0 -x '$(NOT_IMPORTED)' \
   "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')" > /dev/null \
   || true
 $(VENV)/.installed: pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet 'uv>=0.5,<1' || true
-	$(PIP_INSTALL) -e . || $(BIN)/python -m pip install --quiet -e .
+	test -x $(BIN)/python || $(PYTHON) -m venv --without-pip $(VENV)
+	test -x $(BIN)/uv || $(PYTHON) -m pip --python $(BIN)/python install --quiet $(UV) \
+	  || $(call venv_pip,$(UV)) || true
+	$(PIP_INSTALL) -e . || $(call venv_pip,-e .)
 	$(COMPILE)
 	touch $@
 
 install-test: $(VENV)/.installed-test
 
 $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
-	$(PIP_INSTALL) -e '.[test]' || $(BIN)/python -m pip install --quiet -e '.[test]'
+	$(PIP_INSTALL) -e '.[test]' || $(call venv_pip,-e '.[test]')
 	$(COMPILE)
 	touch $@
 
