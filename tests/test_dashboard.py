@@ -239,10 +239,11 @@ def test_empty_database_explains_how_to_load(
 def test_dashboard_answers_while_a_load_runs_in_another_process(
     sample_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    resume = sample_copy.parent / "verder"  # the writer holds until the page was read
     env = {
         **os.environ,
         "INTEGRITEIT_DB": str(sample_copy),
-        "INTEGRITEIT_PAUSE_AT": "before_commit:6",
+        "INTEGRITEIT_PAUSE_AT": f"before_commit:60:{resume}",
     }
     path = fixture("normscores_valid_v2.csv")
     writer = subprocess.Popen([sys.executable, "-m", "etl", "load", str(path)], cwd=ROOT, env=env)
@@ -257,7 +258,8 @@ def test_dashboard_answers_while_a_load_runs_in_another_process(
         fin = chart_data(app).query("departement == 'FIN' and staat != 'marge'")
         assert "voldoet deels" in set(fin["staat"])
     finally:
-        assert writer.wait(timeout=60) == 0
+        resume.touch()
+        assert writer.wait(timeout=90) == 0
     assert queries.data_version(sample_copy) != before
     app.run()
     fin = chart_data(app).query("departement == 'FIN' and staat != 'marge'")

@@ -138,13 +138,18 @@ def crash_hook(point: str) -> None:
 
     `$INTEGRITEIT_CRASH_AT=point` sends a real SIGKILL, so tests prove that a load
     killed half-way leaves the database as it was; `$INTEGRITEIT_PAUSE_AT=point:seconds`
-    holds the writer there, so tests prove readers keep working meanwhile.
+    holds the writer there, so tests prove readers keep working meanwhile. With
+    `point:seconds:file` the writer goes on as soon as that file exists (a test that has
+    seen what it came for need not wait out the seconds).
     """
     if os.environ.get("INTEGRITEIT_CRASH_AT") == point:
         os.kill(os.getpid(), 9)
-    pause_point, _, seconds = os.environ.get("INTEGRITEIT_PAUSE_AT", "").partition(":")
+    pause_point, _, rest = os.environ.get("INTEGRITEIT_PAUSE_AT", "").partition(":")
     if pause_point == point:
-        time.sleep(float(seconds or 5))
+        seconds, _, resume = rest.partition(":")
+        until = time.monotonic() + float(seconds or 5)
+        while time.monotonic() < until and not (resume and Path(resume).exists()):
+            time.sleep(0.05)
 
 
 def _fsync_dir(path: Path) -> None:
