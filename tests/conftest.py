@@ -61,14 +61,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     cores, not with one browser file on one core while the other waits (14 s of a run, as
     pytest-xdist's own order by number of tests had it). A file never measured goes last."""
     measured = json.loads(DURATIONS.read_text(encoding="utf-8")) if DURATIONS.exists() else {}
-    per_file: dict[str, float] = {}
+    per_file: dict[Path, float] = {}
     for item in items:
         seconds = measured.get(item.nodeid, 0.0)
         if seconds >= SLOW_SECONDS:
             item.add_marker(pytest.mark.slow)
-        file = item.nodeid.split("::")[0]
-        per_file[file] = per_file.get(file, 0.0) + seconds
-    items.sort(key=lambda item: -per_file[item.nodeid.split("::")[0]])  # stable: within a file
+        per_file[item.path] = per_file.get(item.path, 0.0) + seconds
+    items.sort(key=lambda item: -per_file[item.path])  # stable: a file's own order stays
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
