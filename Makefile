@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DB := data/integriteit.duckdb
 SAMPLES := $(wildcard sample_submissions/*.csv) sample_submissions/ontvangen.tsv
 
-.PHONY: install install-test browser spreadsheet axe pango fuzz sweep run load test tests check fast-tests durations lint typecheck samples bench clean
+.PHONY: install install-test browser spreadsheet axe pango system fuzz sweep run load test tests check fast-tests durations lint typecheck samples bench clean
 
 install: $(VENV)/.installed $(VENV)/.compiled
 
@@ -76,39 +76,45 @@ run: install pango $(DB)
 	STREAMLIT_SERVER_COOKIE_SECRET=$$(cat data/cookie_secret) \
 	  $(BIN)/streamlit run dashboard/serve.py --server.port 8501 --server.headless true
 
-# The browser test drives Debian's Chromium (Playwright's own download is not reachable here).
+# What the tests need from Debian, each with the check that says this machine has it: the
+# browser tests drive Chromium's headless shell (Playwright's own download is not reachable
+# here; the same engine as Debian's chromium without its window, 59 MB instead of 103 MB to
+# fetch and a fifth less CPU per page); the yearly report's PDF is rendered by WeasyPrint,
+# which needs Pango; exports are opened in a real spreadsheet, headless LibreOffice Calc;
+# npm installs axe-core and the OpenID provider. Whatever is missing comes in one apt-get
+# run (a second would wait for the first's lock: `DPkg::Lock::Timeout`, as it does when two
+# targets of a parallel make install at once).
+NEED_BROWSER = test -x /usr/bin/chromium-headless-shell || test -x "$${CHROMIUM:-/nonexistent}" \
+  || missing="$$missing chromium-headless-shell";
+NEED_PANGO = ldconfig -p | grep -q libpangoft2-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0";
+NEED_SPREADSHEET = test -x /usr/bin/soffice || missing="$$missing libreoffice-calc-nogui";
+NEED_NPM = command -v npm > /dev/null || missing="$$missing npm";
+debian = @missing=; $(1) test -z "$$missing" || { \
+  if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
+  apt="$$sudo env DEBIAN_FRONTEND=noninteractive apt-get -y -q -o DPkg::Lock::Timeout=600"; \
+  $$apt install $$missing || { $$apt update && $$apt install $$missing; }; }
+
 browser:
-	@test -x /usr/bin/chromium || { \
-	  if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
-	  apt="$$sudo env DEBIAN_FRONTEND=noninteractive apt-get -y -q"; \
-	  $$apt install chromium || { $$apt update && $$apt install chromium; }; }
+	$(call debian,$(NEED_BROWSER))
 
-# The yearly report's PDF is rendered by WeasyPrint, which needs Debian's Pango.
 pango:
-	@ldconfig -p | grep -q libpangoft2-1.0 || { \
-	  if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
-	  apt="$$sudo env DEBIAN_FRONTEND=noninteractive apt-get -y -q"; \
-	  $$apt install libpango-1.0-0 libpangoft2-1.0-0 || { $$apt update && \
-	  $$apt install libpango-1.0-0 libpangoft2-1.0-0; }; }
+	$(call debian,$(NEED_PANGO))
 
-# Exports are opened in a real spreadsheet by the tests: Debian's headless LibreOffice Calc.
 spreadsheet:
-	@test -x /usr/bin/soffice || { \
-	  if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
-	  apt="$$sudo env DEBIAN_FRONTEND=noninteractive apt-get -y -q"; \
-	  $$apt install libreoffice-calc-nogui || { $$apt update && $$apt install libreoffice-calc-nogui; }; }
+	$(call debian,$(NEED_SPREADSHEET))
+
+system:
+	$(call debian,$(NEED_BROWSER) $(NEED_PANGO) $(NEED_SPREADSHEET) $(NEED_NPM))
 
 # The browser tests measure every page with axe-core and sign in through a real OpenID
 # Connect provider (panva's oidc-provider), both from the npm registry, pinned, installed
-# in one command (a second `npm install --no-save` would prune the first's packages).
+# in one command (a second `npm install --no-save` would prune the first's packages). Where
+# npm is already there this runs beside the apt-get run; otherwise after it (it brings npm).
 VENDOR := tests/browser/vendor/.installed-axe-core-4.11.0-oidc-provider-9.13.3
 axe: $(VENDOR)
 
-$(VENDOR):
-	@command -v npm >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
-	  apt="$$sudo env DEBIAN_FRONTEND=noninteractive apt-get -y -q"; \
-	  $$apt install npm || { $$apt update && $$apt install npm; }; }
+$(VENDOR): | $(if $(shell command -v npm),,system)
+	$(call debian,$(NEED_NPM))
 	npm install --prefix tests/browser/vendor --no-save --no-package-lock --no-audit --no-fund \
 	  axe-core@4.11.0 oidc-provider@9.13.3
 	touch $@
@@ -123,13 +129,15 @@ typecheck: $(VENV)/.installed-test
 
 # Two workers (pytest-xdist), one test file per worker at a time: a module's browser or
 # server fixture starts once. The sample database is built once and copied per worker.
-# The types are checked while the tests run (`-j2`, each job's own exit status): a clean
-# clone's cold mypy took 40 s before the first test, and a test run leaves a core idle now
-# and then (a browser waiting for a server, a process starting).
-test: lint browser spreadsheet axe pango
-	@$(MAKE) --no-print-directory -j2 typecheck tests
+# Set-up runs side by side (`-j3`): Debian's packages (fetching and unpacking, a minute on a
+# fresh machine) beside the venv, its compiling and the types. The types are checked while
+# the tests run (each job's own exit status): a clean clone's cold mypy took 40 s before the
+# first test, and a test run leaves a core idle now and then (a browser waiting for a
+# server, a process starting).
+test:
+	@$(MAKE) --no-print-directory -j3 typecheck tests
 
-tests: install-test
+tests: lint system axe install-test
 	$(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder
 
 # The inner loop: lint, types and every test but the browser tests and the slow ones (half
@@ -141,7 +149,7 @@ fast-tests: install-test
 	$(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder -m "not slow" --ignore=tests/browser -q
 
 # Every test, as `make test` runs them, storing each one's seconds for `make check`.
-durations: lint typecheck browser spreadsheet axe pango
+durations: lint typecheck system axe
 	$(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder --store-durations
 
 # Measured, not asserted: figures for this machine, last line `BENCH load_ratio=...`.

@@ -21,7 +21,16 @@ from dashboard import charts, web
 from etl.domain.vocabulary import VOLDOET
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+# Debian's Chromium headless shell (`make browser`): the engine of its chromium without the
+# window, and Playwright's own choice for headless runs. `CHROMIUM=/usr/bin/chromium` drives
+# the full browser instead; where only that is installed, it is used.
+CHROMIUM = Path(
+    os.environ.get("CHROMIUM")
+    or next(
+        (p for p in ("/usr/bin/chromium-headless-shell", "/usr/bin/chromium") if Path(p).exists()),
+        "/usr/bin/chromium-headless-shell",
+    )
+)
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -93,7 +102,9 @@ def serve(
 def launch(playwright: Playwright) -> Browser:
     """Debian's Chromium, headless (Playwright's own browser download is not available)."""
     if not CHROMIUM.exists():
-        raise RuntimeError(f"{CHROMIUM} is missing; `make browser` installs Debian's chromium")
+        raise RuntimeError(
+            f"{CHROMIUM} is missing; `make browser` installs Debian's chromium-headless-shell"
+        )
     return playwright.chromium.launch(
         executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
     )
