@@ -4,6 +4,11 @@ Colour never carries meaning alone: every cell has a text label and every line i
 own dash pattern and point shape. The palette (Rijkshuisstijl blue against orange)
 stays distinct for the common colour-vision deficiencies and in greyscale, where
 its lightness runs from dark (voldoet) to light (voldoet niet).
+
+Layers that share their data get it once, on the layer (`alt.layer(..., data=frame)`), and
+their charts none: given to each chart, Altair hashes every copy's frame, printed as text,
+to find they share it, and a layered chart is copied several times on its way to the
+page (a third of building and converting a heatmap). The Vega-Lite specification is the same.
 """
 
 from __future__ import annotations
@@ -227,7 +232,7 @@ def _grid_layers(
     font_size: int = 13,
 ) -> alt.LayerChart:
     """Coloured cells, a dashed outline on white (missing) cells, and a text label in each."""
-    base = alt.Chart(data).encode(x=x, y=y)
+    base = alt.Chart().encode(x=x, y=y)
     legend = alt.Legend(
         title=legend_title,
         orient="bottom",
@@ -255,7 +260,7 @@ def _grid_layers(
         # The label covers the cell's centre, where people click: both layers select.
         rect = rect.add_params(selection)
         text = text.add_params(selection)
-    return cast(alt.LayerChart, alt.layer(rect, *outlines, text))
+    return cast(alt.LayerChart, alt.layer(rect, *outlines, text, data=data))
 
 
 def heatmap(data: pd.DataFrame, rows: list[str]) -> AltairChart:
@@ -406,7 +411,7 @@ def ministry_multiples(data: pd.DataFrame, columns: int = 5) -> AltairChart:
     ]
     cells["bron_soort"] = cells["via_voorganger"].map({True: VIA_PREDECESSOR, False: OWN})
     kinds = [OWN, VIA_PREDECESSOR]
-    base = alt.Chart(cells).encode(
+    base = alt.Chart().encode(
         x=alt.X("periode:O", title=None, axis=alt.Axis(labels=False, ticks=False)),
         y=alt.Y(
             "aandeel:Q",
@@ -436,7 +441,7 @@ def ministry_multiples(data: pd.DataFrame, columns: int = 5) -> AltairChart:
     )
     header = alt.Header(labelFontSize=14, labelFontWeight="bold")
     facet = alt.Facet("ministerie:N", title=None, header=header)
-    chart = alt.layer(line, points, width=170, height=110)
+    chart = alt.layer(line, points, data=cells, width=170, height=110)
     return finish(chart.facet(facet=facet, columns=columns))
 
 
@@ -555,7 +560,7 @@ def survey_distribution(data: pd.DataFrame) -> AltairChart:
             for a in data["antwoord_label"]
         ],
     )
-    base = alt.Chart(cells).encode(
+    base = alt.Chart().encode(
         y=alt.Y(
             "itemlabel:N", sort=order, title=None, axis=alt.Axis(labelLimit=420, labelFontSize=12)
         ),
@@ -589,12 +594,12 @@ def survey_distribution(data: pd.DataFrame) -> AltairChart:
         )
         .transform_calculate(midden="(datum.start + datum.eind) / 2")
     )
-    return finish(alt.layer(bars, text, height=alt.Step(26)))
+    return finish(alt.layer(bars, text, data=cells, height=alt.Step(26)))
 
 
 def block_scatter(data: pd.DataFrame) -> AltairChart:
     """Voorbeeldgedrag against cultuur, one labelled point per ministry."""
-    base = alt.Chart(data).encode(
+    base = alt.Chart().encode(
         x=alt.X(
             "cultuur:Q",
             title="Cultuur: aandeel (helemaal) eens",
@@ -615,7 +620,7 @@ def block_scatter(data: pd.DataFrame) -> AltairChart:
     )
     points = base.mark_point(size=80, filled=True, color="#01689B")
     labels = base.mark_text(dx=8, align="left", fontSize=12, font=FONT).encode(text="departement:N")
-    return finish(alt.layer(points, labels, height=380))
+    return finish(alt.layer(points, labels, data=data, height=380))
 
 
 PAGE_SIZE = 40  # rows of the heatmap per page; the norm headers repeat on every page
@@ -654,7 +659,7 @@ def count_bars(data: pd.DataFrame, category: str, title: str) -> AltairChart:
     # Every bar keeps its label (no label may be dropped for overlap: a bar without a name
     # says nothing), so each row gets its own step of height.
     axis = alt.Axis(labelLimit=320, labelOverlap=False)
-    base = alt.Chart(data).encode(
+    base = alt.Chart().encode(
         y=alt.Y(f"{category}:N", sort=order, title=None, axis=axis),
         tooltip=[alt.Tooltip(f"{category}:N", title=title), alt.Tooltip("tekst:N", title="Aantal")],
     )
@@ -665,7 +670,7 @@ def count_bars(data: pd.DataFrame, category: str, title: str) -> AltairChart:
     labels = base.mark_text(align="left", dx=6, font=FONT, fontSize=12, color=TEXT_COLOUR).encode(
         x="positie:Q", text="tekst:N"
     )
-    return finish(alt.layer(bars, labels, height=alt.Step(28)))
+    return finish(alt.layer(bars, labels, data=data, height=alt.Step(28)))
 
 
 def funnel_plot(
@@ -792,7 +797,7 @@ def rate_trend(data: pd.DataFrame, time: str, measure: str = "Meldingen") -> Alt
     colour = alt.Color(
         "reeks:N", title=None, scale=alt.Scale(domain=series, range=SERIES_COLOURS[: len(series)])
     )
-    base = alt.Chart(data).encode(
+    base = alt.Chart().encode(
         x=alt.X(f"{time}:O", title="Jaar" if time == "jaar" else "Kwartaal"),
         color=colour,
         tooltip=[
@@ -820,4 +825,4 @@ def rate_trend(data: pd.DataFrame, time: str, measure: str = "Meldingen") -> Alt
             legend=None,
         ),
     )
-    return finish(alt.layer(interval, line, points, height=300))
+    return finish(alt.layer(interval, line, points, data=data, height=300))
