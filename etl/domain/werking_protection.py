@@ -83,6 +83,8 @@ class _Table:
         # Which counts may move by one (decided once: the searches ask millions of times).
         self._falls = {c for c, v in values.items() if v - 1 >= self.floor.get(c, 0)}
         self._stuck_up = {c for c, top in self.ceiling.items() if values.get(c, 0) + 1 > top}
+        # `_exposed` per cell, with the state of the tables it was found in (see there).
+        self.exposed_found: dict[tuple[str, str], tuple[tuple[object, ...], list[str | None]]] = {}
 
     def value(self, cell: tuple[str, str]) -> int:
         return self.values.get(cell, 0)
@@ -318,7 +320,25 @@ def _safe(year: dict[str, _Table], maat: str, cell: tuple[str, str], insider: st
 def _exposed(year: dict[str, _Table], maat: str, cell: tuple[str, str]) -> list[str | None]:
     """The readers `cell` is protected against by neither a cycle of its own table nor one
     hidden in both tables of its chain pair: [None] when not even the outsider; else the
-    leads on every such cycle (only they can break one)."""
+    leads on every such cycle (only they can break one).
+
+    Kept per cell while its table and its chain partner stay as they are: a plan asks it of
+    every hidden cell three times over once nothing grows any more (the joint completion,
+    the open columns, the final check), and at 400 organisations those searches were half
+    of a load. Hidden sets only grow and column totals are only ever withdrawn, so their
+    sizes and that flag say whether anything the answer rests on changed."""
+    table = year[maat]
+    members = {m for pair in CHAIN_ORDER if maat in pair for m in pair if m in year} | {maat}
+    state = tuple((m, len(year[m].hidden), year[m].columns_shown) for m in sorted(members))
+    found = table.exposed_found.get(cell)
+    if found is not None and found[0] == state:
+        return list(found[1])
+    exposed = _search_exposed(year, maat, cell)
+    table.exposed_found[cell] = (state, exposed)
+    return list(exposed)
+
+
+def _search_exposed(year: dict[str, _Table], maat: str, cell: tuple[str, str]) -> list[str | None]:
     alone = year[maat].cycle_rows(cell, None)
     joint = _joint(year, maat)
     together = joint.cycle_rows(cell, None) if joint is not None and cell in joint.hidden else None
