@@ -5,7 +5,6 @@ from __future__ import annotations
 import fcntl
 import functools
 import gc
-import io
 import json
 import os
 import shutil
@@ -111,10 +110,16 @@ def norm_scores(validation: Validation) -> list[NormScore]:
 
 
 def pdf_text(data: bytes) -> str:
-    """Every page's text of a PDF, as a reader's copy-and-paste would give it."""
-    from pypdf import PdfReader
+    """Every page's text of a PDF, as a reader's copy-and-paste would give it: PDFium's
+    text (pypdfium2), what Chromium's PDF viewer copies, ten times faster than pypdf's."""
+    import pypdfium2
 
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    document = pypdfium2.PdfDocument(data)
+    try:
+        text = "\n".join(page.get_textpage().get_text_range() for page in document)
+    finally:
+        document.close()
+    return text.replace("\r\n", "\n")
 
 
 def fixture_bytes(name: str) -> bytes:
