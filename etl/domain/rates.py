@@ -24,7 +24,6 @@ from typing import Any, Final
 
 import numpy as np
 import pandas as pd
-from scipy import special
 
 PER: Final = 1000
 CONFIDENCE: Final = 0.95
@@ -48,11 +47,20 @@ OUTSIDE_WORDS: Final = {
 }
 
 
+def _special() -> Any:
+    """`scipy.special`, imported when a rate is first computed: its import took 0.35 s of
+    the start of every process that never computes one (most commands; the dashboard until
+    its werking page)."""
+    from scipy import special
+
+    return special
+
+
 def _chi2_ppf(q: Any, df: Any) -> Any:
     """The chi-squared quantile, as `scipy.stats.chi2.ppf` computes it (the same special
     function, bit for bit) without importing `scipy.stats`: that import took 0.6 s of every
     process's start, the command line's and the dashboard's."""
-    return 2 * special.gammaincinv(np.asarray(df, dtype=float) / 2, q)
+    return 2 * _special().gammaincinv(np.asarray(df, dtype=float) / 2, q)
 
 
 def poisson_interval(count: int, confidence: float = CONFIDENCE) -> tuple[float, float]:
@@ -154,7 +162,7 @@ def funnel_limits(rijk_rate: float, sizes: np.ndarray, phi: float = 1.0) -> pd.D
     sizes = np.asarray(sizes, dtype=float)
     frame = pd.DataFrame({"medewerkers": sizes, "rijk": PER * rijk_rate})
     for level in FUNNEL_LEVELS:
-        z = float(special.ndtri(1 - (1 - level) / 2))
+        z = float(_special().ndtri(1 - (1 - level) / 2))
         spread = z * np.sqrt(phi * rijk_rate / sizes)
         name = f"{round(level * 100, 1):g}".replace(".", ",")
         frame[f"laag_{name}"] = PER * np.maximum(rijk_rate - spread, 0.0)
@@ -181,7 +189,7 @@ def funnel_note(phi: float) -> str:
 def funnel_position(count: int, staff: float, rijk_rate: float, phi: float = 1.0) -> str:
     """'boven', 'onder' or 'binnen' the 99.8% band of the funnel, for one organisation
     (the same smooth limits as `funnel_limits`, widened by `phi`)."""
-    z = float(special.ndtri(1 - (1 - FUNNEL_LEVELS[-1]) / 2))
+    z = float(_special().ndtri(1 - (1 - FUNNEL_LEVELS[-1]) / 2))
     spread = z * np.sqrt(phi * rijk_rate / staff)
     observed = count / staff
     if observed > rijk_rate + spread:
