@@ -127,17 +127,18 @@ lint: $(VENV)/.installed-test
 
 # Two mypy workers: a cold check (a clean clone) in 32 s instead of 56 s.
 typecheck: $(VENV)/.installed-test
-	$(BIN)/mypy --num-workers 2
+	$(TYPECHECK_NICE) $(BIN)/mypy --num-workers 2
 
 # Two workers (pytest-xdist), one test file per worker at a time: a module's browser or
 # server fixture starts once. The sample database is built once and copied per worker.
 # Set-up runs side by side (`-j3`): Debian's packages (fetching and unpacking, a minute on a
 # fresh machine) beside the venv, its compiling and the types. The types are checked while
-# the tests run (each job's own exit status): a clean clone's cold mypy took 40 s before the
-# first test, and a test run leaves a core idle now and then (a browser waiting for a
-# server, a process starting).
+# the rest runs (each job's own exit status), at a lower priority (`nice`): a clean clone's
+# cold mypy takes 40 s of CPU, which now go into the moments the packages, the compiling
+# and the tests leave a core idle (a browser waiting for a server, a process starting)
+# instead of delaying the first test.
 test:
-	@$(MAKE) --no-print-directory -j3 typecheck tests
+	@$(MAKE) --no-print-directory -j3 typecheck tests TYPECHECK_NICE="nice -n 15"
 
 tests: lint system axe install-test
 	$(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder
