@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DB := data/integriteit.duckdb
 SAMPLES := $(wildcard sample_submissions/*.csv) sample_submissions/ontvangen.tsv
 
-.PHONY: install install-test browser spreadsheet axe pango system fuzz sweep run load test tests check fast-tests durations lint typecheck samples bench clean
+.PHONY: install install-test browser axe pango system fuzz sweep run load test tests check fast-tests durations lint typecheck samples bench clean
 
 install: $(VENV)/.installed $(VENV)/.compiled
 
@@ -101,9 +101,6 @@ browser:
 
 pango:
 	$(call debian,$(NEED_PANGO))
-
-spreadsheet:
-	$(call debian,$(NEED_SPREADSHEET))
 
 system:
 	$(call debian,$(NEED_BROWSER) $(NEED_PANGO) $(NEED_SPREADSHEET) $(NEED_NPM))

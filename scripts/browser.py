@@ -24,12 +24,9 @@ ROOT = Path(__file__).resolve().parent.parent
 # Debian's Chromium headless shell (`make browser`): the engine of its chromium without the
 # window, and Playwright's own choice for headless runs. `CHROMIUM=/usr/bin/chromium` drives
 # the full browser instead; where only that is installed, it is used.
+_INSTALLED = [Path("/usr/bin/chromium-headless-shell"), Path("/usr/bin/chromium")]
 CHROMIUM = Path(
-    os.environ.get("CHROMIUM")
-    or next(
-        (p for p in ("/usr/bin/chromium-headless-shell", "/usr/bin/chromium") if Path(p).exists()),
-        "/usr/bin/chromium-headless-shell",
-    )
+    os.environ.get("CHROMIUM") or next((p for p in _INSTALLED if p.exists()), _INSTALLED[0])
 )
 CHROMIUM_ARGS = [
     "--no-sandbox",
