@@ -258,10 +258,17 @@ def options_of(page: Page, combobox: str, within: Locator | None = None) -> list
     """The options a Streamlit selectbox offers, read from its opened list."""
     box = (within or page).get_by_role("combobox", name=combobox)
     box.wait_for(timeout=30000)
-    if not _open_list(page, box, page.get_by_role("option").first):
-        raise AssertionError(f"the list of {combobox!r} never opened")
-    texts = [text.strip() for text in page.get_by_role("option").all_inner_texts()]
-    page.keyboard.press("Escape")
+    texts: list[str] = []
+    # A run that ends just after the list opened (an expander's contents drawn on opening)
+    # draws the box again, closed: the options are gone before they are read. Read again.
+    for _ in range(3):
+        if not _open_list(page, box, page.get_by_role("option").first):
+            raise AssertionError(f"the list of {combobox!r} never opened")
+        texts = [text.strip() for text in page.get_by_role("option").all_inner_texts()]
+        page.keyboard.press("Escape")
+        if texts:
+            break
+        settle(page)
     return texts
 
 

@@ -39,16 +39,22 @@ def _imports(path: Path) -> set[str]:
 
 
 @pytest.mark.slow
-def test_rapport_alle_makes_every_paper_in_one_go_without_importing_streamlit(
-    sample_db: Path, tmp_path: Path
-) -> None:
-    """A real process, since this one has imported Streamlit for the dashboard tests: the
-    sixteen one-page papers of a quarter in one command, quietly."""
+def test_rapport_makes_papers_without_importing_streamlit(sample_db: Path, tmp_path: Path) -> None:
+    """A real process, since this one has imported Streamlit for the dashboard tests: a
+    praatplaat and the heatmap, quietly. Every import the papers need is at the top of their
+    modules (`test_papers_import_at_the_top_only`), so one paper imports what the sixteen of
+    `rapport --alle` do; those sixteen, one page each, are the tutorial's
+    (`tests/test_docs.py`), made there once instead of twice."""
+    common = ["--periode", "2026-Q3", "--db", str(sample_db)]
+    commands = [
+        ["rapport", "--departement", "FIN", "--out", str(tmp_path / "FIN.pdf"), *common],
+        ["rapport", "--heatmap", "--out", str(tmp_path / "heatmap.png"), *common],
+    ]
     script = (
         "import sys\n"
         "from etl.cli import main\n"
-        f"main(['rapport', '--alle', '--periode', '2026-Q3', '--out', r'{tmp_path / 'papers'}',"
-        f" '--db', r'{sample_db}'], standalone_mode=False)\n"
+        f"for command in {commands!r}:\n"
+        "    main(command, standalone_mode=False)\n"
         "loaded = sorted(m for m in sys.modules if m.split('.')[0] == 'streamlit')\n"
         "print('STREAMLIT', loaded)\n"
     )
@@ -58,12 +64,24 @@ def test_rapport_alle_makes_every_paper_in_one_go_without_importing_streamlit(
     assert done.returncode == 0, done.stderr
     assert "STREAMLIT []" in done.stdout
     assert done.stderr == ""  # no logger line, no warning: the command line is quiet
-    papers = sorted((tmp_path / "papers").glob("*.pdf"))
-    names = {p.name for p in papers}
-    assert len(papers) == 16
-    assert "2026-Q3_rijksbreed.pdf" in names and "2026-Q3_AenM.pdf" in names
-    for paper in papers:
-        assert len(PdfReader(paper).pages) == 1, paper.name
+    assert len(PdfReader(tmp_path / "FIN.pdf").pages) == 1
+    assert (tmp_path / "heatmap.png").read_bytes().startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize("module", sorted(ROOT.glob("papers/*.py")), ids=lambda p: p.name)
+def test_papers_import_at_the_top_only(module: Path) -> None:
+    """An import inside a function would escape the process test above (which makes one
+    paper, not every kind); the yearly report's WeasyPrint is the one exception, named."""
+    tree = ast.parse(module.read_text(encoding="utf-8"))
+    inner = {
+        alias.name if isinstance(node, ast.Import) else node.module or ""
+        for function in ast.walk(tree)
+        if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef)
+        for node in ast.walk(function)
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in node.names
+    }
+    assert inner <= {"weasyprint"}, (module.name, inner)
 
 
 @pytest.mark.parametrize(

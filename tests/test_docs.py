@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from etl.cli import main
 from etl.domain import catalog
@@ -73,3 +74,27 @@ def test_every_command_the_docs_show_runs_as_shown(
         entered = f"{PASSWORD}\n{PASSWORD}\n" if args[:2] == ["gebruikers", "add"] else None
         ran = run_etl(*args, db=db, env=env, input=entered)
         assert ran.returncode == expected, (args, ran.stdout[-500:], ran.stderr[-1500:])
+        if args[:2] == ["rapport", "--alle"]:
+            _every_paper_of_the_quarter_on_one_page(args, ran.stderr)
+
+
+def test_the_docs_show_the_papers_of_a_quarter_made_in_one_go() -> None:
+    """The run above checks what `rapport --alle` makes; this keeps that check from
+    disappearing with the example."""
+    assert any(args[:2] == ["rapport", "--alle"] for path in SHOWN for args, _ in _commands(path))
+
+
+def _every_paper_of_the_quarter_on_one_page(args: list[str], stderr: str) -> None:
+    """What `rapport --alle` promises (the meeting papers of section 5 of the tutorial): a
+    one-page praatplaat per organisation of the quarter and the government-wide paper, in
+    one folder, quietly. (`tests/test_core.py` shows, in a process of its own, that making
+    papers imports no Streamlit.)"""
+    quarter, folder = args[args.index("--periode") + 1], Path(args[args.index("--out") + 1])
+    codes = catalog.organisations_in(quarter)["departement"].tolist()
+    names = sorted(p.name for p in folder.glob("*.pdf"))
+    assert names == sorted([*(f"{quarter}_{code}.pdf" for code in codes),
+                            f"{quarter}_rijksbreed.pdf"])  # fmt: skip
+    assert len(names) == 16 and f"{quarter}_AenM.pdf" in names  # 15 ministries and the Rijk
+    for name in names:
+        assert len(PdfReader(folder / name).pages) == 1, name
+    assert stderr == ""  # no logger line, no warning: the command line is quiet
