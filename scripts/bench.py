@@ -203,7 +203,7 @@ def _chromium_overview(db: Path, env: dict[str, str]) -> tuple[float, float]:
         accounts.add_user(db, "bench.meting", "coordinator", password)
     with browser.serve(db, env, quiet=True) as url, sync_playwright() as playwright:
         chromium = browser.launch(playwright)
-        page = browser.new_page(chromium)
+        page = browser.new_page(chromium, still=False)
         browser.sign_in(page, url, "bench.meting", password, "aanleverstatus")
         times = []
         for _ in range(2):
@@ -264,11 +264,11 @@ def _chromium_journeys(db: Path) -> dict[str, list[float]]:
     }  # fmt: skip
     with browser.serve(db, quiet=True, prebuild=True) as url, sync_playwright() as playwright:
         chromium = browser.launch(playwright)
-        page = browser.new_page(chromium)
+        page = browser.new_page(chromium, still=False)
         browser.sign_in(page, url, "bench.reis", password, "overzicht")
         # Clocks in the page itself (`browser.timed_visit`, `browser.timed_choice`): the
         # time a person waits, without Playwright's polling (up to 0.5 s per step).
-        lead = browser.new_page(chromium)
+        lead = browser.new_page(chromium, still=False)
         browser.sign_in(lead, url, "bench.lead", password, "start")
         # The first round warms the caches; the next rounds count (one sample of each page
         # made its p95 the slowest page's one visit).

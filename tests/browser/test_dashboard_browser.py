@@ -214,7 +214,7 @@ def test_the_session_cookie_is_http_only_and_signing_out_ends_a_copied_cookie(
     [cookie] = [c for c in own.context.cookies() if c["name"] == web.COOKIE]
     assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
     assert web.COOKIE not in own.evaluate("document.cookie")
-    copied = chromium.new_context().new_page()
+    copied = browser.new_context(chromium).new_page()
     copied.context.add_cookies([{"name": cookie["name"], "value": cookie["value"], "url": server}])
     copied.goto(server)
     copied.get_by_text("Ingelogd als lezer1").wait_for(timeout=30000)
@@ -291,7 +291,7 @@ def test_a_lead_lands_on_start_and_bookmarks_open_without_an_error_in_dutch(
 ) -> None:
     """A lead landed on Overzicht; /start opened under an English 'Page not found'; the
     page's language was English; the heatmap's Totaal column was cut off at 1280 px."""
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(chromium, width=1280, height=900)
     lead = context.new_page()
     sign_in(lead, server, "lead.bzk")
     lead.get_by_role(
