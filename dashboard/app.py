@@ -48,6 +48,13 @@ st.markdown(
         outline: 3px solid #E17000 !important; outline-offset: 2px !important;
       }
       ol.agenda > li { margin-bottom: 0.6rem; }
+      /* A static table fits its column: a long word in a cell breaks before the table
+         scrolls sideways (a scrolling region a keyboard cannot reach, WCAG 2.1.1); the
+         first column after the row's name (a survey's statement) keeps its words whole. */
+      [data-testid="stTable"] td:not(:first-of-type),
+      [data-testid="stTable"] td:not(:first-of-type) * {
+        overflow-wrap: anywhere !important;
+      }
       ol.agenda a { color: #01689B; }
       @media print {
         [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],

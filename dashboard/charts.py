@@ -111,6 +111,20 @@ def finish(chart: AltairChart) -> AltairChart:
     return cast(AltairChart, styled)
 
 
+# The width a legend below a chart may take: a chart's width at 1024 pixels beside the menu.
+# A legend in one row ran past the chart's right edge and its last entries were cut off
+# ("niet aangeleverd" on the ministry page at 1280 pixels, half the survey's answers).
+LEGEND_WIDTH = 520
+
+
+def legend_columns(labels: Sequence[str], font_size: int = 13, width: int = LEGEND_WIDTH) -> int:
+    """How many columns of legend entries fit in `width` pixels, from a generous estimate of
+    the widest entry: its label at 0.6 em a character, the symbol and the padding (30 px).
+    Vega lays a legend out before the page's font is known, so it is estimated, not measured."""
+    widest = max((len(label) for label in labels), default=1) * font_size * 0.6 + 30
+    return max(1, min(len(labels), int(width // widest)))
+
+
 def _styled(
     frame: pd.DataFrame, state: str, styles: dict[str, tuple[str, str, str]]
 ) -> pd.DataFrame:
@@ -237,6 +251,8 @@ def _grid_layers(
         title=legend_title,
         orient="bottom",
         direction="horizontal",
+        columns=legend_columns(list(styles)),
+        labelLimit=LEGEND_WIDTH,
         symbolStrokeColor="#555555",
         symbolType="square",
     )
@@ -483,6 +499,7 @@ SERIES_STYLE = {  # series: (colour, shape)
     "rijksbreed": ("#000000", "diamond"),
     "mediaan ministeries": ("#E17000", "triangle-up"),
 }
+VERDICT_ROW = "t.o.v. rest van het Rijk"  # the row under an item's points that says it
 # Answer colours: disagree orange, neutral grey, agree blue; "weet niet" light with a label.
 ANSWER_COLOURS = {
     "Helemaal oneens": "#B35806",
@@ -507,19 +524,24 @@ ANSWER_COLOURS = {
 
 
 def survey_intervals(data: pd.DataFrame) -> AltairChart:
-    """Headline shares with 95% intervals: the ministry, RIJK and the median ministry per item."""
+    """Headline shares with 95% intervals: the ministry, RIJK and the median ministry per item;
+    below them, in a row of its own from 0%, whether the ministry differs from the rest of
+    the Rijk beyond chance. Beside the ministry's point the words ran past the chart's right
+    edge for shares near 100% and were cut off (and Vega narrowed the plot to make room)."""
     order = list(dict.fromkeys(data["itemlabel"]))
     series = list(SERIES_STYLE)
+    rows = [*series, VERDICT_ROW]
     y = alt.Y(
         "itemlabel:N", sort=order, title=None, axis=alt.Axis(labelLimit=420, labelFontSize=12)
     )
     x = alt.X(
         "aandeel:Q",
-        title="Aandeel met het kopcijfer (95%-interval); zie 'kopcijfer telt' in de tabel",
+        # Two lines: in one, the title ran past a narrow plot's right edge (1280 pixels).
+        title=["Aandeel met het kopcijfer (95%-interval);", "zie 'kopcijfer telt' in de tabel"],
         scale=alt.Scale(domain=[0, 1]),
         axis=alt.Axis(format="%"),
     )
-    offset = alt.YOffset("reeks:N", sort=series, scale=alt.Scale(domain=series))
+    offset = alt.YOffset("reeks:N", sort=rows, scale=alt.Scale(domain=rows))
     colour = alt.Color(
         "reeks:N",
         scale=alt.Scale(domain=series, range=[c for c, _ in SERIES_STYLE.values()]),
@@ -539,12 +561,11 @@ def survey_intervals(data: pd.DataFrame) -> AltairChart:
     points = base.mark_point(size=90, filled=True).encode(x=x, shape=shape)
     layers = [rules, points]
     if "teken" in data and data["teken"].astype(bool).any():
-        # Beyond chance against the rest of the Rijk: said in words beside the point.
-        marked = alt.Chart(data[data["teken"].astype(bool)]).encode(
-            y=y, yOffset=offset, x=alt.X("bovengrens:Q"), text="teken:N"
-        )
-        layers.append(marked.mark_text(align="left", dx=8, font=FONT, fontSize=12,
-                                       fontWeight="bold", color=TEXT_COLOUR))  # fmt: skip
+        # Beyond chance against the rest of the Rijk: said in words under the item's points.
+        marked = data[data["teken"].astype(bool)].assign(reeks=VERDICT_ROW, begin=0.0)
+        words = alt.Chart(marked).encode(y=y, yOffset=offset, x=alt.X("begin:Q"), text="teken:N")
+        layers.append(words.mark_text(align="left", baseline="middle", font=FONT, fontSize=12,
+                                      fontWeight="bold", color=TEXT_COLOUR))  # fmt: skip
     return finish(alt.layer(*layers, height=alt.Step(12)))
 
 
@@ -578,7 +599,16 @@ def survey_distribution(data: pd.DataFrame) -> AltairChart:
             "antwoord_label:N",
             scale=alt.Scale(domain=labels, range=colours),
             sort=labels,
-            legend=alt.Legend(title="Antwoord", orient="bottom", columns=4),
+            legend=alt.Legend(
+                title="Antwoord",
+                orient="bottom",
+                columns=legend_columns(labels),
+                labelLimit=LEGEND_WIDTH,
+                # Squares of a bar's colour with an outline: "Weet niet" (near white) shows.
+                symbolType="square",
+                symbolSize=150,
+                symbolStrokeColor="#555555",
+            ),
         )
     )
     text = (

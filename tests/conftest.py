@@ -237,6 +237,14 @@ def open_page(
     return app.switch_page(page).run()
 
 
+def shown_tables(app: Any) -> list[Any]:
+    """Every table a page shows as a DataFrame: the interactive ones (`st.dataframe`) and the
+    static ones (`st.table`, their index a column again), so a check of what a page shows
+    reads both kinds."""
+    frames = [frame.value for frame in app.dataframe]
+    return frames + [table.value.reset_index() for table in app.table]
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _installed_components_scanned_once() -> Iterator[None]:
     """Every new AppTest scans the metadata of every installed package for Streamlit

@@ -163,3 +163,14 @@ def test_funnel_labels_of_close_points_do_not_overlap() -> None:
     far = charts.label_heights(np.log10(np.array([100.0, 100000])), np.array([2.0, 12]), [2, 2],
                                16, x_range=(1.5, 5.5))  # fmt: skip
     assert list(far) == [2.0, 12.0]  # labels that do not collide stay beside their points
+
+
+def test_a_long_legend_wraps_into_columns_that_fit_beside_the_menu() -> None:
+    """Seven verdicts in one row ran past the ministry page's grid at 1280 pixels."""
+    verdicts = list(charts.STYLE)
+    columns = charts.legend_columns(verdicts)
+    assert 1 < columns < len(verdicts)
+    widest = max(len(label) for label in verdicts) * 13 * 0.6 + 30
+    assert columns * widest <= charts.LEGEND_WIDTH
+    assert charts.legend_columns(["ja", "nee"]) == 2  # a short legend stays one row
+    assert charts.legend_columns(["x" * 200]) == 1  # and a single long entry one column

@@ -25,7 +25,7 @@ from etl.reads.readmodel import ReadModel
 from etl.store import derived
 from etl.store.accounts import User
 from etl.store.load import load_sources, read_source
-from tests.conftest import ROOT, TODAY, fixture, open_page
+from tests.conftest import ROOT, TODAY, fixture, open_page, shown_tables
 
 APP = str(ROOT / "dashboard" / "app.py")
 LATEST_MINISTRIES = {
@@ -298,7 +298,7 @@ def test_survey_page_shows_every_figure_with_its_interval_and_n(
     sample_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app = open_app(sample_db, monkeypatch, "screens/enquete.py", golf="2023-Q4", ministerie="FIN")
-    tables = [frame.value for frame in app.dataframe if "ministerie" in frame.value.columns]
+    tables = [frame for frame in shown_tables(app) if "ministerie" in frame.columns]
     assert len(tables) == 6  # one per block
     figures = pd.concat(tables)
     for column in ("ministerie", "rijksbreed"):
@@ -317,9 +317,7 @@ def test_survey_page_hides_small_groups_and_never_charts_them(
         sample_db, monkeypatch, "screens/enquete.py", golf="2023-Q4", ministerie="AZ",
         groep="leidinggevenden", user=User("lezer1", "lezer"),
     )  # fmt: skip
-    figures = pd.concat(
-        frame.value for frame in app.dataframe if "ministerie" in frame.value.columns
-    )
+    figures = pd.concat(frame for frame in shown_tables(app) if "ministerie" in frame.columns)
     # No figure: too few respondents, or (melden items) an answer given by 1 to 4 people.
     assert set(figures["ministerie"]) <= {display.TOO_FEW, display.sensitive_text(5)}
     assert display.TOO_FEW in set(figures["ministerie"])
@@ -342,7 +340,7 @@ def test_survey_page_computes_the_same_figures_when_the_stored_ones_are_stale(
         app = open_app(
             sample_db, monkeypatch, "screens/enquete.py", golf="2025-Q4", ministerie="EZ"
         )
-        return [frame.value for frame in app.dataframe]
+        return shown_tables(app)
 
     stored = shown()
     monkeypatch.setattr(derived, "DERIVED_VERSION", "stale")  # as after a catalogue edit

@@ -15,7 +15,7 @@ import pytest
 from etl.domain import adversary, survey
 from etl.reads.readmodel import Access, ReadModel
 from etl.store.accounts import User
-from tests.conftest import SAMPLES, open_page, run_etl
+from tests.conftest import SAMPLES, open_page, run_etl, shown_tables
 
 SHA256 = re.compile(r"\b[0-9a-f]{64}\b")
 
@@ -23,8 +23,8 @@ SHA256 = re.compile(r"\b[0-9a-f]{64}\b")
 def _texts(app: object) -> str:
     """Every table's cells and every text of a page, as one string."""
     parts: list[str] = []
-    for frame in app.dataframe:  # type: ignore[attr-defined]
-        parts.append(frame.value.to_csv())
+    for frame in shown_tables(app):
+        parts.append(frame.to_csv())
     for element in (*app.markdown, *app.caption, *app.text, *app.html):  # type: ignore[attr-defined]
         parts.append(str(element.value))
     return "\n".join(parts)

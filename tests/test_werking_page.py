@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from etl.store.accounts import User
-from tests.conftest import open_page
+from tests.conftest import open_page, shown_tables
 
 
 def _werking_with(db: Path, monkeypatch: pytest.MonkeyPatch, user: User, **params: str) -> Any:
@@ -33,10 +33,10 @@ def _werking_with(db: Path, monkeypatch: pytest.MonkeyPatch, user: User, **param
 
 
 def _texts(app: object) -> list[str]:
-    """Every cell of every table on the page, as text."""
+    """Every cell of every table on the page (interactive and static), as text."""
     cells: list[str] = []
-    for frame in app.dataframe:  # type: ignore[attr-defined]
-        cells += [str(v) for v in frame.value.to_numpy().ravel()]
+    for frame in shown_tables(app):
+        cells += [str(v) for v in frame.to_numpy().ravel()]
     return cells
 
 

@@ -84,7 +84,9 @@ items = [i for i in figures.survey_item_order() if i in own.index]
 
 for block, block_items in figures.items_by_block(items).items():
     st.subheader(f"Blok {block}")
-    st.dataframe(tables.survey_item_table(own, rijk, block_items), hide_index=True, width="stretch")
+    # A static table: its nine columns wrap and all show; in a scrolling grid the median,
+    # the change and neutraal / weet niet were past the right edge at 1280 pixels.
+    st.table(tables.survey_item_table(own, rijk, block_items).set_index("item"))
     points = figures.interval_points(cells, code, block_items)
     if not points.empty:
         view.chart_with_table(
