@@ -48,12 +48,20 @@ st.markdown(
         outline: 3px solid #E17000 !important; outline-offset: 2px !important;
       }
       ol.agenda > li { margin-bottom: 0.6rem; }
-      /* A static table fits its column: a long word in a cell breaks before the table
-         scrolls sideways (a scrolling region a keyboard cannot reach, WCAG 2.1.1); the
-         first column after the row's name (a survey's statement) keeps its words whole. */
+      /* A static table fits its column, never scrolling sideways (a scrolling region a
+         keyboard cannot reach, WCAG 2.1.1): a long word in a cell breaks where it must, and
+         in a narrow column (below 760 pixels: 1024 beside the menu) a heading's too; the
+         row's name and the first column after it (a survey's statement) stay whole. */
+      [data-testid="stTable"] { container-type: inline-size; }
       [data-testid="stTable"] td:not(:first-of-type),
       [data-testid="stTable"] td:not(:first-of-type) * {
         overflow-wrap: anywhere !important;
+      }
+      @container (max-width: 760px) {
+        [data-testid="stTable"] thead th:not(:first-child),
+        [data-testid="stTable"] thead th:not(:first-child) * {
+          overflow-wrap: anywhere !important;
+        }
       }
       ol.agenda a { color: #01689B; }
       @media print {

@@ -13,6 +13,8 @@ page (a third of building and converting a heatmap). The Vega-Lite specification
 
 from __future__ import annotations
 
+import json
+import textwrap
 from collections.abc import Sequence
 from typing import Any, cast
 
@@ -123,6 +125,17 @@ def legend_columns(labels: Sequence[str], font_size: int = 13, width: int = LEGE
     Vega lays a legend out before the page's font is known, so it is estimated, not measured."""
     widest = max((len(label) for label in labels), default=1) * font_size * 0.6 + 30
     return max(1, min(len(labels), int(width // widest)))
+
+
+def wrapped_labels(labels: Sequence[str], width: int) -> str:
+    """A `labelExpr` that draws each of these axis labels in lines of at most `width`
+    characters: a survey statement in one line took 420 pixels, so at 1280 pixels it was
+    cut short and at 1024 it left the plot a quarter of the chart."""
+    cases = [
+        f"datum.value == {json.dumps(label)} ? {json.dumps(textwrap.wrap(label, width))}"
+        for label in dict.fromkeys(labels)
+    ]
+    return " : ".join([*cases, "datum.value"])
 
 
 def _styled(
@@ -531,9 +544,11 @@ def survey_intervals(data: pd.DataFrame) -> AltairChart:
     order = list(dict.fromkeys(data["itemlabel"]))
     series = list(SERIES_STYLE)
     rows = [*series, VERDICT_ROW]
-    y = alt.Y(
-        "itemlabel:N", sort=order, title=None, axis=alt.Axis(labelLimit=420, labelFontSize=12)
+    # Up to three lines of 13 px in an item's four rows of 12.
+    axis = alt.Axis(
+        labelExpr=wrapped_labels(order, 34), labelLimit=300, labelFontSize=12, labelLineHeight=13
     )
+    y = alt.Y("itemlabel:N", sort=order, title=None, axis=axis)
     x = alt.X(
         "aandeel:Q",
         # Two lines: in one, the title ran past a narrow plot's right edge (1280 pixels).
@@ -581,10 +596,13 @@ def survey_distribution(data: pd.DataFrame) -> AltairChart:
             for a in data["antwoord_label"]
         ],
     )
+    # Two lines of 13 px in a bar's 32 (the longest statement, 85 characters, takes two);
+    # in 26 Vega hid every other label as overlapping.
+    axis = alt.Axis(
+        labelExpr=wrapped_labels(order, 46), labelLimit=340, labelFontSize=12, labelLineHeight=13
+    )
     base = alt.Chart().encode(
-        y=alt.Y(
-            "itemlabel:N", sort=order, title=None, axis=alt.Axis(labelLimit=420, labelFontSize=12)
-        ),
+        y=alt.Y("itemlabel:N", sort=order, title=None, axis=axis),
         x=alt.X("aandeel:Q", stack="normalize", title=None, axis=alt.Axis(format="%")),
         order=alt.Order("volgorde:Q"),
         tooltip=[
@@ -624,7 +642,7 @@ def survey_distribution(data: pd.DataFrame) -> AltairChart:
         )
         .transform_calculate(midden="(datum.start + datum.eind) / 2")
     )
-    return finish(alt.layer(bars, text, data=cells, height=alt.Step(26)))
+    return finish(alt.layer(bars, text, data=cells, height=alt.Step(32)))
 
 
 def block_scatter(data: pd.DataFrame) -> AltairChart:
@@ -716,7 +734,7 @@ def funnel_plot(
     )
     x = alt.X(
         "medewerkers:Q",
-        title="Persoonsjaren: medewerkers × het deel van het jaar (logaritmische schaal)",
+        title=["Persoonsjaren: medewerkers × het deel van het jaar", "(logaritmische schaal)"],
         scale=alt.Scale(type="log"),
         axis=alt.Axis(labelExpr=DUTCH_THOUSANDS, values=[10**n for n in range(1, 8)]),
     )
