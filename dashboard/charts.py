@@ -132,7 +132,8 @@ def wrapped_labels(labels: Sequence[str], width: int) -> str:
     characters: a survey statement in one line took 420 pixels, so at 1280 pixels it was
     cut short and at 1024 it left the plot a quarter of the chart."""
     cases = [
-        f"datum.value == {json.dumps(label)} ? {json.dumps(textwrap.wrap(label, width))}"
+        f"datum.value == {json.dumps(label, ensure_ascii=False)} ? "
+        f"{json.dumps(textwrap.wrap(label, width), ensure_ascii=False)}"
         for label in dict.fromkeys(labels)
     ]
     return " : ".join([*cases, "datum.value"])

@@ -174,3 +174,22 @@ def test_a_long_legend_wraps_into_columns_that_fit_beside_the_menu() -> None:
     assert columns * widest <= charts.LEGEND_WIDTH
     assert charts.legend_columns(["ja", "nee"]) == 2  # a short legend stays one row
     assert charts.legend_columns(["x" * 200]) == 1  # and a single long entry one column
+
+
+def test_a_long_statement_on_an_axis_is_drawn_in_lines_quotes_and_accents_included() -> None:
+    """A statement in one line took 420 pixels of the chart and was cut short."""
+    import altair as alt
+
+    from dashboard import downloads
+
+    labels = ["VBG2 Mijn leidinggevende spreekt mensen aan op niet-integer gedrag", 'Q1 "Enquête"']
+    axis = alt.Axis(labelExpr=charts.wrapped_labels(labels, 34), labelLimit=300)
+    chart = (
+        alt.Chart(pd.DataFrame({"label": labels, "x": [1, 2]}))
+        .mark_bar()
+        .encode(x="x:Q", y=alt.Y("label:N", axis=axis))
+    )
+    svg = downloads.chart_svg(chart)
+    assert ">VBG2 Mijn leidinggevende spreekt<" in svg  # the first of two lines
+    assert ">mensen aan op niet-integer gedrag<" in svg
+    assert "Enquête" in svg
