@@ -213,4 +213,4 @@ def test_the_verdict_against_the_rest_sits_beside_the_figure_and_on_the_chart(
                 and layer.get("encoding", {}).get("text", {}).get("field") == "teken"
             ):
                 words.append(layer)
-    assert words, "a difference beyond chance is said beside the ministry's point"
+    assert words, "a difference beyond chance is said under the item's points"
